@@ -1,0 +1,5 @@
+"""``python -m bibgen``."""
+
+from bibgen.cli import main
+
+main()

@@ -1,0 +1,201 @@
+"""LaTeX text encoding: untrusted Unicode text in, safe BibTeX field text out, and back.
+
+Encoding rules:
+
+* Every LaTeX special outside math prints literally: ``\\ { } % & # _ ~ ^ $``
+  and the OT1 traps ``< > |``; ligature pairs (``--``, ``''``, ````` ``, ``!```) are
+  split with ``{}`` so they print as typed. The result always has balanced braces,
+  so a value can neither end its field early nor run a command (``\\input``,
+  ``\\write18`` and ``\\catcode`` print as text).
+* ``$...$`` math is kept as math only when every command in it is on a list of
+  harmless math commands and its braces balance; otherwise it is text.
+* With ``protect_case``, words containing a capital letter or mixing letters and
+  digits are wrapped in braces (``{BYOL}``, ``{AlphaCode}``), as is any math.
+* With ``ascii=True`` non-ASCII characters become LaTeX accent commands
+  (pylatexenc's table, which knows far more characters than a hand-written
+  map); characters LaTeX has no command for are transliterated (unidecode).
+
+Decoding (for .bib readers and round-trip tests) uses pylatexenc's latex2text
+with the extra text symbols this module writes and math kept verbatim.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_TEXT_ESCAPES = {
+    "\\": r"\textbackslash{}",
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
+    "%": r"\%",
+    "&": r"\&",
+    "#": r"\#",
+    "_": r"\_",
+    "$": r"\$",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+    "<": r"\textless{}",
+    ">": r"\textgreater{}",
+    "|": r"\textbar{}",
+}
+_SPECIAL_RE = re.compile(r"[\\{}%&#_$~^<>|]|--|''|``|!`|\?`|,,")
+_LIGATURES = {"--": "-{}-", "''": "'{}'", "``": "`{}`", "!`": "!{}`", "?`": "?{}`", ",,": ",{},"}
+
+_MATH_RE = re.compile(r"\$([^$]{1,1000})\$")
+_MATH_COMMANDS = frozenset(
+    """alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi
+    pi varpi rho varrho sigma varsigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda
+    Xi Pi Sigma Upsilon Phi Psi Omega times cdot div pm mp leq geq le ge neq ne approx sim simeq
+    cong equiv propto infty partial nabla sum prod int oint frac dfrac tfrac sqrt log ln exp sin cos
+    tan min max arg argmin argmax lim sup inf det mathcal mathbf mathrm mathbb mathit mathsf mathtt
+    mathscr boldsymbol text textrm textbf textit textsf texttt operatorname hat tilde bar vec dot
+    ddot overline underline widehat widetilde left right big Big bigg Bigg ell ldots cdots dots
+    vdots ddots in notin ni subset subseteq supset supseteq cup cap setminus forall exists nexists
+    mid nmid parallel pm to gets rightarrow leftarrow Rightarrow Leftarrow leftrightarrow
+    Leftrightarrow mapsto implies iff circ star ast bullet prime top bot perp emptyset varnothing
+    ll gg lesssim gtrsim langle rangle lfloor rfloor lceil rceil lVert rVert Vert vert quad qquad
+    land lor lnot neg wedge vee oplus otimes odot dagger hbar Re Im aleph binom choose mod bmod pmod
+    displaystyle scriptstyle textstyle limits nolimits colon triangleq coloneqq""".split()
+)
+_MATH_COMMAND_RE = re.compile(r"\\([A-Za-z]+|.)")
+_MATH_BAD_CHARS = re.compile(r"(?<!\\)[%#&~\n]|\\\\")
+_SAFE_MATH_SYMBOLS = frozenset(",;:!{}|% _&#$")
+
+
+def _safe_math(body: str) -> bool:
+    if body.strip() == "" or _MATH_BAD_CHARS.search(body):
+        return False
+    for m in _MATH_COMMAND_RE.finditer(body):
+        cmd = m.group(1)
+        if cmd not in _MATH_COMMANDS and cmd not in _SAFE_MATH_SYMBOLS:
+            return False
+    depth = 0
+    i = 0
+    while i < len(body):
+        c = body[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth < 0:
+                return False
+        i += 1
+    return depth == 0 and not body.endswith("\\")
+
+
+def split_math(text: str) -> list[tuple[bool, str]]:
+    """``[(is_math, piece), …]``; math pieces keep their ``$`` delimiters."""
+    out: list[tuple[bool, str]] = []
+    pos = 0
+    for m in _MATH_RE.finditer(text):
+        if not _safe_math(m.group(1)):
+            continue
+        if m.start() > pos:
+            out.append((False, text[pos : m.start()]))
+        out.append((True, m.group(0)))
+        pos = m.end()
+    if pos < len(text) or not out:
+        out.append((False, text[pos:]))
+    return out
+
+
+def _escape_specials(text: str) -> str:
+    return _SPECIAL_RE.sub(lambda m: _TEXT_ESCAPES.get(m.group(0)) or _LIGATURES[m.group(0)], text)
+
+
+@lru_cache(maxsize=4096)
+def _ascii_char(ch: str) -> str:
+    from pylatexenc.latexencode import unicode_to_latex
+
+    out = unicode_to_latex(
+        ch, non_ascii_only=True, replacement_latex_protection="braces-all", unknown_char_policy="keep"
+    )
+    if out == ch or not out.isascii():
+        from unidecode import unidecode
+
+        out = _escape_specials(unidecode(ch))
+    return out
+
+
+def _to_ascii(text: str) -> str:
+    if text.isascii():
+        return text
+    return "".join(c if c.isascii() else _ascii_char(c) for c in text)
+
+
+
+
+_EDGE_PUNCT = re.compile(r"^([(\[\"'“‘]*)(.*?)([)\]\"'”’.,:;!?]*)$", re.DOTALL)
+
+
+def _needs_protection(word: str) -> bool:
+    if any(c.isupper() for c in word):
+        return True
+    has_digit = any(c.isdigit() for c in word)
+    return has_digit and any(c.isalpha() for c in word)
+
+
+def encode(text: str, *, ascii: bool = False, protect_case: bool = False) -> str:
+    """Field text for BibTeX/biblatex: safe, brace-balanced, printing ``text`` as written."""
+    out: list[str] = []
+    for is_math, piece in split_math(text):
+        if is_math:
+            out.append("{" + piece + "}" if protect_case else piece)
+            continue
+        if protect_case:
+            words = re.split(r"(\s+)", piece)
+            for w in words:
+                if not w or w.isspace():
+                    out.append(w)
+                    continue
+                m = _EDGE_PUNCT.match(w)
+                head, core, tail = m.group(1), m.group(2), m.group(3)
+                for part, protect in ((head, False), (core, _needs_protection(core)), (tail, False)):
+                    if part:
+                        enc = _escape_specials(part)
+                        if ascii:
+                            enc = _to_ascii(enc)
+                        out.append("{" + enc + "}" if protect else enc)
+        else:
+            enc = _escape_specials(piece)
+            out.append(_to_ascii(enc) if ascii else enc)
+    return "".join(out)
+
+
+@lru_cache(maxsize=1)
+def _decoder():  # type: ignore[no-untyped-def]
+    from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+
+    db = get_default_latex_context_db()
+    db.add_context_category(
+        "bibgen",
+        prepend=True,
+        macros=[
+            MacroTextSpec("textless", "<"),
+            MacroTextSpec("textgreater", ">"),
+            MacroTextSpec("textbar", "|"),
+            MacroTextSpec("textbraceleft", "{"),
+            MacroTextSpec("textbraceright", "}"),
+            MacroTextSpec("textasciicircum", "^"),
+            MacroTextSpec("textasciitilde", "~"),
+            MacroTextSpec("textbackslash", "\\"),
+        ],
+    )
+    return LatexNodes2Text(latex_context=db, math_mode="verbatim", strict_latex_spaces=True)
+
+
+_PLAIN_RE = re.compile(r"[\\{}$~%&#_^'`!?,-]")
+
+
+def decode(latex: str) -> str:
+    """Unicode text from LaTeX field text: accents resolved, braces dropped, math kept."""
+    if not _PLAIN_RE.search(latex):
+        return latex
+    try:
+        return _decoder().latex_to_text(latex)
+    except Exception:  # pylatexenc raises assorted errors on malformed input
+        return latex

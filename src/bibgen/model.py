@@ -1,0 +1,199 @@
+"""The one small value type every stage passes around: :class:`Entry`.
+
+Field values are plain Unicode text (NFC, single-spaced). Inline math keeps its
+``$...$`` delimiters; every other character means itself, so writers decide how
+to escape it for their target format.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Origin:
+    """Where a record came from: a path and 1-based line and column."""
+
+    path: str
+    line: int = 1
+    column: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+class EntryKind(str, enum.Enum):
+    """The work's type, independent of any output format."""
+
+    ARTICLE = "article"
+    INPROCEEDINGS = "inproceedings"
+    PREPRINT = "preprint"
+    BOOK = "book"
+    INCOLLECTION = "incollection"
+    REPORT = "report"
+    THESIS = "thesis"
+    ONLINE = "online"
+    NEWS = "news"
+    MISC = "misc"
+
+    def __str__(self) -> str:  # pragma: no cover - cosmetic
+        return self.value
+
+
+class Fields(Mapping[str, str]):
+    """A read-only, hashable, picklable mapping of field name to text."""
+
+    __slots__ = ("_data", "_hash")
+
+    def __init__(self, data: Mapping[str, str] | None = None, /, **kw: str) -> None:
+        merged = dict(data or {})
+        merged.update(kw)
+        self._data = {k: v for k, v in sorted(merged.items()) if v is not None and v != ""}
+        self._hash: int | None = None
+
+    def __getitem__(self, key: str) -> str:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __hash__(self) -> int:
+        if self._hash is None:
+            self._hash = hash(tuple(self._data.items()))
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Fields):
+            return self._data == other._data
+        if isinstance(other, Mapping):
+            return self._data == dict(other)
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"Fields({self._data!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Fields, (self._data,))
+
+    def set(self, **changes: str | None) -> Fields:
+        """Return a copy with ``changes`` applied; a value of None removes the field."""
+        data = dict(self._data)
+        for k, v in changes.items():
+            if v is None or v == "":
+                data.pop(k, None)
+            else:
+                data[k] = v
+        return Fields(data)
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Person:
+    """A personal or corporate name, split the way BibTeX and CSL split it.
+
+    ``literal`` holds a corporate or otherwise unsplittable name; the other
+    parts are then empty.
+    """
+
+    family: str = ""
+    given: str = ""
+    particle: str = ""
+    suffix: str = ""
+    literal: str = ""
+
+    @property
+    def last(self) -> str:
+        """Family name with its particle, as it is cited ("van den Oord")."""
+        if self.literal:
+            return self.literal
+        return f"{self.particle} {self.family}".strip()
+
+    def display(self) -> str:
+        """``Given particle Family, Suffix`` in reading order."""
+        if self.literal:
+            return self.literal
+        out = " ".join(p for p in (self.given, self.particle, self.family) if p)
+        return f"{out}, {self.suffix}" if self.suffix else out
+
+    def sort_form(self) -> str:
+        """``particle Family, Suffix, Given`` in BibTeX's order."""
+        if self.literal:
+            return self.literal
+        head = self.last
+        parts = [head]
+        if self.suffix:
+            parts.append(self.suffix)
+        if self.given:
+            parts.append(self.given)
+        return ", ".join(parts)
+
+
+People = Mapping[str, tuple[Person, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One bibliographic work.
+
+    ``fields`` uses bibgen's neutral names: ``title``, ``container`` (journal,
+    proceedings or other venue), ``publisher``, ``year``, ``month``, ``day``,
+    ``volume``, ``number``, ``pages``, ``doi``, ``url``, ``eprint``,
+    ``eprinttype`` (``arxiv``), ``eprintclass``, ``abstract``, ``keywords``
+    (``;``-separated), ``note``, ``edition``, ``howpublished``, ``venue`` (the
+    raw source line). ``partial`` names the roles whose list is known to be
+    incomplete: an author page knows one author of many. ``origins`` lists every
+    record merged into this one; ``origin`` is the first of them.
+    """
+
+    kind: EntryKind
+    fields: Fields
+    people: Mapping[str, tuple[Person, ...]] = field(default_factory=dict)
+    origin: Origin = Origin("<unknown>")
+    key: str = ""
+    partial: frozenset[str] = frozenset()
+    origins: tuple[Origin, ...] = ()
+    aliases: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.fields, Fields):
+            object.__setattr__(self, "fields", Fields(self.fields))
+        people = {role: tuple(ps) for role, ps in sorted(self.people.items()) if ps}
+        object.__setattr__(self, "people", _FrozenPeople(people))
+        if not self.origins:
+            object.__setattr__(self, "origins", (self.origin,))
+
+    def get(self, name: str, default: str = "") -> str:
+        """A field's text, or ``default`` when absent."""
+        return self.fields.get(name, default)
+
+    @property
+    def title(self) -> str:
+        return self.fields.get("title", "")
+
+    @property
+    def authors(self) -> tuple[Person, ...]:
+        return self.people.get("author", ())
+
+    def replace(self, **changes: Any) -> Entry:
+        """``dataclasses.replace`` under a shorter name."""
+        return replace(self, **changes)
+
+
+class _FrozenPeople(dict):  # type: ignore[type-arg]
+    """A dict that refuses mutation, so Entry.people is effectively read-only."""
+
+    def _blocked(self, *a: Any, **k: Any) -> None:
+        raise TypeError("Entry.people is read-only; use Entry.replace(people=...)")
+
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = _blocked  # type: ignore[assignment]
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(tuple(self.items()))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_FrozenPeople, (dict(self),))

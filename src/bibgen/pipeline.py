@@ -1,0 +1,121 @@
+"""The fixed stage order, written once: read -> normalize -> dedupe -> key -> render."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bibgen.dedupe import DedupePolicy, DedupeResult, dedupe
+from bibgen.errors import Diagnostics, InputError, UsageError
+from bibgen.keys import DEFAULT_PATTERN, assign_keys
+from bibgen.model import Entry, Fields, Origin
+from bibgen.normalize import clean_text
+from bibgen.registry import readers, writers
+from bibgen.venues import VenueTable, builtin_table
+
+
+@dataclass
+class Options:
+    """Everything a run needs, passed through every stage (never module globals)."""
+
+    key_pattern: str = DEFAULT_PATTERN
+    ascii: bool = False
+    strict: bool = False
+    venues: VenueTable | None = None
+    dedupe_policy: DedupePolicy = field(default_factory=DedupePolicy)
+    reader: str | None = None  # force one reader ("--from"), else by suffix
+    diagnostics: Diagnostics = field(default_factory=Diagnostics)
+
+    def __post_init__(self) -> None:
+        self.diagnostics.strict = self.strict
+
+    @property
+    def venue_table(self) -> VenueTable:
+        if self.venues is None:
+            return builtin_table()
+        return builtin_table().extended(self.venues)
+
+
+def discover(sources: Iterable[str | os.PathLike[str]], options: Options) -> list[Path]:
+    """Files named or found under folders, sorted, each once; unreadable names are UsageErrors."""
+    suffixes = set(readers.suffixes()) if options.reader is None else None
+    found: dict[str, Path] = {}
+    for src in sources:
+        path = Path(src)
+        if path.is_dir():
+            seen_dirs: set[tuple[int, int]] = set()
+            for root, dirs, files in os.walk(path, followlinks=True):
+                st = os.stat(root)
+                if (st.st_dev, st.st_ino) in seen_dirs:
+                    dirs[:] = []
+                    continue
+                seen_dirs.add((st.st_dev, st.st_ino))
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    p = Path(root, name)
+                    if not name.startswith(".") and (suffixes is None or p.suffix.lower() in suffixes):
+                        found.setdefault(str(p), p)
+        elif path.is_file():
+            found.setdefault(str(path), path)
+        elif path.exists():
+            raise UsageError(f"{path}: not a regular file or folder")
+        else:
+            raise UsageError(f"{path}: no such file or folder")
+    return [found[k] for k in sorted(found)]
+
+
+def read_file(path: Path, options: Options) -> list[Entry]:
+    """Entries of one file, through the reader its suffix (or ``options.reader``) names."""
+    if options.reader:
+        reader = readers.get(options.reader)
+    else:
+        reader = readers.for_suffix(path.suffix)
+        if reader is None:
+            raise UsageError(f"{path}: no reader for '{path.suffix or path.name}' files (use --from)")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", Origin(str(path), 1, 1)) from None
+    return [normalize_entry(e) for e in reader.read(data, str(path), options)]
+
+
+def normalize_entry(entry: Entry) -> Entry:
+    """Whitespace and Unicode (NFC) for every field and name part."""
+    fields = Fields({k: clean_text(v) for k, v in entry.fields.items()})
+    people = {
+        role: tuple(p.__class__(*(clean_text(x) for x in (p.family, p.given, p.particle, p.suffix, p.literal))) for p in ps)
+        for role, ps in entry.people.items()
+    }
+    return entry.replace(fields=fields, people=people)
+
+
+def read(sources: Iterable[str | os.PathLike[str]], options: Options | None = None) -> list[Entry]:
+    """Read and normalize every source, in sorted-path order."""
+    options = options or Options()
+    entries: list[Entry] = []
+    for path in discover(sources, options):
+        entries.extend(read_file(path, options))
+    return entries
+
+
+def process(entries: Sequence[Entry], options: Options, pinned: Sequence[Entry] = ()) -> DedupeResult:
+    """Dedupe then key: the middle of the pipeline, shared by every command."""
+    ordered = sorted(entries, key=lambda e: e.origin)
+    result = dedupe(ordered, options.diagnostics, options.dedupe_policy)
+    keyed = assign_keys(result.entries, options.key_pattern)
+    return DedupeResult(tuple(keyed), result.clusters)
+
+
+def render(entries: Sequence[Entry], fmt: str, options: Options) -> str:
+    """Text of one output format."""
+    return writers.get(fmt).write(list(entries), options)
+
+
+def export(sources: Iterable[str | os.PathLike[str]], fmt: str = "bibtex", options: Options | None = None) -> str:
+    """The whole pipeline: sources in, the text of ``fmt`` out."""
+    options = options or Options()
+    writer = writers.get(fmt)  # fail on an unknown format before reading anything
+    result = process(read(sources, options), options)
+    return writer.write(list(result.entries), options)

@@ -1,0 +1,33 @@
+"""Readers turn a file's bytes into entries; shared decoding lives here."""
+
+from __future__ import annotations
+
+from bibgen.errors import InputError
+from bibgen.model import Origin
+
+MAX_SOURCE_BYTES = 1 << 30
+
+
+def decode(data: bytes, path: str) -> str:
+    """UTF-8 text with a leading BOM dropped and CRLF/CR turned into LF.
+
+    Invalid UTF-8 and NUL bytes are InputErrors naming the line and column.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise InputError(
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", Origin(path, line, col),
+            "save the file as UTF-8",
+        ) from None
+    nul = text.find("\x00")
+    if nul >= 0:
+        line = text.count("\n", 0, nul) + 1
+        raise InputError("NUL byte in text file", Origin(path, line, nul - text.rfind("\n", 0, nul)))
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
