@@ -39,8 +39,8 @@ _TEXT_ESCAPES = {
     ">": r"\textgreater{}",
     "|": r"\textbar{}",
 }
-_SPECIAL_RE = re.compile(r"[\\{}%&#_$~^<>|]|--|''|``|!`|\?`|,,")
-_LIGATURES = {"--": "-{}-", "''": "'{}'", "``": "`{}`", "!`": "!{}`", "?`": "?{}`", ",,": ",{},"}
+# A ligature's first character gets "{}" after it: "---" -> "-{}-{}-".
+_SPECIAL_RE = re.compile(r"[\\{}%&#_$~^<>|]|-(?=-)|'(?=')|`(?=`)|!(?=`)|\?(?=`)|,(?=,)")
 
 _MATH_RE = re.compile(r"\$([^$]{1,1000})\$")
 _MATH_COMMANDS = frozenset(
@@ -104,7 +104,7 @@ def split_math(text: str) -> list[tuple[bool, str]]:
 
 
 def _escape_specials(text: str) -> str:
-    return _SPECIAL_RE.sub(lambda m: _TEXT_ESCAPES.get(m.group(0)) or _LIGATURES[m.group(0)], text)
+    return _SPECIAL_RE.sub(lambda m: _TEXT_ESCAPES.get(m.group(0)) or m.group(0) + "{}", text)
 
 
 @lru_cache(maxsize=4096)
