@@ -96,10 +96,8 @@ def main() -> None:
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(EXIT_OK)
-    except Exception as exc:  # click's usage errors
-        import click
-
-        if isinstance(exc, click.ClickException):
+    except Exception as exc:  # typer/click usage errors (typer vendors click in recent releases)
+        if hasattr(exc, "show") and hasattr(exc, "exit_code"):
             exc.show()
-            sys.exit(exc.exit_code)
+            sys.exit(2 if exc.exit_code not in (0, 1) else exc.exit_code)
         raise
