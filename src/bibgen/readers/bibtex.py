@@ -1,0 +1,377 @@
+"""Reader for BibTeX and BibLaTeX files (``*.bib``).
+
+bibtexparser v2 splits the file into blocks (with line numbers); everything
+after that is done here, so its rules are explicit and tested:
+
+* Values are evaluated the BibTeX way: ``{...}``, ``"..."``, numbers and
+  macros joined by ``#``. Macros are the file's ``@string`` definitions (in
+  file order) and the month names ``jan`` .. ``dec``.
+* LaTeX is decoded to Unicode with :func:`bibgen.latex.decode` (accents,
+  escapes, protective braces); ``$...$`` math is kept.
+* Names are split with pybtex's parser (``von Last, Jr, First``); a trailing
+  ``others`` marks the list as partial. A fully braced name with a space
+  (``{World Health Organization}``) is a corporate (literal) name.
+* ``crossref`` is resolved against entries of the same file and dropped;
+  ``ids`` becomes :attr:`Entry.aliases`.
+* BibTeX and BibLaTeX field names are mapped to bibgen's neutral names
+  (``journal``/``journaltitle``/``booktitle`` -> ``container``, ...); any other
+  field is kept under its lower-cased name.
+
+Blocks bibtexparser cannot parse, duplicate keys and undefined macros are
+warnings with the block's line; the rest of the file still loads.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from bibgen.errors import InputError
+from bibgen.latex import decode as decode_latex
+from bibgen.model import Entry, EntryKind, Fields, Origin, Person
+from bibgen.readers import decode
+
+if TYPE_CHECKING:
+    from bibgen.pipeline import Options
+
+MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+TYPES: Mapping[str, EntryKind] = {
+    "article": EntryKind.ARTICLE,
+    "inproceedings": EntryKind.INPROCEEDINGS,
+    "conference": EntryKind.INPROCEEDINGS,
+    "book": EntryKind.BOOK,
+    "mvbook": EntryKind.BOOK,
+    "proceedings": EntryKind.BOOK,
+    "mvproceedings": EntryKind.BOOK,
+    "collection": EntryKind.BOOK,
+    "mvcollection": EntryKind.BOOK,
+    "incollection": EntryKind.INCOLLECTION,
+    "inbook": EntryKind.INCOLLECTION,
+    "bookinbook": EntryKind.INCOLLECTION,
+    "techreport": EntryKind.REPORT,
+    "report": EntryKind.REPORT,
+    "phdthesis": EntryKind.THESIS,
+    "mastersthesis": EntryKind.THESIS,
+    "thesis": EntryKind.THESIS,
+    "online": EntryKind.ONLINE,
+    "electronic": EntryKind.ONLINE,
+    "www": EntryKind.ONLINE,
+    "preprint": EntryKind.PREPRINT,
+    "misc": EntryKind.MISC,
+    "unpublished": EntryKind.MISC,
+    "booklet": EntryKind.MISC,
+    "manual": EntryKind.MISC,
+}
+# Field name -> neutral name. The first one present wins; later ones are kept as they are.
+_RENAMES: Mapping[str, str] = {
+    "journal": "container",
+    "journaltitle": "container",
+    "booktitle": "container",
+    "archiveprefix": "eprinttype",
+    "eprinttype": "eprinttype",
+    "primaryclass": "eprintclass",
+    "eprintclass": "eprintclass",
+    "institution": "publisher",
+    "school": "publisher",
+    "organization": "publisher",
+    "location": "address",
+}
+# Only these kinds take a container from ``booktitle``/``journal``; a @book's
+# booktitle (its own title in biblatex multi-volume works) stays as it is.
+_CONTAINER_KINDS = frozenset(
+    {EntryKind.ARTICLE, EntryKind.INPROCEEDINGS, EntryKind.INCOLLECTION, EntryKind.NEWS, EntryKind.MISC,
+     EntryKind.PREPRINT, EntryKind.ONLINE}
+)  # fmt: skip
+PEOPLE_ROLES = ("author", "editor", "translator")
+# Identifiers and URLs: no LaTeX decoding beyond the escapes writers put in.
+VERBATIM = frozenset({"doi", "url", "eprint", "ids", "file", "isbn", "issn", "urldate", "crossref", "xdata"})
+_VERBATIM_ESCAPES = re.compile(r"\\([%&#_$~{}])")
+_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+
+
+class BibtexReader:
+    """Reads BibTeX/BibLaTeX; see the module docstring for the rules."""
+
+    name = "bibtex"
+    suffixes = (".bib",)
+
+    def read(self, data: bytes, path: str, options: Options) -> list[Entry]:
+        return read_bibtex(decode(data, path), path, options)
+
+
+def read_bibtex(text: str, path: str, options: Options) -> list[Entry]:
+    """Entries of BibTeX ``text``; ``path`` is used in origins and diagnostics."""
+    import bibtexparser
+    from bibtexparser import model as bm
+
+    # bibtexparser logs its own messages for failed blocks; ours carry file:line instead.
+    log = logging.getLogger("bibtexparser")
+    level = log.level
+    log.setLevel(logging.CRITICAL + 1)
+    try:
+        lib = bibtexparser.parse_string(text, parse_stack=[])
+    finally:
+        log.setLevel(level)
+    lines = text.split("\n")
+    diags = options.diagnostics
+
+    def origin(block: bm.Block) -> Origin:
+        line = (block.start_line or 0) + 1
+        col = lines[line - 1].find("@") + 1 if line <= len(lines) else 1
+        return Origin(path, line, max(col, 1))
+
+    substantive = [b for b in lib.blocks if isinstance(b, (bm.Entry, bm.String, bm.Preamble, bm.ExplicitComment))]
+    if not substantive and not lib.failed_blocks:
+        for i, ln in enumerate(lines):
+            stripped = ln.strip()
+            if stripped and not stripped.startswith("%"):
+                raise InputError(
+                    "not a BibTeX file: no @entry found",
+                    Origin(path, i + 1, len(ln) - len(ln.lstrip()) + 1),
+                    "BibTeX entries look like @article{key, title = {...}}",
+                )
+        return []
+
+    macros: dict[str, str] = {m: name for m, name in zip(MONTHS, _MONTH_NAMES)}
+    raw_entries: list[tuple[bm.Entry, dict[str, str], dict[str, int]]] = []
+    for block in lib.blocks:
+        if isinstance(block, bm.String):
+            value = _evaluate(block.value, macros, diags, origin(block))
+            macros[block.key.lower()] = value
+        elif isinstance(block, bm.DuplicateBlockKeyBlock):
+            diags.warn(f"duplicate citation key '{block.key}'; this entry is skipped", origin(block))
+        elif isinstance(block, bm.DuplicateFieldKeyBlock):
+            dups = ", ".join(sorted(block.duplicate_keys))
+            diags.warn(f"entry '{block.key}' repeats field(s) {dups}; the entry is skipped", origin(block))
+        elif isinstance(block, bm.ParsingFailedBlock):
+            diags.warn(f"cannot parse this block ({_failure(block)}); it is skipped", origin(block))
+        elif isinstance(block, bm.Entry):
+            where = origin(block)
+            fields: dict[str, str] = {}
+            field_lines: dict[str, int] = {}
+            for f in block.fields:
+                name = f.key.lower()
+                fields[name] = _evaluate(f.value, macros, diags, where, is_month=name == "month")
+                field_lines[name] = (f.start_line or block.start_line or 0) + 1
+            raw_entries.append((block, fields, field_lines))
+
+    by_key = {b.key.casefold(): fields for b, fields, _ in raw_entries}
+    out: list[Entry] = []
+    for block, fields, field_lines in raw_entries:
+        where = origin(block)
+        if "crossref" in fields:
+            parent = by_key.get(fields["crossref"].strip().casefold())
+            if parent is None:
+                diags.warn(f"crossref '{fields['crossref']}' names no entry in this file", where)
+            else:
+                fields = _inherit(block.entry_type.lower(), fields, parent)
+            fields.pop("crossref", None)
+        out.append(_to_entry(block.key, block.entry_type.lower(), fields, where, options))
+    return out
+
+
+def _failure(block: object) -> str:
+    raw = getattr(block, "raw", "") or ""
+    depth = 0
+    for ch in raw:
+        depth += ch == "{"
+        depth -= ch == "}"
+    if depth > 0:
+        return "unbalanced braces: a '{' is never closed"
+    if depth < 0:
+        return "unbalanced braces: too many '}'"
+    err = getattr(block, "error", None)
+    msg = str(err).split("\n")[-1].strip() if err else ""
+    return msg or "syntax error"
+
+
+def _inherit(entry_type: str, child: dict[str, str], parent: Mapping[str, str]) -> dict[str, str]:
+    """BibTeX crossref inheritance: missing fields come from the parent; its title becomes booktitle."""
+    out = dict(child)
+    for name, value in parent.items():
+        if name in ("ids", "crossref"):
+            continue
+        if name == "title":
+            if entry_type in ("inproceedings", "incollection", "inbook", "conference", "bookinbook"):
+                out.setdefault("booktitle", value)
+            continue
+        out.setdefault(name, value)
+    return out
+
+
+# ---------------------------------------------------------------- values
+
+
+def _evaluate(raw: str, macros: Mapping[str, str], diags, where: Origin, is_month: bool = False) -> str:  # type: ignore[no-untyped-def]
+    """Evaluate a raw BibTeX value (``{..} # "..." # macro # 123``) to its LaTeX text."""
+    pieces: list[str] = []
+    i, n = 0, len(raw)
+    while i < n:
+        c = raw[i]
+        if c.isspace() or c == "#":
+            i += 1
+        elif c == "{":
+            j = _match_brace(raw, i)
+            pieces.append(raw[i + 1 : j])
+            i = j + 1
+        elif c == '"':
+            j = i + 1
+            depth = 0
+            while j < n and not (raw[j] == '"' and depth == 0):
+                depth += (raw[j] == "{") - (raw[j] == "}")
+                j += 1
+            pieces.append(raw[i + 1 : j])
+            i = j + 1
+        else:
+            j = i
+            while j < n and not raw[j].isspace() and raw[j] not in '#{"':
+                j += 1
+            word = raw[i:j]
+            i = j
+            if word.isdigit():
+                pieces.append(word)
+            elif is_month and word.lower() in MONTHS and len(pieces) == 0 and raw.strip().lower() == word.lower():
+                pieces.append(str(MONTHS.index(word.lower()) + 1))
+            elif word.lower() in macros:
+                pieces.append(macros[word.lower()])
+            else:
+                diags.warn(f"undefined macro '{word}'; its name is used as the text", where)
+                pieces.append(word)
+    return "".join(pieces)
+
+
+def _match_brace(raw: str, i: int) -> int:
+    depth = 0
+    for j in range(i, len(raw)):
+        if raw[j] == "{" and (j == 0 or raw[j - 1] != "\\"):
+            depth += 1
+        elif raw[j] == "}" and (j == 0 or raw[j - 1] != "\\"):
+            depth -= 1
+            if depth == 0:
+                return j
+    return len(raw)
+
+
+def decode_verbatim(value: str) -> str:
+    """URLs and identifiers: outer braces and the escapes writers add removed, nothing else."""
+    value = value.strip()
+    while value.startswith("{") and value.endswith("}") and _match_brace(value, 0) == len(value) - 1:
+        value = value[1:-1].strip()
+    return _VERBATIM_ESCAPES.sub(r"\1", value)
+
+
+def month_number(text: str) -> str:
+    """``jan``/``January``/``01`` -> ``1``; anything else unchanged."""
+    t = text.strip().rstrip(".").lower()
+    if t.isdigit() and 1 <= int(t) <= 12:
+        return str(int(t))
+    if t[:3] in MONTHS and (len(t) == 3 or _MONTH_NAMES[MONTHS.index(t[:3])].lower() == t):
+        return str(MONTHS.index(t[:3]) + 1)
+    return text
+
+
+# ---------------------------------------------------------------- names
+
+
+def parse_people(value: str) -> tuple[tuple[Person, ...], bool]:
+    """Names of a BibTeX name list and whether it ended in ``others``."""
+    from pybtex.bibtex.utils import split_name_list
+
+    names = split_name_list(value)
+    partial = False
+    if names and names[-1].strip().lower() == "others":
+        names = names[:-1]
+        partial = True
+    return tuple(p for p in (parse_person(n) for n in names) if p != Person()), partial
+
+
+def parse_person(text: str) -> Person:
+    """One BibTeX name, split by pybtex's rules, each part LaTeX-decoded."""
+    from pybtex.database import Person as PybtexPerson
+
+    text = text.strip()
+    if not text:
+        return Person()
+    if text.startswith("{") and _match_brace(text, 0) == len(text) - 1 and re.search(r"\s", text):
+        return Person(literal=decode_latex(text[1:-1]).strip())
+    try:
+        p = PybtexPerson(text)
+    except Exception:  # pybtex rejects some malformed names (too many commas)
+        return Person(literal=decode_latex(text))
+
+    def join(parts: list[str]) -> str:
+        return decode_latex(" ".join(parts)).strip()
+
+    return Person(
+        family=join(p.last_names),
+        given=join(p.first_names + p.middle_names),
+        particle=join(p.prelast_names),
+        suffix=join(p.lineage_names),
+    )
+
+
+# ---------------------------------------------------------------- entries
+
+
+def _to_entry(key: str, entry_type: str, raw: dict[str, str], where: Origin, options: Options) -> Entry:
+    kind = TYPES.get(entry_type)
+    fields: dict[str, str] = {}
+    people: dict[str, tuple[Person, ...]] = {}
+    partial: set[str] = set()
+    aliases: tuple[str, ...] = ()
+    if kind is None:
+        kind = EntryKind.MISC
+        options.diagnostics.note(f"entry type @{entry_type} read as misc", where)
+    if entry_type == "mastersthesis" and "type" not in raw:
+        fields["type"] = "Master's thesis"
+    for name, value in raw.items():
+        if name in PEOPLE_ROLES:
+            ps, is_partial = parse_people(value)
+            if ps:
+                people[name] = ps
+                if is_partial:
+                    partial.add(name)
+            continue
+        if name == "ids":
+            aliases = tuple(a for a in (x.strip() for x in decode_verbatim(value).split(",")) if a)
+            continue
+        text = decode_verbatim(value) if name in VERBATIM else decode_latex(value)
+        if name == "month":
+            text = month_number(text)
+        elif name == "keywords":
+            text = "; ".join(k for k in (w.strip() for w in re.split(r"[,;]", text)) if k)
+        elif name in ("archiveprefix", "eprinttype"):
+            text = text.strip().lower()
+        target = _RENAMES.get(name, name)
+        if target == "container" and kind not in _CONTAINER_KINDS:
+            target = name
+        if target in fields:
+            target = name  # a second journal/booktitle/...: keep it under its own name
+        if target in fields:
+            continue
+        fields[target] = text
+    if "date" in fields:
+        m = _DATE_RE.match(fields["date"].strip())
+        if m:
+            del fields["date"]
+            for part, value in zip(("year", "month", "day"), m.groups()):
+                if value and part not in fields:
+                    fields[part] = str(int(value)) if part != "year" else value
+    if kind is EntryKind.MISC and fields.get("eprinttype") == "arxiv":
+        kind = EntryKind.PREPRINT
+    return Entry(
+        kind=kind,
+        fields=Fields(fields),
+        people=people,
+        origin=where,
+        key=key,
+        partial=frozenset(partial),
+        aliases=aliases,
+    )

@@ -1,0 +1,134 @@
+"""BibTeX reader: values, macros, names, crossref, field mapping, diagnostics."""
+
+from __future__ import annotations
+
+import pytest
+
+from bibgen.errors import InputError, StrictError
+from bibgen.model import EntryKind, Person
+from bibgen.pipeline import Options
+from bibgen.readers.bibtex import BibtexReader, parse_person
+
+
+def read(text: str, **opts):  # type: ignore[no-untyped-def]
+    options = Options(**opts)
+    entries = BibtexReader().read(text.encode("utf-8"), "refs.bib", options)
+    return entries, options.diagnostics
+
+
+SAMPLE = r"""% a comment line
+@string{ acm = "ACM" }
+@STRING{conf = {Proc. of } # acm}
+
+@Article{Oord2016,
+  Author = {van den Oord, A{\"a}ron and Smith, Jr, John and {World Health Organization} and others},
+  title = {On $\alpha$ the {BERT} 50\% \& co},
+  journal = acm # " Journal",
+  month = jan,
+  year = 2016,
+  pages = {1--10},
+  ids = {old1, old2},
+  doi = {10.1000/x\_y},
+  Custom-Field = {kept as is},
+  keywords = {a, b; c},
+}
+
+@inproceedings{child, title = {Child}, crossref = {parent}, pages = {3--4}}
+@proceedings{parent, title = {Big Conference}, booktitle = {Big Conference}, year = {2020}, publisher = conf}
+@misc{arx, title = {Pre}, eprint = {2401.00001}, archiveprefix = {arXiv}, primaryclass = {cs.LG}}
+@online{bl, title = {Online}, date = {2021-03-05}, eprinttype = {arxiv}, eprintclass = {cs.AI}, journaltitle = {J}}
+@mastersthesis{mt, author = {Doe, Jane}, title = {T}, school = {MIT}, year = {1999}}
+"""
+
+
+def test_sample_fields_and_people() -> None:
+    entries, diags = read(SAMPLE)
+    by_key = {e.key: e for e in entries}
+    assert list(by_key) == ["Oord2016", "child", "parent", "arx", "bl", "mt"]
+    e = by_key["Oord2016"]
+    assert e.kind is EntryKind.ARTICLE
+    assert e.title == "On $\\alpha$ the BERT 50% & co"
+    assert e.get("container") == "ACM Journal"
+    assert e.get("month") == "1"
+    assert e.get("year") == "2016"
+    assert e.get("pages") == "1–10"
+    assert e.get("doi") == "10.1000/x_y"
+    assert e.get("custom-field") == "kept as is"
+    assert e.get("keywords") == "a; b; c"
+    assert e.aliases == ("old1", "old2")
+    assert e.authors == (
+        Person(family="Oord", given="Aäron", particle="van den"),
+        Person(family="Smith", given="John", suffix="Jr"),
+        Person(literal="World Health Organization"),
+    )
+    assert e.partial == frozenset({"author"})
+    assert e.origin.line == 5 and e.origin.path == "refs.bib"
+    assert not diags.items
+
+
+def test_crossref_macros_and_biblatex_fields() -> None:
+    entries, _ = read(SAMPLE)
+    by_key = {e.key: e for e in entries}
+    child = by_key["child"]
+    assert child.kind is EntryKind.INPROCEEDINGS
+    assert child.get("container") == "Big Conference"
+    assert child.get("year") == "2020"
+    assert child.get("publisher") == "Proc. of ACM"
+    assert "crossref" not in child.fields
+    assert by_key["arx"].kind is EntryKind.PREPRINT
+    assert by_key["arx"].get("eprinttype") == "arxiv"
+    assert by_key["arx"].get("eprintclass") == "cs.LG"
+    bl = by_key["bl"]
+    assert (bl.kind, bl.get("year"), bl.get("month"), bl.get("day")) == (EntryKind.ONLINE, "2021", "3", "5")
+    assert (bl.get("eprinttype"), bl.get("eprintclass"), bl.get("container")) == ("arxiv", "cs.AI", "J")
+    mt = by_key["mt"]
+    assert (mt.kind, mt.get("publisher"), mt.get("type")) == (EntryKind.THESIS, "MIT", "Master's thesis")
+
+
+def test_broken_blocks_warn_with_line_and_rest_loads() -> None:
+    text = "@article{a, title={One}}\n\n@article{a, title={Dup}}\n\n@misc{bad, title = {open\n\n@book{b, title = {Two}}\n"
+    entries, diags = read(text)
+    assert [e.key for e in entries] == ["a", "b"]
+    assert entries[1].origin.line == 7
+    msgs = [str(d) for d in diags.items]
+    assert any(m.startswith("refs.bib:3:1: warning: duplicate citation key 'a'") for m in msgs), msgs
+    assert any(m.startswith("refs.bib:5:1: warning:") and "unbalanced braces" in m for m in msgs), msgs
+
+
+def test_strict_turns_parse_warnings_into_errors() -> None:
+    with pytest.raises(StrictError) as info:
+        read("@article{a, title={One}}\n@article{a, title={Dup}}\n", strict=True)
+    assert info.value.origin is not None and info.value.origin.line == 2
+
+
+def test_undefined_macro_warns() -> None:
+    entries, diags = read("@article{a, journal = nosuch}")
+    assert entries[0].get("container") == "nosuch"
+    assert "undefined macro 'nosuch'" in diags.items[0].message
+
+
+def test_not_bibtex_is_input_error() -> None:
+    with pytest.raises(InputError) as info:
+        read('\n  {"id": "x", "title": "json"}\n')
+    assert info.value.origin is not None and (info.value.origin.line, info.value.origin.column) == (2, 3)
+
+
+def test_empty_and_comment_only_files_have_no_entries() -> None:
+    assert read("")[0] == []
+    assert read("% nothing here\n\n")[0] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ludwig van Beethoven", Person(family="Beethoven", given="Ludwig", particle="van")),
+        ("de la Fontaine, Jean", Person(family="Fontaine", given="Jean", particle="de la")),
+        ("Charles Louis Xavier Joseph de la Vall{\\'e}e Poussin",
+         Person(family="Vallée Poussin", given="Charles Louis Xavier Joseph", particle="de la")),
+        ("{Barnes and Noble, Inc.}", Person(literal="Barnes and Noble, Inc.")),
+        ("King, Jr., Martin Luther", Person(family="King", given="Martin Luther", suffix="Jr.")),
+        ("M{\\\"u}ller, J{\\\"o}rg", Person(family="Müller", given="Jörg")),
+    ],
+)
+def test_parse_person(text: str, expected: Person) -> None:
+    assert parse_person(text) == expected
