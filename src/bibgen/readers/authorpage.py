@@ -50,7 +50,7 @@ def paragraphs(lines: list[str], start: int) -> list[Paragraph]:
     gap = 0
     for i in range(start, len(lines)):
         raw = lines[i]
-        if clean_text(raw):
+        if raw.strip() and (raw.isascii() or clean_text(raw)):
             if not buf:
                 first = i
             buf.append(raw)
