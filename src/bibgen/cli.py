@@ -70,14 +70,28 @@ def export(
         key_pattern=key_pattern or DEFAULT_PATTERN, ascii=ascii_only, strict=strict, reader=from_fmt
     )
     compile_pattern(options.key_pattern)
+    sources = sources or [Path("seeds")]
+    if output is not None:
+        _refuse_output_among_sources(output, sources, options)
     try:
-        text = run_export(sources or [Path("seeds")], fmt, options)
+        text = run_export(sources, fmt, options)
     finally:
         _emit_diagnostics(options)
     if output is None:
         sys.stdout.write(text)
     else:
         write_atomic(output, text)
+
+
+def _refuse_output_among_sources(output: Path, sources: list[Path], options) -> None:  # type: ignore[no-untyped-def]
+    """Writing over an input would destroy it on the next run: a usage error."""
+    from bibgen.errors import UsageError
+    from bibgen.pipeline import discover
+
+    target = output.resolve()
+    for path in discover(sources, options):
+        if path.resolve() == target:
+            raise UsageError(f"{output}: the output file is also one of the sources; choose another -o path")
 
 
 def main() -> None:
