@@ -1,0 +1,43 @@
+"""Every command, format, reader and style is documented in the README."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bibgen.registry import readers, writers
+from conftest import ROOT, run_cli
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def commands() -> list[str]:
+    out = run_cli("--help").stdout
+    # typer's help lists commands in a box: "│ export  Read sources…"
+    return sorted(set(re.findall(r"^[│|]\s+([a-z][a-z-]+)\s{2,}", out, re.MULTILINE)))
+
+
+def test_cli_has_commands():
+    assert "export" in commands()
+
+
+@pytest.mark.parametrize("command", commands())
+def test_command_documented(command):
+    assert f"bibgen {command}" in README
+
+
+@pytest.mark.parametrize("name", writers.names())
+def test_format_documented(name):
+    assert re.search(rf"`{re.escape(name)}`|--format {re.escape(name)}\b", README), f"format {name} not in README"
+
+
+@pytest.mark.parametrize("name", readers.names())
+def test_reader_documented(name):
+    suffixes = readers.get(name).suffixes
+    assert any(f"`*{s}`" in README or f"`{s}`" in README for s in suffixes) or f"`{name}`" in README
+
+
+@pytest.mark.parametrize("code", [0, 1, 2, 3, 4])
+def test_exit_codes_documented(code):
+    assert re.search(rf"^\| {code} \|", README, re.MULTILINE)
