@@ -39,6 +39,9 @@ BibTeX ``and others`` to CSL-JSON, and pandoc's citeproc renders a final literal
 as a name "others"; no other encoding gives "et al." anywhere, and dropping the
 marker would present a partial list as complete.
 
+Math (``$...$``) in titles is wrapped in ``<span class="nocase">`` so that
+styles do not change its case; the reader removes CSL's markup tags.
+
 Fields CSL-JSON has no variable for (and ``venue``, bibgen's raw source line)
 are not written: the schema forbids extra properties.
 """
@@ -46,6 +49,7 @@ are not written: the schema forbids extra properties.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from functools import lru_cache
 from importlib import resources
@@ -115,6 +119,15 @@ ISSUE_KINDS = frozenset({EntryKind.ARTICLE, EntryKind.INPROCEEDINGS, EntryKind.N
 ROLES = ("author", "editor", "translator")
 ARCHIVES: Mapping[str, str] = {"arxiv": "arXiv"}
 OTHERS = "others"
+# Variables whose ``$...$`` math is protected from case changes with CSL's
+# ``<span class="nocase">`` markup (honoured by citeproc-js and pandoc).
+RICH_TEXT = frozenset({"title", "container-title", "collection-title", "title-short"})
+_MARKUP = re.compile(r'<span class="nocase">|<span style="font-variant:\s*small-caps;?">|</span>|</?(?:i|b|sup|sub)>')
+
+
+def strip_markup(text: str) -> str:
+    """Plain text of a CSL rich-text value: the markup tags CSL defines are removed."""
+    return _MARKUP.sub("", text) if "<" in text else text
 
 
 @lru_cache(maxsize=1)

@@ -13,7 +13,7 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
-from bibgen.csl import CSL_TO_FIELD, OTHERS, TYPE_TO_KIND, validator
+from bibgen.csl import CSL_TO_FIELD, OTHERS, RICH_TEXT, TYPE_TO_KIND, strip_markup, validator
 from bibgen.errors import InputError
 from bibgen.model import Entry, EntryKind, Fields, Origin, Person
 from bibgen.readers import decode
@@ -122,7 +122,7 @@ class CslJsonReader:
                 continue
             if isinstance(value, list):
                 value = ", ".join(str(v) for v in value)
-            fields[CSL_TO_FIELD.get(var, var)] = str(value)
+            fields[CSL_TO_FIELD.get(var, var)] = strip_markup(str(value)) if var in RICH_TEXT else str(value)
         if "accessed" in item:
             text = _date_text(item["accessed"])
             if text:

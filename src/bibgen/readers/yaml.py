@@ -60,12 +60,6 @@ ARXIV_KEYS = frozenset({"id", "eprintclass"})
 PARTIAL_MARKERS = frozenset({"et al.", "et al", "others", "and others"})
 _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
-# Fields set through their own record keys; ``extra`` may not set them.
-_RESERVED = frozenset({"title", "container", "publisher", "volume", "number", "pages", "edition", "howpublished",
-                       "doi", "url", "abstract", "note", "keywords", "year", "month", "day", "eprint",
-                       "eprinttype", "eprintclass", "venue", "author", "editor"})  # fmt: skip
-
-
 class _Loader(yaml.SafeLoader):
     """SafeLoader that refuses aliases: no node is ever shared or expanded."""
 
@@ -229,8 +223,8 @@ class RecordsParser:
         if "extra" in values:
             for name, (knode, vnode) in self.mapping(values["extra"], "extra").items():
                 field = name.strip().lower()
-                if field in _RESERVED and not (field in ("month", "day") and "date" not in values):
-                    raise self.fail(knode, f"'extra' cannot set '{name}'; use the record key for it")
+                if field in fields or field in ("author", "editor", "translator"):
+                    raise self.fail(knode, f"'extra' cannot set '{name}': the record sets it already or has a key for it")
                 t = self.text(vnode, f"extra.{name}")
                 if t is not None:
                     fields[field] = t

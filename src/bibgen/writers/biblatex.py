@@ -19,6 +19,8 @@ biblatex manual and what biber handles natively:
 
 from __future__ import annotations
 
+import re
+
 from bibgen.model import Entry, EntryKind
 from bibgen.writers.bibtex import _INTERNAL, BibtexWriter
 
@@ -60,6 +62,13 @@ class BiblatexWriter(BibtexWriter):
     # .bib files default to the bibtex writer; biblatex is chosen by name.
     suffixes: tuple[str, ...] = ()
     dialect = "biblatex"
+
+    @staticmethod
+    def verbatim(value: str) -> str:
+        """biber reads URL, DOI and eprint fields verbatim: ``%`` stays as is, only
+        braces, backslashes and spaces (which would end or break the field) are
+        percent-encoded."""
+        return re.sub(r"[{}\\\s]", lambda m: "%{:02X}".format(ord(m.group(0))), value)
 
     def entry_type_and_fields(self, entry: Entry) -> tuple[str, dict[str, str]]:
         f = dict(entry.fields)
@@ -104,5 +113,5 @@ class BiblatexWriter(BibtexWriter):
             if day:
                 out["day"] = day
         if entry.aliases:
-            out["ids"] = ", ".join(entry.aliases)
+            out["ids"] = ",".join(entry.aliases)
         return btype, out

@@ -11,7 +11,8 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
-from bibgen.csl import ARCHIVES, FIELD_TO_CSL, ISSUE_KINDS, KIND_TO_TYPE, OTHERS, ROLES
+from bibgen.csl import ARCHIVES, FIELD_TO_CSL, ISSUE_KINDS, KIND_TO_TYPE, OTHERS, RICH_TEXT, ROLES
+from bibgen.latex import split_math
 from bibgen.model import Entry, EntryKind, Person
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ def csl_item(entry: Entry) -> dict[str, Any]:
     for name, value in f.items():
         target = FIELD_TO_CSL.get(name)
         if target and value:
-            item[target] = value
+            item[target] = protect_math(value) if target in RICH_TEXT else value
     if f.get("number"):
         item["issue" if entry.kind in ISSUE_KINDS else "number"] = f["number"]
     eprinttype = f.get("eprinttype", "")
@@ -54,6 +55,12 @@ def csl_item(entry: Entry) -> dict[str, Any]:
                 names.append({"literal": OTHERS})
             item[role] = names
     return item
+
+
+def protect_math(text: str) -> str:
+    """``$...$`` math wrapped in ``<span class="nocase">`` so styles do not change its case."""
+    pieces = split_math(text)
+    return "".join(f'<span class="nocase">{p}</span>' if is_math else p for is_math, p in pieces)
 
 
 def issued(year: str, month: str, day: str) -> dict[str, Any] | None:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from bibgen.model import Entry, Person
+from bibgen.writers.biblatex import biblatex_date
 
 if TYPE_CHECKING:
     from bibgen.pipeline import Options
@@ -56,12 +57,8 @@ def yaml_record(entry: Entry) -> dict[str, Any]:
             rec[key] = names
     year, month, day = f.get("year", ""), f.get("month", ""), f.get("day", "")
     extra: dict[str, str] = {}
-    if year.isdigit() and len(year) == 4 and month.isdigit() and 1 <= int(month) <= 12:
-        date = f"{year}-{int(month):02d}"
-        if day.isdigit() and 1 <= int(day) <= 31:
-            date += f"-{int(day):02d}"
-        elif day:
-            extra["day"] = day
+    date = biblatex_date(year, month, day)
+    if date and month:
         rec["date"] = date
     else:
         if year:
