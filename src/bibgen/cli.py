@@ -78,8 +78,11 @@ def export(
     compile_pattern(options.key_pattern)
     if fmt is None:
         fmt = _format_for(output)
+    sources = sources or [Path("seeds")]
+    if output is not None:
+        _refuse_output_among_sources(output, sources, options)
     try:
-        text = run_export(sources or [Path("seeds")], fmt, options)
+        text = run_export(sources, fmt, options)
     finally:
         _emit_diagnostics(options)
     if output is None:
@@ -99,6 +102,17 @@ def _format_for(output: Optional[Path]) -> str:
     return "bibtex"
 
 
+def _refuse_output_among_sources(output: Path, sources: list[Path], options) -> None:  # type: ignore[no-untyped-def]
+    """Writing over an input would destroy it on the next run: a usage error."""
+    from bibgen.errors import UsageError
+    from bibgen.pipeline import discover
+
+    target = output.resolve()
+    for path in discover(sources, options):
+        if path.resolve() == target:
+            raise UsageError(f"{output}: the output file is also one of the sources; choose another -o path")
+
+
 def main() -> None:
     """Console entry point: run the app, turning BibgenError into one line and an exit code."""
     try:
@@ -115,10 +129,8 @@ def main() -> None:
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(EXIT_OK)
-    except Exception as exc:  # click's usage errors
-        import click
-
-        if isinstance(exc, click.ClickException):
+    except Exception as exc:  # typer/click usage errors (typer vendors click in recent releases)
+        if hasattr(exc, "show") and hasattr(exc, "exit_code"):
             exc.show()
-            sys.exit(exc.exit_code)
+            sys.exit(2 if exc.exit_code not in (0, 1) else exc.exit_code)
         raise

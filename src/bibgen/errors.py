@@ -57,6 +57,10 @@ class BibgenError(Exception):
         self.origin = origin
         self.hint = hint
 
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        # Keep origin and hint when an error crosses a process boundary.
+        return (type(self), (self.message, self.origin, self.hint))
+
     @property
     def diagnostic(self) -> Diagnostic:
         return Diagnostic(Severity.ERROR, self.origin, self.message, self.hint)

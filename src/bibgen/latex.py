@@ -39,8 +39,7 @@ _TEXT_ESCAPES = {
     ">": r"\textgreater{}",
     "|": r"\textbar{}",
 }
-_SPECIAL_RE = re.compile(r"[\\{}%&#_$~^<>|]|--|''|``|!`|\?`|,,")
-_LIGATURES = {"--": "-{}-", "''": "'{}'", "``": "`{}`", "!`": "!{}`", "?`": "?{}`", ",,": ",{},"}
+# A ligature's first character gets "{}" after it: "---" -> "-{}-{}-".
 
 _MATH_RE = re.compile(r"\$([^$]{1,1000})\$")
 _MATH_COMMANDS = frozenset(
@@ -89,6 +88,8 @@ def _safe_math(body: str) -> bool:
 
 def split_math(text: str) -> list[tuple[bool, str]]:
     """``[(is_math, piece), …]``; math pieces keep their ``$`` delimiters."""
+    if "$" not in text:
+        return [(False, text)]
     out: list[tuple[bool, str]] = []
     pos = 0
     for m in _MATH_RE.finditer(text):
@@ -103,8 +104,17 @@ def split_math(text: str) -> list[tuple[bool, str]]:
     return out
 
 
+_ESCAPE_TABLE = str.maketrans(_TEXT_ESCAPES)
+_LIGATURE_RE = re.compile(r"-(?=-)|'(?=')|`(?=`)|!(?=`)|\?(?=`)|,(?=,)")
+
+
 def _escape_specials(text: str) -> str:
-    return _SPECIAL_RE.sub(lambda m: _TEXT_ESCAPES.get(m.group(0)) or _LIGATURES[m.group(0)], text)
+    # str.translate does the one-character escapes in C; the ligature pass runs
+    # only when a pair is present. Neither escapes' output contains a ligature pair.
+    text = text.translate(_ESCAPE_TABLE)
+    if _LIGATURE_RE.search(text):
+        text = _LIGATURE_RE.sub(lambda m: m.group(0) + "{}", text)
+    return text
 
 
 @lru_cache(maxsize=4096)
@@ -133,10 +143,15 @@ _EDGE_PUNCT = re.compile(r"^([(\[\"'“‘]*)(.*?)([)\]\"'”’.,:;!?]*)$", re.
 
 
 def _needs_protection(word: str) -> bool:
-    if any(c.isupper() for c in word):
-        return True
-    has_digit = any(c.isdigit() for c in word)
-    return has_digit and any(c.isalpha() for c in word)
+    if word.lower() != word:
+        return True  # has a capital
+    if word.isalpha() or word.isdigit():
+        return False
+    return bool(_DIGIT_RE.search(word)) and bool(_ALPHA_RE.search(word))
+
+
+_DIGIT_RE = re.compile(r"\d")
+_ALPHA_RE = re.compile(r"[^\W\d_]")
 
 
 def encode(text: str, *, ascii: bool = False, protect_case: bool = False) -> str:

@@ -19,7 +19,12 @@ def clean_text(text: str) -> str:
     """NFC, controls removed, every run of whitespace one space, trimmed."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFC", text)
+    if text.isascii():
+        # Fast path for the common case: printable ASCII, already tidy.
+        if text.isprintable() and "  " not in text and text[0] != " " and text[-1] != " ":
+            return text
+    elif not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
     text = _CONTROL_RE.sub("", text)
     return _SPACE_RE.sub(" ", text).strip()
 
@@ -120,6 +125,8 @@ def fold(text: str) -> str:
     Non-Latin letters survive as themselves, so two different Chinese titles
     never fold to the same empty string.
     """
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
@@ -132,10 +139,10 @@ def title_key(title: str) -> str:
     >>> title_key("Gemini 1.5: Unlocking  Multimodal") == title_key("gemini 1.5 — unlocking multimodal.")
     True
     """
-    folded = fold(title)
-    return "".join(c for c in folded if c.isalnum())
+    return _NON_ALNUM.sub("", fold(title))
 
 
+_NON_ALNUM = re.compile(r"[\W_]+")
 _NUMBER_RE = re.compile(r"\d+(?:\.\d+)*")
 
 

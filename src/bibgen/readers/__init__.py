@@ -5,7 +5,12 @@ from __future__ import annotations
 from bibgen.errors import InputError
 from bibgen.model import Origin
 
-MAX_SOURCE_BYTES = 1 << 30
+import re
+
+# No real bibliographic line is anywhere near this long; refusing such lines
+# keeps a hostile 1 GB line from turning into gigabytes of working memory.
+MAX_LINE_BYTES = 1 << 20
+_LONG_LINE = re.compile(rb"[^\n]{%d}" % (MAX_LINE_BYTES + 1))
 
 
 def decode(data: bytes, path: str) -> str:
@@ -13,6 +18,14 @@ def decode(data: bytes, path: str) -> str:
 
     Invalid UTF-8 and NUL bytes are InputErrors naming the line and column.
     """
+    if len(data) > MAX_LINE_BYTES:
+        m = _LONG_LINE.search(data)
+        if m:
+            line = data.count(b"\n", 0, m.start()) + 1
+            raise InputError(
+                f"line {line} is longer than {MAX_LINE_BYTES // (1 << 20)} MiB; this is not a bibliography source",
+                Origin(path, line, 1),
+            )
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:

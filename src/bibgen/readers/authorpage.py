@@ -50,7 +50,7 @@ def paragraphs(lines: list[str], start: int) -> list[Paragraph]:
     gap = 0
     for i in range(start, len(lines)):
         raw = lines[i]
-        if clean_text(raw):
+        if raw.strip() and (raw.isascii() or clean_text(raw)):
             if not buf:
                 first = i
             buf.append(raw)
@@ -88,7 +88,7 @@ class AuthorPageReader:
         author = parse_name(author_para.text)
         if not author.family and not author.literal:
             raise InputError("cannot read the page author's name", Origin(path, author_para.line, 1))
-        if len(author_para.text) > 200 or _SENTENCE_END.search(author_para.text):
+        if len(author_para.text) > 120 or len(author_para.text.split()) > 10:
             raise InputError(
                 f"expected the page author's name, found {author_para.text[:40]!r}",
                 Origin(path, author_para.line, 1),
@@ -125,7 +125,7 @@ class AuthorPageReader:
                     "add a rule to the venue table in your configuration",
                 )
             fields = dict(venue.fields)
-            fields["title"] = title.text
+            fields["title"] = strip_title_period(title.text)
             if abstract:
                 fields["abstract"] = abstract
             entries.append(
@@ -162,3 +162,10 @@ def looks_like_abstract(text: str) -> bool:
     """Abstracts are long or end in sentence punctuation; titles rarely are either."""
     return len(text) > 300 or bool(_SENTENCE_END.search(text))
 
+
+
+def strip_title_period(title: str) -> str:
+    """Drop one trailing full stop a scraper left on a title (styles add their own); keep ``...``."""
+    if title.endswith(".") and not title.endswith("..") and len(title) > 1:
+        return title[:-1].rstrip()
+    return title

@@ -1,0 +1,74 @@
+"""Escaping untrusted text for BibTeX, and decoding it back."""
+
+from __future__ import annotations
+
+import pytest
+
+from bibgen.latex import decode, encode, split_math
+
+
+def balanced(s: str) -> bool:
+    depth = 0
+    for c in s:
+        depth += c == "{"
+        depth -= c == "}"
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        r"\input{/etc/passwd}",
+        r"\write18{rm -rf ~}",
+        r"\immediate\write18{id}",
+        r"\catcode`\{=12",
+        "unbalanced { brace",
+        "unbalanced } brace",
+        "100% & #1 _x_ ~ ^",
+        "$ lone dollar",
+        r"$\input{x}$",
+        "--- and -- and `` and '' and !` and ?`",
+    ],
+)
+def test_hostile_text_prints_literally(text):
+    out = encode(text)
+    assert balanced(out)
+    # No backslash is followed by a dangerous command name: every backslash we
+    # emit starts one of our own text-symbol commands or an escape.
+    import re
+
+    commands = set(re.findall(r"\\([A-Za-z]+)", out))
+    assert commands <= {"textbackslash", "textbraceleft", "textbraceright", "textasciitilde", "textasciicircum", "textless", "textgreater", "textbar"}
+    assert decode(out) == text
+
+
+def test_math_is_kept():
+    assert encode(r"accuracy of $74.3\%$ and $\alpha+\beta_{i}$") == r"accuracy of $74.3\%$ and $\alpha+\beta_{i}$"
+    assert split_math("a $x$ b")[1] == (True, "$x$")
+
+
+@pytest.mark.parametrize("math", [r"$\input{x}$", r"$\def\x{y}$", r"$a}{b$", "$a % b$", r"$\catcode$", r"$x\\y$"])
+def test_unsafe_math_becomes_text(math):
+    assert not any(is_math for is_math, _ in split_math(math))
+    assert encode(math).startswith(r"\$")
+
+
+def test_case_protection():
+    assert encode("Bootstrap your own latent (BYOL) with AlphaCode", protect_case=True) == (
+        "{Bootstrap} your own latent ({BYOL}) with {AlphaCode}"
+    )
+    assert encode("Gemma3-4B-IT and gpt4", protect_case=True) == "{Gemma3-4B-IT} and {gpt4}"
+    assert encode("model: $N$ layers", protect_case=True) == "model: {$N$} layers"
+    assert encode("Gemini:", protect_case=True) == "{Gemini}:"
+
+
+def test_ascii_mode():
+    out = encode("Aäron Ørsted Łódź Straße — 深", ascii=True)
+    assert out.isascii()
+    assert decode(out).startswith("Aäron Ørsted Łódź Straße —")
+
+
+def test_utf8_mode_keeps_unicode():
+    assert encode("Aäron — 深") == "Aäron — 深"
