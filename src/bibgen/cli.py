@@ -45,7 +45,13 @@ def _emit_diagnostics(options) -> None:  # type: ignore[no-untyped-def]
 @app.command()
 def export(
     sources: SourcesArg = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", "--to", help="Output format: bibtex.")] = "bibtex",
+    fmt: Annotated[
+        Optional[str],
+        typer.Option(
+            "--format", "-f", "--to",
+            help="Output format: bibtex, biblatex, csl-json, yaml. Default: from the -o suffix (.bib, .json, .yaml), else bibtex.",
+        ),
+    ] = None,
     output: Annotated[
         Optional[Path], typer.Option("--output", "-o", help="Write here (atomically) instead of stdout.")
     ] = None,
@@ -70,6 +76,8 @@ def export(
         key_pattern=key_pattern or DEFAULT_PATTERN, ascii=ascii_only, strict=strict, reader=from_fmt
     )
     compile_pattern(options.key_pattern)
+    if fmt is None:
+        fmt = _format_for(output)
     sources = sources or [Path("seeds")]
     if output is not None:
         _refuse_output_among_sources(output, sources, options)
@@ -81,6 +89,17 @@ def export(
         sys.stdout.write(text)
     else:
         write_atomic(output, text)
+
+
+def _format_for(output: Optional[Path]) -> str:
+    """The writer whose suffix ``output`` has (``refs.json`` -> csl-json), else bibtex."""
+    from bibgen.registry import writers
+
+    if output is not None and output.suffix:
+        writer = writers.for_suffix(output.suffix)
+        if writer is not None:
+            return writer.name
+    return "bibtex"
 
 
 def _refuse_output_among_sources(output: Path, sources: list[Path], options) -> None:  # type: ignore[no-untyped-def]

@@ -364,8 +364,16 @@ def _to_entry(key: str, entry_type: str, raw: dict[str, str], where: Origin, opt
             for part, value in zip(("year", "month", "day"), m.groups()):
                 if value and part not in fields:
                     fields[part] = str(int(value)) if part != "year" else value
-    if kind is EntryKind.MISC and fields.get("eprinttype") == "arxiv":
-        kind = EntryKind.PREPRINT
+    if kind in (EntryKind.MISC, EntryKind.ONLINE) and fields.get("eprinttype") == "arxiv" and "container" not in fields:
+        kind = EntryKind.PREPRINT  # how both writers spell an arXiv preprint
+    if kind is EntryKind.ARTICLE and fields.get("entrysubtype", "").lower() == "newspaper":
+        kind = EntryKind.NEWS
+        del fields["entrysubtype"]
+    subtype = fields.get("type", "").strip().lower()
+    if (kind is EntryKind.REPORT and subtype == "techreport") or (kind is EntryKind.THESIS and subtype == "phdthesis"):
+        del fields["type"]  # biblatex's spelling of the BibTeX type: nothing to keep
+    elif kind is EntryKind.THESIS and subtype == "mathesis":
+        fields["type"] = "Master's thesis"
     return Entry(
         kind=kind,
         fields=Fields(fields),

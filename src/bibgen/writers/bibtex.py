@@ -116,6 +116,11 @@ class BibtexWriter:
 
     # -- per dialect
 
+    @staticmethod
+    def verbatim(value: str) -> str:
+        """Text of a verbatim field (URL, DOI, eprint, ids)."""
+        return _verbatim(value)
+
     def entry_type_and_fields(self, entry: Entry) -> tuple[str, dict[str, str]]:
         """The BibTeX type and raw (unescaped) fields of an entry."""
         f = dict(entry.fields)
@@ -156,8 +161,10 @@ class BibtexWriter:
             out["year"] = f["year"]
         if f.get("month"):
             out["month"] = f["month"]
+        if f.get("day"):
+            out["day"] = f["day"]
         if entry.aliases:
-            out["ids"] = ", ".join(entry.aliases)
+            out["ids"] = ",".join(entry.aliases)
         return btype, out
 
     def format_entry(self, entry: Entry, options: Options) -> str:
@@ -173,7 +180,10 @@ class BibtexWriter:
             if not value:
                 continue
             if name in VERBATIM:
-                values[name] = "{" + _verbatim(value) + "}"
+                values[name] = "{" + self.verbatim(value) + "}"
+            elif name == "pages":
+                # BibTeX styles look for "-" to print "pages"; write ranges as "--".
+                values[name] = "{" + "--".join(encode(p, ascii=ascii) for p in value.split("\u2013")) + "}"
             elif name == "month" and value.lower()[:3] in _MONTHS and (value.isalpha() or value.isdigit()):
                 values[name] = value.lower()[:3]
             elif name == "month" and value.isdigit() and 1 <= int(value) <= 12:

@@ -1,0 +1,146 @@
+"""CSL-JSON vocabulary shared by the csl-json reader and writer.
+
+Mapping between bibgen's neutral model and CSL-JSON (schema v1.0.1, bundled as
+``data/csl-data.json``):
+
+=====================  ==============================================
+bibgen                 CSL-JSON
+=====================  ==============================================
+key                    ``id``
+kind                   ``type`` (see :data:`KIND_TO_TYPE`)
+title                  ``title``
+container              ``container-title``
+publisher              ``publisher`` (report institution, thesis school)
+address                ``publisher-place``
+volume / pages         ``volume`` / ``page``
+number                 ``issue`` for articles and papers, else ``number``
+edition, note          ``edition``, ``note``
+abstract               ``abstract``
+keywords               ``keyword`` (kept ``;``-separated)
+doi / url              ``DOI`` / ``URL``
+year, month, day       ``issued.date-parts`` ``[[y, m, d]]`` (integers)
+howpublished           ``medium``
+type (thesis type)     ``genre``
+eprinttype             ``archive`` (``arXiv`` for ``arxiv``)
+eprint                 ``archive_location``; preprints also get
+                       ``number = "arXiv:<id>"`` as Zotero writes it
+eprintclass            ``archive_collection``
+=====================  ==============================================
+
+Names: ``family``, ``given``, ``non-dropping-particle`` (bibgen's particle is
+part of the cited name, "van den Oord"), ``suffix``; corporate names are
+``literal``.
+
+Partial name lists (BibTeX's ``and others``): CSL has no marker for them
+(citation-style-language/schema#34 is still open). bibgen appends the name
+``{"literal": "others"}``. That is what pandoc itself writes when it converts
+BibTeX ``and others`` to CSL-JSON, and pandoc's citeproc renders a final literal
+``others`` as "et al." (jgm/citeproc#61, #74). citeproc-js (Zotero) prints it
+as a name "others"; no other encoding gives "et al." anywhere, and dropping the
+marker would present a partial list as complete.
+
+Math (``$...$``) in titles is wrapped in ``<span class="nocase">`` so that
+styles do not change its case; the reader removes CSL's markup tags.
+
+Fields CSL-JSON has no variable for (and ``venue``, bibgen's raw source line)
+are not written: the schema forbids extra properties.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from bibgen.model import EntryKind
+
+KIND_TO_TYPE: Mapping[EntryKind, str] = {
+    EntryKind.ARTICLE: "article-journal",
+    EntryKind.INPROCEEDINGS: "paper-conference",
+    # CSL 1.0.1 has no "preprint"; Zotero exports preprints as "article".
+    EntryKind.PREPRINT: "article",
+    EntryKind.BOOK: "book",
+    EntryKind.INCOLLECTION: "chapter",
+    EntryKind.REPORT: "report",
+    EntryKind.THESIS: "thesis",
+    EntryKind.ONLINE: "webpage",
+    EntryKind.NEWS: "article-newspaper",
+    EntryKind.MISC: "document",
+}
+TYPE_TO_KIND: Mapping[str, EntryKind] = {
+    **{v: k for k, v in KIND_TO_TYPE.items()},
+    "article-magazine": EntryKind.ARTICLE,
+    "periodical": EntryKind.ARTICLE,
+    "review": EntryKind.ARTICLE,
+    "review-book": EntryKind.ARTICLE,
+    "collection": EntryKind.BOOK,
+    "classic": EntryKind.BOOK,
+    "entry": EntryKind.INCOLLECTION,
+    "entry-dictionary": EntryKind.INCOLLECTION,
+    "entry-encyclopedia": EntryKind.INCOLLECTION,
+    "post": EntryKind.ONLINE,
+    "post-weblog": EntryKind.ONLINE,
+    "software": EntryKind.MISC,
+    "dataset": EntryKind.MISC,
+    "manuscript": EntryKind.MISC,
+    "pamphlet": EntryKind.MISC,
+    "standard": EntryKind.REPORT,
+}
+# neutral field -> CSL variable, for plain string fields.
+FIELD_TO_CSL: Mapping[str, str] = {
+    "title": "title",
+    "container": "container-title",
+    "publisher": "publisher",
+    "address": "publisher-place",
+    "volume": "volume",
+    "pages": "page",
+    "edition": "edition",
+    "note": "note",
+    "abstract": "abstract",
+    "keywords": "keyword",
+    "doi": "DOI",
+    "url": "URL",
+    "howpublished": "medium",
+    "type": "genre",
+    "eprintclass": "archive_collection",
+    "eprint": "archive_location",
+    "language": "language",
+    "isbn": "ISBN",
+    "issn": "ISSN",
+    "series": "collection-title",
+    "shorttitle": "title-short",
+}
+CSL_TO_FIELD: Mapping[str, str] = {v: k for k, v in FIELD_TO_CSL.items()}
+# Kinds whose ``number`` is an issue number rather than a report/document number.
+ISSUE_KINDS = frozenset({EntryKind.ARTICLE, EntryKind.INPROCEEDINGS, EntryKind.NEWS})
+ROLES = ("author", "editor", "translator")
+ARCHIVES: Mapping[str, str] = {"arxiv": "arXiv"}
+OTHERS = "others"
+# Variables whose ``$...$`` math is protected from case changes with CSL's
+# ``<span class="nocase">`` markup (honoured by citeproc-js and pandoc).
+RICH_TEXT = frozenset({"title", "container-title", "collection-title", "title-short"})
+_MARKUP = re.compile(r'<span class="nocase">|<span style="font-variant:\s*small-caps;?">|</span>|</?(?:i|b|sup|sub)>')
+
+
+def strip_markup(text: str) -> str:
+    """Plain text of a CSL rich-text value: the markup tags CSL defines are removed."""
+    return _MARKUP.sub("", text) if "<" in text else text
+
+
+@lru_cache(maxsize=1)
+def schema() -> dict[str, Any]:
+    """The bundled CSL-JSON input schema (v1.0.1)."""
+    text = resources.files("bibgen").joinpath("data/csl-data.json").read_text("utf-8")
+    return json.loads(text)
+
+
+@lru_cache(maxsize=1)
+def validator():  # type: ignore[no-untyped-def]
+    """A jsonschema validator for a whole CSL-JSON document."""
+    import jsonschema
+
+    cls = jsonschema.validators.validator_for(schema())
+    return cls(schema())

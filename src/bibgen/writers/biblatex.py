@@ -1,0 +1,117 @@
+"""BibLaTeX writer (``--format biblatex``): the BibTeX layout with biblatex's data model.
+
+Differences from :class:`~bibgen.writers.bibtex.BibtexWriter`, following the
+biblatex manual and what biber handles natively:
+
+* ``date = {YYYY[-MM[-DD]]}`` instead of ``year``/``month`` (a year that is not
+  a number stays in ``year``);
+* ``journaltitle`` for articles, ``booktitle`` for papers and chapters,
+  ``location`` for ``address``, ``institution`` for reports and theses (with
+  ``type = {techreport}``/``{phdthesis}``/``{mathesis}``);
+* arXiv preprints are ``@online`` with ``eprint``, ``eprinttype = {arxiv}``
+  and ``eprintclass``: the standard styles print "arXiv: 2401.00001 [cs.LG]"
+  and link it, and ``@online`` is what biblatex documents for works that are
+  only published online; a published work keeps its own type and its eprint
+  fields;
+* ``keywords`` comma-separated (biblatex's separator);
+* ``ids`` carries aliases; a partial author list ends in ``and others``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bibgen.model import Entry, EntryKind
+from bibgen.writers.bibtex import _INTERNAL, BibtexWriter
+
+_THESIS_TYPES = {"master's thesis": "mathesis", "masters thesis": "mathesis", "phd thesis": "phdthesis"}
+_TYPES = {
+    EntryKind.ARTICLE: "article",
+    EntryKind.INPROCEEDINGS: "inproceedings",
+    EntryKind.INCOLLECTION: "incollection",
+    EntryKind.BOOK: "book",
+    EntryKind.REPORT: "report",
+    EntryKind.THESIS: "thesis",
+    EntryKind.PREPRINT: "online",
+    EntryKind.ONLINE: "online",
+    EntryKind.NEWS: "article",
+    EntryKind.MISC: "misc",
+}
+
+
+def biblatex_date(year: str, month: str, day: str) -> str:
+    """``YYYY[-MM[-DD]]`` when every part is numeric, else ``""``."""
+    if not (year.isdigit() and len(year) == 4):
+        return ""
+    if not month:
+        return year
+    if not (month.isdigit() and 1 <= int(month) <= 12):
+        return ""
+    out = f"{year}-{int(month):02d}"
+    if day:
+        if not (day.isdigit() and 1 <= int(day) <= 31):
+            return ""
+        out += f"-{int(day):02d}"
+    return out
+
+
+class BiblatexWriter(BibtexWriter):
+    """BibLaTeX for biber."""
+
+    name = "biblatex"
+    # .bib files default to the bibtex writer; biblatex is chosen by name.
+    suffixes: tuple[str, ...] = ()
+    dialect = "biblatex"
+
+    @staticmethod
+    def verbatim(value: str) -> str:
+        """biber reads URL, DOI and eprint fields verbatim: ``%`` stays as is, only
+        braces, backslashes and spaces (which would end or break the field) are
+        percent-encoded."""
+        return re.sub(r"[{}\\\s]", lambda m: "%{:02X}".format(ord(m.group(0))), value)
+
+    def entry_type_and_fields(self, entry: Entry) -> tuple[str, dict[str, str]]:
+        f = dict(entry.fields)
+        container = f.get("container", "")
+        out: dict[str, str] = {k: v for k, v in f.items() if k not in _INTERNAL}
+        kind = entry.kind
+        btype = _TYPES[kind]
+        if kind in (EntryKind.ARTICLE, EntryKind.NEWS):
+            out["journaltitle"] = container
+            if kind is EntryKind.NEWS:
+                out.setdefault("entrysubtype", "newspaper")
+        elif kind in (EntryKind.INPROCEEDINGS, EntryKind.INCOLLECTION):
+            out["booktitle"] = container
+        elif kind is EntryKind.BOOK:
+            if container and "publisher" not in out:
+                out["publisher"] = container
+        elif kind in (EntryKind.REPORT, EntryKind.THESIS):
+            out["institution"] = out.pop("publisher", "") or container
+            default = "techreport" if kind is EntryKind.REPORT else "phdthesis"
+            out["type"] = _THESIS_TYPES.get(out.get("type", "").casefold(), out.get("type", "")) or default
+        elif container and "howpublished" not in out:
+            # @misc and @online: the venue is where it was published.
+            out["howpublished"] = container
+        if "address" in out:
+            out["location"] = out.pop("address")
+        if "keywords" in out:
+            out["keywords"] = ", ".join(k.strip() for k in out["keywords"].split(";") if k.strip())
+        eprinttype = f.get("eprinttype", "")
+        if eprinttype:
+            out["eprinttype"] = eprinttype
+        if f.get("eprintclass"):
+            out["eprintclass"] = f["eprintclass"]
+        year, month, day = f.get("year", ""), f.get("month", ""), f.get("day", "")
+        date = biblatex_date(year, month, day)
+        if date:
+            out["date"] = date
+        else:
+            if year:
+                out["year"] = year
+            if month:
+                out["month"] = month
+            if day:
+                out["day"] = day
+        if entry.aliases:
+            out["ids"] = ",".join(entry.aliases)
+        return btype, out

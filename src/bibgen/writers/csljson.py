@@ -1,0 +1,97 @@
+"""CSL-JSON writer (``--format csl-json``): the mapping is documented in :mod:`bibgen.csl`.
+
+Output is deterministic: items sorted by id, keys sorted, two-space indent,
+UTF-8 (no ``\\u`` escapes), one trailing newline. Every item is valid against
+the bundled CSL-JSON schema.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import TYPE_CHECKING, Any
+
+from bibgen.csl import ARCHIVES, FIELD_TO_CSL, ISSUE_KINDS, KIND_TO_TYPE, OTHERS, RICH_TEXT, ROLES
+from bibgen.latex import split_math
+from bibgen.model import Entry, EntryKind, Person
+
+if TYPE_CHECKING:
+    from bibgen.pipeline import Options
+
+_INT = re.compile(r"^\d{1,4}$")
+
+
+def csl_name(p: Person) -> dict[str, str]:
+    """A CSL name object; corporate names are ``literal``."""
+    if p.literal:
+        return {"literal": p.literal}
+    out = {"family": p.family, "given": p.given, "non-dropping-particle": p.particle, "suffix": p.suffix}
+    return {k: v for k, v in out.items() if v}
+
+
+def csl_item(entry: Entry) -> dict[str, Any]:
+    """One CSL-JSON item for ``entry``."""
+    f = entry.fields
+    item: dict[str, Any] = {"id": entry.key, "type": KIND_TO_TYPE[entry.kind]}
+    for name, value in f.items():
+        target = FIELD_TO_CSL.get(name)
+        if target and value:
+            item[target] = protect_math(value) if target in RICH_TEXT else value
+    if f.get("number"):
+        item["issue" if entry.kind in ISSUE_KINDS else "number"] = f["number"]
+    eprinttype = f.get("eprinttype", "")
+    if eprinttype:
+        item["archive"] = ARCHIVES.get(eprinttype, eprinttype)
+    if eprinttype == "arxiv" and f.get("eprint") and entry.kind is EntryKind.PREPRINT and "number" not in item:
+        item["number"] = f"arXiv:{f['eprint']}"  # Zotero's "Archive ID": styles print it
+    date = issued(f.get("year", ""), f.get("month", ""), f.get("day", ""))
+    if date:
+        item["issued"] = date
+    for role in ROLES:
+        people = entry.people.get(role, ())
+        if people:
+            names = [csl_name(p) for p in people]
+            if role in entry.partial:
+                names.append({"literal": OTHERS})
+            item[role] = names
+    return item
+
+
+def protect_math(text: str) -> str:
+    """``$...$`` math wrapped in ``<span class="nocase">`` so styles do not change its case."""
+    pieces = split_math(text)
+    return "".join(f'<span class="nocase">{p}</span>' if is_math else p for is_math, p in pieces)
+
+
+def issued(year: str, month: str, day: str) -> dict[str, Any] | None:
+    """``{"date-parts": [[y, m, d]]}`` from numeric parts, else ``{"literal": ...}``."""
+    if not year:
+        return None
+    if not _INT.match(year):
+        text = " ".join(p for p in (year, month, day) if p)
+        return {"literal": text}
+    parts: list[int] = [int(year)]
+    if month and _INT.match(month) and 1 <= int(month) <= 12:
+        parts.append(int(month))
+        if day and _INT.match(day) and 1 <= int(day) <= 31:
+            parts.append(int(day))
+    elif month:
+        return {"date-parts": [parts], "season": month}
+    return {"date-parts": [parts]}
+
+
+def dump(items: list[dict[str, Any]]) -> str:
+    """The canonical text of a CSL-JSON document."""
+    return json.dumps(items, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+class CslJsonWriter:
+    """CSL-JSON, as read by pandoc --citeproc, citeproc-js and Zotero."""
+
+    name = "csl-json"
+    suffixes = (".json",)
+
+    def write(self, entries: list[Entry], options: Options) -> str:
+        items = [csl_item(e) for e in entries]
+        items.sort(key=lambda it: (str(it["id"]).casefold(), str(it["id"])))
+        return dump(items)
