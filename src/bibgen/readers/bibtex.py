@@ -148,8 +148,21 @@ def read_bibtex(text: str, path: str, options: Options) -> list[Entry]:
         elif isinstance(block, bm.DuplicateBlockKeyBlock):
             diags.warn(f"duplicate citation key '{block.key}'; this entry is skipped", origin(block))
         elif isinstance(block, bm.DuplicateFieldKeyBlock):
+            # BibTeX itself keeps the first value of a repeated field; so do we, with a warning.
             dups = ", ".join(sorted(block.duplicate_keys))
-            diags.warn(f"entry '{block.key}' repeats field(s) {dups}; the entry is skipped", origin(block))
+            inner = block.ignore_error_block
+            entry_block = bm.Entry(inner.entry_type, inner.key, inner.fields, start_line=block.start_line, raw=inner.raw)
+            diags.warn(f"entry '{entry_block.key}' repeats field(s) {dups}; the first value is kept", origin(block))
+            where = origin(block)
+            fields = {}
+            field_lines = {}
+            for f in entry_block.fields:
+                name = f.key.lower()
+                if name in fields:
+                    continue
+                fields[name] = _evaluate(f.value, macros, diags, where, is_month=name == "month")
+                field_lines[name] = (f.start_line or block.start_line or 0) + 1
+            raw_entries.append((entry_block, fields, field_lines))
         elif isinstance(block, bm.ParsingFailedBlock):
             diags.warn(f"cannot parse this block ({_failure(block)}); it is skipped", origin(block))
         elif isinstance(block, bm.Entry):
