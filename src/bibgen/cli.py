@@ -66,11 +66,15 @@ def export(
         Optional[str], typer.Option("--from", help="Read every source with this reader instead of by file suffix.")
     ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors (exit 3).")] = False,
+    keys_from: Annotated[
+        Optional[Path],
+        typer.Option("--keys-from", help="Keep the citation keys of this existing .bib for the works it already has."),
+    ] = None,
 ) -> None:
     """Read sources, merge duplicates, assign keys, and write one output format."""
     from bibgen.keys import DEFAULT_PATTERN, compile_pattern
     from bibgen.output import write_atomic
-    from bibgen.pipeline import Options, export as run_export
+    from bibgen.pipeline import Options, export as run_export, read_pinned
 
     options = Options(
         key_pattern=key_pattern or DEFAULT_PATTERN, ascii=ascii_only, strict=strict, reader=from_fmt
@@ -82,7 +86,8 @@ def export(
     if output is not None:
         _refuse_output_among_sources(output, sources, options)
     try:
-        text = run_export(sources, fmt, options)
+        pinned = read_pinned(keys_from, options) if keys_from else []
+        text = run_export(sources, fmt, options, pinned)
     finally:
         _emit_diagnostics(options)
     if output is None:
@@ -111,6 +116,25 @@ def _refuse_output_among_sources(output: Path, sources: list[Path], options) -> 
     for path in discover(sources, options):
         if path.resolve() == target:
             raise UsageError(f"{output}: the output file is also one of the sources; choose another -o path")
+
+
+@app.command()
+def duplicates(
+    sources: SourcesArg = None,
+    from_fmt: Annotated[
+        Optional[str], typer.Option("--from", help="Read every source with this reader instead of by file suffix.")
+    ] = None,
+) -> None:
+    """List the records that would be merged: each cluster with its members (file:line), reason and score."""
+    from bibgen.dedupe import find_duplicates, format_clusters
+    from bibgen.pipeline import Options, read
+
+    options = Options(reader=from_fmt)
+    try:
+        clusters = find_duplicates(read(sources or [Path("seeds")], options), options.dedupe_policy)
+    finally:
+        _emit_diagnostics(options)
+    sys.stdout.write(format_clusters(clusters))
 
 
 def main() -> None:

@@ -1,28 +1,101 @@
 """Find records of the same work across sources and merge them.
 
-Identity, strongest first: a normalised DOI, a normalised arXiv id, then the
-exact title key (folded case and accents, punctuation/dashes/spaces dropped,
-digits kept). Records sharing any of these keys form one cluster (union-find),
-so cost grows linearly: no all-pairs comparison.
+Evidence, strongest first (the README's "Deduplication rules" says the same):
+
+1. ``doi``: the same DOI (case, ``https://doi.org/`` and ``doi:`` prefixes
+   ignored). arXiv's own DOIs (``10.48550/arXiv.…``) count as arXiv ids.
+2. ``arxiv``: the same arXiv id, versions ignored (``2403.08295v2``), old-style
+   ids (``hep-th/9901001``) included.
+3. ``title``: the same title key (accents folded, case, punctuation, dashes and
+   spaces ignored; the numbers in the title must be the same numbers).
+4. ``fuzzy``: nearly the same title (rapidfuzz ratio >= the policy threshold)
+   where every differing word is a one-letter typo of the other, numbers and
+   part/volume/edition markers are equal, and a second signal confirms it: an
+   author in common or a near-identical abstract. Titles in scripts without
+   word spacing (Chinese, Japanese, Korean, Thai…) are only matched exactly.
+
+Identifier evidence always merges. Title evidence (3 and 4) is vetoed by any
+contradiction: two different DOIs or arXiv ids, different ``edition``,
+``volume`` or ``number`` fields, years too far apart (more than one year, or
+four when a preprint is involved), complete author lists with nobody in common,
+or a pair of titles the user declared distinct (:class:`DedupePolicy`). A short
+title (fewer than three significant words) also needs a second signal: a
+shared author, the same year, the same venue or a near-identical abstract.
+
+Candidates are found through hash blocks (identifier, title key, sorted title
+words with one word left out), never all pairs, so cost grows linearly with the
+number of records. Decisions are taken in an order that depends on the records'
+content only, never on file names or input order.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
+
 from bibgen.errors import Diagnostics
 from bibgen.model import Entry, EntryKind, Fields, Origin, Person
-from bibgen.normalize import fold, normalize_arxiv, normalize_doi, title_key, title_numbers
+from bibgen.normalize import (
+    FUNCTION_WORDS,
+    arxiv_from_doi,
+    fold,
+    is_unspaced_script,
+    normalize_arxiv,
+    normalize_doi,
+    normalize_number,
+    person_family,
+    significant_tokens,
+    title_key,
+    title_markers,
+    title_numbers,
+    title_tokens,
+    year_of,
+)
+
+EVIDENCE = ("doi", "arxiv", "title", "fuzzy")
+_STRENGTH = {name: i for i, name in enumerate(EVIDENCE)}
+
+# Fuzzy matching only looks at titles at least this long (title key characters)
+# with at least this many significant words: in short titles one letter is a word.
+FUZZY_MIN_CHARS = 20
+FUZZY_MIN_WORDS = 3
+# A blocking bucket with more distinct works than this is compared by sorted
+# neighbourhood (each title with the next few in sorted order) instead of all pairs.
+_BLOCK_ALL_PAIRS = 24
+_BLOCK_WINDOW = 6
+# Prefixes that turn a word into its opposite: never a typo.
+_NEGATIONS = ("non", "un", "in", "im", "ir", "il", "dis", "anti", "de", "semi", "self", "multi", "sub", "super", "re", "pre", "post")
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """One merge decision: record ``b`` joined the cluster of record ``a``."""
+
+    a: Origin
+    b: Origin
+    reason: str
+    score: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)
 class Cluster:
-    """Records merged into one entry, with the reason."""
+    """Records merged into one entry: members in sorted-source order, why, and how sure.
+
+    ``reason`` names every kind of evidence used (``doi``, ``arxiv``, ``title``,
+    ``fuzzy``, joined by ``+``); ``score`` is the weakest link's score (1.0 for
+    exact evidence, the title similarity for fuzzy links).
+    """
 
     members: tuple[Origin, ...]
     reason: str
     score: float = 1.0
+    titles: tuple[str, ...] = ()
+    links: tuple[Link, ...] = ()
+    key: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,14 +106,279 @@ class DedupeResult:
 
 @dataclass(frozen=True, slots=True)
 class DedupePolicy:
-    """``not_duplicates`` holds pairs of folded titles the user says differ."""
+    """How eagerly records merge.
+
+    ``not_duplicates`` holds pairs of titles the user says are different works
+    (given as any pair of strings; matched by folded title key, so case, accents
+    and punctuation do not matter). A pair of one title twice means "records
+    with this title are never merged by title alone". Identifier evidence (the
+    same DOI or arXiv id) is not affected. ``threshold`` is the least title
+    similarity (0..1) for a fuzzy match; ``fuzzy=False`` turns fuzzy matching off.
+    """
 
     not_duplicates: frozenset[frozenset[str]] = frozenset()
+    threshold: float = 0.9
+    fuzzy: bool = True
+
+    def __post_init__(self) -> None:
+        pairs = frozenset(frozenset(title_key(str(t)) for t in pair) for pair in self.not_duplicates)
+        object.__setattr__(self, "not_duplicates", pairs)
+
+    def distinct(self, titles_a: Iterable[str], titles_b: Iterable[str]) -> bool:
+        """Did the user declare any title of one side distinct from any title of the other?"""
+        if not self.not_duplicates:
+            return False
+        tb = list(titles_b)
+        return any(frozenset({ka, kb}) in self.not_duplicates for ka in titles_a for kb in tb)
 
 
-class _UnionFind:
-    def __init__(self, n: int) -> None:
-        self.parent = list(range(n))
+# ---------------------------------------------------------------- features
+
+
+class _Features:
+    """What matching needs to know about one record, computed once."""
+
+    __slots__ = (
+        "index", "entry", "tkey", "plain_key", "tokens", "sig", "numbers", "markers", "doi", "arxiv",
+        "year", "edition", "volume", "issue", "families", "complete", "abstract", "container",
+        "preprint", "fuzzy", "short", "norm", "order",
+    )
+
+    def __init__(self, index: int, entry: Entry) -> None:
+        self.index = index
+        self.entry = entry
+        title = entry.title
+        self.plain_key = title_key(title)
+        self.numbers = title_numbers(title)
+        self.tkey = self.plain_key + "#" + ".".join(self.numbers) if self.plain_key else ""
+        self.tokens = title_tokens(title)
+        self.sig = significant_tokens(title)
+        self.markers = title_markers(title)
+        self.doi, self.arxiv = identifiers(entry)
+        self.year = year_of(entry.get("year"))
+        self.edition = normalize_number(entry.get("edition"))
+        self.volume = normalize_number(entry.get("volume"))
+        self.issue = normalize_number(entry.get("number"))
+        self.families = frozenset(f for f in (person_family(p) for p in entry.authors) if f)
+        self.complete = bool(self.families) and "author" not in entry.partial
+        abstract = entry.get("abstract")
+        self.abstract = " ".join(title_tokens(abstract[:600]))[:400] if abstract else ""
+        container = entry.get("container")
+        self.container = title_key(container) if container else ""
+        self.preprint = entry.kind is EntryKind.PREPRINT or (bool(self.arxiv) and not container)
+        self.short = len(self.sig) < FUZZY_MIN_WORDS or len(self.plain_key) < 12
+        self.fuzzy = (
+            len(self.plain_key) >= FUZZY_MIN_CHARS
+            and len(self.sig) >= FUZZY_MIN_WORDS
+            and not is_unspaced_script(title)
+        )
+        self.norm = " ".join(self.tokens)
+        self.order = content_order(entry)
+
+
+def identifiers(entry: Entry) -> tuple[str, str]:
+    """The entry's normalised (DOI, arXiv id); an arXiv DOI or URL counts as the arXiv id."""
+    doi = normalize_doi(entry.get("doi"))
+    arxiv = ""
+    if doi:
+        arxiv = arxiv_from_doi(doi)
+        if arxiv:
+            doi = ""
+    eprint = entry.get("eprint")
+    if eprint and entry.get("eprinttype", "arxiv").casefold() == "arxiv":
+        arxiv = normalize_arxiv(eprint) or arxiv
+    url = entry.get("url")
+    if not arxiv and url and "arxiv.org/" in url.casefold():
+        arxiv = normalize_arxiv(url.split("arxiv.org/", 1)[1])
+    return doi, arxiv
+
+
+def content_order(entry: Entry) -> tuple[object, ...]:
+    """A total sort key that depends on the record's content only, never on its file or place."""
+    return (
+        title_key(entry.title),
+        entry.title,
+        entry.kind.value,
+        tuple(sorted(entry.fields.items())),
+        tuple((r, tuple(p.sort_form() for p in ps)) for r, ps in sorted(entry.people.items())),
+        tuple(sorted(entry.partial)),
+        entry.key,
+    )
+
+
+class _Group:
+    """The running summary of one cluster: what any new member must agree with."""
+
+    __slots__ = (
+        "size", "dois", "arxivs", "years", "editions", "volumes", "issues", "titles", "families", "complete",
+        "numbers", "markers", "containers", "abstracts", "preprint", "links",
+    )
+
+    def __init__(self, f: _Features) -> None:
+        self.size = 1
+        self.dois = {f.doi} if f.doi else set()
+        self.arxivs = {f.arxiv} if f.arxiv else set()
+        self.years = {f.year} if f.year else set()
+        self.editions = {f.edition} if f.edition else set()
+        self.volumes = {f.volume} if f.volume else set()
+        self.issues = {f.issue} if f.issue else set()
+        self.titles = {f.plain_key} if f.plain_key else set()
+        self.families = set(f.families)
+        self.complete = set(f.families) if f.complete else set()
+        self.numbers = {f.numbers} if f.plain_key else set()
+        self.markers = {f.markers} if f.plain_key else set()
+        self.containers = {f.container} if f.container else set()
+        self.abstracts = [f.abstract] if f.abstract else []
+        self.preprint = f.preprint
+        self.links: list[Link] = []
+
+    def absorb(self, other: _Group) -> None:
+        self.size += other.size
+        for name in ("dois", "arxivs", "years", "editions", "volumes", "issues", "titles", "families",
+                     "complete", "numbers", "markers", "containers"):
+            getattr(self, name).update(getattr(other, name))
+        self.abstracts = (self.abstracts + other.abstracts)[:4]
+        self.preprint = self.preprint or other.preprint
+        self.links.extend(other.links)
+
+
+def _disjoint(a: set[object], b: set[object]) -> bool:
+    return bool(a) and bool(b) and a.isdisjoint(b)
+
+
+def _years_ok(a: _Group, b: _Group) -> bool:
+    if not a.years or not b.years:
+        return True
+    gap = min(abs(x - y) for x in a.years for y in b.years)
+    return gap <= (4 if a.preprint or b.preprint else 1)
+
+
+def _abstracts_agree(a: _Group, b: _Group) -> bool:
+    return any(fuzz.ratio(x, y, score_cutoff=90) for x in a.abstracts for y in b.abstracts)
+
+
+def _compatible(a: _Group, b: _Group, evidence: str, policy: DedupePolicy) -> bool:
+    """May two clusters merge on title evidence? False on any contradiction."""
+    if evidence in ("doi", "arxiv"):
+        return True
+    if policy.distinct(a.titles, b.titles):
+        return False
+    if _disjoint(a.dois, b.dois) or _disjoint(a.arxivs, b.arxivs):
+        return False
+    if _disjoint(a.editions, b.editions) or _disjoint(a.volumes, b.volumes) or _disjoint(a.issues, b.issues):
+        return False
+    if not _years_ok(a, b):
+        return False
+    # A complete author list must share somebody with everyone named on the other side.
+    if a.complete and b.families and a.complete.isdisjoint(b.families):
+        return False
+    if b.complete and a.families and b.complete.isdisjoint(a.families):
+        return False
+    if evidence == "fuzzy" and (a.numbers != b.numbers or a.markers != b.markers):
+        return False
+    return True
+
+
+def _corroborated(a: _Group, b: _Group, strict: bool) -> bool:
+    """A second signal: an author in common or the same abstract (or, unless strict, year or venue)."""
+    if not a.families.isdisjoint(b.families) or _abstracts_agree(a, b):
+        return True
+    if strict:
+        return False
+    return bool(a.years & b.years) or bool(a.containers & b.containers)
+
+
+# ---------------------------------------------------------------- fuzzy titles
+
+
+def _negation_pair(x: str, y: str) -> bool:
+    short, long_ = (x, y) if len(x) <= len(y) else (y, x)
+    return any(long_ == p + short for p in _NEGATIONS)
+
+
+def _typo_words(a: _Features, b: _Features) -> bool:
+    """Does every significant word that differs pair up with a one-letter typo of it?"""
+    ca, cb = Counter(a.tokens), Counter(b.tokens)
+    da = sorted(t for t in (ca - cb).elements() if t not in FUNCTION_WORDS)
+    db = sorted(t for t in (cb - ca).elements() if t not in FUNCTION_WORDS)
+    if len(da) != len(db) or len(da) > 2:
+        return False
+    for x in da:
+        match = next(
+            (
+                y
+                for y in db
+                if min(len(x), len(y)) >= 4
+                and not x.isdigit()
+                and not y.isdigit()
+                and OSA.distance(x, y, score_cutoff=1) <= 1
+                and not _negation_pair(x, y)
+            ),
+            None,
+        )
+        if match is None:
+            return False
+        db.remove(match)
+    return True
+
+
+def fuzzy_score(a: _Features, b: _Features, threshold: float) -> float:
+    """The similarity of two titles if they may be one work by fuzzy rules, else 0."""
+    if not (a.fuzzy and b.fuzzy) or a.numbers != b.numbers or a.markers != b.markers:
+        return 0.0
+    score = fuzz.ratio(a.norm, b.norm, score_cutoff=threshold * 100) / 100
+    if not score or not _typo_words(a, b):
+        return 0.0
+    return round(score, 4)
+
+
+def _block_keys(f: _Features) -> list[str]:
+    words = sorted(set(f.sig))
+    keys = ["\x1f".join(words)]
+    if len(words) >= FUZZY_MIN_WORDS:
+        keys.extend("\x1f".join(words[:i] + words[i + 1 :]) + "\x1e" for i in range(len(words)))
+    return keys
+
+
+def _candidate_pairs(feats: Sequence[_Features], group_of: callable) -> set[tuple[int, int]]:  # type: ignore[valid-type]
+    """Pairs of records (by index) in different clusters that share a blocking key."""
+    blocks: dict[str, list[_Features]] = {}
+    for f in feats:
+        if f.fuzzy:
+            for k in _block_keys(f):
+                blocks.setdefault(k, []).append(f)
+    pairs: set[tuple[int, int]] = set()
+    for members in blocks.values():
+        if len(members) < 2:
+            continue
+        # One representative per distinct title and cluster keeps buckets of exact duplicates cheap.
+        seen: dict[tuple[int, str], _Features] = {}
+        for f in sorted(members, key=lambda f: f.order):
+            seen.setdefault((group_of(f.index), f.norm), f)
+        reps = list(seen.values())
+        if len(reps) < 2:
+            continue
+        if len(reps) <= _BLOCK_ALL_PAIRS:
+            for i, x in enumerate(reps):
+                for y in reps[i + 1 :]:
+                    pairs.add((x.index, y.index) if x.order <= y.order else (y.index, x.index))
+        else:
+            reps.sort(key=lambda f: (f.norm, f.order))
+            for i, x in enumerate(reps):
+                for y in reps[i + 1 : i + 1 + _BLOCK_WINDOW]:
+                    pairs.add((x.index, y.index) if x.order <= y.order else (y.index, x.index))
+    return pairs
+
+
+# ---------------------------------------------------------------- clustering
+
+
+class _Clusters:
+    def __init__(self, feats: Sequence[_Features], policy: DedupePolicy) -> None:
+        self.feats = feats
+        self.policy = policy
+        self.parent = list(range(len(feats)))
+        self.groups: dict[int, _Group] = {i: _Group(f) for i, f in enumerate(feats)}
 
     def find(self, i: int) -> int:
         parent = self.parent
@@ -49,65 +387,168 @@ class _UnionFind:
             i = parent[i]
         return i
 
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            # The smaller index stays the root: earlier sources lead.
-            if rb < ra:
-                ra, rb = rb, ra
-            self.parent[rb] = ra
+    def try_union(self, i: int, j: int, evidence: str, score: float = 1.0) -> bool:
+        ri, rj = self.find(i), self.find(j)
+        if ri == rj:
+            return False
+        gi, gj = self.groups[ri], self.groups[rj]
+        if not _compatible(gi, gj, evidence, self.policy):
+            return False
+        if evidence == "title" and (self.feats[i].short or self.feats[j].short) and not _corroborated(gi, gj, False):
+            return False
+        if evidence == "fuzzy" and not _corroborated(gi, gj, True):
+            return False
+        if gi.size < gj.size:
+            ri, rj, gi, gj = rj, ri, gj, gi
+        self.parent[rj] = ri
+        gi.absorb(gj)
+        del self.groups[rj]
+        gi.links.append(Link(self.feats[i].entry.origin, self.feats[j].entry.origin, evidence, score))
+        return True
+
+    def exact(self, evidence: str, key_of: callable) -> None:  # type: ignore[valid-type]
+        index: dict[str, list[_Features]] = {}
+        for f in self.feats:
+            k = key_of(f)
+            if k:
+                index.setdefault(k, []).append(f)
+        for k in sorted(index):
+            members = index[k]
+            if len(members) < 2:
+                continue
+            members.sort(key=lambda f: f.order)
+            for n, f in enumerate(members[1:], 1):
+                # Join the first earlier member's cluster that accepts it.
+                roots: dict[int, _Features] = {}
+                for g in members[:n]:
+                    roots.setdefault(self.find(g.index), g)
+                if self.find(f.index) in roots:
+                    continue
+                for g in roots.values():
+                    if self.try_union(g.index, f.index, evidence):
+                        break
+
+    def fuzzy(self) -> None:
+        pairs = _candidate_pairs(self.feats, self.find)
+        scored = []
+        for i, j in pairs:
+            s = fuzzy_score(self.feats[i], self.feats[j], self.policy.threshold)
+            if s:
+                scored.append((-s, self.feats[i].order, self.feats[j].order, i, j))
+        scored.sort()
+        for neg, _, _, i, j in scored:
+            self.try_union(i, j, "fuzzy", -neg)
 
 
-def identity_keys(entry: Entry) -> list[tuple[str, str]]:
-    """The (kind, value) identity keys of an entry, strongest first."""
-    keys: list[tuple[str, str]] = []
-    doi = normalize_doi(entry.get("doi"))
-    if doi:
-        keys.append(("doi", doi))
-    if entry.get("eprinttype", "arxiv") == "arxiv" and entry.get("eprint"):
-        arxiv = normalize_arxiv(entry.get("eprint"))
-        if arxiv:
-            keys.append(("arxiv", arxiv))
-    tk = title_key(entry.title)
-    if tk:
-        # Numbers are part of the key twice over: "Gemini 1.5" vs "Gemini 15".
-        keys.append(("title", tk + "#" + ".".join(title_numbers(entry.title))))
-    return keys
+def cluster(entries: Sequence[Entry], policy: DedupePolicy = DedupePolicy()) -> list[list[int]]:
+    """Indices of ``entries`` grouped by work; groups and members in input order."""
+    feats = [_Features(i, e) for i, e in enumerate(entries)]
+    return _run(feats, policy)[0]
+
+
+def _run(feats: Sequence[_Features], policy: DedupePolicy) -> tuple[list[list[int]], _Clusters]:
+    c = _Clusters(feats, policy)
+    c.exact("doi", lambda f: f.doi)
+    c.exact("arxiv", lambda f: f.arxiv)
+    c.exact("title", lambda f: f.tkey)
+    if policy.fuzzy:
+        c.fuzzy()
+    groups: dict[int, list[int]] = {}
+    for i in range(len(feats)):
+        groups.setdefault(c.find(i), []).append(i)
+    return sorted(groups.values()), c
 
 
 def dedupe(entries: Sequence[Entry], diagnostics: Diagnostics, policy: DedupePolicy = DedupePolicy()) -> DedupeResult:
     """Merge records of the same work; ``entries`` must be in sorted-source order."""
-    uf = _UnionFind(len(entries))
-    first_with: dict[tuple[str, str], int] = {}
-    reasons: dict[int, str] = {}
-    for i, entry in enumerate(entries):
-        for ident in identity_keys(entry):
-            j = first_with.setdefault(ident, i)
-            if j != i and not _declared_distinct(policy, entries[i], entries[j]):
-                if uf.find(i) != uf.find(j):
-                    reasons.setdefault(i, ident[0])
-                uf.union(i, j)
-    groups: dict[int, list[int]] = {}
-    for i in range(len(entries)):
-        groups.setdefault(uf.find(i), []).append(i)
+    feats = [_Features(i, e) for i, e in enumerate(entries)]
+    groups, state = _run(feats, policy)
     out: list[Entry] = []
     clusters: list[Cluster] = []
-    for root in sorted(groups):
-        idx = groups[root]
+    for idx in groups:
         members = [entries[i] for i in idx]
         if len(members) == 1:
             out.append(members[0])
             continue
         out.append(merge(members, diagnostics))
-        reason = ", ".join(sorted({reasons[i] for i in idx if i in reasons}))
-        clusters.append(Cluster(tuple(o for m in members for o in m.origins), f"same {reason}"))
+        links = tuple(sorted(state.groups[state.find(idx[0])].links, key=lambda l: (l.b, l.a)))
+        used = sorted({l.reason for l in links}, key=_STRENGTH.__getitem__)
+        clusters.append(
+            Cluster(
+                members=tuple(m.origin for m in members),
+                reason="+".join(used),
+                score=min(l.score for l in links),
+                titles=tuple(m.title for m in members),
+                links=links,
+            )
+        )
     return DedupeResult(tuple(out), tuple(clusters))
 
 
-def _declared_distinct(policy: DedupePolicy, a: Entry, b: Entry) -> bool:
-    if not policy.not_duplicates:
-        return False
-    return frozenset({fold(a.title), fold(b.title)}) in policy.not_duplicates
+# ---------------------------------------------------------------- pinned keys
+
+
+@dataclass(frozen=True, slots=True)
+class PinMatch:
+    """Entry ``entry`` (an index) is the same work as pinned entry ``pinned`` (an index)."""
+
+    entry: int
+    pinned: int
+    reason: str
+    score: float = 1.0
+
+
+def match_pinned(entries: Sequence[Entry], pinned: Sequence[Entry], policy: DedupePolicy = DedupePolicy()) -> list[PinMatch]:
+    """Every (entry, pinned entry) pair that is one work by the same rules as :func:`dedupe`.
+
+    Only pairs across the two lists are considered; the strongest evidence per
+    pair is reported. Sorted by entry, then evidence strength, score and pinned order.
+    """
+    ef = [_Features(i, e) for i, e in enumerate(entries)]
+    pf = [_Features(i, e) for i, e in enumerate(pinned)]
+    eg = [_Group(f) for f in ef]
+    pg = [_Group(f) for f in pf]
+    found: dict[tuple[int, int], tuple[str, float]] = {}
+
+    def consider(i: int, j: int, evidence: str, score: float = 1.0) -> None:
+        if (i, j) in found:
+            return
+        if not _compatible(eg[i], pg[j], evidence, policy):
+            return
+        if evidence == "title" and (ef[i].short or pf[j].short) and not _corroborated(eg[i], pg[j], False):
+            return
+        if evidence == "fuzzy" and not _corroborated(eg[i], pg[j], True):
+            return
+        found[(i, j)] = (evidence, score)
+
+    for evidence, attr in (("doi", "doi"), ("arxiv", "arxiv"), ("title", "tkey")):
+        index: dict[str, list[int]] = {}
+        for f in pf:
+            k = getattr(f, attr)
+            if k:
+                index.setdefault(k, []).append(f.index)
+        for f in ef:
+            for j in index.get(getattr(f, attr), ()) if getattr(f, attr) else ():
+                consider(f.index, j, evidence)
+    if policy.fuzzy:
+        blocks: dict[str, list[int]] = {}
+        for f in pf:
+            if f.fuzzy:
+                for k in _block_keys(f):
+                    blocks.setdefault(k, []).append(f.index)
+        for f in ef:
+            if not f.fuzzy:
+                continue
+            cands = {j for k in _block_keys(f) for j in blocks.get(k, ())[:_BLOCK_ALL_PAIRS]}
+            for j in sorted(cands):
+                if (f.index, j) not in found:
+                    s = fuzzy_score(f, pf[j], policy.threshold)
+                    if s:
+                        consider(f.index, j, "fuzzy", s)
+    return sorted(
+        (PinMatch(i, j, r, s) for (i, j), (r, s) in found.items()),
+        key=lambda m: (m.entry, _STRENGTH[m.reason], -m.score, m.pinned),
+    )
 
 
 # ---------------------------------------------------------------- merging
@@ -126,8 +567,9 @@ _KIND_RANK = {
     EntryKind.INPROCEEDINGS: 4,
     EntryKind.ARTICLE: 4,
 }
-# Fields that belong to the winning venue, taken together from the record whose kind wins.
-_VENUE_FIELDS = ("container", "howpublished", "venue", "publisher", "volume", "number", "pages")
+# Fields that belong to the winning (published) version, taken together from
+# the record whose kind wins; others fill them only where it has none.
+_VENUE_FIELDS = ("container", "howpublished", "venue", "publisher", "volume", "number", "pages", "year", "month", "day", "doi")
 # Fields that describe the preprint and are kept from whichever record has them.
 _PREPRINT_FIELDS = ("eprint", "eprinttype", "eprintclass")
 
@@ -157,11 +599,23 @@ def merge_people(lists: Iterable[tuple[Person, ...]]) -> tuple[Person, ...]:
 
 
 def merge(members: Sequence[Entry], diagnostics: Diagnostics) -> Entry:
-    """One entry from records of one work, in sorted-source order.
+    """One entry from records of one work, given in sorted-source order.
 
-    Rules: the published kind wins (and brings its venue fields); arXiv fields
-    are kept; the longer abstract wins; for any other field the earliest
-    source wins, with a warning naming both sources when they disagree.
+    Rules, in order:
+
+    - the published kind wins (article, proceedings paper, book, … over report
+      over preprint over web page or misc) and brings its venue, volume, pages,
+      date and DOI; other records only fill what it lacks;
+    - arXiv fields (``eprint``, ``eprinttype``, ``eprintclass``) are kept from
+      whichever record has them; an arXiv DOI on a published entry becomes its eprint;
+    - the title most records agree on wins (ties: the winning record's, then the earliest);
+    - the longer abstract wins; keywords are united;
+    - people: complete lists first, then partial ones (author pages), each in
+      sorted-source order, united by family name and first initial;
+    - any other field: the earliest source wins, and when another source
+      disagrees a warning names both sources;
+    - the earliest source's citation key (if any) stays the key, the others
+      become aliases (``ids``).
     """
     lead = max(members, key=lambda e: _KIND_RANK[e.kind])  # max keeps the first of equals
     fields: dict[str, str] = {}
@@ -172,40 +626,60 @@ def merge(members: Sequence[Entry], diagnostics: Diagnostics) -> Entry:
             source[name] = lead.origin
     for m in members:
         for name, value in m.fields.items():
-            if name in _VENUE_FIELDS:
+            if name == "title":
                 continue
             if name not in fields:
                 fields[name] = value
                 source[name] = m.origin
+            elif name in _VENUE_FIELDS and source[name] == lead.origin and m is not lead:
+                if _KIND_RANK[m.kind] == _KIND_RANK[lead.kind] and fold(value) != fold(fields[name]):
+                    _conflict(diagnostics, name, fields[name], source[name], value, m.origin)
             elif name == "abstract":
                 if len(value) > len(fields[name]):
                     fields[name] = value
                     source[name] = m.origin
-            elif name in _PREPRINT_FIELDS or name == "keywords":
+            elif name in _PREPRINT_FIELDS or name in ("keywords", "url", "venue"):
                 continue
-            elif fold(value) != fold(fields[name]) and name != "title":
-                diagnostics.warn(
-                    f"conflicting {name}: kept {fields[name]!r} from {source[name]}, not {value!r}",
-                    m.origin,
-                )
+            elif fold(value) != fold(fields[name]):
+                _conflict(diagnostics, name, fields[name], source[name], value, m.origin)
+    titles = Counter(m.title for m in members if m.title)
+    if titles:
+        best = max(titles.values())
+        tied = [t for t in titles if titles[t] == best]
+        fields["title"] = lead.title if lead.title in tied else next(m.title for m in members if m.title in tied)
+    arxiv_doi = arxiv_from_doi(fields.get("doi", ""))
+    if arxiv_doi and lead.kind is not EntryKind.PREPRINT:
+        del fields["doi"]
+        if "eprint" not in fields:
+            fields["eprint"], fields["eprinttype"] = arxiv_doi, "arxiv"
     keywords = _merge_keywords(m.get("keywords") for m in members)
     if keywords:
         fields["keywords"] = keywords
     roles = sorted({r for m in members for r in m.people})
-    people = {r: merge_people(m.people.get(r, ()) for m in members) for r in roles}
+    people = {
+        r: merge_people(
+            [m.people.get(r, ()) for m in members if r not in m.partial]
+            + [m.people.get(r, ()) for m in members if r in m.partial]
+        )
+        for r in roles
+    }
     partial = frozenset(r for r in roles if all(r in m.partial or r not in m.people for m in members))
     origins = tuple(sorted({o for m in members for o in m.origins}))
-    aliases = tuple(dict.fromkeys(a for m in members for a in (*((m.key,) if m.key else ()), *m.aliases)))
+    keys = list(dict.fromkeys(a for m in members for a in (*((m.key,) if m.key else ()), *m.aliases)))
     return Entry(
         kind=lead.kind,
         fields=Fields(fields),
         people=people,
-        origin=origins[0],
-        key="",
+        origin=members[0].origin,
+        key=next((m.key for m in members if m.key), ""),
         partial=partial,
         origins=origins,
-        aliases=aliases,
+        aliases=tuple(k for k in keys if k != next((m.key for m in members if m.key), "")),
     )
+
+
+def _conflict(diagnostics: Diagnostics, name: str, kept: str, kept_from: Origin, other: str, other_from: Origin) -> None:
+    diagnostics.warn(f"conflicting {name}: kept {kept!r} from {kept_from}, not {other!r} from {other_from}", other_from)
 
 
 def _merge_keywords(values: Iterable[str]) -> str:
@@ -216,3 +690,33 @@ def _merge_keywords(values: Iterable[str]) -> str:
             if kw:
                 seen.setdefault(fold(kw), kw)
     return "; ".join(seen.values())
+
+
+# ---------------------------------------------------------------- reporting
+
+
+def find_duplicates(
+    entries: Sequence[Entry], policy: DedupePolicy = DedupePolicy(), diagnostics: Diagnostics | None = None
+) -> tuple[Cluster, ...]:
+    """The clusters of records that are one work (what ``bibgen duplicates`` reports)."""
+    ordered = sorted(entries, key=lambda e: e.origin)
+    return dedupe(ordered, diagnostics or Diagnostics(), policy).clusters
+
+
+def format_clusters(clusters: Sequence[Cluster]) -> str:
+    """A plain-text report: one block per cluster with its reason, score and members (file:line).
+
+    >>> c = Cluster((Origin("a.txt", 3), Origin("b.txt", 9)), "title", 1.0, ("Gemma", "GEMMA"))
+    >>> print(format_clusters([c]), end="")
+    cluster 1: 2 records, reason title, score 1.00
+      a.txt:3:1  Gemma
+      b.txt:9:1  GEMMA
+    """
+    lines: list[str] = []
+    for n, c in enumerate(clusters, 1):
+        key = f", key {c.key}" if c.key else ""
+        lines.append(f"cluster {n}: {len(c.members)} records, reason {c.reason}, score {c.score:.2f}{key}")
+        titles = c.titles or ("",) * len(c.members)
+        for origin, title in zip(c.members, titles):
+            lines.append(f"  {origin}  {title}".rstrip())
+    return "\n".join(lines) + ("\n" if lines else "")

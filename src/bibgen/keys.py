@@ -2,23 +2,32 @@
 
 Pattern syntax (documented in the README)::
 
-    pattern  := (literal | "[" token "]")*
-    token    := alternative ("|" alternative)*      first non-empty one wins
+    pattern     := (text | "[" token "]")*
+    token       := alternative ("|" alternative)*   first non-empty one wins
     alternative := '"' text '"'                     a literal fallback
                  | field ["(" number ")"] (":" modifier ["(" number ")"])*
 
-Fields: ``auth`` (first author's family name), ``authors(n)`` (first n family
-names, ``EtAl`` appended when there are more or the list is partial),
-``authorsalpha`` (BibTeX alpha-style initials), ``year``, ``shorttitle(n)``
-(first n significant title words, capitalised; default 3),
-``veryshorttitle`` (one word), ``title`` (all significant words), ``venue``
-(the venue's acronym, ``arXiv`` for preprints), ``eprint``, ``doi``.
+Fields: ``auth`` (first author's family name; ``auth(n)``: its first n
+letters), ``authors(n)`` (first n family names, ``EtAl`` appended when there
+are more or the list is partial), ``authorsalpha`` (BibTeX alpha-style
+initials), ``year``, ``shortyear`` (two digits), ``shorttitle(n)`` (first n
+significant title words, capitalised; default 3), ``veryshorttitle`` (one
+word), ``title(n)`` (all significant words, or the first n), ``venue`` (the
+venue's acronym, ``arXiv`` for preprints), ``eprint``, ``doi``, ``firstpage``.
 
-Modifiers: ``lower``, ``upper``, ``capitalize``, ``ascii`` (transliterate;
-keys are always made ASCII at the end anyway), ``truncate(n)``, ``abbr``
-(initials of the words), ``nopunct``.
+Modifiers: ``lower``, ``upper``, ``capitalize``, ``ascii`` or ``transliterate``
+(unidecode: ``ß`` -> ``ss``, ``中`` -> ``Zhong``; keys are always made ASCII at
+the end anyway), ``truncate(n)``, ``abbr`` (initials of the words), ``nopunct``.
+
+Text outside brackets is copied. A key keeps only ASCII letters, digits and
+``_:.-``; an empty key becomes ``anon``.
 
 The default pattern is ``[auth:lower][year][shorttitle(3)]``.
+
+>>> from bibgen.model import Entry, EntryKind, Person
+>>> e = Entry(EntryKind.ARTICLE, {"title": "Über die Straße"}, {"author": (Person("Müller", "Jörg"),)})
+>>> compile_pattern('[auth:lower][year|"nd"][shorttitle(3)]').make(e)
+'mullerndUberDieStrasse'
 """
 
 from __future__ import annotations
@@ -28,21 +37,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bibgen.errors import UsageError
+from bibgen.errors import Diagnostics, UsageError
 from bibgen.model import Entry, EntryKind
-from bibgen.normalize import title_key
+from bibgen.normalize import FUNCTION_WORDS, title_key
 
 DEFAULT_PATTERN = "[auth:lower][year][shorttitle(3)]"
 
-# Words a short title skips, as Better BibTeX and JabRef do.
-FUNCTION_WORDS = frozenset(
-    """a an the and or but nor for so yet of in on at to by with from into onto upon over under
-    about as via vs versus per through toward towards without within among between is are be
-    its it this that these those how what when where which who why do does can we our""".split()
-)
-
 _WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
-_TOKEN_RE = re.compile(r"\[([^\[\]]*)\]")
 _PART_RE = re.compile(r"^([a-z]+)(?:\((\d+)\))?$")
 _KEY_CHARS = re.compile(r"[^A-Za-z0-9_:.\-]")
 
@@ -82,7 +83,8 @@ def _family(entry: Entry, i: int = 0) -> str:
 
 
 def _f_auth(e: Entry, n: int | None) -> str:
-    return _family(e)
+    name = _family(e)
+    return name[:n] if n else name
 
 
 def _f_authors(e: Entry, n: int | None) -> str:
@@ -100,12 +102,17 @@ def _f_authorsalpha(e: Entry, n: int | None) -> str:
         return ""
     if len(people) == 1 and "author" not in e.partial:
         return _family(e)[:3]
-    return "".join(_family(e, i)[:1] for i in range(min(len(people), 3))) + ("+" if len(people) > 3 or "author" in e.partial else "")
+    more = len(people) > 3 or "author" in e.partial
+    return "".join(_family(e, i)[:1] for i in range(min(len(people), 3))) + ("+" if more else "")
 
 
 def _f_year(e: Entry, n: int | None) -> str:
     m = re.search(r"\d{4}", e.get("year"))
     return m.group(0) if m else ""
+
+
+def _f_shortyear(e: Entry, n: int | None) -> str:
+    return _f_year(e, n)[2:]
 
 
 def _f_shorttitle(e: Entry, n: int | None) -> str:
@@ -140,26 +147,40 @@ def _f_doi(e: Entry, n: int | None) -> str:
     return e.get("doi")
 
 
+def _f_firstpage(e: Entry, n: int | None) -> str:
+    m = re.match(r"\s*([A-Za-z]*\d+)", e.get("pages"))
+    return m.group(1) if m else ""
+
+
 FIELDS: Mapping[str, Callable[[Entry, int | None], str]] = {
     "auth": _f_auth,
     "authors": _f_authors,
     "authorsalpha": _f_authorsalpha,
     "year": _f_year,
+    "shortyear": _f_shortyear,
     "shorttitle": _f_shorttitle,
     "veryshorttitle": _f_veryshorttitle,
     "title": _f_title,
     "venue": _f_venue,
     "eprint": _f_eprint,
     "doi": _f_doi,
+    "firstpage": _f_firstpage,
 }
+
+
+def _abbr(s: str) -> str:
+    words = re.findall(r"[A-Z][a-z]*|\d+|[a-z]+|[^\W\d_]+", s)
+    return "".join(w[0] for w in words)
+
 
 MODIFIERS: Mapping[str, Callable[[str, int | None], str]] = {
     "lower": lambda s, n: s.lower(),
     "upper": lambda s, n: s.upper(),
     "capitalize": lambda s, n: _cap(s),
     "ascii": lambda s, n: ascii_text(s),
-    "truncate": lambda s, n: s[: n or len(s)],
-    "abbr": lambda s, n: "".join(w[0] for w in re.findall(r"[A-Z][a-z]*|\d+|[a-z]+", s)),
+    "transliterate": lambda s, n: ascii_text(s),
+    "truncate": lambda s, n: s[:n] if n is not None else s,
+    "abbr": lambda s, n: _abbr(s),
     "nopunct": lambda s, n: re.sub(r"[^\w]", "", s),
 }
 
@@ -167,7 +188,24 @@ MODIFIERS: Mapping[str, Callable[[str, int | None], str]] = {
 # ---------------------------------------------------------------- compiling
 
 Part = tuple[str, int | None]
-Alternative = tuple[str, ...] | tuple[Part, tuple[Part, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class Alternative:
+    """One ``|``-separated choice: a literal, or a field with modifiers."""
+
+    literal: str | None = None
+    field: Part = ("", None)
+    modifiers: tuple[Part, ...] = ()
+
+    def value(self, entry: Entry) -> str:
+        if self.literal is not None:
+            return self.literal
+        name, arg = self.field
+        value = FIELDS[name](entry, arg)
+        for mname, marg in self.modifiers:
+            value = MODIFIERS[mname](value, marg)
+        return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,7 +213,7 @@ class KeyPattern:
     """A compiled key pattern; ``make(entry)`` gives the unsuffixed key."""
 
     source: str
-    pieces: tuple[object, ...]
+    pieces: tuple[str | tuple[Alternative, ...], ...]
 
     def make(self, entry: Entry) -> str:
         out = []
@@ -183,14 +221,8 @@ class KeyPattern:
             if isinstance(piece, str):
                 out.append(piece)
                 continue
-            for alt in piece:  # type: ignore[attr-defined]
-                if alt[0] == "literal":
-                    value = alt[1]
-                else:
-                    (name, arg), mods = alt
-                    value = FIELDS[name](entry, arg)
-                    for mname, marg in mods:
-                        value = MODIFIERS[mname](value, marg)
+            for alt in piece:
+                value = alt.value(entry)
                 if value:
                     out.append(value)
                     break
@@ -203,42 +235,83 @@ def clean_key(key: str) -> str:
     return key or "anon"
 
 
+def _split_outside_quotes(text: str, sep: str) -> list[str]:
+    parts, buf, quoted = [], [], False
+    for c in text:
+        if c == '"':
+            quoted = not quoted
+        if c == sep and not quoted:
+            parts.append("".join(buf))
+            buf = []
+        else:
+            buf.append(c)
+    parts.append("".join(buf))
+    return parts
+
+
 @lru_cache(maxsize=64)
 def compile_pattern(pattern: str) -> KeyPattern:
-    """Parse a key pattern; a UsageError names the bad token."""
-    pieces: list[object] = []
-    pos = 0
-    for m in _TOKEN_RE.finditer(pattern):
-        literal = pattern[pos : m.start()]
-        if "[" in literal or "]" in literal:
-            raise UsageError(f"key pattern {pattern!r}: unbalanced bracket before {m.group(0)!r}")
-        if literal:
-            pieces.append(literal)
-        pos = m.end()
-        alts = []
-        for alt in m.group(1).split("|"):
-            alt = alt.strip()
-            if len(alt) >= 2 and alt[0] == alt[-1] == '"':
-                alts.append(("literal", alt[1:-1]))
-                continue
-            parts = alt.split(":")
-            head = _parse_part(parts[0], FIELDS, pattern, "field")
-            mods = tuple(_parse_part(p, MODIFIERS, pattern, "modifier") for p in parts[1:])
-            alts.append((head, mods))
-        pieces.append(tuple(alts))
-    tail = pattern[pos:]
-    if "[" in tail or "]" in tail:
-        raise UsageError(f"key pattern {pattern!r}: unbalanced bracket")
-    if tail:
-        pieces.append(tail)
+    """Parse a key pattern; a UsageError names the bad token.
+
+    >>> compile_pattern("[auth|").source
+    Traceback (most recent call last):
+    ...
+    bibgen.errors.UsageError: bibgen: error: key pattern '[auth|': unbalanced '[' at column 1
+    """
+    pieces: list[str | tuple[Alternative, ...]] = []
+    text: list[str] = []
+    i, n = 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if c == "]":
+            raise UsageError(f"key pattern {pattern!r}: unbalanced ']' at column {i + 1}")
+        if c != "[":
+            text.append(c)
+            i += 1
+            continue
+        # Find the closing bracket, skipping quoted literals.
+        j, quoted = i + 1, False
+        while j < n and (quoted or pattern[j] != "]"):
+            if pattern[j] == '"':
+                quoted = not quoted
+            elif pattern[j] == "[" and not quoted:
+                break
+            j += 1
+        if j >= n or pattern[j] != "]":
+            raise UsageError(f"key pattern {pattern!r}: unbalanced '[' at column {i + 1}")
+        if text:
+            pieces.append("".join(text))
+            text = []
+        pieces.append(_parse_token(pattern[i + 1 : j], pattern))
+        i = j + 1
+    if text:
+        pieces.append("".join(text))
     return KeyPattern(pattern, tuple(pieces))
+
+
+def _parse_token(token: str, pattern: str) -> tuple[Alternative, ...]:
+    alts = []
+    for alt in _split_outside_quotes(token, "|"):
+        alt = alt.strip()
+        if not alt:
+            raise UsageError(f"key pattern {pattern!r}: empty alternative in [{token}]")
+        if alt.startswith('"'):
+            if len(alt) < 2 or not alt.endswith('"') or '"' in alt[1:-1]:
+                raise UsageError(f"key pattern {pattern!r}: bad literal {alt!r} (write \"text\")")
+            alts.append(Alternative(literal=alt[1:-1]))
+            continue
+        parts = alt.split(":")
+        head = _parse_part(parts[0], FIELDS, pattern, "field")
+        mods = tuple(_parse_part(p, MODIFIERS, pattern, "modifier") for p in parts[1:])
+        alts.append(Alternative(field=head, modifiers=mods))
+    return tuple(alts)
 
 
 def _parse_part(text: str, table: Mapping[str, object], pattern: str, what: str) -> Part:
     m = _PART_RE.match(text.strip())
     if not m or m.group(1) not in table:
         known = ", ".join(sorted(table))
-        raise UsageError(f"key pattern {pattern!r}: unknown {what} {text!r} (known: {known})")
+        raise UsageError(f"key pattern {pattern!r}: unknown {what} {text.strip()!r} (known: {known})")
     return m.group(1), int(m.group(2)) if m.group(2) else None
 
 
@@ -246,7 +319,11 @@ def _parse_part(text: str, table: Mapping[str, object], pattern: str, what: str)
 
 
 def suffix(n: int) -> str:
-    """0 -> a, 25 -> z, 26 -> aa, 27 -> ab, …: bijective base 26, no upper limit."""
+    """0 -> a, 25 -> z, 26 -> aa, 27 -> ab, …: bijective base 26, no upper limit.
+
+    >>> [suffix(i) for i in (0, 25, 26, 27, 701, 702)]
+    ['a', 'z', 'aa', 'ab', 'zz', 'aaa']
+    """
     out = ""
     n += 1
     while n:
@@ -255,7 +332,7 @@ def suffix(n: int) -> str:
     return out
 
 
-def content_order(entry: Entry) -> tuple[str, ...]:
+def content_order(entry: Entry) -> tuple[object, ...]:
     """A sort key that depends on the work only, never on file names or input order."""
     return (
         entry.get("year"),
@@ -264,35 +341,151 @@ def content_order(entry: Entry) -> tuple[str, ...]:
         entry.get("doi"),
         entry.get("eprint"),
         entry.kind.value,
+        tuple(sorted(entry.fields.items())),
+        tuple((r, tuple(p.sort_form() for p in ps)) for r, ps in sorted(entry.people.items())),
     )
 
 
-def assign_keys(entries: Sequence[Entry], pattern: str = DEFAULT_PATTERN, taken: Iterable[str] = ()) -> list[Entry]:
+def assign_keys(
+    entries: Sequence[Entry],
+    pattern: str = DEFAULT_PATTERN,
+    taken: Iterable[str] = (),
+    diagnostics: Diagnostics | None = None,
+) -> list[Entry]:
     """Give every entry without a key one from ``pattern``; entries with a key keep it.
 
-    Entries that already have a key (pinned from an existing .bib) reserve it
-    first. Among colliding new keys the entry first in ``content_order`` gets
-    the bare key and the others ``a``, ``b``, … ``z``, ``aa``, … so adding an
-    unrelated source never changes the result.
+    Keys compare case-insensitively (BibTeX and biber treat ``Smith`` and
+    ``smith`` as one key). Keys in ``taken`` (pinned keys and their aliases)
+    are never handed out. When two entries arrive with the same key, the one
+    first in ``content_order`` keeps it and the other gets a new key (with a
+    warning). Among colliding new keys the entry first in ``content_order``
+    gets the bare key and the others ``a``, ``b``, … ``z``, ``aa``, … so adding
+    an unrelated source never changes the result.
     """
+    diagnostics = diagnostics or Diagnostics()
     compiled = compile_pattern(pattern)
-    used: set[str] = set(taken)
-    used.update(e.key for e in entries if e.key)
-    groups: dict[str, list[int]] = {}
-    for i, e in enumerate(entries):
-        if not e.key:
-            groups.setdefault(compiled.make(e), []).append(i)
+    used: set[str] = {k.casefold() for k in taken}
     out = list(entries)
+    need: list[int] = []
+    holders: dict[str, list[int]] = {}
+    for i, e in enumerate(entries):
+        if e.key:
+            holders.setdefault(e.key.casefold(), []).append(i)
+        else:
+            need.append(i)
+    for k in sorted(holders):
+        idx = sorted(holders[k], key=lambda i: content_order(entries[i]))
+        used.add(k)
+        for i in idx[1:]:
+            diagnostics.warn(
+                f"key {entries[i].key!r} is already used by the entry at {entries[idx[0]].origin}; generating a new key",
+                entries[i].origin,
+            )
+            out[i] = entries[i].replace(key="")
+            need.append(i)
+    groups: dict[str, list[int]] = {}
+    for i in need:
+        groups.setdefault(compiled.make(out[i]), []).append(i)
+    bases = {b.casefold() for b in groups}
     for base in sorted(groups):
         idx = sorted(groups[base], key=lambda i: content_order(entries[i]))
         n = 0
         for rank, i in enumerate(idx):
-            key = base if rank == 0 and base not in used else ""
+            key = base if rank == 0 and base.casefold() not in used else ""
             while not key:
                 cand = base + suffix(n)
                 n += 1
-                if cand not in used and cand not in groups:
+                if cand.casefold() not in used and cand.casefold() not in bases:
                     key = cand
-            used.add(key)
-            out[i] = entries[i].replace(key=key)
+            used.add(key.casefold())
+            out[i] = out[i].replace(key=key)
+    # An alias that is now another entry's key would make that key ambiguous.
+    keys = {e.key.casefold() for e in out}
+    for i, e in enumerate(out):
+        if any(a.casefold() in keys for a in e.aliases):
+            kept = tuple(a for a in e.aliases if a.casefold() not in keys)
+            diagnostics.note(f"{e.key}: dropped aliases that are other entries' keys", e.origin)
+            out[i] = e.replace(aliases=kept)
     return out
+
+
+def apply_pins(
+    entries: Sequence[Entry],
+    pinned: Sequence[Entry],
+    diagnostics: Diagnostics,
+    policy: object | None = None,
+) -> tuple[list[Entry], set[str]]:
+    """Give each entry that is the same work as a pinned entry that entry's key.
+
+    ``pinned`` are entries with keys, in the order of the file they came from
+    (an existing .bib). Returns the entries and every key they reserve (pinned
+    keys and their aliases), which new keys must avoid. Rules:
+
+    - identity is decided by :func:`bibgen.dedupe.match_pinned` (the dedupe rules);
+    - pinned entries are taken in file order; each gives its key to its best
+      match (strongest evidence, then title similarity, then content order)
+      not already holding a pinned key;
+    - a pinned entry whose matches all hold earlier pinned keys has merged into
+      one of them: its key becomes an alias (written as ``ids``), with a note;
+    - a pinned entry matching several entries (a work now split) keeps its key
+      on the best match and the others get new keys, with a warning;
+    - a key the entry brought from its own source becomes an alias.
+    """
+    from bibgen.dedupe import _STRENGTH, DedupePolicy, match_pinned
+
+    policy = policy if isinstance(policy, DedupePolicy) else DedupePolicy()
+    firsts: list[int] = []
+    seen: dict[str, int] = {}
+    reserved: set[str] = set()
+    for j, p in enumerate(pinned):
+        if not p.key:
+            continue
+        reserved.update(a for a in p.aliases)
+        if p.key.casefold() in seen:
+            diagnostics.warn(f"pinned key {p.key!r} appears twice; the first one wins", p.origin)
+            continue
+        seen[p.key.casefold()] = j
+        firsts.append(j)
+    reserved.update(pinned[j].key for j in firsts)
+    pins = [pinned[j] for j in firsts]
+    matches = match_pinned(entries, pins, policy)
+    by_pin: dict[int, list[tuple[tuple[object, ...], int]]] = {}
+    for m in matches:
+        rank = (_STRENGTH[m.reason], -m.score, content_order(entries[m.entry]))
+        by_pin.setdefault(m.pinned, []).append((rank, m.entry))
+    key_of: dict[int, int] = {}
+    extra: dict[int, list[str]] = {}
+    for j, p in enumerate(pins):
+        cands = sorted(by_pin.get(j, ()))
+        if not cands:
+            continue
+        free = [c for c in cands if c[1] not in key_of]
+        if free:
+            winner = free[0][1]
+            key_of[winner] = j
+            for _, i in free[1:]:
+                diagnostics.warn(
+                    f"pinned entry {p.key!r} matches more than one entry; it stays on the entry from "
+                    f"{entries[winner].origin}, this one gets a new key",
+                    entries[i].origin,
+                )
+            continue
+        winner = cands[0][1]
+        extra.setdefault(winner, []).append(p.key)
+        diagnostics.note(
+            f"pinned keys {pins[key_of[winner]].key!r} and {p.key!r} are now one work; keeping "
+            f"{pins[key_of[winner]].key!r}, {p.key!r} becomes an alias",
+            entries[winner].origin,
+        )
+    out = list(entries)
+    reserved_folded = {r.casefold() for r in reserved}
+    for i, e in enumerate(entries):
+        if i in key_of:
+            p = pins[key_of[i]]
+            aliases = [*p.aliases, *extra.get(i, ()), *((e.key,) if e.key else ()), *e.aliases]
+            aliases = list(dict.fromkeys(a for a in aliases if a.casefold() != p.key.casefold()))
+            out[i] = e.replace(key=p.key, aliases=tuple(aliases))
+        elif e.key and e.key.casefold() in reserved_folded:
+            diagnostics.warn(f"key {e.key!r} is pinned to another work; generating a new key", e.origin)
+            out[i] = e.replace(key="")
+    return out, reserved

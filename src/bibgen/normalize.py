@@ -90,21 +90,44 @@ def parse_name(text: str) -> Person:
 
 # ---------------------------------------------------------------- identifiers
 
-_DOI_RE = re.compile(r"10\.\d{4,9}/\S+", re.IGNORECASE)
+_DOI_RE = re.compile(r"10\.\d{4,9}/[^\s\"<>]+", re.IGNORECASE)
+# arXiv's own DOIs (10.48550/arXiv.2403.08295) name a preprint, not a publication.
+_ARXIV_DOI_RE = re.compile(r"^10\.48550/arxiv\.(.+)$", re.IGNORECASE)
 
 
 def normalize_doi(text: str) -> str:
-    """``https://doi.org/10.1000/ABC`` -> ``10.1000/abc`` (DOIs are case-insensitive)."""
+    """``https://doi.org/10.1000/ABC`` -> ``10.1000/abc`` (DOIs are case-insensitive).
+
+    >>> normalize_doi("https://doi.org/10.1145/3442188.3445922.")
+    '10.1145/3442188.3445922'
+    >>> normalize_doi("doi:10.1000/ABC%2Fdef")
+    '10.1000/abc/def'
+    """
     m = _DOI_RE.search(text or "")
-    return m.group(0).rstrip(".,;").lower() if m else ""
+    if not m:
+        return ""
+    doi = m.group(0).rstrip(".,;)]}").lower()
+    return doi.replace("%2f", "/")
 
 
-_ARXIV_NEW = re.compile(r"(?<![\d.])(\d{4}\.\d{4,5})(v\d+)?(?!\d)")
-_ARXIV_OLD = re.compile(r"([a-z-]+(?:\.[A-Z]{2})?/\d{7})(v\d+)?", re.IGNORECASE)
+def arxiv_from_doi(doi: str) -> str:
+    """The arXiv id inside an arXiv DOI (``10.48550/arXiv.2403.08295``), else ``""``."""
+    m = _ARXIV_DOI_RE.match(normalize_doi(doi))
+    return normalize_arxiv(m.group(1)) if m else ""
+
+
+_ARXIV_NEW = re.compile(r"(?<!\d)(?<!\d\.)(\d{4}\.\d{4,5})(v\d+)?(?!\d)")
+_ARXIV_OLD = re.compile(r"(?<![a-z])([a-z][a-z-]*(?:\.[a-z]{2})?/\d{7})(v\d+)?", re.IGNORECASE)
 
 
 def normalize_arxiv(text: str) -> str:
-    """``arXiv:2403.08295v2`` -> ``2403.08295``; old ids ``hep-th/9901001`` keep their archive."""
+    """``arXiv:2403.08295v2`` -> ``2403.08295``; old ids ``hep-th/9901001v3`` keep their archive.
+
+    >>> normalize_arxiv("https://arxiv.org/abs/math.GT/0309136v1")
+    'math.gt/0309136'
+    >>> normalize_arxiv("10.48550/arXiv.1706.03762")
+    '1706.03762'
+    """
     text = (text or "").strip()
     m = _ARXIV_NEW.search(text)
     if m:
@@ -116,21 +139,40 @@ def normalize_arxiv(text: str) -> str:
 # ---------------------------------------------------------------- match keys
 
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212-"
+# Latin letters that are not a base letter plus an accent, so NFKD leaves them alone.
+_FOLD_LETTERS = str.maketrans(
+    {"ø": "o", "đ": "d", "ð": "d", "ł": "l", "ı": "i", "æ": "ae", "œ": "oe", "þ": "th", "ħ": "h", "ŧ": "t", "ŀ": "l", "ĸ": "k"}
+)
+# Diacritic blocks only: accents on Latin, Greek and Cyrillic letters fold away,
+# but marks that make a different letter in other scripts (Devanagari vowel
+# signs, kana voicing marks) stay.
+_ACCENT_RE = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=262144)
 def fold(text: str) -> str:
     """Case- and accent-folded text: accents are folded (é -> e), never deleted with the letter.
 
     Non-Latin letters survive as themselves, so two different Chinese titles
     never fold to the same empty string.
+
+    >>> fold("Ångström Øre Straße")
+    'angstrom ore strasse'
+    >>> fold("Ἀριστοτέλης"), fold("Ёлка")
+    ('αριστοτελησ', 'елка')
+    >>> fold("深度学习")
+    '深度学习'
     """
     if text.isascii():
         return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    decomposed = unicodedata.normalize("NFKD", text.casefold()).translate(_FOLD_LETTERS)
+    return unicodedata.normalize("NFC", _ACCENT_RE.sub("", decomposed))
 
 
+_MATH_RE = re.compile(r"\$[^$]*\$")
+
+
+@lru_cache(maxsize=262144)
 def title_key(title: str) -> str:
     """The exact-match key of a title: folded, with punctuation, dashes and spaces removed.
 
@@ -143,9 +185,137 @@ def title_key(title: str) -> str:
 
 
 _NON_ALNUM = re.compile(r"[\W_]+")
+
+
+_TOKEN_RE = re.compile(r"[^\W_]+")
+
+
+@lru_cache(maxsize=262144)
+def title_tokens(title: str) -> tuple[str, ...]:
+    """Folded words of a title, in order (punctuation and dashes split words)."""
+    return tuple(_TOKEN_RE.findall(fold(title)))
+
+
+# Words a short title or a fuzzy comparison skips, as Better BibTeX and JabRef do.
+FUNCTION_WORDS = frozenset(
+    """a an the and or but nor for so yet of in on at to by with from into onto upon over under
+    about as via vs versus per through toward towards without within among between is are be
+    its it this that these those how what when where which who why do does can we our""".split()
+)
+
+
+def significant_tokens(title: str) -> tuple[str, ...]:
+    """Folded title words without function words (all words if nothing else is left)."""
+    tokens = title_tokens(title)
+    return tuple(t for t in tokens if t not in FUNCTION_WORDS) or tokens
+
+
 _NUMBER_RE = re.compile(r"\d+(?:\.\d+)*")
 
 
 def title_numbers(title: str) -> tuple[str, ...]:
-    """Numbers and version strings in a title; works whose numbers differ are different works."""
+    """Numbers and version strings in a title; works whose numbers differ are different works.
+
+    >>> title_numbers("Gemini 1.5 vs GPT-4")
+    ('1.5', '4')
+    """
     return tuple(_NUMBER_RE.findall(title))
+
+
+# Scripts written without spaces between words: a one-character difference is a
+# different word, so titles in them are only ever matched exactly.
+_UNSPACED_RE = re.compile(
+    "[\u0e00-\u0eff\u0f00-\u0fff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf"
+    "\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0002fa1f]"
+)
+
+
+def is_unspaced_script(title: str) -> bool:
+    """Does the title use a script without word spacing (Chinese, Japanese, Korean, Thai…)?"""
+    return bool(_UNSPACED_RE.search(title))
+
+
+_ROMAN_RE = re.compile(r"^(x{0,3})(ix|iv|v?i{0,3})$")
+_ORDINALS = {
+    w: i + 1
+    for i, w in enumerate(
+        "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth".split()
+    )
+}
+_CARDINALS = {w: i + 1 for i, w in enumerate("one two three four five six seven eight nine ten eleven twelve".split())}
+_PART_WORDS = frozenset(
+    "part parts vol volume volumes book chapter section series edition ed no number issue tome teil band partie".split()
+)
+
+
+def _numeral(token: str) -> int | None:
+    if token.isdigit():
+        return int(token)
+    if token in _ORDINALS:
+        return _ORDINALS[token]
+    if token in _CARDINALS:
+        return _CARDINALS[token]
+    m = re.match(r"^(\d+)(st|nd|rd|th)$", token)
+    if m:
+        return int(m.group(1))
+    if token and _ROMAN_RE.match(token):
+        value, prev = 0, 0
+        for c in reversed(token):
+            v = {"i": 1, "v": 5, "x": 10}[c]
+            value = value - v if v < prev else value + v
+            prev = max(prev, v)
+        return value
+    return None
+
+
+def title_markers(title: str) -> tuple[str, ...]:
+    """Part, volume and edition markers in a title: ``Part II`` -> ``part:2``.
+
+    Roman numerals of two or more letters count on their own (``Rocky II``);
+    ordinal words (``Second``) too. Works whose markers differ are different works.
+
+    >>> title_markers("Foundations, Volume 2, Part II: the Second Edition")
+    ('volume:2', 'part:2', 'ordinal:2', 'edition:')
+    """
+    tokens = title_tokens(title)
+    out: list[str] = []
+    for i, tok in enumerate(tokens):
+        if tok in _PART_WORDS:
+            nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+            value = _numeral(nxt)
+            name = {"vol": "volume", "volumes": "volume", "parts": "part", "ed": "edition", "no": "number"}.get(tok, tok)
+            if value is not None:
+                out.append(f"{name}:{value}")
+            elif tok in ("edition", "ed"):
+                out.append("edition:")
+            continue
+        if tok in _ORDINALS or re.match(r"^\d+(st|nd|rd|th)$", tok):
+            out.append(f"ordinal:{_numeral(tok)}")
+        elif len(tok) >= 2 and _ROMAN_RE.match(tok) and (i == 0 or tokens[i - 1] not in _PART_WORDS):
+            out.append(f"roman:{_numeral(tok)}")
+    return tuple(out)
+
+
+def normalize_number(text: str) -> str:
+    """An edition, volume or issue as a plain number where it is one: ``2nd ed.`` -> ``2``.
+
+    >>> normalize_number("Second edition"), normalize_number("IV"), normalize_number("12a")
+    ('2', '4', '12a')
+    """
+    tokens = title_tokens(text)
+    for tok in tokens:
+        value = _numeral(tok)
+        if value is not None:
+            return str(value)
+    return "".join(tokens)
+
+
+def year_of(text: str) -> int | None:
+    """The first four-digit year in a date field."""
+    m = re.search(r"(?<!\d)(\d{4})(?!\d)", text or "")
+    return int(m.group(1)) if m else None
+
+
+def person_family(p: Person) -> str:
+    """A person's folded family name (or literal), letters only: who they are for matching."""
+    return "".join(c for c in fold(p.family or p.literal) if c.isalnum())

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bibgen.dedupe import DedupePolicy, DedupeResult, dedupe
 from bibgen.errors import Diagnostics, InputError, UsageError
-from bibgen.keys import DEFAULT_PATTERN, assign_keys
+from bibgen.keys import DEFAULT_PATTERN, apply_pins, assign_keys
 from bibgen.model import Entry, Fields, Origin
 from bibgen.normalize import clean_text
 from bibgen.registry import readers, writers
@@ -100,12 +100,34 @@ def read(sources: Iterable[str | os.PathLike[str]], options: Options | None = No
     return entries
 
 
+def read_pinned(path: str | os.PathLike[str], options: Options) -> list[Entry]:
+    """Entries with keys from an existing bibliography (``--keys-from``), in file order.
+
+    Read by the file's suffix whatever ``--from`` says about the sources.
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise UsageError(f"{p}: no such file (--keys-from)")
+    if readers.for_suffix(p.suffix) is None:
+        raise UsageError(f"{p}: no reader for '{p.suffix or p.name}' files (--keys-from)")
+    return read_file(p, replace(options, reader=None))
+
+
 def process(entries: Sequence[Entry], options: Options, pinned: Sequence[Entry] = ()) -> DedupeResult:
-    """Dedupe then key: the middle of the pipeline, shared by every command."""
+    """Dedupe then key: the middle of the pipeline, shared by every command.
+
+    ``pinned`` are entries with keys from an existing .bib (``--keys-from``, or
+    the sync target), in file order: an entry that is the same work as a pinned
+    entry keeps that entry's key, whatever the pattern says now
+    (:func:`bibgen.keys.apply_pins`).
+    """
     ordered = sorted(entries, key=lambda e: e.origin)
     result = dedupe(ordered, options.diagnostics, options.dedupe_policy)
-    keyed = assign_keys(result.entries, options.key_pattern)
-    return DedupeResult(tuple(keyed), result.clusters)
+    pinned_entries, reserved = apply_pins(result.entries, pinned, options.diagnostics, options.dedupe_policy)
+    keyed = assign_keys(pinned_entries, options.key_pattern, reserved, options.diagnostics)
+    by_origin = {e.origin: e.key for e in keyed}
+    clusters = tuple(replace(c, key=by_origin.get(c.members[0], "")) for c in result.clusters)
+    return DedupeResult(tuple(keyed), clusters)
 
 
 def render(entries: Sequence[Entry], fmt: str, options: Options) -> str:
@@ -113,9 +135,14 @@ def render(entries: Sequence[Entry], fmt: str, options: Options) -> str:
     return writers.get(fmt).write(list(entries), options)
 
 
-def export(sources: Iterable[str | os.PathLike[str]], fmt: str = "bibtex", options: Options | None = None) -> str:
-    """The whole pipeline: sources in, the text of ``fmt`` out."""
+def export(
+    sources: Iterable[str | os.PathLike[str]],
+    fmt: str = "bibtex",
+    options: Options | None = None,
+    pinned: Sequence[Entry] = (),
+) -> str:
+    """The whole pipeline: sources in, the text of ``fmt`` out; ``pinned`` keeps keys (see :func:`process`)."""
     options = options or Options()
     writer = writers.get(fmt)  # fail on an unknown format before reading anything
-    result = process(read(sources, options), options)
+    result = process(read(sources, options), options, pinned)
     return writer.write(list(result.entries), options)
