@@ -1,5 +1,5 @@
 """``python -m bibgen``."""
 
-from bibgen.cli import main
+from bibgen.entry import main
 
 main()

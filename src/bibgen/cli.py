@@ -12,7 +12,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from bibgen.errors import EXIT_OK, BibgenError
+from bibgen.errors import EXIT_DIFFERENCES, EXIT_OK, BibgenError
 
 app = typer.Typer(
     name="bibgen",
@@ -28,6 +28,14 @@ SourcesArg = Annotated[
     typer.Argument(
         help="Files or folders to read (folders are searched recursively). Default: seeds/ in the current folder.",
         show_default=False,
+    ),
+]
+
+ConfigOpt = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--config",
+        help="Configuration file (pyproject.toml or bibgen.yaml). Default: the nearest one above the current folder.",
     ),
 ]
 
@@ -70,30 +78,148 @@ def export(
         Optional[Path],
         typer.Option("--keys-from", help="Keep the citation keys of this existing .bib for the works it already has."),
     ] = None,
+    cited_by: Annotated[
+        Optional[list[Path]],
+        typer.Option(
+            "--cited-by",
+            help="Only entries cited in these .aux/.tex files; cited keys no entry has are errors (exit 1).",
+        ),
+    ] = None,
+    config_file: ConfigOpt = None,
 ) -> None:
-    """Read sources, merge duplicates, assign keys, and write one output format."""
-    from bibgen.keys import DEFAULT_PATTERN, compile_pattern
-    from bibgen.output import write_atomic
-    from bibgen.pipeline import Options, export as run_export, read_pinned
+    """Read sources, merge duplicates, assign keys, and write one output format.
 
-    options = Options(
-        key_pattern=key_pattern or DEFAULT_PATTERN, ascii=ascii_only, strict=strict, reader=from_fmt
+    Defaults for sources, key pattern, ascii, venues and not-duplicates come
+    from the configuration ([tool.bibgen] or bibgen.yaml) when there is one;
+    command-line options override them.
+    """
+    from bibgen.config import load_config
+    from bibgen.keys import compile_pattern
+    from bibgen.output import write_atomic
+    from bibgen.pipeline import read_pinned, render
+    from bibgen.registry import writers
+    from bibgen.sync import Target, is_bib_format, keyed_entries, read_target
+
+    config = load_config(path=config_file)
+    options = config.options(
+        key_pattern=key_pattern, ascii=True if ascii_only else None, strict=True if strict else None, reader=from_fmt
     )
     compile_pattern(options.key_pattern)
     if fmt is None:
         fmt = _format_for(output)
-    sources = sources or [Path("seeds")]
+    writers.get(fmt)  # fail on an unknown format before reading anything
+    missing = ()
     if output is not None:
-        _refuse_output_among_sources(output, sources, options)
+        named = sources or (config.source_paths() if config.path else [Path("seeds")])
+        _refuse_output_among_sources(output, named, options)
     try:
-        pinned = read_pinned(keys_from, options) if keys_from else []
-        text = run_export(sources, fmt, options, pinned)
+        targets = []
+        if keys_from is not None:
+            pinned_from = Target(keys_from, None)
+            pinned_from.entries = read_pinned(keys_from, options)
+            targets.append(pinned_from)
+        if sources:
+            entries = keyed_entries(config, options, targets, sources=sources)
+        elif config.path is None:
+            entries = keyed_entries(config, options, targets, sources=[Path("seeds")])
+        else:
+            # Keys agree with the configured .bib outputs (pinned), as in `bibgen sync`.
+            targets += [read_target(s.path, options) for s in config.outputs if is_bib_format(s.format)]
+            entries = keyed_entries(config, options, targets)
+        if cited_by:
+            from bibgen.citations import read_citations, select_cited
+
+            selection = select_cited(entries, read_citations(cited_by), options.diagnostics)
+            entries, missing = list(selection.entries), selection.missing
+        text = render(entries, fmt, options)
     finally:
         _emit_diagnostics(options)
     if output is None:
         sys.stdout.write(text)
     else:
         write_atomic(output, text)
+    if missing:
+        for cite in missing:
+            print(f"{cite.origin}: error: no entry has key '{cite.key}'", file=sys.stderr)
+        raise typer.Exit(EXIT_DIFFERENCES)
+
+
+@app.command()
+def sync(
+    check: Annotated[
+        bool, typer.Option("--check", help="Change nothing; print a diff of what would change; exit 1 if anything would.")
+    ] = False,
+    diff: Annotated[bool, typer.Option("--diff", help="Write, and print a diff of what changed (exit 1 if anything did).")] = False,
+    prune: Annotated[
+        bool, typer.Option("--prune", help="Remove target entries that no source produces (kept and reported otherwise).")
+    ] = False,
+    watch: Annotated[bool, typer.Option("--watch", help="Sync again whenever a source or the configuration changes.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors (exit 3).")] = False,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Always run the pipeline (skip the in-sync cache).")] = False,
+    config_file: ConfigOpt = None,
+) -> None:
+    """Write every output the configuration names, keeping keys and hand edits.
+
+    Keys already in a .bib target stay; entries and fields added by hand are
+    kept (--prune removes entries no source produces); hand-edited values are
+    kept and reported. Exit codes: 0 in sync or written, 1 differences with
+    --check/--diff, 2 configuration error, 3 invalid input, 4 output error.
+    """
+    from bibgen.config import load_config
+    from bibgen import sync as syncing
+
+    if check and (diff or watch):
+        raise typer.BadParameter("--check cannot be combined with --diff or --watch")
+
+    def load():  # type: ignore[no-untyped-def]
+        config = load_config(path=config_file)
+        if config.path is None:
+            from bibgen.errors import ConfigError
+
+            raise ConfigError(
+                "no configuration found ([tool.bibgen] in pyproject.toml, or bibgen.yaml)",
+                hint="run 'bibgen init'",
+            )
+        return config, config.options(strict=True if strict else None)
+
+    def run(config, options) -> bool:  # type: ignore[no-untyped-def]
+        try:
+            result = syncing.sync(config, options, check=check, prune=prune, use_cache=not no_cache)
+        finally:
+            _emit_diagnostics(options)
+            options.diagnostics.items.clear()
+        if check or diff:
+            sys.stdout.write(result.diff())
+        for change in result.changes:
+            if change.changed:
+                name = syncing._display(change.path, None)
+                print(f"bibgen: {name} {'would change' if check else 'written'}", file=sys.stderr)
+        return result.changed
+
+    if watch:
+        def report(exc: BaseException) -> None:
+            print(exc, file=sys.stderr)
+
+        print("bibgen: watching for changes (Ctrl-C stops)", file=sys.stderr)
+        syncing.watch(load, run, report)
+        return
+    config, options = load()
+    if run(config, options) and (check or diff):
+        raise typer.Exit(EXIT_DIFFERENCES)
+
+
+@app.command()
+def init(
+    yaml_file: Annotated[
+        bool, typer.Option("--yaml", help="Write bibgen.yaml even when a pyproject.toml exists.")
+    ] = False,
+) -> None:
+    """Write a starter configuration (never overwrites) and print the pre-commit snippet."""
+    from bibgen.init import init_project
+
+    written = init_project(Path.cwd(), prefer_yaml=yaml_file)
+    print(f"bibgen: wrote {written.description}", file=sys.stderr)
+    sys.stdout.write(written.snippet)
 
 
 def _format_for(output: Optional[Path]) -> str:
@@ -140,7 +266,10 @@ def duplicates(
 def main() -> None:
     """Console entry point: run the app, turning BibgenError into one line and an exit code."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
+        # Without standalone mode click returns typer.Exit's code instead of raising.
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except BibgenError as exc:
         print(exc, file=sys.stderr)
         sys.exit(exc.exit_code)
