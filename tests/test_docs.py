@@ -14,8 +14,9 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 def commands() -> list[str]:
     out = run_cli("--help").stdout
-    # typer's help lists commands in a box: "│ export  Read sources…"
-    return sorted(set(re.findall(r"^[│|]\s+([a-z][a-z-]+)\s{2,}", out, re.MULTILINE)))
+    # click's plain help lists commands after "Commands:", one per line: "  export  Read sources…"
+    listing = out.split("Commands:", 1)[1]
+    return sorted(set(re.findall(r"^\s+([a-z][a-z-]+)\s{2,}", listing, re.MULTILINE)))
 
 
 def test_cli_has_commands():

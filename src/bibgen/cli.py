@@ -20,6 +20,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Help texts show key patterns and [tool.bibgen] literally: no rich markup.
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -124,7 +126,7 @@ def export(
             entries = keyed_entries(config, options, targets, sources=[Path("seeds")])
         else:
             # Keys agree with the configured .bib outputs (pinned), as in `bibgen sync`.
-            targets += [read_target(s.path, options) for s in config.outputs if is_bib_format(s.format)]
+            targets += [read_target(s.path, options, s.format) for s in config.outputs if is_bib_format(s.format)]
             entries = keyed_entries(config, options, targets)
         if cited_by:
             from bibgen.citations import read_citations, select_cited

@@ -19,8 +19,8 @@ contradiction: two different DOIs or arXiv ids, different ``edition``,
 ``volume`` or ``number`` fields, years too far apart (more than one year, or
 four when a preprint is involved), complete author lists with nobody in common,
 or a pair of titles the user declared distinct (:class:`DedupePolicy`). A short
-title (fewer than three significant words) also needs a second signal: a
-shared author, the same year, the same venue or a near-identical abstract.
+title (fewer than three significant words, or fewer than eight characters in
+a script without word spacing) also needs a second signal: a shared author, the same year, the same venue or a near-identical abstract.
 
 Candidates are found through hash blocks (identifier, title key, sorted title
 words with one word left out), never all pairs, so cost grows linearly with the
@@ -63,6 +63,8 @@ _STRENGTH = {name: i for i, name in enumerate(EVIDENCE)}
 # with at least this many significant words: in short titles one letter is a word.
 FUZZY_MIN_CHARS = 20
 FUZZY_MIN_WORDS = 3
+# Titles in scripts without word spacing shorter than this need a second signal, like short titles.
+UNSPACED_MIN_CHARS = 8
 # A blocking bucket with more distinct works than this is compared by sorted
 # neighbourhood (each title with the next few in sorted order) instead of all pairs.
 _BLOCK_ALL_PAIRS = 24
@@ -166,12 +168,13 @@ class _Features:
         container = entry.get("container")
         self.container = title_key(container) if container else ""
         self.preprint = entry.kind is EntryKind.PREPRINT or (bool(self.arxiv) and not container)
-        self.short = len(self.sig) < FUZZY_MIN_WORDS or len(self.plain_key) < 12
-        self.fuzzy = (
-            len(self.plain_key) >= FUZZY_MIN_CHARS
-            and len(self.sig) >= FUZZY_MIN_WORDS
-            and not is_unspaced_script(title)
-        )
+        unspaced = is_unspaced_script(title)
+        if unspaced:
+            # No spaces, so no word count: a long run of ideographs is as specific as many words.
+            self.short = len(self.plain_key) < UNSPACED_MIN_CHARS
+        else:
+            self.short = len(self.sig) < FUZZY_MIN_WORDS or len(self.plain_key) < 12
+        self.fuzzy = len(self.plain_key) >= FUZZY_MIN_CHARS and len(self.sig) >= FUZZY_MIN_WORDS and not unspaced
         self.norm = " ".join(self.tokens)
         self.order = content_order(entry)
 

@@ -133,7 +133,8 @@ def _f_venue(e: Entry, n: int | None) -> str:
         return "arXiv" if e.get("eprinttype", "arxiv") == "arxiv" else ""
     venue = e.get("container") or e.get("howpublished")
     words = _words(venue)
-    caps = [w for w in words if w.isupper() and len(w) > 1]
+    # An acronym: a word with two or more capitals (ICML, NeurIPS, CVPR).
+    caps = [w for w in words if sum(c.isupper() for c in w) >= 2]
     if caps:
         return caps[0]
     return "".join(w[0].upper() for w in words if w.casefold() not in FUNCTION_WORDS)

@@ -122,6 +122,7 @@ class Target:
     blocks: list[RawEntry | RawBlock] = field(default_factory=list)
     state: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)
     entries: list[Entry] = field(default_factory=list)
+    format: str = "bibtex"
 
     @property
     def raw_entries(self) -> list[RawEntry]:
@@ -135,12 +136,12 @@ def is_bib_format(fmt: str) -> bool:
     return ".bib" in getattr(writers.get(fmt), "suffixes", ())
 
 
-def read_target(path: Path, options: Options) -> Target:
-    """Parse an existing .bib target (a missing file is an empty target)."""
+def read_target(path: Path, options: Options, fmt: str = "bibtex") -> Target:
+    """Parse an existing .bib target written as ``fmt`` (a missing file is an empty target)."""
     try:
         data = path.read_bytes()
     except (FileNotFoundError, NotADirectoryError):
-        return Target(path, None)  # writing it will report what is wrong
+        return Target(path, None, format=fmt)  # writing it will report what is wrong
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", Origin(str(path), 1, 1)) from None
     from bibgen.readers import decode
@@ -154,7 +155,7 @@ def read_target(path: Path, options: Options) -> Target:
             state.update(parse_state(b.body))
         else:
             kept.append(b)
-    target = Target(path, text, kept, state)
+    target = Target(path, text, kept, state, format=fmt)
     target.entries = _target_entries(target, options)
     return target
 
@@ -273,24 +274,64 @@ def _alias_set(entries: Iterable[Entry]) -> set[str]:
     return {a for e in entries for a in e.aliases}
 
 
+# Generated values that single out a work. Authors alone do not: an author
+# page gives the same partial list ("Le and others") to many works.
+_STRONG_FIELDS = ("title", "abstract", "doi", "eprint")
+# Identifiers that, when both sides have one and they differ, mean another work.
+_ID_FIELDS = ("doi", "eprint")
+
+
+def generated_fingerprints(entry: Entry, fmt: str, options: Options) -> dict[str, str]:
+    """The fingerprints sync would record for ``entry`` written as ``fmt``."""
+    from bibgen.registry import writers
+
+    text = writers.get(fmt).write([entry.replace(key=entry.key or "x")], options)
+    raw = next((b for b in split_bib(text, f"<{fmt} writer>") if isinstance(b, RawEntry)), None)
+    return {f.name: fingerprint(f.value) for f in raw.fields} if raw else {}
+
+
 def carry_renames(
     entries: Sequence[Entry],
     candidates: Sequence[Entry],
     threshold: float = 0.75,
+    fingerprints: Mapping[int, Mapping[str, str]] | None = None,
+    recorded: Mapping[str, Mapping[str, str]] | None = None,
 ) -> tuple[list[Entry], dict[str, str]]:
     """Give a new entry the key of a generated entry it replaces after an edit in its source.
 
     ``candidates`` are target entries that sync generated earlier and that no
     source produces any more. A new entry (one whose key is not pinned) takes
-    such a key when its folded title is at least ``threshold`` similar and the
-    first author's family name and the year agree. Best matches go first; ties
-    break by key, so the result does not depend on input order. Returns the
-    entries and the ``{new key: carried key}`` map.
+    such a key when
+
+    - its title and authors render exactly as sync recorded them for that key
+      (``fingerprints`` maps an entry's index to what it would record,
+      ``recorded`` a candidate's key to what was recorded): the user edited
+      the target by hand, so the target's text no longer looks like the
+      source, or
+    - its folded title is at least ``threshold`` similar and the first
+      author's family name and the year agree: the source was edited.
+
+    Best matches go first; ties break by key, so the result does not depend on
+    input order. Returns the entries and the ``{new key: carried key}`` map.
     """
     from bibgen.normalize import fold
 
     if not candidates:
         return list(entries), {}
+    fingerprints = fingerprints or {}
+    recorded = recorded or {}
+
+    def same_generated(i: int, ckey: str) -> int:
+        """How many strong generated values still render as recorded (0: not this work)."""
+        mine, theirs = fingerprints.get(i), recorded.get(ckey)
+        if not mine or not theirs:
+            return 0
+        if any(n in mine and n in theirs and mine[n] != theirs[n] for n in _ID_FIELDS):
+            return 0
+        strong = sum(1 for n in _STRONG_FIELDS if n in theirs and mine.get(n) == theirs[n])
+        # Also the same title or the same authors: a lone matching abstract could be a copy.
+        backed = mine.get("title") == theirs.get("title") or mine.get("author") == theirs.get("author")
+        return strong if backed else 0
 
     def first_author(e: Entry) -> str:
         people = e.authors or e.people.get("editor", ())
@@ -304,6 +345,10 @@ def carry_renames(
     for i, e in enumerate(entries):
         et = fold(e.title)
         for c in candidates:
+            exact = same_generated(i, c.key)
+            if exact:
+                pairs.append((-1.0 - exact, c.key, e.key, i))  # ahead of every similarity ratio
+                continue
             if first_author(c) != first_author(e) or year(c) != year(e):
                 continue
             ratio = difflib.SequenceMatcher(None, et, fold(c.title), autojunk=False).ratio()
@@ -374,7 +419,14 @@ def keyed_entries(
         pinned_keys = {p.key for p in pinned}
         fresh = [e for e in keyed if e.key not in pinned_keys]
         if candidates and fresh:
-            moved, _ = carry_renames(fresh, candidates)
+            recorded = {k: fps for t in targets for k, (_, fps) in t.state.items()}
+            fmt_of = {p.key: t.format for t in targets for p in t.entries}
+            formats = {fmt_of[c.key] for c in candidates}
+            fps = {}
+            if len(formats) == 1:
+                fmt = formats.pop()
+                fps = {i: generated_fingerprints(e, fmt, options) for i, e in enumerate(fresh)}
+            moved, _ = carry_renames(fresh, candidates, fingerprints=fps, recorded=recorded)
             by_old = {id(a): b for a, b in zip(fresh, moved)}
             keyed = [by_old.get(id(e), e) for e in keyed]
     return keyed
@@ -574,7 +626,7 @@ def plan(config: Config, options: Options, *, prune: bool = False) -> SyncResult
             raise ConfigError(exc.message, spec.origin) from None
     paths = discover_sources(config, options, None, [s.path for s in config.outputs])
     bib_specs = [s for s in config.outputs if is_bib_format(s.format)]
-    targets = {s.path: read_target(s.path, options) for s in bib_specs}
+    targets = {s.path: read_target(s.path, options, s.format) for s in bib_specs}
     entries = keyed_entries(config, options, list(targets.values()), sources=paths)
     changes: list[TargetChange] = []
     for spec in config.outputs:

@@ -57,6 +57,18 @@ def test_pattern_fields_and_modifiers(pattern: str, expected: str) -> None:
     assert make(pattern, VASWANI) == expected
 
 
+@pytest.mark.parametrize(
+    "container, expected",
+    [
+        ("Advances in Neural Information Processing Systems 30 (NeurIPS 2017)", "NeurIPS"),
+        ("Proceedings of the 37th International Conference on Machine Learning (ICML)", "ICML"),
+        ("Journal of Machine Learning Research", "JMLR"),
+    ],
+)
+def test_venue_prefers_an_acronym(container: str, expected: str) -> None:
+    assert make("[venue]", VASWANI.replace(fields=VASWANI.fields.set(container=container))) == expected
+
+
 def test_fallbacks_for_missing_parts() -> None:
     page = rec("Gemma 3 Technical Report", "Kavukcuoglu, Koray")  # author pages have no year
     assert make(DEFAULT_PATTERN, page) == "kavukcuoglu Gemma3Technical".replace(" ", "")
