@@ -21,6 +21,9 @@ GOLDEN = Path(__file__).parent / "golden"
 VARIANTS: dict[str, tuple[str, dict]] = {
     "expected.bib": ("bibtex", {}),
     "expected.ascii.bib": ("bibtex", {"ascii": True}),
+    "expected.biblatex.bib": ("biblatex", {}),
+    "expected.csl.json": ("csl-json", {}),
+    "expected.yaml": ("yaml", {}),
 }
 DIAGNOSTICS = "expected.warnings.txt"
 
