@@ -43,9 +43,11 @@ def test_writer_contract(name, seed_entries):
 def test_writer_output_reads_back_when_a_reader_claims_its_suffix(name, seed_entries, tmp_path):
     writer = writers.get(name)
     reader = next((readers.get(r) for r in readers.names() if set(readers.get(r).suffixes) & set(writer.suffixes)), None)
+    if name == "biblatex":
+        reader = readers.get("bibtex")  # biblatex files are .bib too; -o x.bib means bibtex, so it claims no suffix
     if reader is None or name in ("text", "markdown", "html"):
         pytest.skip(f"no reader reads {name} output")
     text = writer.write(list(seed_entries), Options())
-    back = reader.read(text.encode("utf-8"), f"out{writer.suffixes[0]}", Options())
+    back = reader.read(text.encode("utf-8"), f"out{(writer.suffixes or reader.suffixes)[0]}", Options())
     assert sorted(e.key for e in back) == sorted(e.key for e in seed_entries)
     assert sorted(e.title for e in back) == sorted(e.title for e in seed_entries)
