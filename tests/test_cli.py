@@ -54,7 +54,8 @@ def test_failed_run_leaves_target_untouched(tmp_path):
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (["export", "--format", "nope"], 2, "unknown writer 'nope'"),
+        (["export", "--format", "nope"], 2, "unknown format 'nope'"),
+        (["export", "--format", "bibtx"], 2, "did you mean 'bibtex'?"),
         (["export", "does-not-exist"], 2, "no such file or folder"),
         (["export", "--key-pattern", "[bogus]"], 2, "unknown field 'bogus'"),
         (["export", "--no-such-option"], 2, "No such option"),

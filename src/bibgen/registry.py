@@ -39,8 +39,9 @@ class Writer(Protocol):
 class Registry(Generic[T]):
     """Plugins of one kind, keyed by a short hyphenated name and by file suffix."""
 
-    def __init__(self, group: str) -> None:
+    def __init__(self, group: str, label: str) -> None:
         self.group = group
+        self.label = label  # what users call a plugin of this kind, in messages
         self._loaded: dict[str, T] = {}
         self._entry_points: dict[str, Any] | None = None
 
@@ -64,8 +65,12 @@ class Registry(Generic[T]):
             return self._loaded[name]
         ep = self._eps().get(name)
         if ep is None:
+            import difflib
+
             known = ", ".join(self.names()) or "none"
-            raise UsageError(f"unknown {self.group.split('.')[-1][:-1]} '{name}' (known: {known})")
+            close = difflib.get_close_matches(name, self.names(), n=1)
+            hint = f"did you mean '{close[0]}'?" if close else ""
+            raise UsageError(f"unknown {self.label} '{name}' (known: {known})", hint=hint)
         obj = ep.load()
         plugin = obj() if isinstance(obj, type) else obj
         self._loaded[name] = plugin
@@ -87,7 +92,7 @@ class Registry(Generic[T]):
             yield from getattr(plugin, "suffixes", ())
 
 
-readers: Registry[Reader] = Registry("bibgen.readers")
-writers: Registry[Writer] = Registry("bibgen.writers")
-styles: Registry[Any] = Registry("bibgen.styles")
-renderers: Registry[Any] = Registry("bibgen.renderers")
+readers: Registry[Reader] = Registry("bibgen.readers", "reader")
+writers: Registry[Writer] = Registry("bibgen.writers", "format")
+styles: Registry[Any] = Registry("bibgen.styles", "style")
+renderers: Registry[Any] = Registry("bibgen.renderers", "renderer")
