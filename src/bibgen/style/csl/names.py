@@ -88,7 +88,7 @@ class NameSpec:
         giv = given
         if inverted:
             sep = self.sort_sep
-            if self.demote == "never":
+            if self.demote != "display-and-sort":
                 head = _join_particle(p.ndp, fam_runs) if p.ndp else fam_runs
                 tail = " ".join(x for x in (giv,) if x)
                 tail_runs = self._part(tail, self.given_deco, ctx) if tail else []
