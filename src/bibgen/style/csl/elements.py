@@ -233,6 +233,9 @@ class Variable(Element):
             self.kind = 0
 
     def render(self, ctx: Ctx) -> list[Run]:
+        if self.name == "year-suffix" and not ctx.year_suffix:
+            # An absent year-suffix does not suppress its group ("n.d." + suffix), as in citeproc-js.
+            return []
         ctx.counts[0] += 1
         v = None
         if self.short:
@@ -389,6 +392,9 @@ class Group(Element):
         out = R.join(pieces, self.delimiter, ctx.piq)
         if not out:
             return []
+        # As in citeproc-js, a nested group that printed counts as content for
+        # the enclosing group's suppression test (e.g. IEEE's "[Online]").
+        ctx.counts[1] += 1
         return self.deco.apply(out, ctx)
 
 

@@ -192,9 +192,15 @@ class Engine:
                 self.subsequent = self.bib_el.get("subsequent-author-substitute")
                 self.subsequent_rule = self.bib_el.get("subsequent-author-substitute-rule", "complete-all")
             self.year_suffix = False
+            self.disamb_names = False
             self.citation_layout: list[Element] = []
             if self.cit_el is not None:
                 self.year_suffix = self.cit_el.get("disambiguate-add-year-suffix") == "true"
+                # Cites that adding names or given names would tell apart get no year-suffix.
+                self.disamb_names = (
+                    self.cit_el.get("disambiguate-add-names") == "true"
+                    or self.cit_el.get("disambiguate-add-givenname") == "true"
+                )
                 lay = self.cit_el.find(NS + "layout")
                 if lay is not None and self.year_suffix:
                     self.citation_layout = [self.compile(c, "citation") for c in lay]
@@ -418,6 +424,12 @@ class Engine:
             ctx = self._ctx(items[i])
             ctx.citation_number = numbers[i]
             s = R.plain(render_seq(self.citation_layout, ctx))
+            if self.disamb_names:
+                item = items[i]
+                names = item.get("author") or item.get("editor") or item.get("translator") or []
+                s += "\x00" + repr(
+                    [(n.get("literal") or n.get("family"), n.get("given")) for n in names if isinstance(n, dict)]
+                )
             groups.setdefault(s, []).append(i)
         out: dict[int, str] = {}
         for members in groups.values():
