@@ -40,6 +40,7 @@ class Ctx:
     __slots__ = (
         "item", "loc", "counts", "suppressed", "record", "sort_mode", "names_marked",
         "piq", "english", "citation_number", "year_suffix", "sort_names", "engine", "implicit_ys",
+        "present", "type", "dates",
     )
 
     def __init__(self, engine: Any, item: dict, english: bool) -> None:
@@ -57,6 +58,25 @@ class Ctx:
         self.year_suffix = ""
         self.implicit_ys = False
         self.sort_names: tuple[int | None, int | None, bool | None] | None = None
+        self.type = item.get("type")
+        self.dates: dict[str, Any] = {}
+        # Non-empty variables, computed once so cs:choose tests are set lookups.
+        present = set()
+        for k, v in item.items():
+            if v is None or v == "" or v == [] or v == {}:
+                continue
+            if k in DATE_VARIABLES and self.date(k) is None:
+                continue
+            present.add(k)
+        self.present = present
+
+    def date(self, name: str) -> Any:
+        """The parsed date variable ``name`` (cached for the entry), or None."""
+        try:
+            return self.dates[name]
+        except KeyError:
+            d = self.dates[name] = parse_date(self.item.get(name))
+            return d
 
     def var(self, name: str) -> Any:
         if name in self.suppressed:
@@ -407,45 +427,71 @@ def _has_var(ctx: Ctx, name: str) -> bool:
         return bool(ctx.year_suffix)
     if name in ("locator", "first-reference-note-number", "citation-label"):
         return False
-    if name in ctx.suppressed:
-        return False
-    v = ctx.item.get(name)
-    if v is None or v == "" or v == [] or v == {}:
-        return False
-    if name in DATE_VARIABLES:
-        return parse_date(v) is not None
-    return True
+    return name in ctx.present and name not in ctx.suppressed
+
+
+_SPECIAL_VARS = frozenset({"citation-number", "year-suffix", "locator", "first-reference-note-number",
+                           "citation-label"})
 
 
 class Condition:
-    __slots__ = ("tests", "match")
+    """A compiled ``cs:if``/``cs:else-if`` test (type and variable tests are set lookups)."""
+
+    __slots__ = ("types", "vars", "others", "match", "ntypes")
 
     def __init__(self, el: ET.Element) -> None:
         self.match = el.get("match", "all")
-        tests: list[Callable[[Ctx], bool]] = []
         a = el.attrib
-        for t in a.get("type", "").split():
-            tests.append(lambda ctx, t=t: ctx.item.get("type") == t)
+        types = a.get("type", "").split()
+        self.types = frozenset(types)
+        self.ntypes = len(types)
+        others: list[Callable[[Ctx], bool]] = []
+        plain_vars = []
         for v in a.get("variable", "").split():
-            tests.append(lambda ctx, v=v: _has_var(ctx, v))
+            if v in _SPECIAL_VARS:
+                others.append(lambda ctx, v=v: _has_var(ctx, v))
+            else:
+                plain_vars.append(v)
+        self.vars = tuple(plain_vars)
         for v in a.get("is-numeric", "").split():
-            tests.append(lambda ctx, v=v: _has_var(ctx, v) and is_numeric(ctx.item.get(v, "")) if v != "citation-number" else True)
+            others.append(lambda ctx, v=v: _has_var(ctx, v) and is_numeric(ctx.item.get(v, "")) if v != "citation-number" else True)
         for v in a.get("is-uncertain-date", "").split():
-            tests.append(lambda ctx, v=v: bool((parse_date(ctx.item.get(v)) or _NODATE).circa))
+            others.append(lambda ctx, v=v: bool((ctx.date(v) or _NODATE).circa))
         for _ in a.get("locator", "").split():
-            tests.append(lambda ctx: False)
+            others.append(lambda ctx: False)
         for _ in a.get("position", "").split():
-            tests.append(lambda ctx: False)
+            others.append(lambda ctx: False)
         for v in a.get("disambiguate", "").split():
-            tests.append(lambda ctx, v=v: v == "false")
-        self.tests = tests
+            others.append(lambda ctx, v=v: v == "false")
+        self.others = others
 
     def __call__(self, ctx: Ctx) -> bool:
-        if self.match == "any":
-            return any(t(ctx) for t in self.tests)
-        if self.match == "none":
-            return not any(t(ctx) for t in self.tests)
-        return all(t(ctx) for t in self.tests)
+        present = ctx.present
+        sup = ctx.suppressed
+        if self.match == "all":
+            if self.ntypes and (self.ntypes > 1 or ctx.type not in self.types):
+                return False
+            for v in self.vars:
+                if v not in present or v in sup:
+                    return False
+            for t in self.others:
+                if not t(ctx):
+                    return False
+            return True
+        hit = False
+        if self.ntypes and ctx.type in self.types:
+            hit = True
+        else:
+            for v in self.vars:
+                if v in present and v not in sup:
+                    hit = True
+                    break
+            else:
+                for t in self.others:
+                    if t(ctx):
+                        hit = True
+                        break
+        return hit if self.match == "any" else not hit
 
 
 class _NoDate:
