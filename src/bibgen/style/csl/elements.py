@@ -43,7 +43,8 @@ class Ctx:
         "present", "type", "dates",
     )
 
-    def __init__(self, engine: Any, item: dict, english: bool) -> None:
+    def __init__(self, engine: Any, item: dict, english: bool,
+                 shared: tuple[set[str], dict[str, Any]] | None = None) -> None:
         self.engine = engine
         self.item = item
         self.loc: Locale = engine.locale
@@ -59,6 +60,9 @@ class Ctx:
         self.implicit_ys = False
         self.sort_names: tuple[int | None, int | None, bool | None] | None = None
         self.type = item.get("type")
+        if shared is not None:
+            self.present, self.dates = shared
+            return
         self.dates: dict[str, Any] = {}
         # Non-empty variables, computed once so cs:choose tests are set lookups.
         present = set()
@@ -187,20 +191,45 @@ class Element:
     """A compiled rendering element."""
 
     __slots__ = ("deco",)
+    is_choose = False
 
     def render(self, ctx: Ctx) -> list[Run]:  # pragma: no cover - interface
         raise NotImplementedError
 
     def parts(self, ctx: Ctx) -> list[list[Run]]:
         """Output pieces as a parent group's delimiter sees them."""
-        return [self.render(ctx)]
+        pieces: list[list[Run]] = []
+        collect([self], ctx, pieces)
+        return pieces
+
+
+def collect(children: list[Element], ctx: Ctx, pieces: list[list[Run]]) -> None:
+    """Append the non-empty outputs of ``children`` to ``pieces``.
+
+    The chosen branch of a cs:choose contributes its children one by one, so
+    an enclosing group puts its delimiter between them (as citeproc-js does).
+    """
+    for c in children:
+        if c.is_choose:
+            for cond, branch in c.branches:  # type: ignore[attr-defined]
+                if cond is None or cond(ctx):
+                    collect(branch, ctx, pieces)
+                    break
+        else:
+            r = c.render(ctx)
+            if r:
+                pieces.append(r)
 
 
 def render_seq(children: list[Element], ctx: Ctx) -> list[Run]:
+    pieces: list[list[Run]] = []
+    collect(children, ctx, pieces)
+    if len(pieces) == 1:
+        return pieces[0]
     out: list[Run] = []
-    for c in children:
-        for p in c.parts(ctx):
-            R.append(out, p, ctx.piq)
+    piq = ctx.piq
+    for p in pieces:
+        R.append(out, p, piq)
     return out
 
 
@@ -403,11 +432,11 @@ class Group(Element):
         self.delimiter = el.get("delimiter", "")
 
     def render(self, ctx: Ctx) -> list[Run]:
-        c0, r0 = ctx.counts
+        counts = ctx.counts
+        c0, r0 = counts
         pieces: list[list[Run]] = []
-        for c in self.children:
-            pieces.extend(c.parts(ctx))
-        if ctx.counts[0] > c0 and ctx.counts[1] == r0:
+        collect(self.children, ctx, pieces)
+        if counts[0] > c0 and counts[1] == r0:
             return []
         out = R.join(pieces, self.delimiter, ctx.piq)
         if not out:
@@ -503,6 +532,7 @@ _NODATE = _NoDate()
 
 class Choose(Element):
     __slots__ = ("branches",)
+    is_choose = True
 
     def __init__(self, branches: list[tuple[Condition | None, list[Element]]]) -> None:
         self.branches = branches
@@ -512,12 +542,6 @@ class Choose(Element):
             if cond is None or cond(ctx):
                 return children
         return []
-
-    def parts(self, ctx: Ctx) -> list[list[Run]]:
-        out: list[list[Run]] = []
-        for c in self._branch(ctx):
-            out.extend(c.parts(ctx))
-        return out
 
     def render(self, ctx: Ctx) -> list[Run]:
         return render_seq(self._branch(ctx), ctx)

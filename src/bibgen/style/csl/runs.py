@@ -94,6 +94,8 @@ def append(out: list[Run], runs: list[Run], punct_in_quote: bool = False) -> Non
 
 def join(parts: list[list[Run]], delimiter: str, punct_in_quote: bool) -> list[Run]:
     """Non-empty ``parts`` joined by ``delimiter`` (with punctuation merging)."""
+    if len(parts) == 1:
+        return parts[0]
     out: list[Run] = []
     first = True
     for p in parts:
