@@ -260,6 +260,8 @@ class Term(Element):
         return self.deco.apply([(t, NO_FMT, 0)], ctx)
 
 
+_NUM_RANGE = re.compile(r"^\s*(\d+)\s*-\s*(\d+)\s*$")
+
 _SHORT_ALIASES = {
     "title": ("title-short", "shortTitle"),
     "container-title": ("container-title-short", "journalAbbreviation"),
@@ -278,6 +280,8 @@ class Variable(Element):
             self.kind = 1
         elif self.name in ("URL", "DOI"):
             self.kind = 2
+        elif self.name in ("issue", "volume", "number", "chapter-number", "collection-number"):
+            self.kind = 3
         else:
             self.kind = 0
 
@@ -303,6 +307,9 @@ class Variable(Element):
             s = str(v)
             url = s if self.name == "URL" or s.startswith("http") else "https://doi.org/" + s
             out = [(s, ("link\x00" + url,), 0)]
+        elif self.kind == 3 and isinstance(v, str) and _NUM_RANGE.match(v):
+            # citeproc-js prints a numeric range in a number variable with an en dash.
+            out = [(_NUM_RANGE.sub("\\1\u2013\\2", v), NO_FMT, 0)]
         else:
             out = rich(v)
         return self.deco.apply(out, ctx)

@@ -322,7 +322,8 @@ def text_case(runs: list[Run], case: str, english: bool = True) -> list[Run]:
     elif case == "title":
         if not english:
             return runs
-        all_upper = s.upper() == s and s.lower() != s
+        # citeproc-js leaves words in capitals alone, even in an all-caps title.
+        all_upper = False
         words = list(_WORD.finditer(s))
         n = len(words)
         after_colon = False

@@ -461,7 +461,8 @@ class Engine:
                 s += "\x00" + repr(
                     [(n.get("literal") or n.get("family"), n.get("given")) for n in names if isinstance(n, dict)]
                 )
-            groups.setdefault(s, []).append(i)
+            if s.strip():
+                groups.setdefault(s, []).append(i)
         out: dict[int, str] = {}
         for members in groups.values():
             if len(members) > 1:
