@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 from bibgen.style.csl import runs as R
 from bibgen.style.csl.locale import NS, Locale
-from bibgen.style.csl.runs import CLOSE_QUOTE, DASH, NAMES, NO_FMT, OPEN_QUOTE, Run
+from bibgen.style.csl.runs import CLOSE_QUOTE, DASH, NAMES, NO_FMT, OPEN_QUOTE, SINGLE, Run
 from bibgen.style.csl.values import (
     DATE_VARIABLES,
     NAME_VARIABLES,
@@ -167,10 +167,15 @@ def quote(runs: list[Run], ctx: Ctx) -> list[Run]:
     ciq = loc.term("close-inner-quote") or "\u2019"
     inner = []
     for t, f, g in runs:
-        if g & OPEN_QUOTE:
-            t = oiq if t in (oq, "\u201c") else oq
+        # Outer-style quotes inside become inner ones; inner ones stay (citeproc-js).
+        if g & SINGLE:
+            pass
+        elif g & OPEN_QUOTE:
+            if t in (oq, "\u201c"):
+                t = oiq
         elif g & CLOSE_QUOTE:
-            t = ciq if t in (cq, "\u201d") else cq
+            if t in (cq, "\u201d"):
+                t = ciq
         inner.append((t, f, g))
     # Terminal punctuation already inside the value stays inside the quotes.
     return [(oq, NO_FMT, OPEN_QUOTE)] + inner + [(cq, NO_FMT, CLOSE_QUOTE)]
