@@ -346,8 +346,13 @@ class MacroCall(Element):
             # Compiled on first use: macros may call each other in any order.
             children = self.children = self.engine.macro(self.macro, self.ctxname)
         out = render_seq(children, ctx)
+        if not out:
+            return out
+        # Like a nested group, a macro that printed (even only a term) counts as
+        # content for the enclosing group, as in citeproc-js (chicago "Preprint").
+        ctx.counts[1] += 1
         deco = self.deco
-        return deco.apply(out, ctx) if deco.active and out else out
+        return deco.apply(out, ctx) if deco.active else out
 
 
 class Number(Element):

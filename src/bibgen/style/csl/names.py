@@ -76,6 +76,10 @@ class NameSpec:
         given = p.given
         if self.init_with is not None and given and not p.cjk:
             given = initialize(given, self.init_with, self.init, self.hyphen)
+            if p.suffix and "." not in self.init_with:
+                # citeproc-js drops the period of "Jr." when initials have none (AMA "King ML Jr").
+                p = NameParts(p.family, p.given, p.ndp, p.dp, p.suffix.replace(".", ""), p.comma_suffix,
+                              p.literal, p.cjk)
         if not family:
             return self._part(given, self.given_deco, ctx)
         fam_runs = self._part(family, self.family_deco, ctx)

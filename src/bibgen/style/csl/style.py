@@ -389,7 +389,9 @@ class Engine:
                 body = self.layout_deco.apply(body, ctx) if body else body
             if self.subsequent is not None:
                 body, prev_names = self._substitute_author(body, prev_names)
-            body = [r for r in body if r[0]]
+                body = [r for r in body if r[0]]
+            if self.subsequent is None:
+                body = [r for r in body if r[0]]
             refs.append(
                 Reference(
                     key=str(item.get("id", "")),
@@ -442,7 +444,9 @@ class Engine:
             a, b = idx[0], idx[-1]
             fmt = body[a][1]
             if self.subsequent:
-                body = body[:a] + [(self.subsequent, fmt, 0)] + body[b + 1 :]
+                absorbed = b + 1 < len(body) and body[b + 1][2] & R.ABSORBED
+                sub = self.subsequent + ("." if absorbed else "")
+                body = body[:a] + [(sub, fmt, 0)] + body[b + 1 :]
             else:
                 body = body[:a] + body[b + 1 :]
                 while body and body[0][0].strip() in (",", ".", "") and not body[0][0].strip():
