@@ -223,6 +223,20 @@ def collect(children: list[Element], ctx: Ctx, pieces: list[list[Run]]) -> None:
                 pieces.append(r)
 
 
+def collect_tagged(children: list[Element], ctx: Ctx, pieces: list[tuple[Element, list[Run]]]) -> None:
+    """Like :func:`collect`, keeping the element that produced each piece."""
+    for c in children:
+        if c.is_choose:
+            for cond, branch in c.branches:  # type: ignore[attr-defined]
+                if cond is None or cond(ctx):
+                    collect_tagged(branch, ctx, pieces)
+                    break
+        else:
+            r = c.render(ctx)
+            if r:
+                pieces.append((c, r))
+
+
 def render_seq(children: list[Element], ctx: Ctx) -> list[Run]:
     pieces: list[list[Run]] = []
     collect(children, ctx, pieces)

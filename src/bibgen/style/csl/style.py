@@ -27,6 +27,7 @@ from bibgen.style.csl.elements import (
     Value,
     Variable,
     collect,
+    collect_tagged,
     render_seq,
 )
 from bibgen.style.csl.locale import NS, Locale, load_locale
@@ -376,8 +377,9 @@ class Engine:
             ctx.year_suffix = suffixes.get(i, "")
             if ctx.year_suffix and not self.explicit_year_suffix:
                 ctx.implicit_ys = True
-            pieces: list[list[Run]] = []
-            collect(self.layout, ctx, pieces)
+            tagged: list[tuple[Element, list[Run]]] = []
+            collect_tagged(self.layout, ctx, tagged)
+            pieces = [r for _, r in tagged]
             label_runs: list[Run] = []
             if self.second_field_align and len(pieces) > 1:
                 label_runs = pieces[0]
@@ -385,6 +387,17 @@ class Engine:
             body: list[Run] = []
             for p in pieces:
                 R.append(body, p, ctx.piq)
+            # citeproc-js drops a trailing space that a group's suffix leaves at
+            # the end of an entry, but keeps one from a top-level text's suffix.
+            last = tagged[-1][0] if tagged else None
+            trim = isinstance(last, Group) and last.deco.suffix[-1:].isspace()
+            while trim and (body and body[-1][0][-1:].isspace() or (body and not body[-1][0])):
+                t, f, g = body[-1]
+                t = t.rstrip()
+                if t:
+                    body[-1] = (t, f, g)
+                    break
+                body.pop()
             if self.layout_deco.active:
                 body = self.layout_deco.apply(body, ctx) if body else body
             if self.subsequent is not None:
