@@ -210,7 +210,8 @@ class NameSpec:
                     or (dpe == "contextual" and k > 1)
                     or (dpe == "after-inverted-name" and inverted_last)
                 )
-                R.append(out, [(delim if use else " ", NO_FMT, 0)] + et, ctx.piq)
+                tail = [(delim if use else " ", NO_FMT, 0)] + et
+                R.append(out, [(t, f, g | R.ETAL) for t, f, g in tail], ctx.piq)
         if self.deco is not None:
             out = self.deco.apply(out, ctx)
         return out

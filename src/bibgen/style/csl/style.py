@@ -452,7 +452,8 @@ class Engine:
         idx = [k for k, r in enumerate(body) if r[2] & NAMES]
         if not idx:
             return body, None
-        names = "".join(body[k][0] for k in idx)
+        # citeproc-js compares the names themselves: "Doe, J., et al." repeats "Doe, J.".
+        names = "".join(body[k][0] for k in idx if not body[k][2] & R.ETAL)
         if prev is not None and names == prev:
             a, b = idx[0], idx[-1]
             fmt = body[a][1]
