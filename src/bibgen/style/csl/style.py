@@ -478,10 +478,16 @@ class Engine:
         for i in order:
             item = items[i]
             names = item.get("author") or item.get("editor") or item.get("translator") or []
-            first = names[0] if names and isinstance(names[0], dict) else {}
-            who = first.get("literal") or first.get("family") or ("" if names else item.get("title"))
+            if self.disamb_names:
+                # Cites of different name lists are told apart by names anyway.
+                who: object = tuple(
+                    (n.get("literal") or n.get("family"), n.get("given")) for n in names if isinstance(n, dict)
+                ) or str(item.get("title"))
+            else:
+                first = names[0] if names and isinstance(names[0], dict) else {}
+                who = str(first.get("literal") or first.get("family") or ("" if names else item.get("title")))
             d = _first_year(item.get("issued"))
-            buckets.setdefault((str(who), d), []).append(i)
+            buckets.setdefault((who, d), []).append(i)
         groups: dict[str, list[int]] = {}
         for bucket in buckets.values():
             if len(bucket) < 2:
