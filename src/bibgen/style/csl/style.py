@@ -567,7 +567,11 @@ class CslStyle:
     @classmethod
     def from_string(cls, xml_text: str, name: str = "", path: str = "<style>") -> CslStyle:
         """Compile a style from its XML text; errors are :class:`~bibgen.errors.InputError`."""
-        engine = Engine(xml_text, path)
+        try:
+            engine = Engine(xml_text, path)
+        except RecursionError:
+            # A hostile or broken style nested thousands of levels deep.
+            raise InputError("the CSL style nests elements too deeply", Origin(path)) from None
         if not name:
             name = engine.id.rstrip("/").rsplit("/", 1)[-1] or "csl"
         if engine.bib_el is None:
