@@ -286,6 +286,12 @@ class Names(Element):
             parts.append(body)
         if not parts:
             return []
+        if ctx.record is not None:
+            # Inside cs:substitute a variable, once printed, is suppressed at
+            # once, even later in the same substitute (citeproc-js).
+            ctx.suppressed.update(v for v, _ in lists)
+            if lists and lists[0][0] == "editortranslator":
+                ctx.suppressed.update(("editor", "translator"))
         ctx.names_marked = True
         return self.deco.apply(R.join(parts, self.delimiter, ctx.piq), ctx)
 
