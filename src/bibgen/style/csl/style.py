@@ -191,7 +191,11 @@ class Engine:
                         if k.get("macro") and k.get("macro") not in self.macro_xml:
                             raise StyleError(f"unknown macro {k.get('macro')!r}", k)
                         self.sort_keys.append(_SortKey(k))
-                self.second_field_align = self.bib_el.get("second-field-align") in ("flush", "margin")
+                first = lay[0] if len(lay) else None
+                self.second_field_align = self.bib_el.get("second-field-align") in ("flush", "margin") or (
+                    # display="left-margin" on the first field asks for the same split.
+                    first is not None and first.get("display") == "left-margin"
+                )
                 self.subsequent = self.bib_el.get("subsequent-author-substitute")
                 self.subsequent_rule = self.bib_el.get("subsequent-author-substitute-rule", "complete-all")
             self.year_suffix = False
