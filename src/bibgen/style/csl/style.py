@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import re
 import unicodedata
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -361,6 +362,7 @@ class Engine:
         return (1, _collate(s))
 
     def bibliography(self, items: list[dict]) -> list[Reference]:
+        items = [_note_fields(it) for it in items]
         order = list(range(len(items)))
         shared: dict[int, tuple] = {}
         if self.sort_keys:
@@ -525,6 +527,32 @@ def _first_year(value: object) -> object:
             return str(dp[0][0])
         return value.get("raw") or value.get("literal")
     return value
+
+
+_NOTE_FIELD = re.compile(r"^\s*([a-z][a-z-]*[a-z])\s*:\s*(\S.*?)\s*$", re.M)
+_KNOWN_VARIABLES = DATE_VARIABLES | NUMBER_VARIABLES | frozenset(
+    "title container-title collection-title publisher publisher-place event event-place genre"
+    " medium status original-title original-publisher original-publisher-place archive"
+    " archive-place archive_location authority".split()
+)
+
+
+def _note_fields(item: dict) -> dict:
+    """The item with ``var: value`` lines of its note added as variables.
+
+    Zotero users keep fields CSL has but Zotero lacks in "Extra", exported as
+    such lines in ``note``; citeproc-js reads them, so bibgen does too. Fields
+    the item already has win.
+    """
+    note = item.get("note")
+    if not isinstance(note, str) or ":" not in note:
+        return item
+    extra = {}
+    for m in _NOTE_FIELD.finditer(note):
+        key, value = m.group(1), m.group(2)
+        if key in _KNOWN_VARIABLES and key not in item:
+            extra[key] = {"raw": value} if key in DATE_VARIABLES else value
+    return {**item, **extra} if extra else item
 
 
 def _suffix(n: int) -> str:
