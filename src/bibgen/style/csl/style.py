@@ -568,9 +568,14 @@ def _collate(s: str) -> str:
     Close to the primary strength of the ICU collation citeproc-js sorts
     with, so that "Koray." sorts before "Koray, Jordi".
     """
+    if s.isascii():
+        return " ".join(s.translate(_ASCII_PUNCT).split()).casefold()
     s = unicodedata.normalize("NFKD", s)
     s = "".join(c for c in s if not unicodedata.combining(c) and not unicodedata.category(c).startswith("P"))
     return " ".join(s.split()).casefold()
+
+
+_ASCII_PUNCT = str.maketrans("", "", "!\"#%&'()*,-./:;?@[\\]_{}")
 
 
 def _strip(runs: list[Run]) -> list[Run]:
