@@ -257,7 +257,10 @@ class Names(Element):
         ctx.counts[0] += 1
         for v in self.variables:
             names = ctx.var(v)
-            if isinstance(names, list) and names:
+            # A list that is only the partial-list marker has no names to print.
+            if isinstance(names, list) and names and not (
+                len(names) == 1 and isinstance(names[0], dict) and names[0].get("literal") == "others"
+            ):
                 lists.append((v, names))
         if (
             len(lists) >= 2
