@@ -326,7 +326,7 @@ class Engine:
         info = shared.get(id(item))
         ctx = Ctx(self, item, self._english(item), info)
         if info is None:
-            shared[id(item)] = (ctx.present, ctx.dates)
+            shared[id(item)] = (ctx.present, ctx.dates, ctx.item)
         return ctx
 
     def _sort_value(self, key: _SortKey, item: dict, number: int,
