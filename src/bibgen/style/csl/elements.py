@@ -12,17 +12,13 @@ import xml.etree.ElementTree as ET
 from typing import Any, Callable
 
 from bibgen.style.csl import runs as R
-from bibgen.style.csl.locale import NS, Locale
-from bibgen.style.csl.runs import CLOSE_QUOTE, DASH, NAMES, NO_FMT, OPEN_QUOTE, SINGLE, Run
+from bibgen.style.csl.locale import Locale
+from bibgen.style.csl.runs import CLOSE_QUOTE, DASH, NO_FMT, OPEN_QUOTE, SINGLE, Run
 from bibgen.style.csl.values import (
     DATE_VARIABLES,
-    NAME_VARIABLES,
-    NUMBER_VARIABLES,
     first_int,
-    initialize,
     is_numeric,
     is_plural,
-    name_parts,
     page_range,
     parse_date,
 )

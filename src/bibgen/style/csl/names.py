@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from typing import Any
 
 from bibgen.style.csl import runs as R
-from bibgen.style.csl.elements import Ctx, Deco, Element, Label, render_seq, rich
+from bibgen.style.csl.elements import Ctx, Deco, Element, Label, rich
 from bibgen.style.csl.locale import NS
 from bibgen.style.csl.runs import NAMES, NO_FMT, Run
 from bibgen.style.csl.values import NameParts, initialize, name_parts

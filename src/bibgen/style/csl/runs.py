@@ -135,11 +135,6 @@ def is_empty(runs: list[Run]) -> bool:
     return not any(r[0] for r in runs)
 
 
-def with_fmt(runs: list[Run], role: str) -> list[Run]:
-    """Runs with ``role`` added outside their existing formatting."""
-    return [(t, (role,) + f, g) for t, f, g in runs]
-
-
 # ---------------------------------------------------------------- rich text
 
 _TAG = re.compile(

@@ -27,13 +27,12 @@ from bibgen.style.csl.elements import (
     Term,
     Value,
     Variable,
-    collect,
     collect_tagged,
     render_seq,
 )
 from bibgen.style.csl.locale import NS, Locale, load_locale
 from bibgen.style.csl.names import NameSpec, Names
-from bibgen.style.csl.runs import NAMES, NO_FMT, Run
+from bibgen.style.csl.runs import NAMES, Run
 from bibgen.style.csl.values import DATE_VARIABLES, NAME_VARIABLES, NUMBER_VARIABLES, first_int, is_numeric
 from bibgen.style.nodes import Reference
 
@@ -576,17 +575,6 @@ def _collate(s: str) -> str:
 
 
 _ASCII_PUNCT = str.maketrans("", "", "!\"#%&'()*,-./:;?@[\\]_{}")
-
-
-def _strip(runs: list[Run]) -> list[Run]:
-    runs = [r for r in runs if r[0]]
-    if runs and runs[0][0][:1].isspace():
-        t, f, g = runs[0]
-        runs[0] = (t.lstrip(), f, g)
-    if runs and runs[-1][0][-1:].isspace():
-        t, f, g = runs[-1]
-        runs[-1] = (t.rstrip(), f, g)
-    return runs
 
 
 class CslStyle:
