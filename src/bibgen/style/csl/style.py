@@ -33,7 +33,14 @@ from bibgen.style.csl.elements import (
 from bibgen.style.csl.locale import NS, Locale, load_locale
 from bibgen.style.csl.names import NameSpec, Names
 from bibgen.style.csl.runs import NAMES, Run
-from bibgen.style.csl.values import DATE_VARIABLES, NAME_VARIABLES, NUMBER_VARIABLES, first_int, is_numeric
+from bibgen.style.csl.values import (
+    DATE_VARIABLES,
+    NAME_VARIABLES,
+    NUMBER_VARIABLES,
+    first_int,
+    initialize,
+    is_numeric,
+)
 from bibgen.style.nodes import Reference
 
 # Name options a style, citation or bibliography passes down to every cs:name.
@@ -199,15 +206,18 @@ class Engine:
                 self.subsequent = self.bib_el.get("subsequent-author-substitute")
                 self.subsequent_rule = self.bib_el.get("subsequent-author-substitute-rule", "complete-all")
             self.year_suffix = False
-            self.disamb_names = False
+            self.disamb_names = self.add_names = self.add_given = False
+            self.given_rule = "by-cite"
+            # (et-al-min, et-al-use-first) of the citation's first cs:name.
+            self.cite_etal: tuple[int | None, int | None] = (None, None)
             self.citation_layout: list[Element] = []
             if self.cit_el is not None:
                 self.year_suffix = self.cit_el.get("disambiguate-add-year-suffix") == "true"
                 # Cites that adding names or given names would tell apart get no year-suffix.
-                self.disamb_names = (
-                    self.cit_el.get("disambiguate-add-names") == "true"
-                    or self.cit_el.get("disambiguate-add-givenname") == "true"
-                )
+                self.add_names = self.cit_el.get("disambiguate-add-names") == "true"
+                self.add_given = self.cit_el.get("disambiguate-add-givenname") == "true"
+                self.given_rule = self.cit_el.get("givenname-disambiguation-rule", "by-cite")
+                self.disamb_names = self.add_names or self.add_given
                 lay = self.cit_el.find(NS + "layout")
                 if lay is not None and self.year_suffix:
                     self.citation_layout = [self.compile(c, "citation") for c in lay]
@@ -304,6 +314,8 @@ class Engine:
             label_after = True
             if label_el is not None and name_el is not None:
                 label_after = children.index(label_el) > children.index(name_el)
+        if ctxname == "citation" and self.cite_etal == (None, None) and spec.etal_min is not None:
+            self.cite_etal = (spec.etal_min, spec.etal_first)
         delimiter = el.get("delimiter", opts.get("names-delimiter", ""))
         node = Names(el, el.get("variable", "").split(), spec, label, label_after, [], delimiter)
         sub = el.find(NS + "substitute")
@@ -472,6 +484,34 @@ class Engine:
                     body = body[1:]
         return body, names
 
+    def _name_signature(self, names: list) -> tuple:
+        """What disambiguate-add-names/-givenname could reveal about a name list.
+
+        Adding names reveals every family name; adding given names reveals
+        the first name's only under the primary-name rules, and only initials
+        under the *-with-initials rules (CSL 1.0.2, "Disambiguation").
+        """
+        people = [n for n in names if isinstance(n, dict)]
+        sig: list[object] = []
+        if self.add_names:
+            sig.append(tuple(n.get("literal") or n.get("family") for n in people))
+        if self.add_given:
+            if self.given_rule.startswith("primary-name"):
+                shown = people[:1]
+            elif self.add_names:
+                shown = people
+            else:
+                # Only the names a cite shows can get their given names.
+                etal_min, etal_first = self.cite_etal
+                truncated = etal_min is not None and etal_first is not None and len(people) >= etal_min
+                shown = people[:etal_first] if truncated else people
+            initials = self.given_rule.endswith("with-initials")
+            sig.append(tuple(
+                initialize(str(n.get("given") or ""), ". ", True, True) if initials else n.get("given")
+                for n in shown
+            ))
+        return tuple(sig)
+
     def _year_suffixes(self, items: list[dict], order: list[int], numbers: dict[int, int],
                        shared: dict[int, tuple]) -> dict[int, str]:
         """Year-suffixes ("2000a", "2000b") for entries whose cites would be identical.
@@ -484,10 +524,8 @@ class Engine:
             item = items[i]
             names = item.get("author") or item.get("editor") or item.get("translator") or []
             if self.disamb_names:
-                # Cites of different name lists are told apart by names anyway.
-                who: object = tuple(
-                    (n.get("literal") or n.get("family"), n.get("given")) for n in names if isinstance(n, dict)
-                ) or str(item.get("title"))
+                # Cites that names or given names can tell apart need no suffix.
+                who: object = self._name_signature(names) or str(item.get("title"))
             else:
                 first = names[0] if names and isinstance(names[0], dict) else {}
                 who = str(first.get("literal") or first.get("family") or ("" if names else item.get("title")))
@@ -504,9 +542,7 @@ class Engine:
                 s = R.plain(render_seq(self.citation_layout, ctx))
                 if self.disamb_names:
                     names = item.get("author") or item.get("editor") or item.get("translator") or []
-                    s += "\x00" + repr(
-                        [(n.get("literal") or n.get("family"), n.get("given")) for n in names if isinstance(n, dict)]
-                    )
+                    s += "\x00" + repr(self._name_signature(names))
                 if s.strip():
                     groups.setdefault(s, []).append(i)
         out: dict[int, str] = {}
