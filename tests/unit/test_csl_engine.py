@@ -394,3 +394,28 @@ def test_citeproc_html_superscripts_and_layout() -> None:
         "  </div>\n"
         "</div>"
     )
+
+
+def test_year_suffix_only_when_names_cannot_disambiguate() -> None:
+    citation = ('<citation disambiguate-add-year-suffix="true" disambiguate-add-names="true" '
+                'disambiguate-add-givenname="true" givenname-disambiguation-rule="primary-name-with-initials" '
+                'et-al-min="3" et-al-use-first="1"><layout><names variable="author"><name form="short"/>'
+                '</names><date variable="issued"><date-part name="year"/></date></layout></citation>')
+    style = make_style('<names variable="author"><name/></names><date variable="issued" prefix=" ">'
+                       '<date-part name="year"/></date>', citation=citation)
+
+    def item(key: str, *people: tuple[str, str]) -> dict:
+        return {"id": key, "type": "book", "issued": {"date-parts": [[2000]]},
+                "author": [{"family": f, "given": g} for f, g in people]}
+
+    # Same first author, second authors differ only in a given name: the
+    # primary-name rule cannot use it, so the cites need a suffix.
+    out = texts(style, [item("1", ("Doe", "Jane"), ("Roe", "Ann")), item("2", ("Doe", "Jane"), ("Roe", "Kai"))])
+    assert out == ["Jane Doe, Ann Roe 2000a", "Jane Doe, Kai Roe 2000b"]
+    # Different initials of the first author tell the cites apart.
+    out = texts(style, [item("1", ("Doe", "Jane")), item("2", ("Doe", "Kim"))])
+    assert out == ["Jane Doe 2000", "Kim Doe 2000"]
+    # Hidden third authors differ: adding names tells them apart.
+    out = texts(style, [item("1", ("Doe", "J"), ("Roe", "A"), ("Poe", "B")),
+                        item("2", ("Doe", "J"), ("Roe", "A"), ("Zoe", "C"))])
+    assert out == ["J Doe, A Roe, B Poe 2000", "J Doe, A Roe, C Zoe 2000"]
