@@ -373,7 +373,8 @@ class Engine:
         return (1, _collate(s))
 
     def bibliography(self, items: list[dict]) -> list[Reference]:
-        items = [_note_fields(it) for it in items]
+        originals = items
+        items = [_note_fields(_clean(it)) for it in items]
         order = list(range(len(items)))
         shared: dict[int, tuple] = {}
         if self.sort_keys:
@@ -391,6 +392,7 @@ class Engine:
             item = items[i]
             ctx = self._ctx(item, shared)
             ctx.citation_number = numbers[i]
+            original = originals[i]
             ctx.year_suffix = suffixes.get(i, "")
             if ctx.year_suffix and not self.explicit_year_suffix:
                 ctx.implicit_ys = True
@@ -427,7 +429,7 @@ class Engine:
                     key=str(item.get("id", "")),
                     body=R.to_nodes(body),
                     label=R.to_nodes(label_runs),
-                    entry=item,
+                    entry=original,
                 )
             )
         return refs
@@ -570,6 +572,29 @@ _KNOWN_VARIABLES = DATE_VARIABLES | NUMBER_VARIABLES | frozenset(
     " medium status original-title original-publisher original-publisher-place archive"
     " archive-place archive_location authority".split()
 )
+
+
+def _clean(item: dict) -> dict:
+    """The item with values of the wrong JSON type left out.
+
+    Items come from users' files: a name list must hold name objects, a date
+    must be an object or a string, and other variables strings or numbers.
+    Anything else is ignored rather than crashing the run.
+    """
+    out: dict = {}
+    for k, v in item.items():
+        if k in NAME_VARIABLES:
+            if not isinstance(v, list):
+                continue
+            if not all(isinstance(n, dict) for n in v):
+                v = [n for n in v if isinstance(n, dict)]
+        elif k in DATE_VARIABLES:
+            if not isinstance(v, (dict, str)):
+                continue
+        elif isinstance(v, bool) or not isinstance(v, (str, int, float)):
+            continue
+        out[k] = v
+    return out
 
 
 def _note_fields(item: dict) -> dict:
