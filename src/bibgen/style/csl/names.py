@@ -93,8 +93,7 @@ class NameSpec:
             sep = self.sort_sep
             if self.demote != "display-and-sort":
                 head = _join_particle(p.ndp, fam_runs) if p.ndp else fam_runs
-                tail = " ".join(x for x in (giv,) if x)
-                tail_runs = self._part(tail, self.given_deco, ctx) if tail else []
+                tail_runs = self._part(giv, self.given_deco, ctx) if giv else []
                 if p.dp:
                     tail_runs = tail_runs + [((" " if tail_runs else "") + p.dp, NO_FMT, 0)]
             else:
@@ -114,11 +113,9 @@ class NameSpec:
         if p.dp:
             out = out + [((" " if out else "") + p.dp, NO_FMT, 0)]
         last = _join_particle(p.ndp, fam_runs) if p.ndp else fam_runs
-        if out:
-            if p.dp and p.dp.endswith(("'", "\u2019", "-")) and not p.ndp:
-                pass
-            else:
-                out.append((" ", NO_FMT, 0))
+        # An elided dropping particle ("d'") joins the family name without a space.
+        if out and not (p.dp and p.dp.endswith(("'", "\u2019", "-")) and not p.ndp):
+            out.append((" ", NO_FMT, 0))
         out.extend(last)
         if p.suffix:
             out.append(((", " if p.comma_suffix else " ") + p.suffix, NO_FMT, 0))
