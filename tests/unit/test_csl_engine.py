@@ -448,3 +448,12 @@ def test_malformed_items_never_crash(items: list[dict]) -> None:
     refs = _ROBUST.bibliography(items)
     assert sorted(r.key for r in refs) == sorted(it["id"] for it in items)
     assert all(r.entry is it for r in refs for it in items if it["id"] == r.key)
+
+
+def test_package_docstring_example_runs() -> None:
+    import doctest
+
+    import bibgen.style.csl as package
+
+    result = doctest.testmod(package)
+    assert result.attempted > 0 and result.failed == 0
