@@ -1,0 +1,610 @@
+"""Compiled CSL rendering elements.
+
+A style is compiled once into a tree of small objects; rendering an entry calls
+``render(ctx)`` on them and gets a list of runs (see :mod:`.runs`). The XML is
+never walked per entry.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from typing import Any, Callable
+
+from bibgen.style.csl import runs as R
+from bibgen.style.csl.locale import Locale
+from bibgen.style.csl.runs import CLOSE_QUOTE, DASH, NO_FMT, OPEN_QUOTE, SINGLE, Run
+from bibgen.style.csl.values import (
+    DATE_VARIABLES,
+    first_int,
+    is_numeric,
+    is_plural,
+    page_range,
+    parse_date,
+)
+
+NAME_OPTIONS = (
+    "and delimiter-precedes-et-al delimiter-precedes-last et-al-min et-al-use-first"
+    " et-al-use-last initialize initialize-with name-as-sort-order sort-separator form"
+    " name-delimiter names-delimiter"
+).split()
+
+
+class Ctx:
+    """Per-entry rendering state (never shared between entries)."""
+
+    __slots__ = (
+        "item", "loc", "counts", "suppressed", "record", "sort_mode", "names_marked",
+        "piq", "english", "citation_number", "year_suffix", "sort_names", "engine", "implicit_ys",
+        "present", "type", "dates",
+    )
+
+    def __init__(self, engine: Any, item: dict, english: bool,
+                 shared: tuple[set[str], dict[str, Any], dict] | None = None) -> None:
+        self.engine = engine
+        self.item = item
+        self.loc: Locale = engine.locale
+        self.counts = [0, 0]
+        self.suppressed: set[str] = set()
+        self.record: set[str] | None = None
+        self.sort_mode = False
+        self.names_marked = False
+        self.piq = engine.locale.punctuation_in_quote
+        self.english = english
+        self.citation_number = 0
+        self.year_suffix = ""
+        self.implicit_ys = False
+        self.sort_names: tuple[int | None, int | None, bool | None] | None = None
+        self.type = item.get("type")
+        if shared is not None:
+            self.present, self.dates, self.item = shared
+            return
+        self.dates: dict[str, Any] = {}
+        # Non-empty variables, computed once so cs:choose tests are set lookups.
+        present = set()
+        for k, v in item.items():
+            if v is None or v == "" or v == [] or v == {}:
+                continue
+            if k in DATE_VARIABLES and self.date(k) is None:
+                continue
+            present.add(k)
+        if "page" in present and "page-first" not in present:
+            # CSL 1.0.2 derives page-first from page ("299-312" -> "299").
+            first = _PAGE_FIRST.match(str(item["page"]))
+            if first:
+                self.item = item = {**item, "page-first": first.group(1)}
+                present.add("page-first")
+        self.present = present
+
+    def date(self, name: str) -> Any:
+        """The parsed date variable ``name`` (cached for the entry), or None."""
+        try:
+            return self.dates[name]
+        except KeyError:
+            d = self.dates[name] = parse_date(self.item.get(name))
+            return d
+
+    def var(self, name: str) -> Any:
+        if name in self.suppressed:
+            return None
+        if self.record is not None:
+            self.record.add(name)
+        if name in self.present:
+            return self.item[name]
+        if name == "citation-number":
+            return str(self.citation_number) if self.citation_number else None
+        if name == "year-suffix":
+            return self.year_suffix or None
+        return None
+
+
+class StyleError(Exception):
+    """A problem in the style, with the element it concerns."""
+
+    def __init__(self, message: str, el: ET.Element | None) -> None:
+        super().__init__(message)
+        self.el = el
+
+
+# ---------------------------------------------------------------- decoration
+
+_FMT_ATTRS = {
+    ("font-style", "italic"): "emph",
+    ("font-style", "oblique"): "emph",
+    ("font-weight", "bold"): "strong",
+    ("font-variant", "small-caps"): "smallcaps",
+    ("vertical-align", "sup"): "sup",
+    ("vertical-align", "sub"): "sub",
+    ("text-decoration", "underline"): "underline",
+}
+
+
+class Deco:
+    """Affixes, formatting, quotes, text-case and strip-periods of one element."""
+
+    __slots__ = ("prefix", "suffix", "roles", "quotes", "case", "strip", "active")
+
+    def __init__(self, el: ET.Element, allow_case: bool = True) -> None:
+        a = el.attrib
+        self.prefix = a.get("prefix", "")
+        self.suffix = a.get("suffix", "")
+        roles = []
+        for attr in ("font-style", "font-weight", "font-variant", "vertical-align", "text-decoration"):
+            r = _FMT_ATTRS.get((attr, a.get(attr, "")))
+            if r:
+                roles.append(r)
+        self.roles = tuple(roles)
+        self.quotes = a.get("quotes") == "true"
+        self.case = a.get("text-case") if allow_case else None
+        self.strip = a.get("strip-periods") == "true"
+        self.active = bool(self.prefix or self.suffix or self.roles or self.quotes or self.case or self.strip)
+
+    def apply(self, runs: list[Run], ctx: Ctx) -> list[Run]:
+        if not self.active or not runs:
+            return runs
+        if self.strip:
+            runs = [(t.replace(".", ""), f, g) for t, f, g in runs]
+        if self.case and not ctx.sort_mode:
+            runs = R.text_case(runs, self.case, ctx.english)
+        if self.quotes:
+            runs = quote(runs, ctx)
+        if self.roles:
+            roles = self.roles
+            runs = [(t, roles + f, g) for t, f, g in runs]
+        if self.prefix or self.suffix:
+            out: list[Run] = [(self.prefix, NO_FMT, 0)] if self.prefix else []
+            R.append(out, runs, ctx.piq)
+            if self.suffix:
+                R.append(out, [(self.suffix, NO_FMT, 0)], ctx.piq)
+            return out
+        return runs
+
+
+def quote(runs: list[Run], ctx: Ctx) -> list[Run]:
+    """Wrap runs in the locale's quotes, turning quotes inside into inner quotes."""
+    loc = ctx.loc
+    oq = loc.term("open-quote") or "\u201c"
+    cq = loc.term("close-quote") or "\u201d"
+    oiq = loc.term("open-inner-quote") or "\u2018"
+    ciq = loc.term("close-inner-quote") or "\u2019"
+    inner = []
+    for t, f, g in runs:
+        # Outer-style quotes inside become inner ones; inner ones stay (citeproc-js).
+        if g & SINGLE:
+            pass
+        elif g & OPEN_QUOTE:
+            if t in (oq, "\u201c"):
+                t = oiq
+        elif g & CLOSE_QUOTE:
+            if t in (cq, "\u201d"):
+                t = ciq
+        inner.append((t, f, g))
+    # Terminal punctuation already inside the value stays inside the quotes.
+    return [(oq, NO_FMT, OPEN_QUOTE)] + inner + [(cq, NO_FMT, CLOSE_QUOTE)]
+
+
+def rich(value: Any) -> list[Run]:
+    if not isinstance(value, str):
+        value = str(value)
+    return list(R.parse_rich(value))
+
+
+# ---------------------------------------------------------------- elements
+
+class Element:
+    """A compiled rendering element."""
+
+    __slots__ = ("deco",)
+    is_choose = False
+
+    def render(self, ctx: Ctx) -> list[Run]:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def parts(self, ctx: Ctx) -> list[list[Run]]:
+        """Output pieces as a parent group's delimiter sees them."""
+        pieces: list[list[Run]] = []
+        collect([self], ctx, pieces)
+        return pieces
+
+
+def collect(children: list[Element], ctx: Ctx, pieces: list[list[Run]]) -> None:
+    """Append the non-empty outputs of ``children`` to ``pieces``.
+
+    The chosen branch of a cs:choose contributes its children one by one, so
+    an enclosing group puts its delimiter between them (as citeproc-js does).
+    """
+    for c in children:
+        if c.is_choose:
+            branch = c.pick(ctx)  # type: ignore[attr-defined]
+            if len(branch) == 1 and not branch[0].is_choose:
+                r = branch[0].render(ctx)
+                if r:
+                    pieces.append(r)
+            elif branch:
+                collect(branch, ctx, pieces)
+        else:
+            r = c.render(ctx)
+            if r:
+                pieces.append(r)
+
+
+def collect_tagged(children: list[Element], ctx: Ctx, pieces: list[tuple[Element, list[Run]]]) -> None:
+    """Like :func:`collect`, keeping the element that produced each piece."""
+    for c in children:
+        if c.is_choose:
+            collect_tagged(c.pick(ctx), ctx, pieces)  # type: ignore[attr-defined]
+        else:
+            r = c.render(ctx)
+            if r:
+                pieces.append((c, r))
+
+
+def render_seq(children: list[Element], ctx: Ctx) -> list[Run]:
+    pieces: list[list[Run]] = []
+    collect(children, ctx, pieces)
+    if len(pieces) == 1:
+        return pieces[0]
+    out: list[Run] = []
+    piq = ctx.piq
+    for p in pieces:
+        R.append(out, p, piq)
+    return out
+
+
+class Value(Element):
+    __slots__ = ("value",)
+
+    def __init__(self, el: ET.Element) -> None:
+        self.deco = Deco(el)
+        self.value = [(el.get("value", ""), NO_FMT, 0)]
+
+    def render(self, ctx: Ctx) -> list[Run]:
+        return self.deco.apply(list(self.value), ctx)
+
+
+class Term(Element):
+    __slots__ = ("name", "form", "plural")
+
+    def __init__(self, el: ET.Element) -> None:
+        self.deco = Deco(el)
+        self.name = el.get("term", "")
+        self.form = el.get("form", "long")
+        self.plural = el.get("plural") == "true"
+
+    def render(self, ctx: Ctx) -> list[Run]:
+        t = ctx.loc.term(self.name, self.form, self.plural)
+        if not t:
+            return []
+        deco = self.deco
+        return deco.apply([(t, NO_FMT, 0)], ctx) if deco.active else [(t, NO_FMT, 0)]
+
+
+_NUM_RANGE = re.compile(r"^\s*(\d+)\s*-\s*(\d+)\s*$")
+
+_SHORT_ALIASES = {
+    "title": ("title-short", "shortTitle"),
+    "container-title": ("container-title-short", "journalAbbreviation"),
+}
+
+
+class Variable(Element):
+    __slots__ = ("name", "short", "kind", "engine")
+
+    def __init__(self, el: ET.Element, engine: Any) -> None:
+        self.deco = Deco(el)
+        self.name = el.get("variable", "")
+        self.short = el.get("form") == "short"
+        self.engine = engine
+        if self.name in ("page", "locator"):
+            self.kind = 1
+        elif self.name in ("URL", "DOI"):
+            self.kind = 2
+        elif self.name in ("issue", "volume", "number", "chapter-number", "collection-number"):
+            self.kind = 3
+        else:
+            self.kind = 0
+
+    def render(self, ctx: Ctx) -> list[Run]:
+        if self.name == "year-suffix" and not ctx.year_suffix:
+            # An absent year-suffix does not suppress its group ("n.d." + suffix), as in citeproc-js.
+            return []
+        ctx.counts[0] += 1
+        v = None
+        if self.short:
+            for alt in (self.name + "-short",) + _SHORT_ALIASES.get(self.name, ()):
+                v = ctx.var(alt)
+                if v is not None:
+                    break
+        if v is None:
+            v = ctx.var(self.name)
+        if v is None or isinstance(v, (list, dict)):
+            return []
+        ctx.counts[1] += 1
+        if self.kind == 1:
+            out = page_runs(str(v), ctx)
+        elif self.kind == 2:
+            s = str(v)
+            url = s if self.name == "URL" or s.startswith("http") else "https://doi.org/" + s
+            out = [(s, ("link\x00" + url,), 0)]
+        elif self.kind == 3 and isinstance(v, str) and _NUM_RANGE.match(v):
+            # citeproc-js prints a numeric range in a number variable with an en dash.
+            out = [(_NUM_RANGE.sub("\\1\u2013\\2", v), NO_FMT, 0)]
+        else:
+            out = rich(v)
+        deco = self.deco
+        return deco.apply(out, ctx) if deco.active else out
+
+
+def page_runs(value: str, ctx: Ctx) -> list[Run]:
+    eng = ctx.engine
+    delim = ctx.loc.term("page-range-delimiter") or "\u2013"
+    return [
+        (t, NO_FMT, DASH if is_delim else 0)
+        for t, is_delim in page_range(value, eng.page_range_format, delim)
+    ]
+
+
+class MacroCall(Element):
+    __slots__ = ("macro", "engine", "ctxname", "children")
+
+    def __init__(self, el: ET.Element, engine: Any, ctxname: str) -> None:
+        self.deco = Deco(el)
+        self.macro = el.get("macro", "")
+        self.engine = engine
+        self.ctxname = ctxname
+        self.children: list[Element] | None = None
+        if self.macro not in engine.macro_xml:
+            raise StyleError(f"unknown macro {self.macro!r}", el)
+
+    def render(self, ctx: Ctx) -> list[Run]:
+        children = self.children
+        if children is None:
+            # Compiled on first use: macros may call each other in any order.
+            children = self.children = self.engine.macro(self.macro, self.ctxname)
+        out = render_seq(children, ctx)
+        if not out:
+            return out
+        # Like a nested group, a macro that printed (even only a term) counts as
+        # content for the enclosing group, as in citeproc-js (chicago "Preprint").
+        ctx.counts[1] += 1
+        deco = self.deco
+        return deco.apply(out, ctx) if deco.active else out
+
+
+class Number(Element):
+    __slots__ = ("name", "form")
+
+    def __init__(self, el: ET.Element) -> None:
+        self.deco = Deco(el)
+        self.name = el.get("variable", "")
+        self.form = el.get("form", "numeric")
+
+    def render(self, ctx: Ctx) -> list[Run]:
+        ctx.counts[0] += 1
+        v = ctx.var(self.name)
+        if v is None or isinstance(v, (list, dict)):
+            return []
+        ctx.counts[1] += 1
+        s = str(v)
+        if not is_numeric(s):
+            return self.deco.apply(rich(s), ctx)
+        if ctx.sort_mode:
+            n = first_int(s) or 0
+            return [(f"{n:08d}", NO_FMT, 0)]
+        form = self.form
+        loc = ctx.loc
+
+        def fmt(m: re.Match[str]) -> str:
+            n = int(m.group(0))
+            if form == "ordinal":
+                return f"{n}{loc.ordinal(n)}"
+            if form == "long-ordinal":
+                return loc.long_ordinal(n)
+            if form == "roman":
+                return _roman(n)
+            return m.group(0)
+
+        s = re.sub(r"\d+", fmt, s)
+        s = re.sub(r"\s*[-\u2013]\s*", "\u2013", s)
+        s = re.sub(r"\s*,\s*", ", ", s)
+        s = re.sub(r"\s*&\s*", " & ", s)
+        return self.deco.apply([(s, NO_FMT, 0)], ctx)
+
+
+def _roman(n: int) -> str:
+    if n <= 0 or n >= 4000:
+        return str(n)
+    vals = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
+            (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
+    out = []
+    for v, s in vals:
+        while n >= v:
+            out.append(s)
+            n -= v
+    return "".join(out)
+
+
+_LABEL_TERMS = {"number-of-pages": "page", "page-first": "page", "number-of-volumes": "volume"}
+
+
+class Label(Element):
+    __slots__ = ("name", "form", "plural")
+
+    def __init__(self, el: ET.Element) -> None:
+        self.deco = Deco(el)
+        self.name = el.get("variable", "")
+        self.form = el.get("form", "long")
+        self.plural = el.get("plural", "contextual")
+
+    def render(self, ctx: Ctx) -> list[Run]:
+        if ctx.sort_mode:
+            return []
+        v = ctx.var(self.name)
+        if v is None:
+            return []
+        s = str(v)
+        if self.plural == "always":
+            plural = True
+        elif self.plural == "never":
+            plural = False
+        elif self.name in ("number-of-pages", "number-of-volumes"):
+            n = first_int(s)
+            plural = n is not None and n > 1
+        else:
+            plural = is_plural(s)
+        loc = ctx.loc
+        t = loc.term(self.name, self.form, plural)
+        if t is None and self.name in _LABEL_TERMS:
+            t = loc.term(_LABEL_TERMS[self.name], self.form, plural)
+        if not t:
+            return []
+        return self.deco.apply([(t, NO_FMT, 0)], ctx)
+
+
+class Group(Element):
+    __slots__ = ("children", "delimiter")
+
+    def __init__(self, el: ET.Element, children: list[Element]) -> None:
+        self.deco = Deco(el)
+        self.children = children
+        self.delimiter = el.get("delimiter", "")
+
+    def render(self, ctx: Ctx) -> list[Run]:
+        counts = ctx.counts
+        c0, r0 = counts
+        pieces: list[list[Run]] = []
+        collect(self.children, ctx, pieces)
+        if counts[0] > c0 and counts[1] == r0:
+            return []
+        out = R.join(pieces, self.delimiter, ctx.piq)
+        if not out:
+            return []
+        # As in citeproc-js, a nested group that printed counts as content for
+        # the enclosing group's suppression test (e.g. IEEE's "[Online]").
+        counts[1] += 1
+        deco = self.deco
+        return deco.apply(out, ctx) if deco.active else out
+
+
+# ---------------------------------------------------------------- choose
+
+def _has_var(ctx: Ctx, name: str) -> bool:
+    if name == "citation-number":
+        return bool(ctx.citation_number)
+    if name == "year-suffix":
+        return bool(ctx.year_suffix)
+    if name in ("locator", "first-reference-note-number", "citation-label"):
+        return False
+    return name in ctx.present and name not in ctx.suppressed
+
+
+_PAGE_FIRST = re.compile(r"\s*([A-Za-z]*\d+[A-Za-z]*|[ivxlcdmIVXLCDM]+)")
+
+_SPECIAL_VARS = frozenset({"citation-number", "year-suffix", "locator", "first-reference-note-number",
+                           "citation-label"})
+
+
+class Condition:
+    """A compiled ``cs:if``/``cs:else-if`` test (type and variable tests are set lookups)."""
+
+    __slots__ = ("types", "vars", "others", "match", "ntypes")
+
+    def __init__(self, el: ET.Element) -> None:
+        self.match = el.get("match", "all")
+        a = el.attrib
+        types = a.get("type", "").split()
+        self.types = frozenset(types)
+        self.ntypes = len(types)
+        others: list[Callable[[Ctx], bool]] = []
+        plain_vars = []
+        for v in a.get("variable", "").split():
+            if v in _SPECIAL_VARS:
+                others.append(lambda ctx, v=v: _has_var(ctx, v))
+            else:
+                plain_vars.append(v)
+        self.vars = tuple(plain_vars)
+        for v in a.get("is-numeric", "").split():
+            others.append(lambda ctx, v=v: _has_var(ctx, v) and is_numeric(ctx.item.get(v, "")) if v != "citation-number" else True)
+        for v in a.get("is-uncertain-date", "").split():
+            others.append(lambda ctx, v=v: bool((ctx.date(v) or _NODATE).circa))
+        for _ in a.get("locator", "").split():
+            others.append(lambda ctx: False)
+        for _ in a.get("position", "").split():
+            others.append(lambda ctx: False)
+        for v in a.get("disambiguate", "").split():
+            others.append(lambda ctx, v=v: v == "false")
+        self.others = others
+
+    def __call__(self, ctx: Ctx) -> bool:
+        present = ctx.present
+        sup = ctx.suppressed
+        if self.match == "all":
+            if self.ntypes and (self.ntypes > 1 or ctx.type not in self.types):
+                return False
+            for v in self.vars:
+                if v not in present or v in sup:
+                    return False
+            for t in self.others:
+                if not t(ctx):
+                    return False
+            return True
+        hit = False
+        if self.ntypes and ctx.type in self.types:
+            hit = True
+        else:
+            for v in self.vars:
+                if v in present and v not in sup:
+                    hit = True
+                    break
+            else:
+                for t in self.others:
+                    if t(ctx):
+                        hit = True
+                        break
+        return hit if self.match == "any" else not hit
+
+
+class _NoDate:
+    circa = False
+
+
+_NODATE = _NoDate()
+
+
+class Choose(Element):
+    __slots__ = ("branches", "by_type", "default")
+    is_choose = True
+
+    def __init__(self, branches: list[tuple[Condition | None, list[Element]]]) -> None:
+        self.branches = branches
+        # A choose that only tests the item type (the common case in large
+        # styles) becomes one dict lookup per entry.
+        self.by_type: dict[str, list[Element]] | None = None
+        self.default: list[Element] = []
+        by_type: dict[str, list[Element]] = {}
+        for cond, children in branches:
+            if cond is None:
+                self.default = children
+                break
+            if cond.vars or cond.others or not cond.ntypes or not (
+                cond.match == "any" or (cond.match == "all" and cond.ntypes == 1)
+            ):
+                return
+            for t in cond.types:
+                by_type.setdefault(t, children)
+        self.by_type = by_type
+
+    def pick(self, ctx: Ctx) -> list[Element]:
+        """The children of the first branch whose condition holds."""
+        by_type = self.by_type
+        if by_type is not None:
+            return by_type.get(ctx.type, self.default)  # type: ignore[arg-type]
+        for cond, children in self.branches:
+            if cond is None or cond(ctx):
+                return children
+        return []
+
+    _branch = pick
+
+    def render(self, ctx: Ctx) -> list[Run]:
+        return render_seq(self._branch(ctx), ctx)
