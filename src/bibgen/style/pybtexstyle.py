@@ -26,9 +26,16 @@ from typing import Any
 from bibgen.model import Entry, Person
 from bibgen.style.nodes import Dash, Link, Nbsp, Node, Reference, Span, Text
 
-# Characters pybtex's LaTeX reading would interpret, and their private-use stand-ins.
-_STANDINS = {"\\": "\ue0b0", "{": "\ue0b1", "}": "\ue0b2", "$": "\ue0b3"}
-_HIDE = str.maketrans(_STANDINS)
+# Characters pybtex's LaTeX reading (latexcodec's "ulatex", then braces) would
+# interpret, and their private-use stand-ins: "%" starts a comment, "~" is a
+# tie, and the first character of a ligature pair ("--", "''", "``", ",,",
+# "!`", "?`") would merge with the next.
+_STANDINS = {
+    "\\": "\ue0b0", "{": "\ue0b1", "}": "\ue0b2", "$": "\ue0b3", "%": "\ue0b4", "~": "\ue0b5",
+    "-": "\ue0b6", "'": "\ue0b7", "`": "\ue0b8", ",": "\ue0b9", "!": "\ue0ba", "?": "\ue0bb",
+}
+_HIDE = str.maketrans({k: _STANDINS[k] for k in "\\{}$%~"})
+_LIGATURE = re.compile(r"-(?=-)|'(?=')|`(?=`)|,(?=,)|!(?=`)|\?(?=`)")
 _SHOW = str.maketrans({v: k for k, v in _STANDINS.items()})
 # Data that already holds a stand-in would change meaning on the way back.
 _SCRUB = str.maketrans({v: "\ufffd" for v in _STANDINS.values()})
@@ -45,7 +52,8 @@ _WORD = re.compile(r"(\s+)")
 
 def hide(text: str) -> str:
     """``text`` with LaTeX-significant characters swapped for stand-ins pybtex leaves alone."""
-    return text.translate(_SCRUB).translate(_HIDE)
+    text = text.translate(_SCRUB).translate(_HIDE)
+    return _LIGATURE.sub(lambda m: _STANDINS[m.group(0)], text) if _LIGATURE.search(text) else text
 
 
 def show(text: str) -> str:
@@ -103,7 +111,8 @@ def pybtex_entry(entry: Entry) -> Any:
         if name in _RAW:
             fields[name] = value
         elif name == "pages":
-            fields[name] = "--".join(hide(p) for p in re.split(r"\s*[\u2013\u2014-]+\s*", value))
+            # pybtex's dashify turns "-" into an en dash symbol; other characters are hidden.
+            fields[name] = "-".join(hide(p) for p in re.split(r"\s*[\u2013\u2014-]+\s*", value))
         elif name == "month" and value.isdigit() and 1 <= int(value) <= 12:
             fields[name] = _MONTHS[int(value) - 1]
         elif name in _TITLE_FIELDS:
