@@ -170,6 +170,23 @@ def merge_text(nodes: Sequence[Node]) -> tuple[Node, ...]:
     return tuple(out)
 
 
+def _format_entries(style: Any, entries: list[Any]) -> Any:
+    """pybtex's ``format_entries``, except that an entry lacking a field its type requires
+    (an article without a journal) is formatted as ``misc`` instead of failing."""
+    from pybtex.style.template import FieldIsMissing
+
+    ordered = style.sort(entries)
+    for label, entry in zip(style.format_labels(ordered), ordered):
+        try:
+            yield style.format_entry(label, entry)
+        except FieldIsMissing:
+            from pybtex.database import Entry as PybtexEntry
+
+            fallback = PybtexEntry("misc", fields=entry.fields, persons=entry.persons)
+            fallback.key = entry.key
+            yield style.format_entry(label, fallback)
+
+
 class PybtexStyle:
     """A pybtex formatting style (``pybtex.style.formatting`` plugin ``name``)."""
 
@@ -184,7 +201,7 @@ class PybtexStyle:
         style = find_plugin("pybtex.style.formatting", self.name)()
         by_key = {e.key: e for e in entries}
         out: list[Reference] = []
-        for formatted in style.format_entries([pybtex_entry(e) for e in entries]):
+        for formatted in _format_entries(style, [pybtex_entry(e) for e in entries]):
             label = show(str(formatted.label))
             out.append(
                 Reference(
