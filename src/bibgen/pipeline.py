@@ -140,6 +140,13 @@ def render(entries: Sequence[Entry], fmt: str, options: Options) -> str:
     return writers.get(fmt).write(list(entries), options)
 
 
+def format_references(entries: Sequence[Entry], options: Options | None = None) -> list:
+    """The formatted references of ``entries`` in ``options.style`` (a list of :class:`bibgen.style.nodes.Reference`)."""
+    from bibgen.writers.references import format_references as format_with_style
+
+    return format_with_style(entries, options or Options())
+
+
 def export(
     sources: Iterable[str | os.PathLike[str]],
     fmt: str = "bibtex",

@@ -151,3 +151,10 @@ def test_text_survives_pybtex_latex_reading(text):
     if not text:
         return
     assert show(str(RichText.from_latex(hide(text)))) == text
+
+
+def test_public_api_format_references():
+    import bibgen
+
+    refs = bibgen.format_references([article("b"), article("a", title="another")], bibgen.Options(style="unsrt"))
+    assert [r.key for r in refs] == ["a", "b"]  # handed to the style in key order

@@ -72,9 +72,17 @@ class CslFileStyle:
         """References in the style's bibliography order, each with its entry and key."""
         from bibgen.writers.csljson import csl_item
 
+        from bibgen.errors import BibgenError, InputError
+        from bibgen.model import Origin
+
         style = self._load()
         by_key = {e.key: e for e in entries}
-        refs = style.bibliography([csl_item(e) for e in entries])
+        try:
+            refs = style.bibliography([csl_item(e) for e in entries])
+        except BibgenError:
+            raise
+        except Exception as exc:  # a processor bug must be one line, not a traceback
+            raise InputError(f"CSL style '{self.name}' failed: {type(exc).__name__}: {exc}", Origin(str(self.path), 1, 1)) from None
         out: list[Reference] = []
         for ref, entry in zip(refs, _match(refs, entries, by_key)):
             out.append(dataclasses.replace(ref, key=entry.key, entry=entry) if entry is not None else ref)

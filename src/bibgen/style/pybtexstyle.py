@@ -23,6 +23,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from bibgen.errors import InputError
 from bibgen.model import Entry, Person
 from bibgen.style.nodes import Dash, Link, Nbsp, Node, Reference, Span, Text
 
@@ -173,18 +174,24 @@ def merge_text(nodes: Sequence[Node]) -> tuple[Node, ...]:
 def _format_entries(style: Any, entries: list[Any]) -> Any:
     """pybtex's ``format_entries``, except that an entry lacking a field its type requires
     (an article without a journal) is formatted as ``misc`` instead of failing."""
+    from pybtex.database import Entry as PybtexEntry
+    from pybtex.exceptions import PybtexError
     from pybtex.style.template import FieldIsMissing
 
-    ordered = style.sort(entries)
-    for label, entry in zip(style.format_labels(ordered), ordered):
+    try:
+        ordered = style.sort(entries)
+        labels = list(style.format_labels(ordered))
+    except PybtexError as exc:
+        raise InputError(f"pybtex cannot sort or label these entries: {exc}") from None
+    for label, entry in zip(labels, ordered):
         try:
             yield style.format_entry(label, entry)
         except FieldIsMissing:
-            from pybtex.database import Entry as PybtexEntry
-
             fallback = PybtexEntry("misc", fields=entry.fields, persons=entry.persons)
             fallback.key = entry.key
             yield style.format_entry(label, fallback)
+        except PybtexError as exc:
+            raise InputError(f"pybtex cannot format entry '{entry.key}': {exc}") from None
 
 
 class PybtexStyle:
