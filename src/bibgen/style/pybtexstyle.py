@@ -79,11 +79,13 @@ def protect_words(text: str) -> str:
 
 
 def pybtex_person(p: Person) -> Any:
-    """A pybtex ``Person`` with bibgen's name parts (corporate names as one protected last name)."""
+    """A pybtex ``Person`` with bibgen's name parts (a corporate name is all last names)."""
     from pybtex.database import Person as PybtexPerson
 
     if p.literal:
-        return PybtexPerson(last="{" + hide(p.literal) + "}")
+        # All last names, no first/von parsing: prints as written; alpha labels
+        # take the initials ("World Health Organization" -> WHO19).
+        return PybtexPerson(last=hide(p.literal))
     given = p.given.split()
     return PybtexPerson(
         first=hide(given[0]) if given else "",
