@@ -61,7 +61,8 @@ def append(out: list[Run], runs: list[Run], punct_in_quote: bool = False) -> Non
                     inner = out[j]
                     q = inner[0][-1]
                     if not (q in PUNCT and (q == c or (c == "." and q in "!?.,;:"))):
-                        out[j] = (inner[0] + c, inner[1], inner[2])
+                        out.insert(j + 1, (c, out[j + 1][1], 0))
+                        i += 1
                     elif c == "." and q == ",":
                         out[j] = (inner[0][:-1] + ".", inner[1], inner[2])
                     ftext = ftext[1:]
@@ -93,6 +94,8 @@ def append(out: list[Run], runs: list[Run], punct_in_quote: bool = False) -> Non
 
 def join(parts: list[list[Run]], delimiter: str, punct_in_quote: bool) -> list[Run]:
     """Non-empty ``parts`` joined by ``delimiter`` (with punctuation merging)."""
+    if len(parts) == 1:
+        return parts[0]
     out: list[Run] = []
     first = True
     for p in parts:
@@ -246,9 +249,15 @@ def _quotes(runs: list[Run]) -> list[Run]:
 
 # ---------------------------------------------------------------- text case
 
+# citeproc-js's list (CSL.SKIP_WORDS, single words), so title case agrees with Zotero.
 STOP_WORDS = frozenset(
-    "a an and as at but by down for from in into nor of on onto or over so the till to up via with yet"
-    " vs v".split()
+    "about above across afore after against al along alongside amid amidst among amongst anenst"
+    " apropos apud around as aside astride at athwart atop barring before behind below beneath"
+    " beside besides between beyond but by circa despite down during et except for forenenst from"
+    " given in inside into lest like modulo near next notwithstanding of off on onto out over per"
+    " plus pro qua sans since than through thru throughout thruout till to toward towards under"
+    " underneath until unto up upon versus vs. v. vs v via vis-à-vis with within without or yet so"
+    " and nor a an the de d' von van c ca".split()
 )
 _WORD = re.compile(r"[^\s\-\u2013\u2014/]+")
 
@@ -313,7 +322,8 @@ def text_case(runs: list[Run], case: str, english: bool = True) -> list[Run]:
     elif case == "title":
         if not english:
             return runs
-        all_upper = s.upper() == s and s.lower() != s
+        # citeproc-js leaves words in capitals alone, even in an all-caps title.
+        all_upper = False
         words = list(_WORD.finditer(s))
         n = len(words)
         after_colon = False
@@ -327,7 +337,8 @@ def text_case(runs: list[Run], case: str, english: bool = True) -> list[Run]:
                 lower_word = True
             else:
                 lower_word = core == core.lower()
-            first_or_last = i == 0 or i == n - 1 or after_colon
+            # citeproc-js capitalizes a last stop word only if it is longer than one letter.
+            first_or_last = i == 0 or (i == n - 1 and len(core) > 1) or after_colon
             if core.lower() in STOP_WORDS and not first_or_last and (lower_word or all_upper):
                 if all_upper:
                     pass
