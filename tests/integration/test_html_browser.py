@@ -93,6 +93,9 @@ def test_search_filters_entries(page):
     browser.evaluate("(() => { const i = document.getElementById('bibgen-search'); i.select(); })()")
     browser.call("Input.insertText", {"text": "LUTHER"})  # case-insensitive
     assert visible_ids(browser) == ["special2020chars"]
+    browser.evaluate("(() => { const i = document.getElementById('bibgen-search'); i.select(); })()")
+    browser.call("Input.insertText", {"text": "muller ZOE"})  # accents ignored too
+    assert visible_ids(browser) == ["special2020chars"]
 
 
 def test_copy_button_copies_the_bibtex(page):

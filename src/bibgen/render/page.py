@@ -10,7 +10,7 @@
   ``none``). Each shows its citation key, the formatted reference, and its BibTeX
   (bibgen's own BibTeX writer) in a ``<pre><code>`` block with a Copy button.
 * A search box filters entries as one types (every word must occur in the
-  key or the reference text).
+  key or the reference text; case and accents are ignored: "muller" finds "Müller").
 * Deterministic: no dates, no random ids; the same references give the same bytes.
 """
 
@@ -71,8 +71,11 @@ SCRIPT = """\
   var count = document.getElementById("bibgen-count");
   var entries = Array.prototype.slice.call(document.querySelectorAll(".entry"));
   var groups = Array.prototype.slice.call(document.querySelectorAll(".group"));
+  function fold(text) {
+    return text.normalize("NFKD").replace(/[\\u0300-\\u036f]/g, "").toLowerCase();
+  }
   function update() {
-    var words = input.value.toLowerCase().split(/\\s+/).filter(Boolean);
+    var words = fold(input.value).split(/\\s+/).filter(Boolean);
     var shown = 0;
     entries.forEach(function (el) {
       var hay = el.getAttribute("data-search");
@@ -115,6 +118,14 @@ SCRIPT = """\
   update();
 })();
 """
+
+
+def fold(text: str) -> str:
+    """Search text as the page's script folds the query: NFKD, combining accents dropped, lower case."""
+    import re
+    import unicodedata
+
+    return re.sub("[\u0300-\u036f]", "", unicodedata.normalize("NFKD", text)).lower()
 
 
 def csp_hash(text: str) -> str:
@@ -171,7 +182,7 @@ def render_entry(ref: Reference, options: Any) -> str:
 
     html = HtmlRenderer()
     label = html.inline(ref.label)
-    search = " ".join((ref.key, plain_text(ref.label), plain_text(ref.body))).lower()
+    search = fold(" ".join((ref.key, plain_text(ref.label), plain_text(ref.body))))
     anchor = escape(ref.key)
     parts = [
         f'<article class="entry" id="{anchor}" data-search="{escape(" ".join(search.split()))}">',
