@@ -116,3 +116,20 @@ def test_project_style_edit_invalidates_sync_cache(tmp_path):
     assert run_cli("sync", "--check", cwd=root, env=env).returncode == 0
     style.write_text(style.read_text().replace('prefix="[" suffix="]"/>', 'prefix="(" suffix=")"/>'))
     assert run_cli("sync", "--check", cwd=root, env=env).returncode == 1
+
+
+def test_configuration_checks_html_output_keys(tmp_path):
+    import pytest
+
+    from bibgen.config import parse_config
+    from bibgen.errors import ConfigError
+
+    cfg = tmp_path / "bibgen.yaml"
+    spec = parse_config({"outputs": [{"path": "a.html", "format": "html", "group-by": "type", "fragment": True}]}, cfg).outputs[0]
+    assert (spec.group_by, spec.fragment) == ("type", True)
+    with pytest.raises(ConfigError, match="group-by"):
+        parse_config({"outputs": [{"path": "a.html", "format": "html", "group-by": "month"}]}, cfg)
+    with pytest.raises(ConfigError, match="fragment"):
+        parse_config({"outputs": [{"path": "a.html", "format": "html", "fragment": "yes"}]}, cfg)
+    with pytest.raises(ConfigError, match="did you mean 'group-by'"):
+        parse_config({"outputs": [{"path": "a.html", "format": "html", "group_by": "year"}]}, cfg)
