@@ -30,7 +30,3 @@ def safe_url(url: str) -> str | None:
         url = "https://doi.org/" + m.group(1)
     return quote(url, safe="/:?#[]@!$&*+,;=%-._~")
 
-
-def label_text(label: str) -> str:
-    """Whitespace-trimmed label text (``[1]``)."""
-    return label.strip()
