@@ -29,4 +29,3 @@ def safe_url(url: str) -> str | None:
             return None
         url = "https://doi.org/" + m.group(1)
     return quote(url, safe="/:?#[]@!$&*+,;=%-._~")
-
