@@ -76,6 +76,10 @@ class NameSpec:
         given = p.given
         if self.init_with is not None and given and not p.cjk:
             given = initialize(given, self.init_with, self.init, self.hyphen)
+            if p.suffix and "." not in self.init_with:
+                # citeproc-js drops the period of "Jr." when initials have none (AMA "King ML Jr").
+                p = NameParts(p.family, p.given, p.ndp, p.dp, p.suffix.replace(".", ""), p.comma_suffix,
+                              p.literal, p.cjk)
         if not family:
             return self._part(given, self.given_deco, ctx)
         fam_runs = self._part(family, self.family_deco, ctx)
@@ -97,7 +101,7 @@ class NameSpec:
             else:
                 head = fam_runs
                 tail_runs = self._part(giv, self.given_deco, ctx) if giv else []
-                extra = " ".join(x for x in (p.dp, p.ndp) if x)
+                extra = " ".join(x for x in (p.dp, p.ndp) if x).replace("'", "\u2019")
                 if extra:
                     tail_runs = tail_runs + [((" " if tail_runs else "") + extra, NO_FMT, 0)]
             out = list(head)
@@ -206,7 +210,8 @@ class NameSpec:
                     or (dpe == "contextual" and k > 1)
                     or (dpe == "after-inverted-name" and inverted_last)
                 )
-                R.append(out, [(delim if use else " ", NO_FMT, 0)] + et, ctx.piq)
+                tail = [(delim if use else " ", NO_FMT, 0)] + et
+                R.append(out, [(t, f, g | R.ETAL) for t, f, g in tail], ctx.piq)
         if self.deco is not None:
             out = self.deco.apply(out, ctx)
         return out
@@ -225,7 +230,8 @@ NameSpecWithEtal = NameSpec
 
 
 def _join_particle(ndp: str, fam: list[Run]) -> list[Run]:
-    sep = "" if ndp.endswith(("'", "\u2019", "-")) else " "
+    ndp = ndp.replace("'", "\u2019")
+    sep = "" if ndp.endswith(("\u2019", "-")) else " "
     return [(ndp + sep, NO_FMT, 0)] + fam
 
 

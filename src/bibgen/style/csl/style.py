@@ -27,6 +27,7 @@ from bibgen.style.csl.elements import (
     Value,
     Variable,
     collect,
+    collect_tagged,
     render_seq,
 )
 from bibgen.style.csl.locale import NS, Locale, load_locale
@@ -376,8 +377,9 @@ class Engine:
             ctx.year_suffix = suffixes.get(i, "")
             if ctx.year_suffix and not self.explicit_year_suffix:
                 ctx.implicit_ys = True
-            pieces: list[list[Run]] = []
-            collect(self.layout, ctx, pieces)
+            tagged: list[tuple[Element, list[Run]]] = []
+            collect_tagged(self.layout, ctx, tagged)
+            pieces = [r for _, r in tagged]
             label_runs: list[Run] = []
             if self.second_field_align and len(pieces) > 1:
                 label_runs = pieces[0]
@@ -385,11 +387,24 @@ class Engine:
             body: list[Run] = []
             for p in pieces:
                 R.append(body, p, ctx.piq)
+            # citeproc-js drops a trailing space that a group's suffix leaves at
+            # the end of an entry, but keeps one from a top-level text's suffix.
+            last = tagged[-1][0] if tagged else None
+            trim = isinstance(last, Group) and last.deco.suffix[-1:].isspace()
+            while trim and (body and body[-1][0][-1:].isspace() or (body and not body[-1][0])):
+                t, f, g = body[-1]
+                t = t.rstrip()
+                if t:
+                    body[-1] = (t, f, g)
+                    break
+                body.pop()
             if self.layout_deco.active:
                 body = self.layout_deco.apply(body, ctx) if body else body
             if self.subsequent is not None:
                 body, prev_names = self._substitute_author(body, prev_names)
-            body = [r for r in body if r[0]]
+                body = [r for r in body if r[0]]
+            if self.subsequent is None:
+                body = [r for r in body if r[0]]
             refs.append(
                 Reference(
                     key=str(item.get("id", "")),
@@ -437,12 +452,15 @@ class Engine:
         idx = [k for k, r in enumerate(body) if r[2] & NAMES]
         if not idx:
             return body, None
-        names = "".join(body[k][0] for k in idx)
+        # citeproc-js compares the names themselves: "Doe, J., et al." repeats "Doe, J.".
+        names = "".join(body[k][0] for k in idx if not body[k][2] & R.ETAL)
         if prev is not None and names == prev:
             a, b = idx[0], idx[-1]
             fmt = body[a][1]
             if self.subsequent:
-                body = body[:a] + [(self.subsequent, fmt, 0)] + body[b + 1 :]
+                absorbed = b + 1 < len(body) and body[b + 1][2] & R.ABSORBED
+                sub = self.subsequent + ("." if absorbed else "")
+                body = body[:a] + [(sub, fmt, 0)] + body[b + 1 :]
             else:
                 body = body[:a] + body[b + 1 :]
                 while body and body[0][0].strip() in (",", ".", "") and not body[0][0].strip():
@@ -460,10 +478,16 @@ class Engine:
         for i in order:
             item = items[i]
             names = item.get("author") or item.get("editor") or item.get("translator") or []
-            first = names[0] if names and isinstance(names[0], dict) else {}
-            who = first.get("literal") or first.get("family") or ("" if names else item.get("title"))
+            if self.disamb_names:
+                # Cites of different name lists are told apart by names anyway.
+                who: object = tuple(
+                    (n.get("literal") or n.get("family"), n.get("given")) for n in names if isinstance(n, dict)
+                ) or str(item.get("title"))
+            else:
+                first = names[0] if names and isinstance(names[0], dict) else {}
+                who = str(first.get("literal") or first.get("family") or ("" if names else item.get("title")))
             d = _first_year(item.get("issued"))
-            buckets.setdefault((str(who), d), []).append(i)
+            buckets.setdefault((who, d), []).append(i)
         groups: dict[str, list[int]] = {}
         for bucket in buckets.values():
             if len(bucket) < 2:
@@ -507,9 +531,14 @@ def _suffix(n: int) -> str:
 
 
 def _collate(s: str) -> str:
+    """A sort string: accents and punctuation ignored, case folded.
+
+    Close to the primary strength of the ICU collation citeproc-js sorts
+    with, so that "Koray." sorts before "Koray, Jordi".
+    """
     s = unicodedata.normalize("NFKD", s)
-    s = "".join(c for c in s if not unicodedata.combining(c))
-    return s.lstrip("\"'\u201c\u2018\u00ab([ ").casefold()
+    s = "".join(c for c in s if not unicodedata.combining(c) and not unicodedata.category(c).startswith("P"))
+    return " ".join(s.split()).casefold()
 
 
 def _strip(runs: list[Run]) -> list[Run]:
