@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from bibgen.registry import readers, writers
+from bibgen.registry import readers, styles, writers
 from conftest import ROOT, run_cli
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -42,3 +42,10 @@ def test_reader_documented(name):
 @pytest.mark.parametrize("code", [0, 1, 2, 3, 4])
 def test_exit_codes_documented(code):
     assert re.search(rf"^\| {code} \|", README, re.MULTILINE)
+
+
+@pytest.mark.parametrize("name", sorted(set(styles.names()) | {"apa", "ieee", "chicago-author-date", "nature", "harvard", "vancouver", "acm", "bibgen-compact"}))
+def test_style_documented_with_golden_case(name):
+    assert f"`{name}`" in README, f"style {name} not in README"
+    golden = ROOT / "tests" / "golden"
+    assert list(golden.glob(f"*/expected.{name}.txt")), f"style {name} has no golden case"

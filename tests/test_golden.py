@@ -27,6 +27,17 @@ VARIANTS: dict[str, tuple[str, dict]] = {
 }
 DIAGNOSTICS = "expected.warnings.txt"
 
+# Formatted references: expected.<style>.txt / .md / .html (the html list
+# fragment), and expected.page.<grouping>.html (the standalone page).
+PYBTEX_STYLES = ("plain", "unsrt", "alpha", "unsrtalpha")
+CSL_STYLES = ("apa", "ieee", "chicago-author-date", "nature", "harvard", "vancouver", "acm", "bibgen-compact")
+for _style in PYBTEX_STYLES + CSL_STYLES:
+    VARIANTS[f"expected.{_style}.txt"] = ("text", {"style": _style})
+    VARIANTS[f"expected.{_style}.md"] = ("markdown", {"style": _style})
+    VARIANTS[f"expected.{_style}.html"] = ("html", {"style": _style, "html_fragment": True})
+for _group in ("year", "type", "none"):
+    VARIANTS[f"expected.page.{_group}.html"] = ("html", {"style": "plain", "group_by": _group})
+
 
 def register_variant(filename: str, fmt: str, **options: object) -> None:
     """Other test modules add variants (biblatex, csl-json, styles) here."""
@@ -55,6 +66,11 @@ def test_golden(case: str, expected: str, update_golden: bool) -> None:
 
     assert expected in VARIANTS, f"unknown golden variant {expected}; register it in tests/test_golden.py"
     fmt, kw = VARIANTS[expected]
+    if kw.get("style") in CSL_STYLES:
+        from bibgen.style.cslbridge import engine_available
+
+        if not engine_available():
+            pytest.skip("bibgen's CSL processor is not installed")
     folder = GOLDEN / case
     options = Options(**kw)
     actual = export(case_sources(folder), fmt, options)

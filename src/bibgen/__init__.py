@@ -13,11 +13,11 @@ from bibgen.errors import BibgenError
 from bibgen.model import Entry, EntryKind, Origin, Person
 
 if TYPE_CHECKING:
-    from bibgen.pipeline import Options, export, process, read, render
+    from bibgen.pipeline import Options, export, format_references, process, read, render
 
 # The pipeline is imported on first use, so commands that do not need it (the
 # in-sync fast path of `bibgen sync --check`) start quickly.
-_PIPELINE = frozenset({"Options", "export", "process", "read", "render"})
+_PIPELINE = frozenset({"Options", "export", "format_references", "process", "read", "render"})
 
 
 def __getattr__(name: str) -> Any:
@@ -36,6 +36,7 @@ __all__ = [
     "Origin",
     "Person",
     "export",
+    "format_references",
     "process",
     "read",
     "render",

@@ -59,9 +59,25 @@ def export(
         Optional[str],
         typer.Option(
             "--format", "-f", "--to",
-            help="Output format: bibtex, biblatex, csl-json, yaml. Default: from the -o suffix (.bib, .json, .yaml), else bibtex.",
+            help="Output format: bibtex, biblatex, csl-json, yaml, text, markdown, html. "
+            "Default: from the -o suffix (.bib, .json, .yaml, .txt, .md, .html), else bibtex.",
         ),
     ] = None,
+    style: Annotated[
+        Optional[str],
+        typer.Option(
+            "--style", "-s",
+            help="Style for text, markdown and html: plain, unsrt, alpha, unsrtalpha, a CSL style name "
+            "(apa, ieee, ...; see 'bibgen styles') or a .csl file. Default: apa when CSL is available, else plain.",
+        ),
+    ] = None,
+    group_by: Annotated[
+        Optional[str],
+        typer.Option("--group-by", help="Sections of the html page: year (default), type or none."),
+    ] = None,
+    html_fragment: Annotated[
+        bool, typer.Option("--html-fragment", help="With --format html: write only the reference list, not a page.")
+    ] = False,
     output: Annotated[
         Optional[Path], typer.Option("--output", "-o", help="Write here (atomically) instead of stdout.")
     ] = None,
@@ -104,12 +120,25 @@ def export(
 
     config = load_config(path=config_file)
     options = config.options(
-        key_pattern=key_pattern, ascii=True if ascii_only else None, strict=True if strict else None, reader=from_fmt
+        key_pattern=key_pattern,
+        ascii=True if ascii_only else None,
+        strict=True if strict else None,
+        reader=from_fmt,
+        style=style,
+        group_by=group_by,
+        html_fragment=True if html_fragment else None,
     )
     compile_pattern(options.key_pattern)
     if fmt is None:
         fmt = _format_for(output)
     writers.get(fmt)  # fail on an unknown format before reading anything
+    if style is not None or group_by is not None:
+        from bibgen.render.page import GROUPINGS
+        from bibgen.style.lookup import find_style
+
+        if group_by is not None and group_by not in GROUPINGS:
+            raise typer.BadParameter(f"'{group_by}' is not one of {', '.join(GROUPINGS)}", param_hint="--group-by")
+        find_style(style, options.style_dirs)  # an unknown style fails before reading anything
     missing = ()
     if output is not None:
         named = sources or (config.source_paths() if config.path else [Path("seeds")])
@@ -244,6 +273,21 @@ def _refuse_output_among_sources(output: Path, sources: list[Path], options) -> 
     for path in discover(sources, options):
         if path.resolve() == target:
             raise UsageError(f"{output}: the output file is also one of the sources; choose another -o path")
+
+
+@app.command()
+def styles(
+    all_styles: Annotated[
+        bool, typer.Option("--all", help="Also list every standard CSL style (thousands), not just the short list.")
+    ] = False,
+    config_file: ConfigOpt = None,
+) -> None:
+    """List the styles --style accepts: name, engine, where it comes from, and title."""
+    from bibgen.config import load_config
+    from bibgen.style.lookup import format_table, list_styles
+
+    options = load_config(path=config_file).options()
+    sys.stdout.write(format_table(list_styles(options.style_dirs, all_styles=all_styles)))
 
 
 @app.command()

@@ -12,8 +12,8 @@ Keys (TOML and YAML spell them the same way)::
     ascii           = false
     strict          = false
     not-duplicates  = [["Title A", "Title B"]]   # pairs the user says differ
-    [[outputs]]                          # each: path (required), format, style
-    path = "references.bib"
+    [[outputs]]                          # each: path (required), format, style,
+    path = "references.bib"              # and for html: group-by (year|type|none), fragment
     format = "bibtex"
     [venues]                             # same shape as bibgen/data/venues.toml
     arxiv = { "Machine Learning" = "cs.LG" }
@@ -41,7 +41,7 @@ from bibgen.model import Origin
 YAML_NAMES = ("bibgen.yaml", "bibgen.yml")
 PYPROJECT = "pyproject.toml"
 TOP_KEYS = ("sources", "outputs", "key-pattern", "ascii", "strict", "venues", "not-duplicates")
-OUTPUT_KEYS = ("path", "format", "style")
+OUTPUT_KEYS = ("path", "format", "style", "group-by", "fragment")
 DEFAULT_SOURCES = ("seeds",)
 _GLOB_CHARS = re.compile(r"[*?\[]")
 
@@ -54,6 +54,8 @@ class OutputSpec:
     format: str
     style: str | None = None
     origin: Origin | None = None
+    group_by: str | None = None  # html page sections: year, type or none
+    fragment: bool | None = None  # html: only the list, not a page
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,7 @@ class Config:
             "strict": bool(self.strict),
             "venues": self.venues,
             "dedupe_policy": DedupePolicy(not_duplicates=self.not_duplicates),
+            "style_dirs": (str(self.root / "styles"),),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return Options(**values)
@@ -233,11 +236,19 @@ def parse_config(table: Any, cfg_path: Path, locate: Any = None) -> Config:
         style = out.get("style")
         if style is not None:
             expect("style", style, str, "a style name")
+        group_by = out.get("group-by")
+        if group_by is not None:
+            expect("group-by", group_by, str, "year, type or none")
+            if group_by not in ("year", "type", "none"):
+                raise ConfigError(f"'group-by' must be year, type or none, not {group_by!r}", locate("outputs", i, "group-by"))
+        fragment = out.get("fragment")
+        if fragment is not None:
+            expect("fragment", fragment, bool, "true or false")
         full = (root / opath).resolve()
         if full in seen:
             raise ConfigError(f"outputs[{i}] writes {opath!r} again (see outputs[{seen[full]}])", locate("outputs", i))
         seen[full] = i
-        outputs.append(OutputSpec(full, fmt, style, locate("outputs", i)))
+        outputs.append(OutputSpec(full, fmt, style, locate("outputs", i), group_by, fragment))
 
     key_pattern = table.get("key-pattern")
     if key_pattern is not None:

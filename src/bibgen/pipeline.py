@@ -26,6 +26,11 @@ class Options:
     venues: VenueTable | None = None
     dedupe_policy: DedupePolicy = field(default_factory=DedupePolicy)
     reader: str | None = None  # force one reader ("--from"), else by suffix
+    # Formatted references (text, markdown, html writers): see bibgen.style.lookup.
+    style: str | None = None  # style name or .csl path; None: apa with the CSL processor, else plain
+    style_dirs: tuple[str, ...] = ()  # project folders searched for <style>.csl
+    group_by: str = "year"  # HTML page sections: year, type or none
+    html_fragment: bool = False  # html writer: only the list, not the standalone page
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
 
     def __post_init__(self) -> None:
@@ -133,6 +138,13 @@ def process(entries: Sequence[Entry], options: Options, pinned: Sequence[Entry] 
 def render(entries: Sequence[Entry], fmt: str, options: Options) -> str:
     """Text of one output format."""
     return writers.get(fmt).write(list(entries), options)
+
+
+def format_references(entries: Sequence[Entry], options: Options | None = None) -> list:
+    """The formatted references of ``entries`` in ``options.style`` (a list of :class:`bibgen.style.nodes.Reference`)."""
+    from bibgen.writers.references import format_references as format_with_style
+
+    return format_with_style(entries, options or Options())
 
 
 def export(

@@ -600,12 +600,19 @@ def _report(diagnostics: Diagnostics, conflict: bool, key: str, what: str, kept:
 
 
 def _options_for(spec: OutputSpec, options: Options) -> Options:
-    if spec.style is None:
+    """Options for one output: its style, and for html its grouping and fragment setting."""
+    changes = {
+        name: value
+        for name, value in (("style", spec.style), ("group_by", spec.group_by), ("html_fragment", spec.fragment))
+        if value is not None
+    }
+    if not changes:
         return options
     names = {f.name for f in dataclasses.fields(options)}
-    if "style" not in names:
-        raise ConfigError(f"output {spec.path.name}: 'style' is not supported by this bibgen", spec.origin)
-    return dataclasses.replace(options, style=spec.style)
+    for name in changes:
+        if name not in names:
+            raise ConfigError(f"output {spec.path.name}: '{name}' is not supported by this bibgen", spec.origin)
+    return dataclasses.replace(options, **changes)
 
 
 def plan(config: Config, options: Options, *, prune: bool = False) -> SyncResult:
@@ -622,8 +629,12 @@ def plan(config: Config, options: Options, *, prune: bool = False) -> SyncResult
     for spec in config.outputs:
         try:
             writers.get(spec.format)
+            if spec.style is not None:
+                from bibgen.style.lookup import find_style
+
+                find_style(spec.style, options.style_dirs)
         except UsageError as exc:
-            raise ConfigError(exc.message, spec.origin) from None
+            raise ConfigError(exc.message, spec.origin, exc.hint) from None
     paths = discover_sources(config, options, None, [s.path for s in config.outputs])
     bib_specs = [s for s in config.outputs if is_bib_format(s.format)]
     targets = {s.path: read_target(s.path, options, s.format) for s in bib_specs}
@@ -688,7 +699,25 @@ def _cache_args(config: Config, options: Options, prune: bool) -> tuple[Any, ...
     )
     tag = "plain" if plain else f"prune={prune} strict={options.strict} pattern={options.key_pattern} ascii={options.ascii} reader={options.reader}"
     outputs = [(str(s.path), s.format, s.style) for s in config.outputs]
+    outputs += _style_files(config)
     return (config.path, str(config.root), list(config.sources), outputs, tag)
+
+
+def _style_files(config: Config) -> list[tuple[str, str, str | None]]:
+    """CSL files the outputs' styles load, as extra cache "outputs" so that editing one invalidates the cache."""
+    from bibgen.style.cslfiles import find_csl
+
+    extra = []
+    for spec in config.outputs:
+        if spec.style is None:
+            continue
+        try:
+            found = find_csl(spec.style, (str(config.root / "styles"),))
+        except UsageError:
+            continue
+        if found is not None:
+            extra.append((str(found.path), "csl-style", spec.style))
+    return extra
 
 
 def cached_in_sync(start: str | os.PathLike[str] | None = None) -> bool:

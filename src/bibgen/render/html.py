@@ -1,0 +1,59 @@
+"""The ``html`` renderer: an HTML fragment, everything from the data escaped.
+
+Text is escaped with :func:`html.escape` (quotes included); links are made only
+for :func:`bibgen.render.safe_url` addresses and carry ``rel="noopener"``. A
+``<script>`` or ``<img onerror>`` in a title stays text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+from bibgen.render import safe_url
+from bibgen.style.nodes import Dash, Link, Nbsp, Node, Reference, Span, Text
+
+_TAGS = {
+    "emph": ("<i>", "</i>"),
+    "strong": ("<b>", "</b>"),
+    "sup": ("<sup>", "</sup>"),
+    "sub": ("<sub>", "</sub>"),
+    "smallcaps": ('<span class="smallcaps">', "</span>"),
+    "underline": ('<span class="underline">', "</span>"),
+}
+
+
+class HtmlRenderer:
+    """An HTML list: ``<ul class="bibliography">`` with one ``<li>`` per reference."""
+
+    name = "html"
+
+    def inline(self, nodes: Sequence[Node]) -> str:
+        """HTML for one node tree."""
+        out: list[str] = []
+        for node in nodes:
+            if isinstance(node, Text):
+                out.append(escape(node.text))
+            elif isinstance(node, Dash):
+                out.append("&ndash;")
+            elif isinstance(node, Nbsp):
+                out.append("&nbsp;")
+            elif isinstance(node, Span):
+                start, end = _TAGS.get(node.role, ("", ""))
+                out.append(start + self.inline(node.children) + end)
+            elif isinstance(node, Link):
+                inner = self.inline(node.children)
+                url = safe_url(node.url)
+                out.append(inner if url is None else f'<a href="{escape(url)}" rel="noopener">{inner}</a>')
+        return "".join(out)
+
+    def item(self, ref: Reference) -> str:
+        """The ``<li>`` of one reference (label in ``<span class="label">``)."""
+        label = self.inline(ref.label)
+        head = f'<span class="label">{label}</span> ' if label else ""
+        return f'<li id="{escape("ref-" + ref.key)}">{head}<span class="body">{self.inline(ref.body)}</span></li>'
+
+    def render(self, references: Sequence[Reference], options: object) -> str:
+        """The list as a fragment to paste into a page."""
+        items = "".join(self.item(r) + "\n" for r in references)
+        return f'<ul class="bibliography">\n{items}</ul>\n'

@@ -1,0 +1,94 @@
+"""The ``markdown`` renderer: CommonMark, with every character from the data escaped.
+
+Every character from the data that Markdown (CommonMark, GFM or pandoc's
+dialect) could read as markup is backslash-escaped: ``\\ ` * _ { } [ ] < > #
+! | ~ ^ $ @ &``. So ``*``, ``_``, ``[``, ``<``, backticks, ``&`` and ``!`` in a
+title can start neither emphasis, a link, an image, raw HTML nor an entity, and
+``$…$``, ``^…^``, ``~…~`` and ``@key`` are not pandoc math, super/subscript or
+citations. A paragraph that would start a list or heading (``-``, ``+``,
+``1.``) gets its first character escaped too. Emphasis is ``*…*``, strong ``**…**``, superscript and subscript
+``<sup>``/``<sub>``; links are ``<url>`` when the text is the address, else
+``[text](url)``, only for :func:`bibgen.render.safe_url` addresses.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from bibgen.render import safe_url
+from bibgen.style.nodes import Dash, Link, Nbsp, Node, Reference, Span, Text, plain_text
+
+_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#!|~^$@&])")
+_BLOCK_START = re.compile(r"^(\d{1,9})([.)])|^([-+=])")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def escape(text: str) -> str:
+    """Markdown source that shows ``text`` literally."""
+    text = _CONTROL.sub("", text).replace("\n", " ").replace("\r", " ")
+    return _SPECIAL.sub(r"\\\1", text)
+
+
+def block_safe(paragraph: str) -> str:
+    """``paragraph`` with a leading ``-``, ``+``, ``=`` or ``1.`` escaped so it stays a paragraph."""
+    return _BLOCK_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}" if m.group(1) else f"\\{m.group(3)}", paragraph)
+
+
+def _wrap(marker: str, inner: str) -> str:
+    # Emphasis delimiters must touch non-space text: keep edge spaces outside.
+    stripped = inner.strip(" ")
+    if not stripped:
+        return inner
+    lead = inner[: len(inner) - len(inner.lstrip(" "))]
+    trail = inner[len(inner.rstrip(" ")) :]
+    return f"{lead}{marker}{stripped}{marker}{trail}"
+
+
+class MarkdownRenderer:
+    """Markdown: one paragraph per reference, label (escaped, ``\\[1\\]``) first."""
+
+    name = "markdown"
+
+    def inline(self, nodes: Sequence[Node]) -> str:
+        """Markdown source for one node tree."""
+        out: list[str] = []
+        for node in nodes:
+            if isinstance(node, Text):
+                out.append(escape(node.text))
+            elif isinstance(node, Dash):
+                out.append("\u2013")
+            elif isinstance(node, Nbsp):
+                out.append("\u00a0")
+            elif isinstance(node, Span):
+                inner = self.inline(node.children)
+                if node.role == "emph":
+                    out.append(_wrap("*", inner))
+                elif node.role == "strong":
+                    out.append(_wrap("**", inner))
+                elif node.role in ("sup", "sub"):
+                    out.append(f"<{node.role}>{inner}</{node.role}>")
+                else:
+                    out.append(inner)
+            elif isinstance(node, Link):
+                out.append(self.link(node))
+        return "".join(out)
+
+    def link(self, node: Link) -> str:
+        """``<url>``, ``[text](url)``, or just the text when the address is not safe to link."""
+        url = safe_url(node.url)
+        inner = self.inline(node.children)
+        if url is None:
+            return inner
+        if plain_text(node.children).strip() == node.url.strip():
+            return f"<{url}>"
+        return f"[{inner}]({url})"
+
+    def render(self, references: Sequence[Reference], options: object) -> str:
+        """The whole list, paragraphs separated by blank lines."""
+        paras = []
+        for ref in references:
+            label = self.inline(ref.label)
+            body = self.inline(ref.body)
+            paras.append(block_safe(f"{label} {body}" if label else body))
+        return "\n\n".join(paras) + ("\n" if paras else "")
