@@ -33,6 +33,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
@@ -136,7 +137,12 @@ class DedupePolicy:
 
 
 class _Features:
-    """What matching needs to know about one record, computed once."""
+    """What matching needs to know about one record, computed once.
+
+    What every record needs (title keys, identifiers, the fuzzy blocking words)
+    is computed up front; the rest (what a cluster summary and the content
+    order need) on first use, since most records never meet a candidate.
+    """
 
     __slots__ = (
         "index", "entry", "tkey", "plain_key", "tokens", "sig", "numbers", "markers", "doi", "arxiv",
@@ -153,27 +159,42 @@ class _Features:
         self.tkey = self.plain_key + "#" + ".".join(self.numbers) if self.plain_key else ""
         self.tokens = title_tokens(title)
         self.sig = significant_tokens(title)
-        self.markers = title_markers(title)
         self.doi, self.arxiv = identifiers(entry)
-        self.year = year_of(entry.get("year"))
-        self.edition = normalize_number(entry.get("edition"))
-        self.volume = normalize_number(entry.get("volume"))
-        self.issue = normalize_number(entry.get("number"))
-        self.families = frozenset(f for f in (person_family(p) for p in entry.authors) if f)
-        self.complete = bool(self.families) and "author" not in entry.partial
-        abstract = entry.get("abstract")
-        self.abstract = " ".join(title_tokens(abstract[:600]))[:400] if abstract else ""
-        container = entry.get("container")
-        self.container = title_key(container) if container else ""
-        self.preprint = entry.kind is EntryKind.PREPRINT or (bool(self.arxiv) and not container)
-        self.short = len(self.sig) < FUZZY_MIN_WORDS or len(self.plain_key) < 12
+        unspaced = is_unspaced_script(title)
+        # Without word spacing a title is one "word"; count its characters instead.
+        self.short = len(self.plain_key) < 6 if unspaced else len(self.sig) < FUZZY_MIN_WORDS or len(self.plain_key) < 12
         self.fuzzy = (
             len(self.plain_key) >= FUZZY_MIN_CHARS
             and len(self.sig) >= FUZZY_MIN_WORDS
-            and not is_unspaced_script(title)
+            and not unspaced
         )
         self.norm = " ".join(self.tokens)
-        self.order = content_order(entry)
+
+    def __getattr__(self, name: str) -> object:
+        # Only called for a slot not set yet: fill the lazy ones.
+        entry = self.entry
+        if name == "order":
+            self.order = content_order(entry)
+        elif name == "markers":
+            self.markers = title_markers(entry.title)
+        elif name in ("year", "edition", "volume", "issue"):
+            self.year = year_of(entry.get("year"))
+            self.edition = normalize_number(entry.get("edition"))
+            self.volume = normalize_number(entry.get("volume"))
+            self.issue = normalize_number(entry.get("number"))
+        elif name in ("families", "complete"):
+            self.families = frozenset(f for f in (person_family(p) for p in entry.authors) if f)
+            self.complete = bool(self.families) and "author" not in entry.partial
+        elif name == "abstract":
+            abstract = entry.get("abstract")
+            self.abstract = " ".join(title_tokens(abstract[:600]))[:400] if abstract else ""
+        elif name in ("container", "preprint"):
+            container = entry.get("container")
+            self.container = title_key(container) if container else ""
+            self.preprint = entry.kind is EntryKind.PREPRINT or (bool(self.arxiv) and not container)
+        else:
+            raise AttributeError(name)
+        return object.__getattribute__(self, name)
 
 
 def identifiers(entry: Entry) -> tuple[str, str]:
@@ -280,10 +301,16 @@ def _compatible(a: _Group, b: _Group, evidence: str, policy: DedupePolicy) -> bo
 
 
 def _corroborated(a: _Group, b: _Group, strict: bool) -> bool:
-    """A second signal: an author in common or the same abstract (or, unless strict, year or venue)."""
+    """A second signal: an author in common or the same abstract (or, unless strict, year or venue).
+
+    Year and venue only count when the two sides do not both carry abstracts:
+    copies of one work scraped from different pages share the abstract, so two
+    different abstracts say "different works" louder than a common venue or
+    year says "same" (``Introduction`` in *Nature*, by different people).
+    """
     if not a.families.isdisjoint(b.families) or _abstracts_agree(a, b):
         return True
-    if strict:
+    if strict or (a.abstracts and b.abstracts):
         return False
     return bool(a.years & b.years) or bool(a.containers & b.containers)
 
@@ -296,30 +323,36 @@ def _negation_pair(x: str, y: str) -> bool:
     return any(long_ == p + short for p in _NEGATIONS)
 
 
+def _is_typo(x: str, y: str) -> bool:
+    return (
+        min(len(x), len(y)) >= 4
+        and not x.isdigit()
+        and not y.isdigit()
+        and OSA.distance(x, y, score_cutoff=1) <= 1
+        and not _negation_pair(x, y)
+    )
+
+
 def _typo_words(a: _Features, b: _Features) -> bool:
-    """Does every significant word that differs pair up with a one-letter typo of it?"""
+    """Does every significant word that differs pair up with a one-letter typo of it?
+
+    A function word may be the misspelt one (``towads`` for ``towards``), so
+    typo pairs are found among all differing words first; what is left over
+    must be function words only (``for`` against ``of``).
+    """
     ca, cb = Counter(a.tokens), Counter(b.tokens)
-    da = sorted(t for t in (ca - cb).elements() if t not in FUNCTION_WORDS)
-    db = sorted(t for t in (cb - ca).elements() if t not in FUNCTION_WORDS)
-    if len(da) != len(db) or len(da) > 2:
+    da = sorted((ca - cb).elements())
+    db = sorted((cb - ca).elements())
+    typos = 0
+    for x in list(da):
+        match = next((y for y in db if _is_typo(x, y)), None)
+        if match is not None:
+            da.remove(x)
+            db.remove(match)
+            typos += 1
+    if typos > 2:
         return False
-    for x in da:
-        match = next(
-            (
-                y
-                for y in db
-                if min(len(x), len(y)) >= 4
-                and not x.isdigit()
-                and not y.isdigit()
-                and OSA.distance(x, y, score_cutoff=1) <= 1
-                and not _negation_pair(x, y)
-            ),
-            None,
-        )
-        if match is None:
-            return False
-        db.remove(match)
-    return True
+    return all(t in FUNCTION_WORDS for t in da) and all(t in FUNCTION_WORDS for t in db) and len(da) == len(db)
 
 
 def fuzzy_score(a: _Features, b: _Features, threshold: float) -> float:
@@ -332,17 +365,22 @@ def fuzzy_score(a: _Features, b: _Features, threshold: float) -> float:
     return round(score, 4)
 
 
-def _block_keys(f: _Features) -> list[str]:
-    words = sorted(set(f.sig))
-    keys = ["\x1f".join(words)]
-    if len(words) >= FUZZY_MIN_WORDS:
-        keys.extend("\x1f".join(words[:i] + words[i + 1 :]) + "\x1e" for i in range(len(words)))
-    return keys
+def _block_keys(f: _Features) -> tuple[tuple[str, ...], ...]:
+    return _block_keys_of(f.sig)
+
+
+@lru_cache(maxsize=262144)
+def _block_keys_of(sig: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """The sorted distinct words, and each with one word left out (marked by a trailing "")."""
+    words = tuple(sorted(set(sig)))
+    if len(words) < FUZZY_MIN_WORDS:
+        return (words,)
+    return (words, *(words[:i] + words[i + 1 :] + ("",) for i in range(len(words))))
 
 
 def _candidate_pairs(feats: Sequence[_Features], group_of: callable) -> set[tuple[int, int]]:  # type: ignore[valid-type]
     """Pairs of records (by index) in different clusters that share a blocking key."""
-    blocks: dict[str, list[_Features]] = {}
+    blocks: dict[tuple[str, ...], list[_Features]] = {}
     for f in feats:
         if f.fuzzy:
             for k in _block_keys(f):
@@ -378,7 +416,15 @@ class _Clusters:
         self.feats = feats
         self.policy = policy
         self.parent = list(range(len(feats)))
-        self.groups: dict[int, _Group] = {i: _Group(f) for i, f in enumerate(feats)}
+        # Cluster summaries by root, made when a record first meets a candidate:
+        # a record alone is its own root, so a late summary equals an early one.
+        self.groups: dict[int, _Group] = {}
+
+    def group(self, root: int) -> _Group:
+        g = self.groups.get(root)
+        if g is None:
+            g = self.groups[root] = _Group(self.feats[root])
+        return g
 
     def find(self, i: int) -> int:
         parent = self.parent
@@ -391,7 +437,7 @@ class _Clusters:
         ri, rj = self.find(i), self.find(j)
         if ri == rj:
             return False
-        gi, gj = self.groups[ri], self.groups[rj]
+        gi, gj = self.group(ri), self.group(rj)
         if not _compatible(gi, gj, evidence, self.policy):
             return False
         if evidence == "title" and (self.feats[i].short or self.feats[j].short) and not _corroborated(gi, gj, False):
@@ -471,7 +517,7 @@ def dedupe(entries: Sequence[Entry], diagnostics: Diagnostics, policy: DedupePol
             out.append(members[0])
             continue
         out.append(merge(members, diagnostics))
-        links = tuple(sorted(state.groups[state.find(idx[0])].links, key=lambda l: (l.b, l.a)))
+        links = tuple(sorted(state.group(state.find(idx[0])).links, key=lambda l: (l.b, l.a)))
         used = sorted({l.reason for l in links}, key=_STRENGTH.__getitem__)
         clusters.append(
             Cluster(
@@ -504,6 +550,8 @@ def match_pinned(entries: Sequence[Entry], pinned: Sequence[Entry], policy: Dedu
     Only pairs across the two lists are considered; the strongest evidence per
     pair is reported. Sorted by entry, then evidence strength, score and pinned order.
     """
+    if not entries or not pinned:
+        return []
     ef = [_Features(i, e) for i, e in enumerate(entries)]
     pf = [_Features(i, e) for i, e in enumerate(pinned)]
     eg = [_Group(f) for f in ef]
@@ -531,7 +579,7 @@ def match_pinned(entries: Sequence[Entry], pinned: Sequence[Entry], policy: Dedu
             for j in index.get(getattr(f, attr), ()) if getattr(f, attr) else ():
                 consider(f.index, j, evidence)
     if policy.fuzzy:
-        blocks: dict[str, list[int]] = {}
+        blocks: dict[tuple[str, ...], list[int]] = {}
         for f in pf:
             if f.fuzzy:
                 for k in _block_keys(f):

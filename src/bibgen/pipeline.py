@@ -10,7 +10,7 @@ from pathlib import Path
 from bibgen.dedupe import DedupePolicy, DedupeResult, dedupe
 from bibgen.errors import Diagnostics, InputError, UsageError
 from bibgen.keys import DEFAULT_PATTERN, apply_pins, assign_keys
-from bibgen.model import Entry, Fields, Origin
+from bibgen.model import Entry, Fields, Origin, Person
 from bibgen.normalize import clean_text
 from bibgen.registry import readers, writers
 from bibgen.venues import VenueTable, builtin_table
@@ -83,12 +83,25 @@ def read_file(path: Path, options: Options) -> list[Entry]:
 
 def normalize_entry(entry: Entry) -> Entry:
     """Whitespace and Unicode (NFC) for every field and name part."""
-    fields = Fields({k: clean_text(v) for k, v in entry.fields.items()})
+    values = {k: clean_text(v) for k, v in entry.fields.items()}
     people = {
-        role: tuple(p.__class__(*(clean_text(x) for x in (p.family, p.given, p.particle, p.suffix, p.literal))) for p in ps)
+        role: tuple(_clean_person(p) for p in ps)
         for role, ps in entry.people.items()
     }
-    return entry.replace(fields=fields, people=people)
+    # Readers mostly hand over clean text already: then the entry is its own result.
+    if all(values[k] == v for k, v in entry.fields.items()) and all(
+        all(a == b for a, b in zip(people[r], ps)) for r, ps in entry.people.items()
+    ):
+        return entry
+    return entry.replace(fields=Fields(values), people=people)
+
+
+def _clean_person(p: Person) -> Person:
+    parts = (p.family, p.given, p.particle, p.suffix, p.literal)
+    cleaned = tuple(clean_text(x) for x in parts)
+    if cleaned == parts:
+        return p
+    return p.__class__(*cleaned)
 
 
 def read(sources: Iterable[str | os.PathLike[str]], options: Options | None = None) -> list[Entry]:
