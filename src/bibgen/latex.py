@@ -210,7 +210,76 @@ def decode(latex: str) -> str:
     """Unicode text from LaTeX field text: accents resolved, braces dropped, math kept."""
     if not _PLAIN_RE.search(latex):
         return latex
+    fast = _decode_simple(latex)
+    if fast is not None:
+        return fast
+    return _decode_full(latex)
+
+
+def _decode_full(latex: str) -> str:
     try:
         return _decoder().latex_to_text(latex)
     except Exception:  # pylatexenc raises assorted errors on malformed input
         return latex
+
+
+# The LaTeX that .bib files are mostly made of, decoded without pylatexenc's
+# parser (which costs about a millisecond per value): protective braces,
+# accents on one letter (\"o, {\'e}, \c{c}, \H o), letters such as {\o} and
+# \ss{}, escaped specials, ~, dashes and inline math. Each accent or letter
+# is decoded once by pylatexenc itself, so the result is pylatexenc's; any
+# other construct (a command with arguments, %, &, #, quotes pairs, ...) sends the
+# whole value to pylatexenc. tests/unit/test_latex.py checks both agree.
+_SIMPLE_RE = re.compile(
+    r"""\\(?:["'^`~=.](?:[A-Za-z]|\{[A-Za-z]\})"""  # \"o \'{e}
+    r"""|[cvHukrdbt](?:\ [A-Za-z]|\{[A-Za-z]\})"""  # \c c \v{c}
+    r"""|(?:aa|AA|ae|AE|oe|OE|ss|o|O|l|L|i|j)(?:\{\})?(?=[^A-Za-z\s]|$)"""  # {\o} \ss{}
+    r"""|[&%#_$\{\}])"""  # \& \%
+    r"""|\$(?:[^$\\{}]|\\[A-Za-z]+|\\[^A-Za-z$]|\{(?:[^$\\{}]|\\[A-Za-z]+|\\[^A-Za-z$])*\})*\$"""  # $\ell_{1}$
+    r"""|[{}]|~|-{1,3}""",
+)
+# Outside the tokens above: anything pylatexenc treats specially.
+_SIMPLE_BAD_GAP = re.compile(r"[\\$%&#_^]|``|''|[!?]`|,,")
+
+
+def _decode_simple(latex: str) -> str | None:
+    if "----" in latex or "$$" in latex:
+        return None
+    out: list[str] = []
+    pos = 0
+    depth = 0
+    bad = _SIMPLE_BAD_GAP.search
+    for m in _SIMPLE_RE.finditer(latex):
+        start = m.start()
+        if start > pos:
+            gap = latex[pos:start]
+            if bad(gap):
+                return None  # a construct the pattern does not know
+            out.append(gap)
+        tok = m.group()
+        c = tok[0]
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth < 0:
+                return None
+        elif c == "~":
+            out.append("\u00a0")
+        elif c == "-":
+            out.append(("-", "\u2013", "\u2014")[len(tok) - 1])
+        elif c == "$":
+            out.append(tok)
+        else:
+            out.append(_decode_token(tok))
+        pos = m.end()
+    rest = latex[pos:]
+    if depth or bad(rest):
+        return None
+    out.append(rest)
+    return "".join(out)
+
+
+@lru_cache(maxsize=4096)
+def _decode_token(token: str) -> str:
+    return _decode_full(token)

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import logging
 import re
+from functools import lru_cache
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -305,8 +306,9 @@ def parse_people(value: str) -> tuple[tuple[Person, ...], bool]:
     return tuple(p for p in (parse_person(n) for n in names) if p != Person()), partial
 
 
+@lru_cache(maxsize=65536)
 def parse_person(text: str) -> Person:
-    """One BibTeX name, split by pybtex's rules, each part LaTeX-decoded."""
+    """One BibTeX name, split by pybtex's rules, each part LaTeX-decoded (cached: names repeat)."""
     from pybtex.database import Person as PybtexPerson
 
     text = text.strip()
