@@ -233,7 +233,7 @@ def _decode_full(latex: str) -> str:
 _SIMPLE_RE = re.compile(
     r"""\\(?:["'^`~=.](?:[A-Za-z]|\{[A-Za-z]\})"""  # \"o \'{e}
     r"""|[cvHukrdbt](?:\ [A-Za-z]|\{[A-Za-z]\})"""  # \c c \v{c}
-    r"""|(?:aa|AA|ae|AE|oe|OE|ss|o|O|l|L|i|j)(?:\{\})?(?=[^A-Za-z\s]|$)"""  # {\o} \ss{}
+    r"""|(?:aa|AA|ae|AE|oe|OE|ss|o|O|l|L|i|j)(?:\{\})?(?![^\W\d_]|\s)"""  # {\o} \ss{}
     r"""|[&%#_$\{\}])"""  # \& \%
     r"""|\$(?:[^$\\{}]|\\[A-Za-z]+|\\[^A-Za-z$]|\{(?:[^$\\{}]|\\[A-Za-z]+|\\[^A-Za-z$])*\})*\$"""  # $\ell_{1}$
     r"""|[{}]|~|-{1,3}""",

@@ -86,11 +86,11 @@ _PIECES = [
     ",,", "$", "$x$", r"$\alpha$", r"$x^{2}$", r"$\ell_1$", "$$", "%", "&", "#", "_", "^", r"\&", r"\%", r"\$", r"\{",
     r"\}", r"\_", r"\#", r"\"o", r"\"{o}", r"{\"o}", r"\'e", r"\' e", r"\c c", r"\c{c}", r"\cc", r"\H o", r"\v{c}",
     r"\o", r"{\o}", r"\o x", r"\aa", r"\ss{}", r"\i", r"\l", r"\emph{x}", r"\textbf", r"\\", "\\", r"\"\i", r"\=a",
-    r"\.z", r"\u a", r"\k{a}", "1", "2", ".", ":",
+    r"\.z", r"\u a", r"\k{a}", "1", "2", ".", ":", "ß", "中", "_x", r"\aa1", r"\o{}", r"\c c", "\t",
 ]
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=1500, deadline=None)
 @given(st.lists(st.sampled_from(_PIECES), max_size=12).map("".join))
 def test_fast_decoding_agrees_with_pylatexenc(text: str) -> None:
     fast = _decode_simple(text)
