@@ -178,16 +178,18 @@ class _Features:
         elif name == "markers":
             self.markers = title_markers(entry.title)
         elif name in ("year", "edition", "volume", "issue"):
-            self.year = year_of(entry.get("year"))
-            self.edition = normalize_number(entry.get("edition"))
-            self.volume = normalize_number(entry.get("volume"))
-            self.issue = normalize_number(entry.get("number"))
+            fields = entry.fields
+            self.year = year_of(fields["year"]) if "year" in fields else None
+            self.edition = normalize_number(fields["edition"]) if "edition" in fields else ""
+            self.volume = normalize_number(fields["volume"]) if "volume" in fields else ""
+            self.issue = normalize_number(fields["number"]) if "number" in fields else ""
         elif name in ("families", "complete"):
             self.families = frozenset(f for f in (person_family(p) for p in entry.authors) if f)
             self.complete = bool(self.families) and "author" not in entry.partial
         elif name == "abstract":
             abstract = entry.get("abstract")
-            self.abstract = " ".join(title_tokens(abstract[:600]))[:400] if abstract else ""
+            # Uncached: abstracts are unique, and would only fill the title caches.
+            self.abstract = " ".join(title_tokens.__wrapped__(abstract[:600]))[:400] if abstract else ""
         elif name in ("container", "preprint"):
             container = entry.get("container")
             self.container = title_key(container) if container else ""
@@ -220,7 +222,7 @@ def content_order(entry: Entry) -> tuple[object, ...]:
         title_key(entry.title),
         entry.title,
         entry.kind.value,
-        tuple(sorted(entry.fields.items())),
+        tuple(entry.fields.items()),  # Fields keeps its items sorted by name
         tuple((r, tuple(p.sort_form() for p in ps)) for r, ps in sorted(entry.people.items())),
         tuple(sorted(entry.partial)),
         entry.key,
@@ -380,22 +382,26 @@ def _block_keys_of(sig: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
 
 def _candidate_pairs(feats: Sequence[_Features], group_of: callable) -> set[tuple[int, int]]:  # type: ignore[valid-type]
     """Pairs of records (by index) in different clusters that share a blocking key."""
-    blocks: dict[tuple[str, ...], list[_Features]] = {}
+    # One representative per distinct title and cluster, the first in content
+    # order (ties: input order), keeps buckets of exact duplicates cheap. Copies
+    # of one title share every block, so choosing before blocking picks the same
+    # representative a choice inside each block would, without blocking the copies.
+    rep: dict[tuple[int, str], _Features] = {}
     for f in feats:
         if f.fuzzy:
-            for k in _block_keys(f):
-                blocks.setdefault(k, []).append(f)
+            k = (group_of(f.index), f.norm)
+            cur = rep.get(k)
+            if cur is None or f.order < cur.order:
+                rep[k] = f
+    blocks: dict[tuple[str, ...], list[_Features]] = {}
+    for f in rep.values():
+        for k in _block_keys(f):
+            blocks.setdefault(k, []).append(f)
     pairs: set[tuple[int, int]] = set()
     for members in blocks.values():
         if len(members) < 2:
             continue
-        # One representative per distinct title and cluster keeps buckets of exact duplicates cheap.
-        seen: dict[tuple[int, str], _Features] = {}
-        for f in sorted(members, key=lambda f: f.order):
-            seen.setdefault((group_of(f.index), f.norm), f)
-        reps = list(seen.values())
-        if len(reps) < 2:
-            continue
+        reps = sorted(members, key=lambda f: (f.order, f.index))
         if len(reps) <= _BLOCK_ALL_PAIRS:
             for i, x in enumerate(reps):
                 for y in reps[i + 1 :]:

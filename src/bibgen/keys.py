@@ -341,7 +341,7 @@ def content_order(entry: Entry) -> tuple[object, ...]:
         entry.get("doi"),
         entry.get("eprint"),
         entry.kind.value,
-        tuple(sorted(entry.fields.items())),
+        tuple(entry.fields.items()),  # Fields keeps its items sorted by name
         tuple((r, tuple(p.sort_form() for p in ps)) for r, ps in sorted(entry.people.items())),
     )
 
@@ -374,7 +374,7 @@ def assign_keys(
         else:
             need.append(i)
     for k in sorted(holders):
-        idx = sorted(holders[k], key=lambda i: content_order(entries[i]))
+        idx = holders[k] if len(holders[k]) == 1 else sorted(holders[k], key=lambda i: content_order(entries[i]))
         used.add(k)
         for i in idx[1:]:
             diagnostics.warn(
@@ -388,7 +388,7 @@ def assign_keys(
         groups.setdefault(compiled.make(out[i]), []).append(i)
     bases = {b.casefold() for b in groups}
     for base in sorted(groups):
-        idx = sorted(groups[base], key=lambda i: content_order(entries[i]))
+        idx = groups[base] if len(groups[base]) == 1 else sorted(groups[base], key=lambda i: content_order(entries[i]))
         n = 0
         for rank, i in enumerate(idx):
             key = base if rank == 0 and base.casefold() not in used else ""

@@ -154,27 +154,41 @@ _DIGIT_RE = re.compile(r"\d")
 _ALPHA_RE = re.compile(r"[^\W\d_]")
 
 
+_WORDS_RE = re.compile(r"(\s+)")
+
+
+@lru_cache(maxsize=131072)
+def _protect_word(w: str, ascii: bool) -> str:
+    """One word of a title, escaped, its core braced when it needs case protection."""
+    m = _EDGE_PUNCT.match(w)
+    head, core, tail = m.group(1), m.group(2), m.group(3)
+    out = []
+    for part, protect in ((head, False), (core, _needs_protection(core)), (tail, False)):
+        if part:
+            enc = _escape_specials(part)
+            if ascii:
+                enc = _to_ascii(enc)
+            out.append("{" + enc + "}" if protect else enc)
+    return "".join(out)
+
+
 def encode(text: str, *, ascii: bool = False, protect_case: bool = False) -> str:
     """Field text for BibTeX/biblatex: safe, brace-balanced, printing ``text`` as written."""
+    if not protect_case and "$" not in text:
+        enc = _escape_specials(text)  # what the loop below does for one non-math piece
+        return _to_ascii(enc) if ascii else enc
     out: list[str] = []
     for is_math, piece in split_math(text):
         if is_math:
             out.append("{" + piece + "}" if protect_case else piece)
             continue
         if protect_case:
-            words = re.split(r"(\s+)", piece)
+            words = _WORDS_RE.split(piece)
             for w in words:
                 if not w or w.isspace():
                     out.append(w)
                     continue
-                m = _EDGE_PUNCT.match(w)
-                head, core, tail = m.group(1), m.group(2), m.group(3)
-                for part, protect in ((head, False), (core, _needs_protection(core)), (tail, False)):
-                    if part:
-                        enc = _escape_specials(part)
-                        if ascii:
-                            enc = _to_ascii(enc)
-                        out.append("{" + enc + "}" if protect else enc)
+                out.append(_protect_word(w, ascii))
         else:
             enc = _escape_specials(piece)
             out.append(_to_ascii(enc) if ascii else enc)

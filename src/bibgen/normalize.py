@@ -13,6 +13,9 @@ from bibgen.model import Person
 _SPACE_RE = re.compile(r"[\s\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]+")
 # C0/C1 controls other than whitespace; they never belong in a bibliography.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Anything clean_text would change in NFC text: a control, a space other than
+# " ", two spaces in a row, or a space at either end.
+_UNTIDY_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]|\s\s|^\s|\s$")
 
 
 def clean_text(text: str) -> str:
@@ -25,6 +28,8 @@ def clean_text(text: str) -> str:
             return text
     elif not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
+    elif not _UNTIDY_RE.search(text):
+        return text  # NFC, no controls, only single plain spaces inside: nothing to do
     text = _CONTROL_RE.sub("", text)
     return _SPACE_RE.sub(" ", text).strip()
 
@@ -193,7 +198,7 @@ _TOKEN_RE = re.compile(r"[^\W_]+")
 @lru_cache(maxsize=262144)
 def title_tokens(title: str) -> tuple[str, ...]:
     """Folded words of a title, in order (punctuation and dashes split words)."""
-    return tuple(_TOKEN_RE.findall(fold(title)))
+    return tuple(_TOKEN_RE.findall(fold(title) if len(title) < 300 else fold.__wrapped__(title)))
 
 
 # Words a short title or a fuzzy comparison skips, as Better BibTeX and JabRef do.
@@ -268,6 +273,7 @@ def _numeral(token: str) -> int | None:
     return None
 
 
+@lru_cache(maxsize=262144)
 def title_markers(title: str) -> tuple[str, ...]:
     """Part, volume and edition markers in a title: ``Part II`` -> ``part:2``.
 
@@ -316,6 +322,7 @@ def year_of(text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+@lru_cache(maxsize=262144)
 def person_family(p: Person) -> str:
     """A person's folded family name (or literal), letters only: who they are for matching."""
     return "".join(c for c in fold(p.family or p.literal) if c.isalnum())
