@@ -105,6 +105,9 @@ def export(
         key_pattern=key_pattern, ascii=True if ascii_only else None, strict=True if strict else None, reader=from_fmt
     )
     compile_pattern(options.key_pattern)
+    from bibgen.progress import for_stream
+
+    options.progress = for_stream(sys.stderr)  # a bar only on a terminal, and only for long runs
     if fmt is None:
         fmt = _format_for(output)
     writers.get(fmt)  # fail on an unknown format before reading anything

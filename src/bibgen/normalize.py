@@ -241,6 +241,7 @@ def is_unspaced_script(title: str) -> bool:
 
 
 _ROMAN_RE = re.compile(r"^(x{0,3})(ix|iv|v?i{0,3})$")
+_ORDINAL_NUM_RE = re.compile(r"^(\d+)(st|nd|rd|th)$")
 _ORDINALS = {
     w: i + 1
     for i, w in enumerate(
@@ -260,7 +261,7 @@ def _numeral(token: str) -> int | None:
         return _ORDINALS[token]
     if token in _CARDINALS:
         return _CARDINALS[token]
-    m = re.match(r"^(\d+)(st|nd|rd|th)$", token)
+    m = _ORDINAL_NUM_RE.match(token)
     if m:
         return int(m.group(1))
     if token and _ROMAN_RE.match(token):
@@ -295,7 +296,7 @@ def title_markers(title: str) -> tuple[str, ...]:
             elif tok in ("edition", "ed"):
                 out.append("edition:")
             continue
-        if tok in _ORDINALS or re.match(r"^\d+(st|nd|rd|th)$", tok):
+        if tok in _ORDINALS or _ORDINAL_NUM_RE.match(tok):
             out.append(f"ordinal:{_numeral(tok)}")
         elif len(tok) >= 2 and _ROMAN_RE.match(tok) and (i == 0 or tokens[i - 1] not in _PART_WORDS):
             out.append(f"roman:{_numeral(tok)}")
