@@ -303,18 +303,20 @@ def _compatible(a: _Group, b: _Group, evidence: str, policy: DedupePolicy) -> bo
 
 
 def _corroborated(a: _Group, b: _Group, strict: bool) -> bool:
-    """A second signal: an author in common or the same abstract (or, unless strict, year or venue).
+    """A second signal: the same abstract, an author or the venue in common (or, unless strict, the year).
 
-    Year and venue only count when the two sides do not both carry abstracts:
-    copies of one work scraped from different pages share the abstract, so two
-    different abstracts say "different works" louder than a common venue or
-    year says "same" (``Introduction`` in *Nature*, by different people).
+    When both sides carry abstracts, only the abstracts count: copies of one
+    work scraped from different pages share the abstract, so two different
+    abstracts say "different works" louder than a common family name, venue or
+    year says "same" (``Introduction`` in *Nature*, by two people named Wang).
     """
-    if not a.families.isdisjoint(b.families) or _abstracts_agree(a, b):
+    if a.abstracts and b.abstracts:
+        # Both sides carry abstracts: they decide. A family name in common is
+        # weak (Wang, Li, Smith), and copies of one work share the abstract.
+        return _abstracts_agree(a, b)
+    if not a.families.isdisjoint(b.families) or a.containers & b.containers:
         return True
-    if strict or (a.abstracts and b.abstracts):
-        return False
-    return bool(a.years & b.years) or bool(a.containers & b.containers)
+    return not strict and bool(a.years & b.years)
 
 
 # ---------------------------------------------------------------- fuzzy titles
@@ -373,11 +375,16 @@ def _block_keys(f: _Features) -> tuple[tuple[str, ...], ...]:
 
 @lru_cache(maxsize=262144)
 def _block_keys_of(sig: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
-    """The sorted distinct words, and each with one word left out (marked by a trailing "")."""
+    """The sorted distinct words, and each with one word left out.
+
+    A title with one word left out meets the whole of a title that lacks that
+    word: a typo in a function word (``wihtout``) makes it significant on one
+    side only.
+    """
     words = tuple(sorted(set(sig)))
     if len(words) < FUZZY_MIN_WORDS:
         return (words,)
-    return (words, *(words[:i] + words[i + 1 :] + ("",) for i in range(len(words))))
+    return (words, *(words[:i] + words[i + 1 :] for i in range(len(words))))
 
 
 def _candidate_pairs(feats: Sequence[_Features], group_of: callable) -> set[tuple[int, int]]:  # type: ignore[valid-type]

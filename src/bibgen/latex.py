@@ -243,13 +243,15 @@ def _decode_full(latex: str) -> str:
 # \ss{}, escaped specials, ~, dashes and inline math. Each accent or letter
 # is decoded once by pylatexenc itself, so the result is pylatexenc's; any
 # other construct (a command with arguments, %, &, #, quotes pairs, ...) sends the
-# whole value to pylatexenc. tests/unit/test_latex.py checks both agree.
+# whole value to pylatexenc. In math, a command must be a known symbol or have
+# its argument in braces (pylatexenc reads $\textbf$ as a command swallowing
+# what follows). tests/unit/test_latex.py checks both agree.
 _SIMPLE_RE = re.compile(
     r"""\\(?:["'^`~=.](?:[A-Za-z]|\{[A-Za-z]\})"""  # \"o \'{e}
     r"""|[cvHukrdbt](?:\ [A-Za-z]|\{[A-Za-z]\})"""  # \c c \v{c}
     r"""|(?:aa|AA|ae|AE|oe|OE|ss|o|O|l|L|i|j)(?:\{\})?(?![^\W\d_]|\s)"""  # {\o} \ss{}
     r"""|[&%#_$\{\}])"""  # \& \%
-    r"""|\$(?:[^$\\{}]|\\[A-Za-z]+|\\[^A-Za-z$]|\{(?:[^$\\{}]|\\[A-Za-z]+|\\[^A-Za-z$])*\})*\$"""  # $\ell_{1}$
+    r"""|\$(?:[^$\\{}]|\\(?:(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Pi|Sigma|Phi|Psi|Omega|ell|infty|log|ln|exp|min|max|sum|prod|cdot|times|pm|leq|geq|neq|approx|sim|to|partial|nabla|ldots|cdots)(?![A-Za-z])|[A-Za-z]+(?=\{))|\\[^A-Za-z$]|\{(?:[^$\\{}]|\\(?:(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Pi|Sigma|Phi|Psi|Omega|ell|infty|log|ln|exp|min|max|sum|prod|cdot|times|pm|leq|geq|neq|approx|sim|to|partial|nabla|ldots|cdots)(?![A-Za-z])|[A-Za-z]+(?=\{))|\\[^A-Za-z$])*\})*\$"""  # $\ell_{1}$
     r"""|[{}]|~|-{1,3}""",
 )
 # Outside the tokens above: anything pylatexenc treats specially.
