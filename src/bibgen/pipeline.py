@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from bibgen.dedupe import DedupePolicy, DedupeResult, dedupe
+from bibgen.dedupe import Cluster, DedupePolicy, DedupeResult, dedupe
 from bibgen.errors import Diagnostics, InputError, UsageError
 from bibgen.keys import DEFAULT_PATTERN, apply_pins, assign_keys
 from bibgen.model import Entry, Fields, Origin, Person
@@ -82,7 +82,10 @@ def read_file(path: Path, options: Options) -> list[Entry]:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", Origin(str(path), 1, 1)) from None
-    return [normalize_entry(e) for e in reader.read(data, str(path), options)]
+    entries = reader.read(data, str(path), options)
+    if getattr(reader, "normalized", False):
+        return list(entries)  # the reader promises what normalize_entry would do (NFC, tidy spaces)
+    return [normalize_entry(e) for e in entries]
 
 
 def normalize_entry(entry: Entry) -> Entry:
@@ -166,8 +169,12 @@ def process(entries: Sequence[Entry], options: Options, pinned: Sequence[Entry] 
         result = dedupe(ordered, options.diagnostics, options.dedupe_policy)
         pinned_entries, reserved = apply_pins(result.entries, pinned, options.diagnostics, options.dedupe_policy)
         keyed = assign_keys(pinned_entries, options.key_pattern, reserved, options.diagnostics)
-    by_origin = {e.origin: e.key for e in keyed}
-    clusters = tuple(replace(c, key=by_origin.get(c.members[0], "")) for c in result.clusters)
+        by_origin = {e.origin: e.key for e in keyed}
+        # The constructor, not dataclasses.replace: a large run has tens of thousands of clusters.
+        clusters = tuple(
+            Cluster(c.members, c.reason, c.score, c.titles, c.links, by_origin.get(c.members[0], ""))
+            for c in result.clusters
+        )
     return DedupeResult(tuple(keyed), clusters)
 
 
