@@ -27,7 +27,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
-sys.path.insert(0, str(ROOT / "src"))
+# bibgen comes from the environment (the editable install, or PYTHONPATH=old/src to score another version).
 
 from perf import corpus  # noqa: E402  (seeded corpus cache shared with perf.py)
 

@@ -309,11 +309,14 @@ def _corroborated(a: _Group, b: _Group, strict: bool) -> bool:
     work scraped from different pages share the abstract, so two different
     abstracts say "different works" louder than a common family name, venue or
     year says "same" (``Introduction`` in *Nature*, by two people named Wang).
+    Likewise two complete author lists must name the same families.
     """
     if a.abstracts and b.abstracts:
         # Both sides carry abstracts: they decide. A family name in common is
         # weak (Wang, Li, Smith), and copies of one work share the abstract.
         return _abstracts_agree(a, b)
+    if a.complete and b.complete and a.complete != b.complete:
+        return False  # two complete author lists that differ: two works that share a name at most
     if not a.families.isdisjoint(b.families) or a.containers & b.containers:
         return True
     return not strict and bool(a.years & b.years)
