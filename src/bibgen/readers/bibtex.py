@@ -261,15 +261,24 @@ def _evaluate(raw: str, macros: Mapping[str, str], diags, where: Origin, is_mont
     return "".join(pieces)
 
 
+# A brace not preceded by a backslash (the lookbehind also sees before ``pos``).
+_BRACE_RE = re.compile(r"(?<!\\)[{}]")
+
+
 def _match_brace(raw: str, i: int) -> int:
+    """Index of the brace closing the group that opens at or after ``i``; ``len(raw)`` if none.
+
+    The regex jumps from brace to brace instead of looking at every character
+    of a long abstract.
+    """
     depth = 0
-    for j in range(i, len(raw)):
-        if raw[j] == "{" and (j == 0 or raw[j - 1] != "\\"):
+    for m in _BRACE_RE.finditer(raw, i):
+        if raw[m.start()] == "{":
             depth += 1
-        elif raw[j] == "}" and (j == 0 or raw[j - 1] != "\\"):
+        else:
             depth -= 1
             if depth == 0:
-                return j
+                return m.start()
     return len(raw)
 
 
