@@ -34,6 +34,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import islice
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
@@ -234,7 +235,7 @@ class _Group:
 
     __slots__ = (
         "size", "dois", "arxivs", "years", "editions", "volumes", "issues", "titles", "families", "complete",
-        "numbers", "markers", "containers", "abstracts", "preprint", "links",
+        "numbers", "markers", "containers", "_abs_members", "_abstracts", "preprint", "links",
     )
 
     def __init__(self, f: _Features) -> None:
@@ -251,7 +252,9 @@ class _Group:
         self.numbers = {f.numbers} if f.plain_key else set()
         self.markers = {f.markers} if f.plain_key else set()
         self.containers = {f.container} if f.container else set()
-        self.abstracts = [f.abstract] if f.abstract else []
+        # Abstracts are normalised only when a short or fuzzy title asks for them.
+        self._abs_members = [f]
+        self._abstracts: list[str] | None = None
         self.preprint = f.preprint
         self.links: list[Link] = []
 
@@ -260,9 +263,18 @@ class _Group:
         for name in ("dois", "arxivs", "years", "editions", "volumes", "issues", "titles", "families",
                      "complete", "numbers", "markers", "containers"):
             getattr(self, name).update(getattr(other, name))
-        self.abstracts = (self.abstracts + other.abstracts)[:4]
+        self._abs_members.extend(other._abs_members)
+        self._abstracts = None
         self.preprint = self.preprint or other.preprint
         self.links.extend(other.links)
+
+
+    @property
+    def abstracts(self) -> list[str]:
+        """The first four members' abstracts (normalised), in the order members joined."""
+        if self._abstracts is None:
+            self._abstracts = list(islice((m.abstract for m in self._abs_members if m.abstract), 4))
+        return self._abstracts
 
 
 def _disjoint(a: set[object], b: set[object]) -> bool:
