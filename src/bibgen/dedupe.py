@@ -202,6 +202,9 @@ class _Features:
 
 def identifiers(entry: Entry) -> tuple[str, str]:
     """The entry's normalised (DOI, arXiv id); an arXiv DOI or URL counts as the arXiv id."""
+    fields = entry.fields
+    if "doi" not in fields and "eprint" not in fields and "url" not in fields:
+        return "", ""  # most scraped records: nothing to normalise
     doi = normalize_doi(entry.get("doi"))
     arxiv = ""
     if doi:
@@ -235,7 +238,7 @@ class _Group:
 
     __slots__ = (
         "size", "dois", "arxivs", "years", "editions", "volumes", "issues", "titles", "families", "complete",
-        "numbers", "markers", "containers", "_abs_members", "_abstracts", "preprint", "links",
+        "numbers", "_markers", "containers", "_members", "_abstracts", "preprint", "links",
     )
 
     def __init__(self, f: _Features) -> None:
@@ -250,10 +253,10 @@ class _Group:
         self.families = set(f.families)
         self.complete = set(f.families) if f.complete else set()
         self.numbers = {f.numbers} if f.plain_key else set()
-        self.markers = {f.markers} if f.plain_key else set()
+        self._markers: set[tuple[str, ...]] | None = None  # only fuzzy matches compare them
         self.containers = {f.container} if f.container else set()
         # Abstracts are normalised only when a short or fuzzy title asks for them.
-        self._abs_members = [f]
+        self._members = [f]
         self._abstracts: list[str] | None = None
         self.preprint = f.preprint
         self.links: list[Link] = []
@@ -261,10 +264,11 @@ class _Group:
     def absorb(self, other: _Group) -> None:
         self.size += other.size
         for name in ("dois", "arxivs", "years", "editions", "volumes", "issues", "titles", "families",
-                     "complete", "numbers", "markers", "containers"):
+                     "complete", "numbers", "containers"):
             getattr(self, name).update(getattr(other, name))
-        self._abs_members.extend(other._abs_members)
+        self._members.extend(other._members)
         self._abstracts = None
+        self._markers = None
         self.preprint = self.preprint or other.preprint
         self.links.extend(other.links)
 
@@ -273,8 +277,15 @@ class _Group:
     def abstracts(self) -> list[str]:
         """The first four members' abstracts (normalised), in the order members joined."""
         if self._abstracts is None:
-            self._abstracts = list(islice((m.abstract for m in self._abs_members if m.abstract), 4))
+            self._abstracts = list(islice((m.abstract for m in self._members if m.abstract), 4))
         return self._abstracts
+
+    @property
+    def markers(self) -> set[tuple[str, ...]]:
+        """Part, volume and edition markers of the members' titles."""
+        if self._markers is None:
+            self._markers = {m.markers for m in self._members if m.plain_key}
+        return self._markers
 
 
 def _disjoint(a: set[object], b: set[object]) -> bool:
