@@ -20,6 +20,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -36,12 +37,16 @@ open(sys.argv[2], "w").write(bibtexparser.write_string(lib))
 
 def measure(cmd: list[str], cwd: Path = ROOT) -> tuple[float, float, int]:
     """(wall seconds, peak RSS MiB, exit code) of one command."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+    # stderr goes to a file, not a pipe: a run with many warnings would fill a
+    # pipe nobody reads until the process ends, and hang.
+    with tempfile.TemporaryFile() as errfile:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errfile)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        errfile.seek(0)
+        err = errfile.read().decode(errors="replace")
     if proc.returncode not in (0,):
         print(f"   ! {' '.join(cmd[:4])}… exited {proc.returncode}: {err.strip().splitlines()[-1:] }", file=sys.stderr)
     return wall, usage.ru_maxrss / 1024, proc.returncode
@@ -100,9 +105,9 @@ def main() -> None:
         wall, rss, code = measure([PY, "-c", BIBTEXPARSER_BARE, str(src), str(OUT / f"bare-{n}.bib")])
         row("bibtexparser bare parse+write, same .bib", n, wall, rss, code)
         if tidy.exists():
-            copy = OUT / f"tidy-{n}.bib"
-            shutil.copyfile(src, copy)
-            wall, rss, code = measure([str(tidy), "--duplicates", "--merge", "--sort", "--quiet", str(copy)])
+            # The file comes first: bibtex-tidy's optional-value flags would take it as their value.
+            wall, rss, code = measure([str(tidy), str(src), "--duplicates", "--merge", "--sort", "--quiet",
+                                       "-o", str(OUT / f"tidy-{n}.bib")])
             row("bibtex-tidy --duplicates --merge --sort", n, wall, rss, code)
         else:
             print(f"| bibtex-tidy not installed (npm install --prefix bench bibtex-tidy) | {n:>9,d} |")

@@ -129,6 +129,9 @@ def export(
         html_fragment=True if html_fragment else None,
     )
     compile_pattern(options.key_pattern)
+    from bibgen.progress import for_stream
+
+    options.progress = for_stream(sys.stderr)  # a bar only on a terminal, and only for long runs
     if fmt is None:
         fmt = _format_for(output)
     writers.get(fmt)  # fail on an unknown format before reading anything

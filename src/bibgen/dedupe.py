@@ -19,7 +19,7 @@ contradiction: two different DOIs or arXiv ids, different ``edition``,
 ``volume`` or ``number`` fields, years too far apart (more than one year, or
 four when a preprint is involved), complete author lists with nobody in common,
 or a pair of titles the user declared distinct (:class:`DedupePolicy`). A short
-title (fewer than three significant words, or fewer than eight characters in
+title (fewer than three significant words, or fewer than six characters in
 a script without word spacing) also needs a second signal: a shared author, the same year, the same venue or a near-identical abstract.
 
 Candidates are found through hash blocks (identifier, title key, sorted title
@@ -33,6 +33,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import islice
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
@@ -64,7 +66,7 @@ _STRENGTH = {name: i for i, name in enumerate(EVIDENCE)}
 FUZZY_MIN_CHARS = 20
 FUZZY_MIN_WORDS = 3
 # Titles in scripts without word spacing shorter than this need a second signal, like short titles.
-UNSPACED_MIN_CHARS = 8
+UNSPACED_MIN_CHARS = 6
 # A blocking bucket with more distinct works than this is compared by sorted
 # neighbourhood (each title with the next few in sorted order) instead of all pairs.
 _BLOCK_ALL_PAIRS = 24
@@ -138,7 +140,12 @@ class DedupePolicy:
 
 
 class _Features:
-    """What matching needs to know about one record, computed once."""
+    """What matching needs to know about one record, computed once.
+
+    What every record needs (title keys, identifiers, the fuzzy blocking words)
+    is computed up front; the rest (what a cluster summary and the content
+    order need) on first use, since most records never meet a candidate.
+    """
 
     __slots__ = (
         "index", "entry", "tkey", "plain_key", "tokens", "sig", "numbers", "markers", "doi", "arxiv",
@@ -155,32 +162,51 @@ class _Features:
         self.tkey = self.plain_key + "#" + ".".join(self.numbers) if self.plain_key else ""
         self.tokens = title_tokens(title)
         self.sig = significant_tokens(title)
-        self.markers = title_markers(title)
         self.doi, self.arxiv = identifiers(entry)
-        self.year = year_of(entry.get("year"))
-        self.edition = normalize_number(entry.get("edition"))
-        self.volume = normalize_number(entry.get("volume"))
-        self.issue = normalize_number(entry.get("number"))
-        self.families = frozenset(f for f in (person_family(p) for p in entry.authors) if f)
-        self.complete = bool(self.families) and "author" not in entry.partial
-        abstract = entry.get("abstract")
-        self.abstract = " ".join(title_tokens(abstract[:600]))[:400] if abstract else ""
-        container = entry.get("container")
-        self.container = title_key(container) if container else ""
-        self.preprint = entry.kind is EntryKind.PREPRINT or (bool(self.arxiv) and not container)
         unspaced = is_unspaced_script(title)
-        if unspaced:
-            # No spaces, so no word count: a long run of ideographs is as specific as many words.
-            self.short = len(self.plain_key) < UNSPACED_MIN_CHARS
-        else:
-            self.short = len(self.sig) < FUZZY_MIN_WORDS or len(self.plain_key) < 12
-        self.fuzzy = len(self.plain_key) >= FUZZY_MIN_CHARS and len(self.sig) >= FUZZY_MIN_WORDS and not unspaced
+        # Without word spacing a title is one "word"; count its characters instead.
+        self.short = len(self.plain_key) < UNSPACED_MIN_CHARS if unspaced else len(self.sig) < FUZZY_MIN_WORDS or len(self.plain_key) < 12
+        self.fuzzy = (
+            len(self.plain_key) >= FUZZY_MIN_CHARS
+            and len(self.sig) >= FUZZY_MIN_WORDS
+            and not unspaced
+        )
         self.norm = " ".join(self.tokens)
-        self.order = content_order(entry)
+
+    def __getattr__(self, name: str) -> object:
+        # Only called for a slot not set yet: fill the lazy ones.
+        entry = self.entry
+        if name == "order":
+            self.order = content_order(entry)
+        elif name == "markers":
+            self.markers = title_markers(entry.title)
+        elif name in ("year", "edition", "volume", "issue"):
+            fields = entry.fields
+            self.year = year_of(fields["year"]) if "year" in fields else None
+            self.edition = normalize_number(fields["edition"]) if "edition" in fields else ""
+            self.volume = normalize_number(fields["volume"]) if "volume" in fields else ""
+            self.issue = normalize_number(fields["number"]) if "number" in fields else ""
+        elif name in ("families", "complete"):
+            self.families = frozenset(f for f in (person_family(p) for p in entry.authors) if f)
+            self.complete = bool(self.families) and "author" not in entry.partial
+        elif name == "abstract":
+            abstract = entry.get("abstract")
+            # Uncached: abstracts are unique, and would only fill the title caches.
+            self.abstract = " ".join(title_tokens.__wrapped__(abstract[:600]))[:400] if abstract else ""
+        elif name in ("container", "preprint"):
+            container = entry.get("container")
+            self.container = title_key(container) if container else ""
+            self.preprint = entry.kind is EntryKind.PREPRINT or (bool(self.arxiv) and not container)
+        else:
+            raise AttributeError(name)
+        return object.__getattribute__(self, name)
 
 
 def identifiers(entry: Entry) -> tuple[str, str]:
     """The entry's normalised (DOI, arXiv id); an arXiv DOI or URL counts as the arXiv id."""
+    fields = entry.fields
+    if "doi" not in fields and "eprint" not in fields and "url" not in fields:
+        return "", ""  # most scraped records: nothing to normalise
     doi = normalize_doi(entry.get("doi"))
     arxiv = ""
     if doi:
@@ -202,7 +228,7 @@ def content_order(entry: Entry) -> tuple[object, ...]:
         title_key(entry.title),
         entry.title,
         entry.kind.value,
-        tuple(sorted(entry.fields.items())),
+        tuple(entry.fields.items()),  # Fields keeps its items sorted by name
         tuple((r, tuple(p.sort_form() for p in ps)) for r, ps in sorted(entry.people.items())),
         tuple(sorted(entry.partial)),
         entry.key,
@@ -214,7 +240,7 @@ class _Group:
 
     __slots__ = (
         "size", "dois", "arxivs", "years", "editions", "volumes", "issues", "titles", "families", "complete",
-        "numbers", "markers", "containers", "abstracts", "preprint", "links",
+        "numbers", "_markers", "containers", "_members", "_abstracts", "preprint", "links",
     )
 
     def __init__(self, f: _Features) -> None:
@@ -229,20 +255,39 @@ class _Group:
         self.families = set(f.families)
         self.complete = set(f.families) if f.complete else set()
         self.numbers = {f.numbers} if f.plain_key else set()
-        self.markers = {f.markers} if f.plain_key else set()
+        self._markers: set[tuple[str, ...]] | None = None  # only fuzzy matches compare them
         self.containers = {f.container} if f.container else set()
-        self.abstracts = [f.abstract] if f.abstract else []
+        # Abstracts are normalised only when a short or fuzzy title asks for them.
+        self._members = [f]
+        self._abstracts: list[str] | None = None
         self.preprint = f.preprint
         self.links: list[Link] = []
 
     def absorb(self, other: _Group) -> None:
         self.size += other.size
         for name in ("dois", "arxivs", "years", "editions", "volumes", "issues", "titles", "families",
-                     "complete", "numbers", "markers", "containers"):
+                     "complete", "numbers", "containers"):
             getattr(self, name).update(getattr(other, name))
-        self.abstracts = (self.abstracts + other.abstracts)[:4]
+        self._members.extend(other._members)
+        self._abstracts = None
+        self._markers = None
         self.preprint = self.preprint or other.preprint
         self.links.extend(other.links)
+
+
+    @property
+    def abstracts(self) -> list[str]:
+        """The first four members' abstracts (normalised), in the order members joined."""
+        if self._abstracts is None:
+            self._abstracts = list(islice((m.abstract for m in self._members if m.abstract), 4))
+        return self._abstracts
+
+    @property
+    def markers(self) -> set[tuple[str, ...]]:
+        """Part, volume and edition markers of the members' titles."""
+        if self._markers is None:
+            self._markers = {m.markers for m in self._members if m.plain_key}
+        return self._markers
 
 
 def _disjoint(a: set[object], b: set[object]) -> bool:
@@ -283,12 +328,23 @@ def _compatible(a: _Group, b: _Group, evidence: str, policy: DedupePolicy) -> bo
 
 
 def _corroborated(a: _Group, b: _Group, strict: bool) -> bool:
-    """A second signal: an author in common or the same abstract (or, unless strict, year or venue)."""
-    if not a.families.isdisjoint(b.families) or _abstracts_agree(a, b):
+    """A second signal: the same abstract, an author or the venue in common (or, unless strict, the year).
+
+    When both sides carry abstracts, only the abstracts count: copies of one
+    work scraped from different pages share the abstract, so two different
+    abstracts say "different works" louder than a common family name, venue or
+    year says "same" (``Introduction`` in *Nature*, by two people named Wang).
+    Likewise two complete author lists must name the same families.
+    """
+    if a.abstracts and b.abstracts:
+        # Both sides carry abstracts: they decide. A family name in common is
+        # weak (Wang, Li, Smith), and copies of one work share the abstract.
+        return _abstracts_agree(a, b)
+    if a.complete and b.complete and a.complete != b.complete:
+        return False  # two complete author lists that differ: two works that share a name at most
+    if not a.families.isdisjoint(b.families) or a.containers & b.containers:
         return True
-    if strict:
-        return False
-    return bool(a.years & b.years) or bool(a.containers & b.containers)
+    return not strict and bool(a.years & b.years)
 
 
 # ---------------------------------------------------------------- fuzzy titles
@@ -299,30 +355,36 @@ def _negation_pair(x: str, y: str) -> bool:
     return any(long_ == p + short for p in _NEGATIONS)
 
 
+def _is_typo(x: str, y: str) -> bool:
+    return (
+        min(len(x), len(y)) >= 4
+        and not x.isdigit()
+        and not y.isdigit()
+        and OSA.distance(x, y, score_cutoff=1) <= 1
+        and not _negation_pair(x, y)
+    )
+
+
 def _typo_words(a: _Features, b: _Features) -> bool:
-    """Does every significant word that differs pair up with a one-letter typo of it?"""
+    """Does every significant word that differs pair up with a one-letter typo of it?
+
+    A function word may be the misspelt one (``towads`` for ``towards``), so
+    typo pairs are found among all differing words first; what is left over
+    must be function words only (``for`` against ``of``).
+    """
     ca, cb = Counter(a.tokens), Counter(b.tokens)
-    da = sorted(t for t in (ca - cb).elements() if t not in FUNCTION_WORDS)
-    db = sorted(t for t in (cb - ca).elements() if t not in FUNCTION_WORDS)
-    if len(da) != len(db) or len(da) > 2:
+    da = sorted((ca - cb).elements())
+    db = sorted((cb - ca).elements())
+    typos = 0
+    for x in list(da):
+        match = next((y for y in db if _is_typo(x, y)), None)
+        if match is not None:
+            da.remove(x)
+            db.remove(match)
+            typos += 1
+    if typos > 2:
         return False
-    for x in da:
-        match = next(
-            (
-                y
-                for y in db
-                if min(len(x), len(y)) >= 4
-                and not x.isdigit()
-                and not y.isdigit()
-                and OSA.distance(x, y, score_cutoff=1) <= 1
-                and not _negation_pair(x, y)
-            ),
-            None,
-        )
-        if match is None:
-            return False
-        db.remove(match)
-    return True
+    return all(t in FUNCTION_WORDS for t in da) and all(t in FUNCTION_WORDS for t in db) and len(da) == len(db)
 
 
 def fuzzy_score(a: _Features, b: _Features, threshold: float) -> float:
@@ -335,32 +397,46 @@ def fuzzy_score(a: _Features, b: _Features, threshold: float) -> float:
     return round(score, 4)
 
 
-def _block_keys(f: _Features) -> list[str]:
-    words = sorted(set(f.sig))
-    keys = ["\x1f".join(words)]
-    if len(words) >= FUZZY_MIN_WORDS:
-        keys.extend("\x1f".join(words[:i] + words[i + 1 :]) + "\x1e" for i in range(len(words)))
-    return keys
+def _block_keys(f: _Features) -> tuple[tuple[str, ...], ...]:
+    return _block_keys_of(f.sig)
+
+
+@lru_cache(maxsize=262144)
+def _block_keys_of(sig: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """The sorted distinct words, and each with one word left out.
+
+    A title with one word left out meets the whole of a title that lacks that
+    word: a typo in a function word (``wihtout``) makes it significant on one
+    side only.
+    """
+    words = tuple(sorted(set(sig)))
+    if len(words) < FUZZY_MIN_WORDS:
+        return (words,)
+    return (words, *(words[:i] + words[i + 1 :] for i in range(len(words))))
 
 
 def _candidate_pairs(feats: Sequence[_Features], group_of: callable) -> set[tuple[int, int]]:  # type: ignore[valid-type]
     """Pairs of records (by index) in different clusters that share a blocking key."""
-    blocks: dict[str, list[_Features]] = {}
+    # One representative per distinct title and cluster, the first in content
+    # order (ties: input order), keeps buckets of exact duplicates cheap. Copies
+    # of one title share every block, so choosing before blocking picks the same
+    # representative a choice inside each block would, without blocking the copies.
+    rep: dict[tuple[int, str], _Features] = {}
     for f in feats:
         if f.fuzzy:
-            for k in _block_keys(f):
-                blocks.setdefault(k, []).append(f)
+            k = (group_of(f.index), f.norm)
+            cur = rep.get(k)
+            if cur is None or f.order < cur.order:
+                rep[k] = f
+    blocks: dict[tuple[str, ...], list[_Features]] = {}
+    for f in rep.values():
+        for k in _block_keys(f):
+            blocks.setdefault(k, []).append(f)
     pairs: set[tuple[int, int]] = set()
     for members in blocks.values():
         if len(members) < 2:
             continue
-        # One representative per distinct title and cluster keeps buckets of exact duplicates cheap.
-        seen: dict[tuple[int, str], _Features] = {}
-        for f in sorted(members, key=lambda f: f.order):
-            seen.setdefault((group_of(f.index), f.norm), f)
-        reps = list(seen.values())
-        if len(reps) < 2:
-            continue
+        reps = sorted(members, key=lambda f: (f.order, f.index))
         if len(reps) <= _BLOCK_ALL_PAIRS:
             for i, x in enumerate(reps):
                 for y in reps[i + 1 :]:
@@ -381,7 +457,15 @@ class _Clusters:
         self.feats = feats
         self.policy = policy
         self.parent = list(range(len(feats)))
-        self.groups: dict[int, _Group] = {i: _Group(f) for i, f in enumerate(feats)}
+        # Cluster summaries by root, made when a record first meets a candidate:
+        # a record alone is its own root, so a late summary equals an early one.
+        self.groups: dict[int, _Group] = {}
+
+    def group(self, root: int) -> _Group:
+        g = self.groups.get(root)
+        if g is None:
+            g = self.groups[root] = _Group(self.feats[root])
+        return g
 
     def find(self, i: int) -> int:
         parent = self.parent
@@ -394,7 +478,7 @@ class _Clusters:
         ri, rj = self.find(i), self.find(j)
         if ri == rj:
             return False
-        gi, gj = self.groups[ri], self.groups[rj]
+        gi, gj = self.group(ri), self.group(rj)
         if not _compatible(gi, gj, evidence, self.policy):
             return False
         if evidence == "title" and (self.feats[i].short or self.feats[j].short) and not _corroborated(gi, gj, False):
@@ -474,7 +558,7 @@ def dedupe(entries: Sequence[Entry], diagnostics: Diagnostics, policy: DedupePol
             out.append(members[0])
             continue
         out.append(merge(members, diagnostics))
-        links = tuple(sorted(state.groups[state.find(idx[0])].links, key=lambda l: (l.b, l.a)))
+        links = tuple(sorted(state.group(state.find(idx[0])).links, key=lambda l: (l.b, l.a)))
         used = sorted({l.reason for l in links}, key=_STRENGTH.__getitem__)
         clusters.append(
             Cluster(
@@ -507,6 +591,8 @@ def match_pinned(entries: Sequence[Entry], pinned: Sequence[Entry], policy: Dedu
     Only pairs across the two lists are considered; the strongest evidence per
     pair is reported. Sorted by entry, then evidence strength, score and pinned order.
     """
+    if not entries or not pinned:
+        return []
     ef = [_Features(i, e) for i, e in enumerate(entries)]
     pf = [_Features(i, e) for i, e in enumerate(pinned)]
     eg = [_Group(f) for f in ef]
@@ -534,7 +620,7 @@ def match_pinned(entries: Sequence[Entry], pinned: Sequence[Entry], policy: Dedu
             for j in index.get(getattr(f, attr), ()) if getattr(f, attr) else ():
                 consider(f.index, j, evidence)
     if policy.fuzzy:
-        blocks: dict[str, list[int]] = {}
+        blocks: dict[tuple[str, ...], list[int]] = {}
         for f in pf:
             if f.fuzzy:
                 for k in _block_keys(f):

@@ -342,7 +342,7 @@ def content_order(entry: Entry) -> tuple[object, ...]:
         entry.get("doi"),
         entry.get("eprint"),
         entry.kind.value,
-        tuple(sorted(entry.fields.items())),
+        tuple(entry.fields.items()),  # Fields keeps its items sorted by name
         tuple((r, tuple(p.sort_form() for p in ps)) for r, ps in sorted(entry.people.items())),
     )
 
@@ -375,7 +375,7 @@ def assign_keys(
         else:
             need.append(i)
     for k in sorted(holders):
-        idx = sorted(holders[k], key=lambda i: content_order(entries[i]))
+        idx = holders[k] if len(holders[k]) == 1 else sorted(holders[k], key=lambda i: content_order(entries[i]))
         used.add(k)
         for i in idx[1:]:
             diagnostics.warn(
@@ -389,7 +389,7 @@ def assign_keys(
         groups.setdefault(compiled.make(out[i]), []).append(i)
     bases = {b.casefold() for b in groups}
     for base in sorted(groups):
-        idx = sorted(groups[base], key=lambda i: content_order(entries[i]))
+        idx = groups[base] if len(groups[base]) == 1 else sorted(groups[base], key=lambda i: content_order(entries[i]))
         n = 0
         for rank, i in enumerate(idx):
             key = base if rank == 0 and base.casefold() not in used else ""
@@ -423,9 +423,9 @@ def apply_pins(
     keys and their aliases), which new keys must avoid. Rules:
 
     - identity is decided by :func:`bibgen.dedupe.match_pinned` (the dedupe rules);
-    - pinned entries are taken in file order; each gives its key to its best
-      match (strongest evidence, then title similarity, then content order)
-      not already holding a pinned key;
+    - (entry, pinned entry) matches are taken strongest evidence first, then
+      title similarity, then pinned file order, then content order; each takes
+      effect when neither side holds a pinned key yet;
     - a pinned entry whose matches all hold earlier pinned keys has merged into
       one of them: its key becomes an alias (written as ``ids``), with a note;
     - a pinned entry matching several entries (a work now split) keeps its key
@@ -456,20 +456,28 @@ def apply_pins(
         by_pin.setdefault(m.pinned, []).append((rank, m.entry))
     key_of: dict[int, int] = {}
     extra: dict[int, list[str]] = {}
+    # Strongest evidence first, across all pinned entries: a pinned entry matched
+    # by its arXiv id keeps its work even when an earlier pinned entry with a
+    # similar title would like it too (file order only breaks ties).
+    holder: dict[int, int] = {}
+    order = sorted((r[0], r[1], j, r[2], i) for j, cands in by_pin.items() for r, i in cands)
+    for *_, j, _, i in order:
+        if i not in key_of and j not in holder:
+            key_of[i] = j
+            holder[j] = i
     for j, p in enumerate(pins):
         cands = sorted(by_pin.get(j, ()))
         if not cands:
             continue
-        free = [c for c in cands if c[1] not in key_of]
-        if free:
-            winner = free[0][1]
-            key_of[winner] = j
-            for _, i in free[1:]:
-                diagnostics.warn(
-                    f"pinned entry {p.key!r} matches more than one entry; it stays on the entry from "
-                    f"{entries[winner].origin}, this one gets a new key",
-                    entries[i].origin,
-                )
+        if j in holder:
+            winner = holder[j]
+            for _, i in cands:
+                if i not in key_of:
+                    diagnostics.warn(
+                        f"pinned entry {p.key!r} matches more than one entry; it stays on the entry from "
+                        f"{entries[winner].origin}, this one gets a new key",
+                        entries[i].origin,
+                    )
             continue
         winner = cands[0][1]
         extra.setdefault(winner, []).append(p.key)

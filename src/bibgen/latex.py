@@ -154,27 +154,41 @@ _DIGIT_RE = re.compile(r"\d")
 _ALPHA_RE = re.compile(r"[^\W\d_]")
 
 
+_WORDS_RE = re.compile(r"(\s+)")
+
+
+@lru_cache(maxsize=131072)
+def _protect_word(w: str, ascii: bool) -> str:
+    """One word of a title, escaped, its core braced when it needs case protection."""
+    m = _EDGE_PUNCT.match(w)
+    head, core, tail = m.group(1), m.group(2), m.group(3)
+    out = []
+    for part, protect in ((head, False), (core, _needs_protection(core)), (tail, False)):
+        if part:
+            enc = _escape_specials(part)
+            if ascii:
+                enc = _to_ascii(enc)
+            out.append("{" + enc + "}" if protect else enc)
+    return "".join(out)
+
+
 def encode(text: str, *, ascii: bool = False, protect_case: bool = False) -> str:
     """Field text for BibTeX/biblatex: safe, brace-balanced, printing ``text`` as written."""
+    if not protect_case and "$" not in text:
+        enc = _escape_specials(text)  # what the loop below does for one non-math piece
+        return _to_ascii(enc) if ascii else enc
     out: list[str] = []
     for is_math, piece in split_math(text):
         if is_math:
             out.append("{" + piece + "}" if protect_case else piece)
             continue
         if protect_case:
-            words = re.split(r"(\s+)", piece)
+            words = _WORDS_RE.split(piece)
             for w in words:
                 if not w or w.isspace():
                     out.append(w)
                     continue
-                m = _EDGE_PUNCT.match(w)
-                head, core, tail = m.group(1), m.group(2), m.group(3)
-                for part, protect in ((head, False), (core, _needs_protection(core)), (tail, False)):
-                    if part:
-                        enc = _escape_specials(part)
-                        if ascii:
-                            enc = _to_ascii(enc)
-                        out.append("{" + enc + "}" if protect else enc)
+                out.append(_protect_word(w, ascii))
         else:
             enc = _escape_specials(piece)
             out.append(_to_ascii(enc) if ascii else enc)
@@ -210,7 +224,78 @@ def decode(latex: str) -> str:
     """Unicode text from LaTeX field text: accents resolved, braces dropped, math kept."""
     if not _PLAIN_RE.search(latex):
         return latex
+    fast = _decode_simple(latex)
+    if fast is not None:
+        return fast
+    return _decode_full(latex)
+
+
+def _decode_full(latex: str) -> str:
     try:
         return _decoder().latex_to_text(latex)
     except Exception:  # pylatexenc raises assorted errors on malformed input
         return latex
+
+
+# The LaTeX that .bib files are mostly made of, decoded without pylatexenc's
+# parser (which costs about a millisecond per value): protective braces,
+# accents on one letter (\"o, {\'e}, \c{c}, \H o), letters such as {\o} and
+# \ss{}, escaped specials, ~, dashes and inline math. Each accent or letter
+# is decoded once by pylatexenc itself, so the result is pylatexenc's; any
+# other construct (a command with arguments, %, &, #, quotes pairs, ...) sends the
+# whole value to pylatexenc. In math, a command must be a known symbol or have
+# its argument in braces (pylatexenc reads $\textbf$ as a command swallowing
+# what follows). tests/unit/test_latex.py checks both agree.
+_SIMPLE_RE = re.compile(
+    r"""\\(?:["'^`~=.](?:[A-Za-z]|\{[A-Za-z]\})"""  # \"o \'{e}
+    r"""|[cvHukrdbt](?:\ [A-Za-z]|\{[A-Za-z]\})"""  # \c c \v{c}
+    r"""|(?:aa|AA|ae|AE|oe|OE|ss|o|O|l|L|i|j)(?:\{\})?(?![^\W\d_]|\s)"""  # {\o} \ss{}
+    r"""|[&%#_$\{\}])"""  # \& \%
+    r"""|\$(?:[^$\\{}]|\\(?:(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Pi|Sigma|Phi|Psi|Omega|ell|infty|log|ln|exp|min|max|sum|prod|cdot|times|pm|leq|geq|neq|approx|sim|to|partial|nabla|ldots|cdots)(?![A-Za-z])|[A-Za-z]+(?=\{))|\\[^A-Za-z$]|\{(?:[^$\\{}]|\\(?:(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Pi|Sigma|Phi|Psi|Omega|ell|infty|log|ln|exp|min|max|sum|prod|cdot|times|pm|leq|geq|neq|approx|sim|to|partial|nabla|ldots|cdots)(?![A-Za-z])|[A-Za-z]+(?=\{))|\\[^A-Za-z$])*\})*\$"""  # $\ell_{1}$
+    r"""|[{}]|~|-{1,3}""",
+)
+# Outside the tokens above: anything pylatexenc treats specially.
+_SIMPLE_BAD_GAP = re.compile(r"[\\$%&#_^]|``|''|[!?]`|,,")
+
+
+def _decode_simple(latex: str) -> str | None:
+    if "----" in latex or "$$" in latex:
+        return None
+    out: list[str] = []
+    pos = 0
+    depth = 0
+    bad = _SIMPLE_BAD_GAP.search
+    for m in _SIMPLE_RE.finditer(latex):
+        start = m.start()
+        if start > pos:
+            gap = latex[pos:start]
+            if bad(gap):
+                return None  # a construct the pattern does not know
+            out.append(gap)
+        tok = m.group()
+        c = tok[0]
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth < 0:
+                return None
+        elif c == "~":
+            out.append("\u00a0")
+        elif c == "-":
+            out.append(("-", "\u2013", "\u2014")[len(tok) - 1])
+        elif c == "$":
+            out.append(tok)
+        else:
+            out.append(_decode_token(tok))
+        pos = m.end()
+    rest = latex[pos:]
+    if depth or bad(rest):
+        return None
+    out.append(rest)
+    return "".join(out)
+
+
+@lru_cache(maxsize=4096)
+def _decode_token(token: str) -> str:
+    return _decode_full(token)

@@ -63,6 +63,22 @@ class Fields(Mapping[str, str]):
     def __len__(self) -> int:
         return len(self._data)
 
+    # The Mapping mixins go through __getitem__ and exceptions; these are the hot path.
+    def __contains__(self, key: object) -> bool:
+        return key in self._data
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._data.get(key, default)
+
+    def items(self):  # type: ignore[no-untyped-def]
+        return self._data.items()
+
+    def keys(self):  # type: ignore[no-untyped-def]
+        return self._data.keys()
+
+    def values(self):  # type: ignore[no-untyped-def]
+        return self._data.values()
+
     def __hash__(self) -> int:
         if self._hash is None:
             self._hash = hash(tuple(self._data.items()))

@@ -13,6 +13,9 @@ from bibgen.model import Person
 _SPACE_RE = re.compile(r"[\s\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]+")
 # C0/C1 controls other than whitespace; they never belong in a bibliography.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Anything clean_text would change in NFC text: a control, a space other than
+# " ", two spaces in a row, or a space at either end.
+_UNTIDY_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]|\s\s|^\s|\s$")
 
 
 def clean_text(text: str) -> str:
@@ -25,6 +28,8 @@ def clean_text(text: str) -> str:
             return text
     elif not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
+    elif not _UNTIDY_RE.search(text):
+        return text  # NFC, no controls, only single plain spaces inside: nothing to do
     text = _CONTROL_RE.sub("", text)
     return _SPACE_RE.sub(" ", text).strip()
 
@@ -193,7 +198,7 @@ _TOKEN_RE = re.compile(r"[^\W_]+")
 @lru_cache(maxsize=262144)
 def title_tokens(title: str) -> tuple[str, ...]:
     """Folded words of a title, in order (punctuation and dashes split words)."""
-    return tuple(_TOKEN_RE.findall(fold(title)))
+    return tuple(_TOKEN_RE.findall(fold(title) if len(title) < 300 else fold.__wrapped__(title)))
 
 
 # Words a short title or a fuzzy comparison skips, as Better BibTeX and JabRef do.
@@ -236,6 +241,7 @@ def is_unspaced_script(title: str) -> bool:
 
 
 _ROMAN_RE = re.compile(r"^(x{0,3})(ix|iv|v?i{0,3})$")
+_ORDINAL_NUM_RE = re.compile(r"^(\d+)(st|nd|rd|th)$")
 _ORDINALS = {
     w: i + 1
     for i, w in enumerate(
@@ -255,7 +261,7 @@ def _numeral(token: str) -> int | None:
         return _ORDINALS[token]
     if token in _CARDINALS:
         return _CARDINALS[token]
-    m = re.match(r"^(\d+)(st|nd|rd|th)$", token)
+    m = _ORDINAL_NUM_RE.match(token)
     if m:
         return int(m.group(1))
     if token and _ROMAN_RE.match(token):
@@ -268,6 +274,7 @@ def _numeral(token: str) -> int | None:
     return None
 
 
+@lru_cache(maxsize=262144)
 def title_markers(title: str) -> tuple[str, ...]:
     """Part, volume and edition markers in a title: ``Part II`` -> ``part:2``.
 
@@ -289,7 +296,7 @@ def title_markers(title: str) -> tuple[str, ...]:
             elif tok in ("edition", "ed"):
                 out.append("edition:")
             continue
-        if tok in _ORDINALS or re.match(r"^\d+(st|nd|rd|th)$", tok):
+        if tok in _ORDINALS or _ORDINAL_NUM_RE.match(tok):
             out.append(f"ordinal:{_numeral(tok)}")
         elif len(tok) >= 2 and _ROMAN_RE.match(tok) and (i == 0 or tokens[i - 1] not in _PART_WORDS):
             out.append(f"roman:{_numeral(tok)}")
@@ -316,6 +323,7 @@ def year_of(text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+@lru_cache(maxsize=262144)
 def person_family(p: Person) -> str:
     """A person's folded family name (or literal), letters only: who they are for matching."""
     return "".join(c for c in fold(p.family or p.literal) if c.isalnum())

@@ -19,7 +19,7 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> bool:
     target = Path(path)
     data = text.encode("utf-8")
     try:
-        if target.is_file() and target.read_bytes() == data:
+        if target.is_file() and _holds(target, data):
             return False
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
     except OSError as exc:
@@ -41,6 +41,20 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> bool:
             pass
         raise OutputError(f"cannot write: {exc.strerror}", Origin(str(target), 1, 1)) from None
     return True
+
+
+def _holds(target: Path, data: bytes) -> bool:
+    """Does ``target`` hold exactly ``data``? Compared in chunks, never a second copy in memory."""
+    if target.stat().st_size != len(data):
+        return False
+    view = memoryview(data)
+    pos = 0
+    with open(target, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            if view[pos : pos + len(chunk)] != chunk:
+                return False
+            pos += len(chunk)
+    return pos == len(data)
 
 
 def _umask() -> int:

@@ -397,12 +397,10 @@ def keyed_entries(
     sources: Sequence[str | os.PathLike[str]] | None = None,
 ) -> list[Entry]:
     """Read, dedupe and key the sources, with keys pinned to ``targets``."""
-    from bibgen.pipeline import process, read_file
+    from bibgen.pipeline import process, read_files
 
     paths = discover_sources(config, options, sources, [t.path for t in targets])
-    entries: list[Entry] = []
-    for p in paths:
-        entries.extend(read_file(p, options))
+    entries = read_files(paths, options)
     pinned: list[Entry] = []
     seen: set[str] = set()
     for t in targets:

@@ -72,3 +72,35 @@ def test_ascii_mode():
 
 def test_utf8_mode_keeps_unicode():
     assert encode("Aäron — 深") == "Aäron — 深"
+
+
+# ---------------------------------------------------------------- fast decoding
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from bibgen.latex import _decode_full, _decode_simple  # noqa: E402
+
+_PIECES = [
+    "a", "Z", "é", " ", "  ", "\n", "-", "--", "---", "----", "~", "{", "}", "{}", "'", "''", "`", "``", "!", "?`", ",",
+    ",,", "$", "$x$", r"$\alpha$", r"$x^{2}$", r"$\ell_1$", "$$", "%", "&", "#", "_", "^", r"\&", r"\%", r"\$", r"\{",
+    r"\}", r"\_", r"\#", r"\"o", r"\"{o}", r"{\"o}", r"\'e", r"\' e", r"\c c", r"\c{c}", r"\cc", r"\H o", r"\v{c}",
+    r"\o", r"{\o}", r"\o x", r"\aa", r"\ss{}", r"\i", r"\l", r"\emph{x}", r"\textbf", r"\\", "\\", r"\"\i", r"\=a",
+    r"\.z", r"\u a", r"\k{a}", "1", "2", ".", ":", "ß", "中", "_x", r"$\textbf$", r"$\mathcal{O}$", r"$\frac{a}{b}$", r"\aa1", r"\o{}", r"\c c", "\t",
+]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=12).map("".join))
+def test_fast_decoding_agrees_with_pylatexenc(text: str) -> None:
+    fast = _decode_simple(text)
+    if fast is not None:
+        assert fast == _decode_full(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [r"M{\"u}ller", r"{\'E}cole -- na{\"\i}ve", r"Schr\"{o}dinger $\mathcal{O}(n \log n)$", "770--778", r"{\o}re~\c{c}a"],
+)
+def test_fast_decoding_covers_common_bib_text(text: str) -> None:
+    assert decode(text) == _decode_full(text)

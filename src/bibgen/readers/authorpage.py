@@ -69,6 +69,10 @@ class AuthorPageReader:
 
     name = "authorpage"
     suffixes = (".txt",)
+    # Every text it returns went through clean_text (paragraphs, names split on
+    # single spaces and commas, the venue table's constants), so the pipeline's
+    # normalize_entry would change nothing.
+    normalized = True
 
     def read(self, data: bytes, path: str, options: Options) -> list[Entry]:
         text = decode(data, path)

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import logging
 import re
+from functools import lru_cache
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -260,15 +261,24 @@ def _evaluate(raw: str, macros: Mapping[str, str], diags, where: Origin, is_mont
     return "".join(pieces)
 
 
+# A brace not preceded by a backslash (the lookbehind also sees before ``pos``).
+_BRACE_RE = re.compile(r"(?<!\\)[{}]")
+
+
 def _match_brace(raw: str, i: int) -> int:
+    """Index of the brace closing the group that opens at or after ``i``; ``len(raw)`` if none.
+
+    The regex jumps from brace to brace instead of looking at every character
+    of a long abstract.
+    """
     depth = 0
-    for j in range(i, len(raw)):
-        if raw[j] == "{" and (j == 0 or raw[j - 1] != "\\"):
+    for m in _BRACE_RE.finditer(raw, i):
+        if raw[m.start()] == "{":
             depth += 1
-        elif raw[j] == "}" and (j == 0 or raw[j - 1] != "\\"):
+        else:
             depth -= 1
             if depth == 0:
-                return j
+                return m.start()
     return len(raw)
 
 
@@ -305,8 +315,9 @@ def parse_people(value: str) -> tuple[tuple[Person, ...], bool]:
     return tuple(p for p in (parse_person(n) for n in names) if p != Person()), partial
 
 
+@lru_cache(maxsize=65536)
 def parse_person(text: str) -> Person:
-    """One BibTeX name, split by pybtex's rules, each part LaTeX-decoded."""
+    """One BibTeX name, split by pybtex's rules, each part LaTeX-decoded (cached: names repeat)."""
     from pybtex.database import Person as PybtexPerson
 
     text = text.strip()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from bibgen.latex import encode
@@ -75,6 +76,7 @@ def _needs_brace(part: str) -> bool:
     return "," in part or bool(re.search(r"(?i)(^|\s)and(\s|$)", part))
 
 
+@lru_cache(maxsize=65536)
 def format_person(p: Person, ascii: bool) -> str:
     """``von Last, Jr, First`` with BibTeX's rules kept safe."""
 
