@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from bibgen.render import safe_url
-from bibgen.style.nodes import Dash, Link, Nbsp, Node, Reference, Span, Text
+from bibgen.render import MarkupRenderer
+from bibgen.style.nodes import Link, Reference
 
 _TAGS = {
     "emph": ("<i>", "</i>"),
@@ -23,29 +23,23 @@ _TAGS = {
 }
 
 
-class HtmlRenderer:
+class HtmlRenderer(MarkupRenderer):
     """An HTML list: ``<ul class="bibliography">`` with one ``<li>`` per reference."""
 
     name = "html"
 
-    def inline(self, nodes: Sequence[Node]) -> str:
-        """HTML for one node tree."""
-        out: list[str] = []
-        for node in nodes:
-            if isinstance(node, Text):
-                out.append(escape(node.text))
-            elif isinstance(node, Dash):
-                out.append("&ndash;")
-            elif isinstance(node, Nbsp):
-                out.append("&nbsp;")
-            elif isinstance(node, Span):
-                start, end = _TAGS.get(node.role, ("", ""))
-                out.append(start + self.inline(node.children) + end)
-            elif isinstance(node, Link):
-                inner = self.inline(node.children)
-                url = safe_url(node.url)
-                out.append(inner if url is None else f'<a href="{escape(url)}" rel="noopener">{inner}</a>')
-        return "".join(out)
+    DASH = "&ndash;"
+    NBSP = "&nbsp;"
+
+    def escape(self, text: str) -> str:
+        return escape(text)
+
+    def span(self, role: str, inner: str) -> str:
+        start, end = _TAGS.get(role, ("", ""))
+        return start + inner + end
+
+    def link(self, url: str, node: Link, inner: str) -> str:
+        return f'<a href="{escape(url)}" rel="noopener">{inner}</a>'
 
     def item(self, ref: Reference) -> str:
         """The ``<li>`` of one reference (label in ``<span class="label">``)."""

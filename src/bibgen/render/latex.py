@@ -11,8 +11,8 @@ import re
 from collections.abc import Sequence
 
 from bibgen.latex import encode
-from bibgen.render import safe_url
-from bibgen.style.nodes import Dash, Link, Nbsp, Node, Reference, Span, Text, plain_text
+from bibgen.render import MarkupRenderer
+from bibgen.style.nodes import Link, Reference, plain_text
 
 _COMMANDS = {
     "emph": "\\emph{",
@@ -37,30 +37,23 @@ def _href_url(url: str) -> str:
     return url.replace("\\", "%5C").replace("{", "%7B").replace("}", "%7D").replace("%", "\\%").replace("#", "\\#")
 
 
-class LatexRenderer:
+class LatexRenderer(MarkupRenderer):
     """LaTeX: ``\\bibitem[label]{key} body`` per reference."""
 
     name = "latex"
 
-    def inline(self, nodes: Sequence[Node]) -> str:
-        """LaTeX for one node tree."""
-        out: list[str] = []
-        for node in nodes:
-            if isinstance(node, Text):
-                out.append(encode(node.text))
-            elif isinstance(node, Dash):
-                out.append("--")
-            elif isinstance(node, Nbsp):
-                out.append("~")
-            elif isinstance(node, Span):
-                start = _COMMANDS.get(node.role)
-                inner = self.inline(node.children)
-                out.append(start + inner + "}" if start else inner)
-            elif isinstance(node, Link):
-                inner = self.inline(node.children)
-                url = safe_url(node.url)
-                out.append(inner if url is None else f"\\href{{{_href_url(url)}}}{{{inner}}}")
-        return "".join(out)
+    DASH = "--"
+    NBSP = "~"
+
+    def escape(self, text: str) -> str:
+        return encode(text)
+
+    def span(self, role: str, inner: str) -> str:
+        start = _COMMANDS.get(role)
+        return start + inner + "}" if start else inner
+
+    def link(self, url: str, node: Link, inner: str) -> str:
+        return f"\\href{{{_href_url(url)}}}{{{inner}}}"
 
     def render(self, references: Sequence[Reference], options: object) -> str:
         """The whole ``thebibliography`` environment."""

@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from bibgen.render import safe_url
-from bibgen.style.nodes import Dash, Link, Nbsp, Node, Reference, Span, Text, plain_text
+from bibgen.render import MarkupRenderer
+from bibgen.style.nodes import Link, Reference, plain_text
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>#!|~^$@&])")
 _BLOCK_START = re.compile(r"^(\d{1,9})([.)])|^([-+=])")
@@ -45,41 +45,25 @@ def _wrap(marker: str, inner: str) -> str:
     return f"{lead}{marker}{stripped}{marker}{trail}"
 
 
-class MarkdownRenderer:
+class MarkdownRenderer(MarkupRenderer):
     """Markdown: one paragraph per reference, label (escaped, ``\\[1\\]``) first."""
 
     name = "markdown"
 
-    def inline(self, nodes: Sequence[Node]) -> str:
-        """Markdown source for one node tree."""
-        out: list[str] = []
-        for node in nodes:
-            if isinstance(node, Text):
-                out.append(escape(node.text))
-            elif isinstance(node, Dash):
-                out.append("\u2013")
-            elif isinstance(node, Nbsp):
-                out.append("\u00a0")
-            elif isinstance(node, Span):
-                inner = self.inline(node.children)
-                if node.role == "emph":
-                    out.append(_wrap("*", inner))
-                elif node.role == "strong":
-                    out.append(_wrap("**", inner))
-                elif node.role in ("sup", "sub"):
-                    out.append(f"<{node.role}>{inner}</{node.role}>")
-                else:
-                    out.append(inner)
-            elif isinstance(node, Link):
-                out.append(self.link(node))
-        return "".join(out)
+    def escape(self, text: str) -> str:
+        return escape(text)
 
-    def link(self, node: Link) -> str:
-        """``<url>``, ``[text](url)``, or just the text when the address is not safe to link."""
-        url = safe_url(node.url)
-        inner = self.inline(node.children)
-        if url is None:
-            return inner
+    def span(self, role: str, inner: str) -> str:
+        if role == "emph":
+            return _wrap("*", inner)
+        if role == "strong":
+            return _wrap("**", inner)
+        if role in ("sup", "sub"):
+            return f"<{role}>{inner}</{role}>"
+        return inner
+
+    def link(self, url: str, node: Link, inner: str) -> str:
+        """``<url>`` when the text is the address, else ``[text](url)``."""
         if plain_text(node.children).strip() == node.url.strip():
             return f"<{url}>"
         return f"[{inner}]({url})"
