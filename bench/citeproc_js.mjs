@@ -1,0 +1,87 @@
+// Render a CSL-JSON file's bibliography with the real citeproc-js.
+//
+//   node bench/citeproc_js.mjs STYLE.csl LOCALE.xml ITEMS.json [--repeat N]
+//
+// Prints one JSON object on stdout:
+//   {"citeproc_version", "bibstart", "bibend", "params", "seconds", "repeat",
+//    "entries": [{"id", "html"}, ...]}
+// `entries` is in citeproc-js's bibliography order (makeBibliography's
+// entry_ids), each `html` the exact per-entry string of citeproc-js's default
+// "html" output format. The items are registered with updateItems() in file
+// order, so citation-number (and ties in sorted styles) follow the file.
+// The engine is forced to the given locale (lang "en-US", forceLang=true):
+// a style's default-locale (nature.csl says en-GB) is overridden, so both
+// engines use the one locale file we pass.
+//
+// citeproc is installed with `npm install --prefix bench citeproc`
+// (bench/node_modules is gitignored; nothing at test time needs node).
+
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const require = createRequire(join(here, "package.json"));
+const CSL = require("citeproc");
+
+function main(argv) {
+  const args = argv.slice(2);
+  let repeat = 1;
+  const pos = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === "--repeat") {
+      repeat = Math.max(1, parseInt(args[++i], 10) || 1);
+    } else {
+      pos.push(args[i]);
+    }
+  }
+  if (pos.length !== 3) {
+    process.stderr.write("usage: node citeproc_js.mjs STYLE.csl LOCALE.xml ITEMS.json [--repeat N]\n");
+    process.exit(2);
+  }
+  const [stylePath, localePath, itemsPath] = pos;
+  const styleXml = readFileSync(stylePath, "utf8");
+  const localeXml = readFileSync(localePath, "utf8");
+  const text = readFileSync(itemsPath, "utf8");
+  const items = JSON.parse(text);
+  const ids = items.map((it) => String(it.id));
+  if (new Set(ids).size !== ids.length) {
+    throw new Error(`duplicate item ids in ${itemsPath}`);
+  }
+
+  let result = null;
+  const start = process.hrtime.bigint();
+  for (let r = 0; r < repeat; r++) {
+    // Fresh copies each run: citeproc-js annotates the item objects it is given.
+    const byId = new Map(JSON.parse(text).map((it) => [String(it.id), it]));
+    const sys = {
+      retrieveLocale: (lang) => (lang === "en-US" ? localeXml : false),
+      retrieveItem: (id) => byId.get(String(id)),
+    };
+    const engine = new CSL.Engine(sys, styleXml, "en-US", true);
+    engine.updateItems(ids);
+    result = engine.makeBibliography();
+  }
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+
+  const [params, strings] = result;
+  const order = params.entry_ids.map((group) => String(group[0]));
+  if (order.length !== strings.length) {
+    throw new Error("entry_ids and entries differ in length");
+  }
+  const entries = order.map((id, i) => ({ id, html: strings[i] }));
+  const { bibstart, bibend, entry_ids, ...rest } = params;
+  const out = {
+    citeproc_version: CSL.PROCESSOR_VERSION,
+    bibstart,
+    bibend,
+    params: rest,
+    seconds,
+    repeat,
+    entries,
+  };
+  process.stdout.write(JSON.stringify(out) + "\n");
+}
+
+main(process.argv);
