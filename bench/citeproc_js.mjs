@@ -1,6 +1,6 @@
 // Render a CSL-JSON file's bibliography with the real citeproc-js.
 //
-//   node bench/citeproc_js.mjs STYLE.csl LOCALE.xml ITEMS.json [--repeat N]
+//   node bench/citeproc_js.mjs STYLE.csl LOCALES_DIR ITEMS.json [--repeat N]
 //
 // Prints one JSON object on stdout:
 //   {"citeproc_version", "bibstart", "bibend", "params", "seconds", "repeat",
@@ -9,14 +9,15 @@
 // entry_ids), each `html` the exact per-entry string of citeproc-js's default
 // "html" output format. The items are registered with updateItems() in file
 // order, so citation-number (and ties in sorted styles) follow the file.
-// The engine is forced to the given locale (lang "en-US", forceLang=true):
-// a style's default-locale (nature.csl says en-GB) is overridden, so both
-// engines use the one locale file we pass.
+// Locales come only from LOCALES_DIR (locales-<lang>.xml), the same files
+// bibgen's engine ships. The engine is created as Zotero does: lang "en-US",
+// no forceLang, so a style's default-locale wins (nature.csl: en-GB); a
+// language without a file there falls back to en-US.
 //
 // citeproc is installed with `npm install --prefix bench citeproc`
 // (bench/node_modules is gitignored; nothing at test time needs node).
 
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -37,12 +38,17 @@ function main(argv) {
     }
   }
   if (pos.length !== 3) {
-    process.stderr.write("usage: node citeproc_js.mjs STYLE.csl LOCALE.xml ITEMS.json [--repeat N]\n");
+    process.stderr.write("usage: node citeproc_js.mjs STYLE.csl LOCALES_DIR ITEMS.json [--repeat N]\n");
     process.exit(2);
   }
-  const [stylePath, localePath, itemsPath] = pos;
+  const [stylePath, localesDir, itemsPath] = pos;
   const styleXml = readFileSync(stylePath, "utf8");
-  const localeXml = readFileSync(localePath, "utf8");
+  const requested = new Set();
+  const retrieveLocale = (lang) => {
+    requested.add(lang);
+    const path = join(localesDir, `locales-${lang}.xml`);
+    return existsSync(path) ? readFileSync(path, "utf8") : false;
+  };
   const text = readFileSync(itemsPath, "utf8");
   const items = JSON.parse(text);
   const ids = items.map((it) => String(it.id));
@@ -56,10 +62,10 @@ function main(argv) {
     // Fresh copies each run: citeproc-js annotates the item objects it is given.
     const byId = new Map(JSON.parse(text).map((it) => [String(it.id), it]));
     const sys = {
-      retrieveLocale: (lang) => (lang === "en-US" ? localeXml : false),
+      retrieveLocale,
       retrieveItem: (id) => byId.get(String(id)),
     };
-    const engine = new CSL.Engine(sys, styleXml, "en-US", true);
+    const engine = new CSL.Engine(sys, styleXml, "en-US");
     engine.updateItems(ids);
     result = engine.makeBibliography();
   }
@@ -74,6 +80,7 @@ function main(argv) {
   const { bibstart, bibend, entry_ids, ...rest } = params;
   const out = {
     citeproc_version: CSL.PROCESSOR_VERSION,
+    locales: [...requested].sort(),
     bibstart,
     bibend,
     params: rest,

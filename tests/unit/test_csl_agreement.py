@@ -92,7 +92,9 @@ def test_goldens_match_corpus_styles_and_locale() -> None:
     manifest = json.loads(agreement.MANIFEST.read_text(encoding="utf-8"))
     assert manifest["corpus_sha256"] == sha256(agreement.CORPUS), \
         "the corpus changed after the goldens were made: python bench/citeproc_agreement.py --regenerate"
-    assert manifest["locale"]["sha256"] == sha256(agreement.LOCALE)
+    for lang in agreement.LOCALE_LANGS:
+        path = agreement.LOCALES / f"locales-{lang}.xml"
+        assert manifest["locales"][path.name]["sha256"] == sha256(path), f"{path} changed after the goldens were made"
     corpus_ids = sorted(it["id"] for it in agreement.load_items())
     for style in STYLES:
         path = agreement.style_path(style)
@@ -106,11 +108,13 @@ def test_goldens_match_corpus_styles_and_locale() -> None:
         assert all(e["html"].lstrip().startswith('<div class="csl-entry">') for e in entries)
 
 
-def test_engine_ships_the_golden_locale() -> None:
-    if not agreement.ENGINE_LOCALE.exists():
-        pytest.skip("bibgen does not vendor locales-en-US.xml yet")
-    assert sha256(agreement.ENGINE_LOCALE) == sha256(agreement.LOCALE), (
-        "bibgen's locales-en-US.xml differs from the one the goldens were made with: "
+@pytest.mark.parametrize("lang", agreement.LOCALE_LANGS)
+def test_engine_ships_the_golden_locales(lang: str) -> None:
+    name = f"locales-{lang}.xml"
+    if not (agreement.ENGINE_LOCALES / name).exists():
+        pytest.skip(f"bibgen does not vendor {name} yet")
+    assert sha256(agreement.ENGINE_LOCALES / name) == sha256(agreement.LOCALES / name), (
+        f"bibgen's {name} differs from the one the goldens were made with: "
         "python bench/citeproc_agreement.py --refresh-styles"
     )
 
@@ -143,7 +147,8 @@ def test_agreement_with_citeproc_js(style: str, engine, record_property) -> None
     print(summary)
     assert not result.error, f"{summary}; the engine raised {result.error}"
     floor = agreement.TARGET if style in TARGET_STYLES else FLOORS[style]
-    assert result.ratio >= floor, f"{summary}, below {floor:.0%}; first disagreements:\n{result.diff(SHOW)}"
+    ratio = result.ratio
+    assert ratio >= floor, f"{summary}, below {floor:.0%}; first disagreements:\n{result.diff(SHOW)}"
 
 
 @pytest.mark.parametrize("style", STYLES)
@@ -162,7 +167,7 @@ def test_bibliography_order_matches_citeproc_js(style: str, engine) -> None:  # 
 
 def et_al_term(style: str) -> str:
     """The style's et-al term: its own locale override, else the en-US locale's."""
-    for path in (agreement.style_path(style), agreement.LOCALE):
+    for path in (agreement.style_path(style), agreement.LOCALES / "locales-en-US.xml"):
         root = ET.parse(path).getroot()
         for term in root.iter(f"{CSL_NS}term"):
             if term.get("name") == "et-al" and term.get("form", "long") == "long" and (term.text or "").strip():
