@@ -1,0 +1,475 @@
+"""Compiled CSL rendering elements.
+
+A style is compiled once into a tree of small objects; rendering an entry calls
+``render(ctx)`` on them and gets a list of runs (see :mod:`.runs`). The XML is
+never walked per entry.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from typing import Any, Callable
+
+from bibgen.style.csl import runs as R
+from bibgen.style.csl.locale import NS, Locale
+from bibgen.style.csl.runs import CLOSE_QUOTE, DASH, NAMES, NO_FMT, OPEN_QUOTE, Run
+from bibgen.style.csl.values import (
+    DATE_VARIABLES,
+    NAME_VARIABLES,
+    NUMBER_VARIABLES,
+    first_int,
+    initialize,
+    is_numeric,
+    is_plural,
+    name_parts,
+    page_range,
+    parse_date,
+)
+
+NAME_OPTIONS = (
+    "and delimiter-precedes-et-al delimiter-precedes-last et-al-min et-al-use-first"
+    " et-al-use-last initialize initialize-with name-as-sort-order sort-separator form"
+    " name-delimiter names-delimiter"
+).split()
+
+
+class Ctx:
+    """Per-entry rendering state (never shared between entries)."""
+
+    __slots__ = (
+        "item", "loc", "counts", "suppressed", "record", "sort_mode", "names_marked",
+        "piq", "english", "citation_number", "year_suffix", "sort_names", "engine",
+    )
+
+    def __init__(self, engine: Any, item: dict, english: bool) -> None:
+        self.engine = engine
+        self.item = item
+        self.loc: Locale = engine.locale
+        self.counts = [0, 0]
+        self.suppressed: set[str] = set()
+        self.record: set[str] | None = None
+        self.sort_mode = False
+        self.names_marked = False
+        self.piq = engine.locale.punctuation_in_quote
+        self.english = english
+        self.citation_number = 0
+        self.year_suffix = ""
+        self.sort_names: tuple[int | None, int | None, bool | None] | None = None
+
+    def var(self, name: str) -> Any:
+        if name in self.suppressed:
+            return None
+        if self.record is not None:
+            self.record.add(name)
+        if name == "citation-number":
+            return str(self.citation_number) if self.citation_number else None
+        if name == "year-suffix":
+            return self.year_suffix or None
+        if name in ("locator", "first-reference-note-number", "citation-label"):
+            return None
+        v = self.item.get(name)
+        if v is None or v == "" or v == []:
+            return None
+        return v
+
+
+class StyleError(Exception):
+    """A problem in the style, with the element it concerns."""
+
+    def __init__(self, message: str, el: ET.Element | None) -> None:
+        super().__init__(message)
+        self.el = el
+
+
+# ---------------------------------------------------------------- decoration
+
+_FMT_ATTRS = {
+    ("font-style", "italic"): "emph",
+    ("font-style", "oblique"): "emph",
+    ("font-weight", "bold"): "strong",
+    ("font-variant", "small-caps"): "smallcaps",
+    ("vertical-align", "sup"): "sup",
+    ("vertical-align", "sub"): "sub",
+    ("text-decoration", "underline"): "underline",
+}
+
+
+class Deco:
+    """Affixes, formatting, quotes, text-case and strip-periods of one element."""
+
+    __slots__ = ("prefix", "suffix", "roles", "quotes", "case", "strip", "active")
+
+    def __init__(self, el: ET.Element, allow_case: bool = True) -> None:
+        a = el.attrib
+        self.prefix = a.get("prefix", "")
+        self.suffix = a.get("suffix", "")
+        roles = []
+        for attr in ("font-style", "font-weight", "font-variant", "vertical-align", "text-decoration"):
+            r = _FMT_ATTRS.get((attr, a.get(attr, "")))
+            if r:
+                roles.append(r)
+        self.roles = tuple(roles)
+        self.quotes = a.get("quotes") == "true"
+        self.case = a.get("text-case") if allow_case else None
+        self.strip = a.get("strip-periods") == "true"
+        self.active = bool(self.prefix or self.suffix or self.roles or self.quotes or self.case or self.strip)
+
+    def apply(self, runs: list[Run], ctx: Ctx) -> list[Run]:
+        if not self.active or not runs:
+            return runs
+        if self.strip:
+            runs = [(t.replace(".", ""), f, g) for t, f, g in runs]
+        if self.case and not ctx.sort_mode:
+            runs = R.text_case(runs, self.case, ctx.english)
+        if self.quotes:
+            runs = quote(runs, ctx)
+        if self.roles:
+            roles = self.roles
+            runs = [(t, roles + f, g) for t, f, g in runs]
+        if self.prefix or self.suffix:
+            out: list[Run] = [(self.prefix, NO_FMT, 0)] if self.prefix else []
+            R.append(out, runs, ctx.piq)
+            if self.suffix:
+                R.append(out, [(self.suffix, NO_FMT, 0)], ctx.piq)
+            return out
+        return runs
+
+
+def quote(runs: list[Run], ctx: Ctx) -> list[Run]:
+    """Wrap runs in the locale's quotes, turning quotes inside into inner quotes."""
+    loc = ctx.loc
+    oq = loc.term("open-quote") or "\u201c"
+    cq = loc.term("close-quote") or "\u201d"
+    oiq = loc.term("open-inner-quote") or "\u2018"
+    ciq = loc.term("close-inner-quote") or "\u2019"
+    inner = []
+    for t, f, g in runs:
+        if g & OPEN_QUOTE:
+            t = oiq if t == oq else oq
+        elif g & CLOSE_QUOTE:
+            t = ciq if t == cq else cq
+        inner.append((t, f, g))
+    # Terminal punctuation already inside the value stays inside the quotes.
+    return [(oq, NO_FMT, OPEN_QUOTE)] + inner + [(cq, NO_FMT, CLOSE_QUOTE)]
+
+
+def rich(value: Any) -> list[Run]:
+    if not isinstance(value, str):
+        value = str(value)
+    return list(R.parse_rich(value))
+
+
+# ---------------------------------------------------------------- elements
+
+class Element:
+    """A compiled rendering element."""
+
+    __slots__ = ("deco",)
+
+    def render(self, ctx: Ctx) -> list[Run]:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def parts(self, ctx: Ctx) -> list[list[Run]]:
+        """Output pieces as a parent group's delimiter sees them."""
+        return [self.render(ctx)]
+
+
+def render_seq(children: list[Element], ctx: Ctx) -> list[Run]:
+    out: list[Run] = []
+    for c in children:
+        for p in c.parts(ctx):
+            R.append(out, p, ctx.piq)
+    return out
+
+
+class Value(Element):
+    __slots__ = ("value",)
+
+    def __init__(self, el: ET.Element) -> None:
+        self.deco = Deco(el)
+        self.value = [(el.get("value", ""), NO_FMT, 0)]
+
+    def render(self, ctx: Ctx) -> list[Run]:
+        return self.deco.apply(list(self.value), ctx)
+
+
+class Term(Element):
+    __slots__ = ("name", "form", "plural")
+
+    def __init__(self, el: ET.Element) -> None:
+        self.deco = Deco(el)
+        self.name = el.get("term", "")
+        self.form = el.get("form", "long")
+        self.plural = el.get("plural") == "true"
+
+    def render(self, ctx: Ctx) -> list[Run]:
+        t = ctx.loc.term(self.name, self.form, self.plural)
+        if not t:
+            return []
+        return self.deco.apply([(t, NO_FMT, 0)], ctx)
+
+
+_SHORT_ALIASES = {
+    "title": ("title-short", "shortTitle"),
+    "container-title": ("container-title-short", "journalAbbreviation"),
+}
+
+
+class Variable(Element):
+    __slots__ = ("name", "short", "kind", "engine")
+
+    def __init__(self, el: ET.Element, engine: Any) -> None:
+        self.deco = Deco(el)
+        self.name = el.get("variable", "")
+        self.short = el.get("form") == "short"
+        self.engine = engine
+        if self.name in ("page", "locator"):
+            self.kind = 1
+        elif self.name in ("URL", "DOI"):
+            self.kind = 2
+        else:
+            self.kind = 0
+
+    def render(self, ctx: Ctx) -> list[Run]:
+        ctx.counts[0] += 1
+        v = None
+        if self.short:
+            for alt in (self.name + "-short",) + _SHORT_ALIASES.get(self.name, ()):
+                v = ctx.var(alt)
+                if v is not None:
+                    break
+        if v is None:
+            v = ctx.var(self.name)
+        if v is None or isinstance(v, (list, dict)):
+            return []
+        ctx.counts[1] += 1
+        if self.kind == 1:
+            out = page_runs(str(v), ctx)
+        elif self.kind == 2:
+            s = str(v)
+            url = s if self.name == "URL" or s.startswith("http") else "https://doi.org/" + s
+            out = [(s, ("link\x00" + url,), 0)]
+        else:
+            out = rich(v)
+        return self.deco.apply(out, ctx)
+
+
+def page_runs(value: str, ctx: Ctx) -> list[Run]:
+    eng = ctx.engine
+    delim = ctx.loc.term("page-range-delimiter") or "\u2013"
+    return [
+        (t, NO_FMT, DASH if is_delim else 0)
+        for t, is_delim in page_range(value, eng.page_range_format, delim)
+    ]
+
+
+class MacroCall(Element):
+    __slots__ = ("macro", "engine", "ctxname")
+
+    def __init__(self, el: ET.Element, engine: Any, ctxname: str) -> None:
+        self.deco = Deco(el)
+        self.macro = el.get("macro", "")
+        self.engine = engine
+        self.ctxname = ctxname
+        if self.macro not in engine.macro_xml:
+            raise StyleError(f"unknown macro {self.macro!r}", el)
+
+    def render(self, ctx: Ctx) -> list[Run]:
+        children = self.engine.macro(self.macro, self.ctxname)
+        c0, r0 = ctx.counts
+        out = render_seq(children, ctx)
+        # citeproc-js treats a macro like an implicit group: terms alone do not print.
+        if ctx.counts[0] > c0 and ctx.counts[1] == r0:
+            return []
+        return self.deco.apply(out, ctx)
+
+
+class Number(Element):
+    __slots__ = ("name", "form")
+
+    def __init__(self, el: ET.Element) -> None:
+        self.deco = Deco(el)
+        self.name = el.get("variable", "")
+        self.form = el.get("form", "numeric")
+
+    def render(self, ctx: Ctx) -> list[Run]:
+        ctx.counts[0] += 1
+        v = ctx.var(self.name)
+        if v is None or isinstance(v, (list, dict)):
+            return []
+        ctx.counts[1] += 1
+        s = str(v)
+        if not is_numeric(s):
+            return self.deco.apply(rich(s), ctx)
+        if ctx.sort_mode:
+            n = first_int(s) or 0
+            return [(f"{n:08d}", NO_FMT, 0)]
+        form = self.form
+        loc = ctx.loc
+
+        def fmt(m: re.Match[str]) -> str:
+            n = int(m.group(0))
+            if form == "ordinal":
+                return f"{n}{loc.ordinal(n)}"
+            if form == "long-ordinal":
+                return loc.long_ordinal(n)
+            if form == "roman":
+                return _roman(n)
+            return m.group(0)
+
+        s = re.sub(r"\d+", fmt, s)
+        s = re.sub(r"\s*-\s*", "-", s)
+        s = re.sub(r"\s*,\s*", ", ", s)
+        s = re.sub(r"\s*&\s*", " & ", s)
+        return self.deco.apply([(s, NO_FMT, 0)], ctx)
+
+
+def _roman(n: int) -> str:
+    if n <= 0 or n >= 4000:
+        return str(n)
+    vals = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
+            (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
+    out = []
+    for v, s in vals:
+        while n >= v:
+            out.append(s)
+            n -= v
+    return "".join(out)
+
+
+_LABEL_TERMS = {"number-of-pages": "page", "page-first": "page", "number-of-volumes": "volume"}
+
+
+class Label(Element):
+    __slots__ = ("name", "form", "plural")
+
+    def __init__(self, el: ET.Element) -> None:
+        self.deco = Deco(el)
+        self.name = el.get("variable", "")
+        self.form = el.get("form", "long")
+        self.plural = el.get("plural", "contextual")
+
+    def render(self, ctx: Ctx) -> list[Run]:
+        if ctx.sort_mode:
+            return []
+        v = ctx.var(self.name)
+        if v is None:
+            return []
+        s = str(v)
+        if self.plural == "always":
+            plural = True
+        elif self.plural == "never":
+            plural = False
+        elif self.name in ("number-of-pages", "number-of-volumes"):
+            n = first_int(s)
+            plural = n is not None and n > 1
+        else:
+            plural = is_plural(s)
+        loc = ctx.loc
+        t = loc.term(self.name, self.form, plural)
+        if t is None and self.name in _LABEL_TERMS:
+            t = loc.term(_LABEL_TERMS[self.name], self.form, plural)
+        if not t:
+            return []
+        return self.deco.apply([(t, NO_FMT, 0)], ctx)
+
+
+class Group(Element):
+    __slots__ = ("children", "delimiter")
+
+    def __init__(self, el: ET.Element, children: list[Element]) -> None:
+        self.deco = Deco(el)
+        self.children = children
+        self.delimiter = el.get("delimiter", "")
+
+    def render(self, ctx: Ctx) -> list[Run]:
+        c0, r0 = ctx.counts
+        pieces: list[list[Run]] = []
+        for c in self.children:
+            pieces.extend(c.parts(ctx))
+        if ctx.counts[0] > c0 and ctx.counts[1] == r0:
+            return []
+        out = R.join(pieces, self.delimiter, ctx.piq)
+        if not out:
+            return []
+        return self.deco.apply(out, ctx)
+
+
+# ---------------------------------------------------------------- choose
+
+def _has_var(ctx: Ctx, name: str) -> bool:
+    if name == "citation-number":
+        return bool(ctx.citation_number)
+    if name == "year-suffix":
+        return bool(ctx.year_suffix)
+    if name in ("locator", "first-reference-note-number", "citation-label"):
+        return False
+    if name in ctx.suppressed:
+        return False
+    v = ctx.item.get(name)
+    if v is None or v == "" or v == [] or v == {}:
+        return False
+    if name in DATE_VARIABLES:
+        return parse_date(v) is not None
+    return True
+
+
+class Condition:
+    __slots__ = ("tests", "match")
+
+    def __init__(self, el: ET.Element) -> None:
+        self.match = el.get("match", "all")
+        tests: list[Callable[[Ctx], bool]] = []
+        a = el.attrib
+        for t in a.get("type", "").split():
+            tests.append(lambda ctx, t=t: ctx.item.get("type") == t)
+        for v in a.get("variable", "").split():
+            tests.append(lambda ctx, v=v: _has_var(ctx, v))
+        for v in a.get("is-numeric", "").split():
+            tests.append(lambda ctx, v=v: _has_var(ctx, v) and is_numeric(ctx.item.get(v, "")) if v != "citation-number" else True)
+        for v in a.get("is-uncertain-date", "").split():
+            tests.append(lambda ctx, v=v: bool((parse_date(ctx.item.get(v)) or _NODATE).circa))
+        for _ in a.get("locator", "").split():
+            tests.append(lambda ctx: False)
+        for _ in a.get("position", "").split():
+            tests.append(lambda ctx: False)
+        for v in a.get("disambiguate", "").split():
+            tests.append(lambda ctx, v=v: v == "false")
+        self.tests = tests
+
+    def __call__(self, ctx: Ctx) -> bool:
+        if self.match == "any":
+            return any(t(ctx) for t in self.tests)
+        if self.match == "none":
+            return not any(t(ctx) for t in self.tests)
+        return all(t(ctx) for t in self.tests)
+
+
+class _NoDate:
+    circa = False
+
+
+_NODATE = _NoDate()
+
+
+class Choose(Element):
+    __slots__ = ("branches",)
+
+    def __init__(self, branches: list[tuple[Condition | None, list[Element]]]) -> None:
+        self.branches = branches
+
+    def _branch(self, ctx: Ctx) -> list[Element]:
+        for cond, children in self.branches:
+            if cond is None or cond(ctx):
+                return children
+        return []
+
+    def parts(self, ctx: Ctx) -> list[list[Run]]:
+        out: list[list[Run]] = []
+        for c in self._branch(ctx):
+            out.extend(c.parts(ctx))
+        return out
+
+    def render(self, ctx: Ctx) -> list[Run]:
+        return render_seq(self._branch(ctx), ctx)

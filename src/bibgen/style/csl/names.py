@@ -1,0 +1,300 @@
+"""``cs:names`` and ``cs:name``: name lists with et-al, particles and initials."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from typing import Any
+
+from bibgen.style.csl import runs as R
+from bibgen.style.csl.elements import Ctx, Deco, Element, Label, render_seq, rich
+from bibgen.style.csl.locale import NS
+from bibgen.style.csl.runs import NAMES, NO_FMT, Run
+from bibgen.style.csl.values import NameParts, initialize, name_parts
+
+
+def _int_opt(v: str | None) -> int | None:
+    if v is None or v == "":
+        return None
+    try:
+        return int(v)
+    except ValueError:
+        return None
+
+
+class NameSpec:
+    """A compiled ``cs:name`` with its inherited options."""
+
+    __slots__ = (
+        "and_", "delimiter", "dp_etal", "dp_last", "etal_min", "etal_first", "etal_last",
+        "init", "init_with", "nas", "sort_sep", "form", "given_deco", "family_deco", "deco",
+        "demote", "hyphen", "_etal",
+    )
+
+    def __init__(self, opts: dict[str, str], el: ET.Element | None) -> None:
+        o = dict(opts)
+        if el is not None:
+            o.update(el.attrib)
+        self.and_ = o.get("and")
+        self.delimiter = o.get("delimiter", o.get("name-delimiter", ", "))
+        self.dp_etal = o.get("delimiter-precedes-et-al", "contextual")
+        self.dp_last = o.get("delimiter-precedes-last", "contextual")
+        self.etal_min = _int_opt(o.get("et-al-min"))
+        self.etal_first = _int_opt(o.get("et-al-use-first"))
+        self.etal_last = o.get("et-al-use-last") == "true"
+        self.init = o.get("initialize", "true") != "false"
+        self.init_with = o.get("initialize-with")
+        self.nas = o.get("name-as-sort-order")
+        self.sort_sep = o.get("sort-separator", ", ")
+        self.form = o.get("form", "long")
+        self.demote = o.get("demote-non-dropping-particle", "display-and-sort")
+        self.hyphen = o.get("initialize-with-hyphen", "true") != "false"
+        self.given_deco = self.family_deco = None
+        self._etal: tuple[str, Deco | None] | None = None
+        self.deco = Deco(el) if el is not None else None
+        if el is not None:
+            for p in el.findall(NS + "name-part"):
+                if p.get("name") == "given":
+                    self.given_deco = Deco(p)
+                elif p.get("name") == "family":
+                    self.family_deco = Deco(p)
+
+    # -- one name
+
+    def render_name(self, name: dict, inverted: bool, ctx: Ctx) -> list[Run]:
+        p = name_parts(name)
+        if p.literal:
+            return rich(p.literal)
+        if ctx.sort_mode:
+            return [(self.sort_key(p), NO_FMT, 0)]
+        family = p.family
+        given = p.given
+        if self.init_with is not None and given and not p.cjk:
+            given = initialize(given, self.init_with, self.init, self.hyphen)
+        if not family:
+            return self._part(given, self.given_deco, ctx)
+        fam_runs = self._part(family, self.family_deco, ctx)
+        if self.form == "short":
+            if p.ndp:
+                return _join_particle(p.ndp, fam_runs)
+            return fam_runs
+        if p.cjk:
+            return fam_runs + self._part(given, self.given_deco, ctx)
+        giv = given
+        if inverted:
+            sep = self.sort_sep
+            if self.demote == "never":
+                head = _join_particle(p.ndp, fam_runs) if p.ndp else fam_runs
+                tail = " ".join(x for x in (giv,) if x)
+                tail_runs = self._part(tail, self.given_deco, ctx) if tail else []
+                if p.dp:
+                    tail_runs = tail_runs + [((" " if tail_runs else "") + p.dp, NO_FMT, 0)]
+            else:
+                head = fam_runs
+                tail_runs = self._part(giv, self.given_deco, ctx) if giv else []
+                extra = " ".join(x for x in (p.dp, p.ndp) if x)
+                if extra:
+                    tail_runs = tail_runs + [((" " if tail_runs else "") + extra, NO_FMT, 0)]
+            out = list(head)
+            if tail_runs:
+                out.append((sep, NO_FMT, 0))
+                out.extend(tail_runs)
+            if p.suffix:
+                out.append((sep + p.suffix, NO_FMT, 0))
+            return out
+        out = self._part(giv, self.given_deco, ctx) if giv else []
+        if p.dp:
+            out = out + [((" " if out else "") + p.dp, NO_FMT, 0)]
+        last = _join_particle(p.ndp, fam_runs) if p.ndp else fam_runs
+        if out:
+            if p.dp and p.dp.endswith(("'", "\u2019", "-")) and not p.ndp:
+                pass
+            else:
+                out.append((" ", NO_FMT, 0))
+        out.extend(last)
+        if p.suffix:
+            out.append(((", " if p.comma_suffix else " ") + p.suffix, NO_FMT, 0))
+        return out
+
+    def _part(self, text: str, deco: Deco | None, ctx: Ctx) -> list[Run]:
+        runs = rich(text)
+        return deco.apply(runs, ctx) if deco is not None else runs
+
+    def sort_key(self, p: NameParts) -> str:
+        if p.literal:
+            return p.literal
+        if self.demote == "never":
+            fam = " ".join(x for x in (p.ndp, p.family) if x)
+            rest = [p.dp, p.given, p.suffix]
+        else:
+            fam = p.family
+            rest = [p.dp, p.ndp, p.given, p.suffix]
+        return " ".join(x for x in [fam] + rest if x)
+
+    # -- a list
+
+    def render_list(self, names: list[dict], ctx: Ctx, count: bool = False) -> list[Run] | int:
+        force_etal = False
+        if names and names[-1].get("literal") == "others" and not names[-1].get("family"):
+            names = names[:-1]
+            force_etal = True
+        n = len(names)
+        etal_min, etal_first, etal_last = self.etal_min, self.etal_first, self.etal_last
+        if ctx.sort_mode and ctx.sort_names is not None:
+            smin, sfirst, slast = ctx.sort_names
+            etal_min = smin if smin is not None else etal_min
+            etal_first = sfirst if sfirst is not None else etal_first
+            etal_last = slast if slast is not None else etal_last
+        shown = names
+        etal = force_etal
+        if etal_min is not None and etal_first is not None and n >= etal_min and etal_first < n:
+            shown = names[:etal_first]
+            etal = True
+        if count:
+            return len(shown)
+        if not shown:
+            return []
+        k = len(shown)
+        nas = self.nas if not ctx.sort_mode else "all"
+        rendered = [
+            self.render_name(nm, nas == "all" or (nas == "first" and i == 0), ctx)
+            for i, nm in enumerate(shown)
+        ]
+        if ctx.sort_mode:
+            return [(" ".join(R.plain(r) for r in rendered), NO_FMT, 0)]
+        delim = self.delimiter
+        out: list[Run] = []
+        use_last = etal and etal_last and n > k + 1 and not force_etal
+        for i, r in enumerate(rendered):
+            if i:
+                if i == k - 1 and self.and_ and not etal:
+                    term = ctx.loc.term("and") if self.and_ == "text" else "&"
+                    dpl = self.dp_last
+                    inverted_prev = nas == "all" or (nas == "first" and i - 1 == 0)
+                    use = (
+                        dpl == "always"
+                        or (dpl == "contextual" and k > 2)
+                        or (dpl == "after-inverted-name" and inverted_prev)
+                    )
+                    sep = (delim if use else " ") + f"{term} "
+                    out.append((sep, NO_FMT, 0))
+                else:
+                    out.append((delim, NO_FMT, 0))
+            out.extend(r)
+        if use_last:
+            out.append((delim + "\u2026 ", NO_FMT, 0))
+            out.extend(self.render_name(names[-1], nas == "all", ctx))
+        elif etal:
+            et = self._etal_runs(ctx)
+            if et:
+                dpe = self.dp_etal
+                inverted_last = nas == "all" or (nas == "first" and k == 1)
+                use = (
+                    dpe == "always"
+                    or (dpe == "contextual" and k > 1)
+                    or (dpe == "after-inverted-name" and inverted_last)
+                )
+                R.append(out, [(delim if use else " ", NO_FMT, 0)] + et, ctx.piq)
+        if self.deco is not None:
+            out = self.deco.apply(out, ctx)
+        return out
+
+    def _etal_runs(self, ctx: Ctx) -> list[Run]:
+        t = ctx.loc.term(self._etal[0]) if self._etal else ctx.loc.term("et-al")
+        if not t:
+            return []
+        runs: list[Run] = [(t, NO_FMT, 0)]
+        if self._etal and self._etal[1] is not None:
+            runs = self._etal[1].apply(runs, ctx)
+        return runs
+
+
+NameSpecWithEtal = NameSpec
+
+
+def _join_particle(ndp: str, fam: list[Run]) -> list[Run]:
+    sep = "" if ndp.endswith(("'", "\u2019", "-")) else " "
+    return [(ndp + sep, NO_FMT, 0)] + fam
+
+
+class Names(Element):
+    """A compiled ``cs:names``."""
+
+    __slots__ = ("variables", "spec", "label", "label_after", "substitute", "delimiter", "count")
+
+    def __init__(self, el: ET.Element, variables: list[str], spec: NameSpecWithEtal,
+                 label: Label | None, label_after: bool, substitute: list[Element],
+                 delimiter: str) -> None:
+        self.deco = Deco(el)
+        self.variables = variables
+        self.spec = spec
+        self.label = label
+        self.label_after = label_after
+        self.substitute = substitute
+        self.delimiter = delimiter
+        self.count = spec.form == "count"
+
+    def render(self, ctx: Ctx) -> list[Run]:
+        lists: list[tuple[str, list[dict]]] = []
+        ctx.counts[0] += 1
+        for v in self.variables:
+            names = ctx.var(v)
+            if isinstance(names, list) and names:
+                lists.append((v, names))
+        if (
+            len(lists) >= 2
+            and {lists[0][0], lists[1][0]} == {"editor", "translator"}
+            and lists[0][1] == lists[1][1]
+        ):
+            lists = [("editortranslator", lists[0][1])] + lists[2:]
+        if not lists:
+            return self._substitute(ctx)
+        ctx.counts[1] += 1
+        if self.count:
+            total = sum(self.spec.render_list(ns, ctx, count=True) for _, ns in lists)  # type: ignore[misc]
+            return self.deco.apply([(str(total), NO_FMT, 0)], ctx) if total else []
+        parts: list[list[Run]] = []
+        for var, names in lists:
+            body = self.spec.render_list(names, ctx)
+            if not body:
+                continue
+            assert isinstance(body, list)
+            if not ctx.sort_mode and not ctx.names_marked:
+                body = [(t, f, g | NAMES) for t, f, g in body]
+            if self.label is not None and not ctx.sort_mode:
+                lab = self._label(var, names, ctx)
+                if lab:
+                    body = body + lab if self.label_after else lab + body
+            parts.append(body)
+        if not parts:
+            return []
+        ctx.names_marked = True
+        return self.deco.apply(R.join(parts, self.delimiter, ctx.piq), ctx)
+
+    def _label(self, var: str, names: list[dict], ctx: Ctx) -> list[Run]:
+        lab = self.label
+        assert lab is not None
+        n = len(names)
+        if names and names[-1].get("literal") == "others":
+            n = max(n, 2)
+        plural = lab.plural == "always" or (lab.plural == "contextual" and n > 1)
+        t = ctx.loc.term(var, lab.form, plural)
+        if not t:
+            return []
+        return lab.deco.apply([(t, NO_FMT, 0)], ctx)
+
+    def _substitute(self, ctx: Ctx) -> list[Run]:
+        for sub in self.substitute:
+            saved = ctx.record
+            ctx.record = set()
+            c = list(ctx.counts)
+            out = sub.render(ctx)
+            used = ctx.record
+            ctx.record = saved
+            if saved is not None:
+                saved.update(used)
+            if not R.is_empty(out):
+                ctx.suppressed.update(used)
+                ctx.counts[1] += 1
+                return self.deco.apply(out, ctx) if not isinstance(sub, Names) else out
+            ctx.counts[:] = [c[0] + (ctx.counts[0] - c[0]), c[1]]
+        return []

@@ -1,0 +1,359 @@
+"""Runs: the flat form CSL output takes while an entry is being rendered.
+
+A run is a tuple ``(text, fmt, flag)``. ``fmt`` is a tuple of formatting roles
+(outermost first, roles as in :mod:`bibgen.style.nodes`, links as
+``"link\\x00<url>"``) and ``flag`` a bit set (:data:`OPEN_QUOTE`, ...). A flat
+list makes the boundary work CSL needs cheap: collapsing punctuation where an
+affix meets a value, moving a comma inside closing quotes, and case changes that
+skip ``nocase`` text. :func:`to_nodes` rebuilds the tree at the end.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from bibgen.style.nodes import Dash, Link, Nbsp, Node, Span, Text
+
+Run = tuple[str, tuple[str, ...], int]
+
+OPEN_QUOTE = 1
+CLOSE_QUOTE = 2
+DASH = 4
+NAMES = 8  # produced by the first cs:names of an entry (subsequent-author-substitute)
+
+NO_FMT: tuple[str, ...] = ()
+PUNCT = ".,;:!?"
+
+
+def append(out: list[Run], runs: list[Run], punct_in_quote: bool = False) -> None:
+    """Append ``runs`` to ``out``, merging punctuation and spaces at the seam.
+
+    Mirrors what citeproc-js does when an affix or delimiter meets rendered
+    text: no doubled periods or spaces, ``?`` or ``!`` absorb a following
+    period, and (with ``punct_in_quote``) a period or comma after a closing
+    quote moves inside it.
+    """
+    if not runs:
+        return
+    if not out:
+        out.extend(runs)
+        return
+    first = runs[0]
+    ftext = first[0]
+    if not ftext:
+        out.extend(runs)
+        return
+    c = ftext[0]
+    if c in PUNCT or c == " ":
+        # Find the last non-empty run of out.
+        i = len(out) - 1
+        while i >= 0 and not out[i][0]:
+            i -= 1
+        if i >= 0:
+            last = out[i]
+            if punct_in_quote and last[2] & CLOSE_QUOTE and c in ".,":
+                # Move the punctuation inside the quotes: find the text before the quote.
+                j = i - 1
+                while j >= 0 and (not out[j][0] or out[j][2] & CLOSE_QUOTE):
+                    j -= 1
+                if j >= 0:
+                    inner = out[j]
+                    q = inner[0][-1]
+                    if not (q in PUNCT and (q == c or q in "!?" or (c == "." and q in ".,;:")) ):
+                        out[j] = (inner[0] + c, inner[1], inner[2])
+                    elif c == "." and q == ",":
+                        out[j] = (inner[0][:-1] + ".", inner[1], inner[2])
+                    ftext = ftext[1:]
+                    runs = [(ftext, first[1], first[2])] + runs[1:]
+                    if ftext:
+                        c = ftext[0]
+                    else:
+                        out.extend(runs)
+                        return
+            q = out[i][0][-1]
+            drop = False
+            if c == " " and q == " ":
+                drop = True
+            elif c in PUNCT and q in PUNCT:
+                if c == q and c != ",":
+                    drop = True
+                elif c == "." and q in "!?":
+                    drop = True
+                elif c == "," and q == ",":
+                    drop = True
+            if drop:
+                ftext = ftext[1:]
+                if ftext or len(runs) > 1:
+                    runs = [(ftext, first[1], first[2])] + runs[1:]
+                else:
+                    return
+    out.extend(runs)
+
+
+def join(parts: list[list[Run]], delimiter: str, punct_in_quote: bool) -> list[Run]:
+    """Non-empty ``parts`` joined by ``delimiter`` (with punctuation merging)."""
+    out: list[Run] = []
+    first = True
+    for p in parts:
+        if not p:
+            continue
+        if not first and delimiter:
+            append(out, [(delimiter, NO_FMT, 0)], punct_in_quote)
+        append(out, p, punct_in_quote)
+        first = False
+    return out
+
+
+def plain(runs: list[Run]) -> str:
+    """The text of runs, without formatting."""
+    return "".join(r[0] for r in runs)
+
+
+def is_empty(runs: list[Run]) -> bool:
+    return not any(r[0] for r in runs)
+
+
+def with_fmt(runs: list[Run], role: str) -> list[Run]:
+    """Runs with ``role`` added outside their existing formatting."""
+    return [(t, (role,) + f, g) for t, f, g in runs]
+
+
+# ---------------------------------------------------------------- rich text
+
+_TAG = re.compile(
+    r'<(/?)(i|b|sup|sub|sc|span)(?:\s+(?:class="nocase"|style="font-variant:\s*small-caps;?"))?\s*>'
+)
+_TAG_ROLE = {"i": "emph", "b": "strong", "sup": "sup", "sub": "sub", "sc": "smallcaps"}
+
+
+@lru_cache(maxsize=65536)
+def parse_rich(value: str) -> tuple[Run, ...]:
+    """Runs for a field value with CSL's small HTML-like markup.
+
+    Only ``<i> <b> <sup> <sub> <sc>``, ``<span class="nocase">`` and
+    ``<span style="font-variant:small-caps;">`` are markup, and only when they
+    are balanced; anything else (``<script>``, ``&amp;``) stays literal text.
+    Straight apostrophes become typographic ones, as citeproc-js does.
+    """
+    if "'" in value:
+        value = _apostrophes(value)
+    if "<" not in value:
+        return ((value, NO_FMT, 0),)
+    tokens: list[tuple[int, int, str, bool, str]] = []  # start, end, name, closing, role
+    for m in _TAG.finditer(value):
+        closing = m.group(1) == "/"
+        name = m.group(2)
+        full = m.group(0)
+        if name == "span":
+            if closing:
+                role = ""
+            elif "nocase" in full:
+                role = "nocase"
+            elif "small-caps" in full:
+                role = "smallcaps"
+            else:
+                continue
+        else:
+            if not closing and full != f"<{name}>":
+                continue
+            role = _TAG_ROLE[name]
+        tokens.append((m.start(), m.end(), name, closing, role))
+    # Match open and close tags with a stack; unmatched ones stay text.
+    stack: list[int] = []
+    pairs: dict[int, int] = {}
+    for idx, (_, _, name, closing, _) in enumerate(tokens):
+        if not closing:
+            stack.append(idx)
+        else:
+            for k in range(len(stack) - 1, -1, -1):
+                if tokens[stack[k]][2] == name:
+                    pairs[stack[k]] = idx
+                    pairs[idx] = stack[k]
+                    del stack[k:]
+                    break
+    out: list[Run] = []
+    fmt: list[str] = []
+    pos = 0
+    for idx, (start, end, _, closing, role) in enumerate(tokens):
+        if idx not in pairs:
+            continue
+        if start > pos:
+            out.append((value[pos:start], tuple(fmt), 0))
+        if closing:
+            fmt.pop()
+        else:
+            fmt.append(role)
+        pos = end
+    if pos < len(value):
+        out.append((value[pos:], tuple(fmt), 0))
+    return tuple(out) if out else (("", NO_FMT, 0),)
+
+
+_APOS = re.compile(r"(?<=\w)'|'(?=\w)")
+
+
+def _apostrophes(value: str) -> str:
+    def repl(m: re.Match[str]) -> str:
+        s = m.start()
+        if s > 0 and (value[s - 1].isalnum() or value[s - 1] in ".!?,"):
+            return "\u2019"
+        return "\u2018"
+
+    return _APOS.sub(repl, value)
+
+
+# ---------------------------------------------------------------- text case
+
+STOP_WORDS = frozenset(
+    "a an and as at but by down for from in into nor of on onto or over so the till to up via with yet"
+    " vs v".split()
+)
+_WORD = re.compile(r"[^\s\-\u2013\u2014/]+")
+
+
+def _chars(runs: list[Run]) -> tuple[str, list[bool]]:
+    text = []
+    prot: list[bool] = []
+    for t, f, _ in runs:
+        text.append(t)
+        p = "nocase" in f
+        prot.extend([p] * len(t))
+    return "".join(text), prot
+
+
+def _rebuild(runs: list[Run], ops: list[int], s: str) -> list[Run]:
+    out: list[Run] = []
+    pos = 0
+    for t, f, g in runs:
+        n = len(t)
+        if "nocase" in f:
+            out.append((t, f, g))
+        else:
+            buf = []
+            for k in range(n):
+                ch = s[pos + k]
+                op = ops[pos + k]
+                buf.append(ch.upper() if op == 1 else ch.lower() if op == 2 else ch)
+            out.append(("".join(buf), f, g))
+        pos += n
+    return out
+
+
+def text_case(runs: list[Run], case: str, english: bool = True) -> list[Run]:
+    """Apply a CSL ``text-case`` to runs, leaving ``nocase`` text alone."""
+    if case == "lowercase":
+        return [(t if "nocase" in f else t.lower(), f, g) for t, f, g in runs]
+    if case == "uppercase":
+        return [(t if "nocase" in f else t.upper(), f, g) for t, f, g in runs]
+    s, prot = _chars(runs)
+    if not s:
+        return runs
+    ops = [0] * len(s)
+    if case == "capitalize-first":
+        for m in _WORD.finditer(s):
+            _cap_first(s, m.start(), m.end(), ops, prot)
+            break
+    elif case == "capitalize-all":
+        for m in _WORD.finditer(s):
+            _cap_first(s, m.start(), m.end(), ops, prot)
+    elif case == "sentence":
+        if not english:
+            return runs
+        upper = s.upper() == s
+        first = True
+        for m in _WORD.finditer(s):
+            if upper:
+                for k in range(m.start(), m.end()):
+                    ops[k] = 2
+            if first:
+                _cap_first(s, m.start(), m.end(), ops, prot)
+                first = False
+    elif case == "title":
+        if not english:
+            return runs
+        all_upper = s.upper() == s and s.lower() != s
+        words = list(_WORD.finditer(s))
+        n = len(words)
+        after_colon = False
+        for i, m in enumerate(words):
+            w = m.group(0)
+            a, b = m.start(), m.end()
+            core = w.strip("\"'“”‘’([{.,;:!?)]}")
+            if all_upper:
+                for k in range(a, b):
+                    ops[k] = 2
+                lower_word = True
+            else:
+                lower_word = core == core.lower()
+            first_or_last = i == 0 or i == n - 1 or after_colon
+            if core.lower() in STOP_WORDS and not first_or_last and (lower_word or all_upper):
+                if all_upper:
+                    pass
+            elif lower_word:
+                _cap_first(s, a, b, ops, prot)
+            after_colon = w.endswith((":", "?", "!")) or (
+                b < len(s) and s[b : b + 2] in (" –", " —")
+            )
+    return _rebuild(runs, ops, s)
+
+
+def _cap_first(s: str, a: int, b: int, ops: list[int], prot: list[bool]) -> None:
+    for k in range(a, b):
+        if s[k].isalpha():
+            if not prot[k]:
+                ops[k] = 1
+            return
+
+
+# ---------------------------------------------------------------- nodes
+
+def to_nodes(runs: list[Run]) -> tuple[Node, ...]:
+    """The node tree for runs: shared formatting prefixes become nested spans."""
+    merged: list[Run] = []
+    for r in runs:
+        if not r[0]:
+            continue
+        if merged and merged[-1][1] == r[1] and not (r[2] & DASH) and not (merged[-1][2] & DASH):
+            merged[-1] = (merged[-1][0] + r[0], r[1], 0)
+        else:
+            merged.append(r)
+    return _build(merged, 0)
+
+
+def _build(runs: list[Run], depth: int) -> tuple[Node, ...]:
+    out: list[Node] = []
+    i = 0
+    n = len(runs)
+    while i < n:
+        t, f, g = runs[i]
+        if len(f) <= depth:
+            if g & DASH and t == "\u2013":
+                out.append(Dash())
+            else:
+                out.extend(_text_nodes(t))
+            i += 1
+            continue
+        role = f[depth]
+        j = i + 1
+        while j < n and len(runs[j][1]) > depth and runs[j][1][depth] == role:
+            j += 1
+        children = _build(runs[i:j], depth + 1)
+        if role.startswith("link\x00"):
+            out.append(Link(role[5:], children))
+        else:
+            out.append(Span(role, children))
+        i = j
+    return tuple(out)
+
+
+def _text_nodes(t: str) -> list[Node]:
+    if "\u00a0" not in t:
+        return [Text(t)]
+    out: list[Node] = []
+    for k, part in enumerate(t.split("\u00a0")):
+        if k:
+            out.append(Nbsp())
+        if part:
+            out.append(Text(part))
+    return out

@@ -1,0 +1,482 @@
+"""Compiling a CSL style and producing its bibliography."""
+
+from __future__ import annotations
+
+import unicodedata
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+from xml.parsers import expat
+
+from bibgen.errors import InputError
+from bibgen.model import Origin
+from bibgen.style.csl import runs as R
+from bibgen.style.csl.dates import Date, date_sort_key
+from bibgen.style.csl.elements import (
+    Choose,
+    Condition,
+    Ctx,
+    Element,
+    Group,
+    Label,
+    MacroCall,
+    Number,
+    StyleError,
+    Term,
+    Value,
+    Variable,
+    render_seq,
+)
+from bibgen.style.csl.locale import NS, Locale, load_locale
+from bibgen.style.csl.names import NameSpec, Names
+from bibgen.style.csl.runs import NAMES, NO_FMT, Run
+from bibgen.style.csl.values import DATE_VARIABLES, NAME_VARIABLES, NUMBER_VARIABLES, first_int, is_numeric
+from bibgen.style.nodes import Reference
+
+# Name options a style, citation or bibliography passes down to every cs:name.
+_INHERITED = {
+    "and": "and",
+    "delimiter-precedes-et-al": "delimiter-precedes-et-al",
+    "delimiter-precedes-last": "delimiter-precedes-last",
+    "et-al-min": "et-al-min",
+    "et-al-use-first": "et-al-use-first",
+    "et-al-use-last": "et-al-use-last",
+    "initialize": "initialize",
+    "initialize-with": "initialize-with",
+    "name-as-sort-order": "name-as-sort-order",
+    "sort-separator": "sort-separator",
+    "name-form": "form",
+    "name-delimiter": "delimiter",
+    "names-delimiter": "names-delimiter",
+    "demote-non-dropping-particle": "demote-non-dropping-particle",
+    "initialize-with-hyphen": "initialize-with-hyphen",
+}
+
+
+class _Tree:
+    """An XML tree parsed with expat, keeping each element's line and column."""
+
+    def __init__(self, text: str, path: str) -> None:
+        self.path = path
+        self.pos: dict[int, tuple[int, int]] = {}
+        self.keep: list[ET.Element] = []
+        p = expat.ParserCreate("utf-8", namespace_separator="}")
+        stack: list[ET.Element] = []
+        root: list[ET.Element] = []
+
+        def refuse(*_: Any) -> None:
+            raise InputError(
+                "CSL styles may not contain a DTD or entity declarations",
+                Origin(path, p.CurrentLineNumber, p.CurrentColumnNumber + 1),
+            )
+
+        def qn(name: str) -> str:
+            return "{" + name if "}" in name else name
+
+        def start(name: str, attrs: dict[str, str]) -> None:
+            el = ET.Element(qn(name), {qn(k): v for k, v in attrs.items()})
+            self.pos[id(el)] = (p.CurrentLineNumber, p.CurrentColumnNumber + 1)
+            self.keep.append(el)
+            if stack:
+                stack[-1].append(el)
+            else:
+                root.append(el)
+            stack.append(el)
+
+        def end(_: str) -> None:
+            stack.pop()
+
+        def chars(data: str) -> None:
+            if not stack:
+                return
+            top = stack[-1]
+            if len(top):
+                last = top[-1]
+                last.tail = (last.tail or "") + data
+            else:
+                top.text = (top.text or "") + data
+
+        p.StartDoctypeDeclHandler = refuse
+        p.EntityDeclHandler = refuse
+        p.ExternalEntityRefHandler = refuse
+        p.StartElementHandler = start
+        p.EndElementHandler = end
+        p.CharacterDataHandler = chars
+        try:
+            p.Parse(text.encode("utf-8") if isinstance(text, str) else text, True)
+        except expat.ExpatError as e:
+            raise InputError(
+                f"invalid CSL style XML: {expat.ErrorString(e.code)}",
+                Origin(path, e.lineno, e.offset + 1),
+            ) from None
+        self.root = root[0]
+
+    def origin(self, el: ET.Element | None) -> Origin:
+        line, col = self.pos.get(id(el), (1, 1)) if el is not None else (1, 1)
+        return Origin(self.path, line, col)
+
+
+class _SortKey:
+    __slots__ = ("variable", "macro", "descending", "names_min", "names_first", "names_last")
+
+    def __init__(self, el: ET.Element) -> None:
+        self.variable = el.get("variable")
+        self.macro = el.get("macro")
+        self.descending = el.get("sort") == "descending"
+
+        def opt(name: str) -> int | None:
+            v = el.get(name)
+            return int(v) if v and v.isdigit() else None
+
+        self.names_min = opt("names-min")
+        self.names_first = opt("names-use-first")
+        self.names_last = None if el.get("names-use-last") is None else el.get("names-use-last") == "true"
+
+
+class Engine:
+    """The compiled style: layouts, macros, sort keys and options."""
+
+    def __init__(self, text: str, path: str) -> None:
+        tree = _Tree(text, path)
+        self.tree = tree
+        root = tree.root
+        if root.tag != NS + "style":
+            raise InputError("not a CSL style: the root element must be <style>", tree.origin(root))
+        self.root = root
+        self.lang = root.get("default-locale") or "en-US"
+        self.locale: Locale = load_locale(self.lang, root.findall(NS + "locale"))
+        self.page_range_format = root.get("page-range-format")
+        self.style_opts = {v: root.get(k) for k, v in _INHERITED.items() if root.get(k) is not None}
+        self.macro_xml = {m.get("name", ""): m for m in root.findall(NS + "macro")}
+        self._macros: dict[tuple[str, str], list[Element]] = {}
+        self._compiling: set[tuple[str, str]] = set()
+        self.bib_el = root.find(NS + "bibliography")
+        self.cit_el = root.find(NS + "citation")
+        info = root.find(NS + "info")
+        self.title = ""
+        self.id = ""
+        if info is not None:
+            t = info.find(NS + "title")
+            self.title = (t.text or "").strip() if t is not None else ""
+            i = info.find(NS + "id")
+            self.id = (i.text or "").strip() if i is not None else ""
+        self.ctx_opts: dict[str, dict[str, str]] = {}
+        for name, el in (("bibliography", self.bib_el), ("citation", self.cit_el)):
+            opts = dict(self.style_opts)
+            if el is not None:
+                opts.update({v: el.get(k) for k, v in _INHERITED.items() if el.get(k) is not None})
+            self.ctx_opts[name] = opts
+        try:
+            self.layout: list[Element] = []
+            self.layout_el: ET.Element | None = None
+            self.sort_keys: list[_SortKey] = []
+            self.second_field_align = False
+            self.subsequent = None
+            self.subsequent_rule = "complete-all"
+            if self.bib_el is not None:
+                lay = self.bib_el.find(NS + "layout")
+                if lay is None:
+                    raise StyleError("<bibliography> has no <layout>", self.bib_el)
+                self.layout_el = lay
+                self.layout = [self.compile(c, "bibliography") for c in lay]
+                from bibgen.style.csl.elements import Deco
+
+                self.layout_deco = Deco(lay)
+                sort = self.bib_el.find(NS + "sort")
+                if sort is not None:
+                    for k in sort.findall(NS + "key"):
+                        if k.get("macro") and k.get("macro") not in self.macro_xml:
+                            raise StyleError(f"unknown macro {k.get('macro')!r}", k)
+                        self.sort_keys.append(_SortKey(k))
+                self.second_field_align = self.bib_el.get("second-field-align") in ("flush", "margin")
+                self.subsequent = self.bib_el.get("subsequent-author-substitute")
+                self.subsequent_rule = self.bib_el.get("subsequent-author-substitute-rule", "complete-all")
+            self.year_suffix = False
+            self.citation_layout: list[Element] = []
+            if self.cit_el is not None:
+                self.year_suffix = self.cit_el.get("disambiguate-add-year-suffix") == "true"
+                lay = self.cit_el.find(NS + "layout")
+                if lay is not None and self.year_suffix:
+                    self.citation_layout = [self.compile(c, "citation") for c in lay]
+            self.explicit_year_suffix = any(
+                el.get("variable") == "year-suffix" for el in root.iter(NS + "text")
+            )
+            self.sort_uses_number = any(
+                k.variable == "citation-number" or (k.macro and self._macro_uses(k.macro, "citation-number", set()))
+                for k in self.sort_keys
+            )
+        except StyleError as e:
+            raise InputError(str(e), tree.origin(e.el)) from None
+
+    def _macro_uses(self, name: str, variable: str, seen: set[str]) -> bool:
+        if name in seen or name not in self.macro_xml:
+            return False
+        seen.add(name)
+        for el in self.macro_xml[name].iter():
+            if variable in (el.get("variable") or "").split():
+                return True
+            if el.get("macro") and self._macro_uses(el.get("macro", ""), variable, seen):
+                return True
+        return False
+
+    # ------------------------------------------------------------ compile
+
+    def macro(self, name: str, ctxname: str) -> list[Element]:
+        key = (name, ctxname)
+        got = self._macros.get(key)
+        if got is None:
+            if key in self._compiling:
+                raise InputError(f"macro {name!r} calls itself", self.tree.origin(self.macro_xml[name]))
+            self._compiling.add(key)
+            got = [self.compile(c, ctxname) for c in self.macro_xml[name]]
+            self._compiling.discard(key)
+            self._macros[key] = got
+        return got
+
+    def compile(self, el: ET.Element, ctxname: str, parent_names: Names | None = None) -> Element:
+        tag = el.tag.removeprefix(NS)
+        if tag == "text":
+            if el.get("macro") is not None:
+                mc = MacroCall(el, self, ctxname)
+                # Compile eagerly so unknown macros deep down are reported up front.
+                self.macro(mc.macro, ctxname)
+                return mc
+            if el.get("variable") is not None:
+                return Variable(el, self)
+            if el.get("term") is not None:
+                return Term(el)
+            if el.get("value") is not None:
+                return Value(el)
+            raise StyleError("<text> needs variable, macro, term or value", el)
+        if tag == "group":
+            return Group(el, [self.compile(c, ctxname) for c in el])
+        if tag == "choose":
+            branches: list[tuple[Condition | None, list[Element]]] = []
+            for b in el:
+                btag = b.tag.removeprefix(NS)
+                cond = None if btag == "else" else Condition(b)
+                branches.append((cond, [self.compile(c, ctxname) for c in b]))
+            return Choose(branches)
+        if tag == "number":
+            return Number(el)
+        if tag == "label":
+            return Label(el)
+        if tag == "date":
+            return Date(el, self.locale)
+        if tag == "names":
+            return self._names(el, ctxname, parent_names)
+        raise StyleError(f"unknown CSL element <{tag}>", el)
+
+    def _names(self, el: ET.Element, ctxname: str, parent: Names | None) -> Names:
+        opts = self.ctx_opts[ctxname]
+        name_el = el.find(NS + "name")
+        etal_el = el.find(NS + "et-al")
+        label_el = el.find(NS + "label")
+        children = list(el)
+        if name_el is None and parent is not None:
+            spec = parent.spec
+            label = parent.label if label_el is None else Label(label_el)
+            label_after = parent.label_after if label_el is None else True
+        else:
+            spec = NameSpec(opts, name_el)
+            if etal_el is not None:
+                from bibgen.style.csl.elements import Deco
+
+                spec._etal = (etal_el.get("term", "et-al"), Deco(etal_el))
+            label = Label(label_el) if label_el is not None else None
+            label_after = True
+            if label_el is not None and name_el is not None:
+                label_after = children.index(label_el) > children.index(name_el)
+        delimiter = el.get("delimiter", opts.get("names-delimiter", ""))
+        node = Names(el, el.get("variable", "").split(), spec, label, label_after, [], delimiter)
+        sub = el.find(NS + "substitute")
+        if sub is not None:
+            node.substitute = [self.compile(c, ctxname, node) for c in sub]
+        return node
+
+    # ------------------------------------------------------------ render
+
+    def _english(self, item: dict) -> bool:
+        lang = item.get("language")
+        if isinstance(lang, str) and lang.strip():
+            return lang.strip().lower().startswith("en")
+        return self.lang.lower().startswith("en")
+
+    def _ctx(self, item: dict) -> Ctx:
+        return Ctx(self, item, self._english(item))
+
+    def _sort_value(self, key: _SortKey, item: dict, number: int) -> tuple[int, Any] | None:
+        ctx = self._ctx(item)
+        ctx.citation_number = number
+        if key.variable:
+            var = key.variable
+            if var == "citation-number":
+                return (0, number)
+            v = item.get(var)
+            if v is None or v == "" or v == []:
+                return None
+            if var in NAME_VARIABLES and isinstance(v, list):
+                spec = NameSpec(self.ctx_opts["bibliography"], None)
+                ctx.sort_mode = True
+                ctx.sort_names = (key.names_min, key.names_first, key.names_last)
+                s = R.plain(spec.render_list(v, ctx))  # type: ignore[arg-type]
+                return (1, _collate(s)) if s else None
+            if var in DATE_VARIABLES:
+                s = date_sort_key(v)
+                return (1, s) if s else None
+            if var in NUMBER_VARIABLES and is_numeric(v):
+                return (0, first_int(str(v)) or 0)
+            s = R.plain(list(R.parse_rich(str(v))))
+            return (1, _collate(s)) if s.strip() else None
+        ctx.sort_mode = True
+        ctx.sort_names = (key.names_min, key.names_first, key.names_last)
+        runs = render_seq(self.macro(key.macro or "", "bibliography"), ctx)
+        s = R.plain(runs)
+        if not s.strip():
+            return None
+        return (1, _collate(s))
+
+    def bibliography(self, items: list[dict]) -> list[Reference]:
+        order = list(range(len(items)))
+        if self.sort_keys:
+            keyed = [[self._sort_value(k, items[i], i + 1) for k in self.sort_keys] for i in order]
+            for kidx in range(len(self.sort_keys) - 1, -1, -1):
+                desc = self.sort_keys[kidx].descending
+
+                def sk(i: int, kidx: int = kidx, desc: bool = desc) -> tuple:
+                    v = keyed[i][kidx]
+                    if v is None:
+                        return (0 if desc else 1, 0, "")
+                    return (1 if desc else 0, v[0], v[1])
+
+                order.sort(key=sk, reverse=desc)
+        numbers = {}
+        for pos, i in enumerate(order):
+            numbers[i] = i + 1 if self.sort_uses_number else pos + 1
+        suffixes = self._year_suffixes(items, order, numbers) if self.year_suffix else {}
+        refs: list[Reference] = []
+        prev_names: str | None = None
+        for i in order:
+            item = items[i]
+            ctx = self._ctx(item)
+            ctx.citation_number = numbers[i]
+            ctx.year_suffix = suffixes.get(i, "")
+            if ctx.year_suffix and not self.explicit_year_suffix:
+                ctx.engine_implicit_suffix = True  # type: ignore[attr-defined]
+            pieces: list[list[Run]] = []
+            for c in self.layout:
+                pieces.extend(c.parts(ctx))
+            pieces = [p for p in pieces if p]
+            label_runs: list[Run] = []
+            if self.second_field_align and len(pieces) > 1:
+                label_runs = pieces[0]
+                pieces = pieces[1:]
+            body: list[Run] = []
+            for p in pieces:
+                R.append(body, p, ctx.piq)
+            if self.layout_deco.active:
+                body = self.layout_deco.apply(body, ctx) if body else body
+            if self.subsequent is not None:
+                body, prev_names = self._substitute_author(body, prev_names)
+            body = _strip(body)
+            label_runs = _strip(label_runs) if label_runs else []
+            refs.append(
+                Reference(
+                    key=str(item.get("id", "")),
+                    body=R.to_nodes(body),
+                    label=R.to_nodes(label_runs),
+                    entry=item,
+                )
+            )
+        return refs
+
+    def _substitute_author(self, body: list[Run], prev: str | None) -> tuple[list[Run], str | None]:
+        idx = [k for k, r in enumerate(body) if r[2] & NAMES]
+        if not idx:
+            return body, None
+        names = "".join(body[k][0] for k in idx)
+        if prev is not None and names == prev:
+            a, b = idx[0], idx[-1]
+            fmt = body[a][1]
+            if self.subsequent:
+                body = body[:a] + [(self.subsequent, fmt, 0)] + body[b + 1 :]
+            else:
+                body = body[:a] + body[b + 1 :]
+                while body and body[0][0].strip() in (",", ".", "") and not body[0][0].strip():
+                    body = body[1:]
+        return body, names
+
+    def _year_suffixes(self, items: list[dict], order: list[int], numbers: dict[int, int]) -> dict[int, str]:
+        groups: dict[str, list[int]] = {}
+        for i in order:
+            ctx = self._ctx(items[i])
+            ctx.citation_number = numbers[i]
+            s = R.plain(render_seq(self.citation_layout, ctx))
+            groups.setdefault(s, []).append(i)
+        out: dict[int, str] = {}
+        for members in groups.values():
+            if len(members) > 1:
+                for n, i in enumerate(members):
+                    out[i] = _suffix(n)
+        return out
+
+
+def _suffix(n: int) -> str:
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    if n < 26:
+        return letters[n]
+    return _suffix(n // 26 - 1) + letters[n % 26]
+
+
+def _collate(s: str) -> str:
+    s = unicodedata.normalize("NFKD", s)
+    s = "".join(c for c in s if not unicodedata.combining(c))
+    return s.lstrip("\"'\u201c\u2018\u00ab([ ").casefold()
+
+
+def _strip(runs: list[Run]) -> list[Run]:
+    runs = [r for r in runs if r[0]]
+    if runs and runs[0][0][:1].isspace():
+        t, f, g = runs[0]
+        runs[0] = (t.lstrip(), f, g)
+    if runs and runs[-1][0][-1:].isspace():
+        t, f, g = runs[-1]
+        runs[-1] = (t.rstrip(), f, g)
+    return runs
+
+
+class CslStyle:
+    """A compiled CSL 1.0.2 style that formats bibliographies.
+
+    Parse once with :meth:`from_path` or :meth:`from_string`, then call
+    :meth:`bibliography` for any number of item lists.
+    """
+
+    def __init__(self, engine: Engine, name: str) -> None:
+        self._engine = engine
+        self.name = name
+        self.title = engine.title
+
+    @classmethod
+    def from_string(cls, xml_text: str, name: str = "", path: str = "<style>") -> CslStyle:
+        """Compile a style from its XML text; errors are :class:`~bibgen.errors.InputError`."""
+        engine = Engine(xml_text, path)
+        if not name:
+            name = engine.id.rstrip("/").rsplit("/", 1)[-1] or "csl"
+        if engine.bib_el is None:
+            raise InputError("the style has no <bibliography>", engine.tree.origin(engine.root))
+        return cls(engine, name)
+
+    @classmethod
+    def from_path(cls, path: str | Path) -> CslStyle:
+        """Compile the style in the file at ``path`` (named after the file's stem)."""
+        p = Path(path)
+        try:
+            text = p.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            raise InputError(f"cannot read CSL style: {e}", Origin(str(p))) from None
+        return cls.from_string(text, name=p.stem, path=str(p))
+
+    def bibliography(self, items: list[dict]) -> list[Reference]:
+        """References for CSL-JSON ``items``, in the style's bibliography order."""
+        return self._engine.bibliography(list(items))

@@ -1,0 +1,308 @@
+"""Reading CSL-JSON values: numbers, page ranges, dates and name parts."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+_NUMERIC = re.compile(
+    r"^\s*[A-Za-z]*\d+[A-Za-z]*(?:\s*(?:[-\u2013,&]|and)\s*[A-Za-z]*\d+[A-Za-z]*)*\s*$"
+)
+_PLURAL = re.compile(r"\d\s*(?:[-\u2013,&]|and)\s*\S")
+_FIRST_INT = re.compile(r"\d+")
+
+NUMBER_VARIABLES = frozenset(
+    "chapter-number citation-number collection-number edition first-reference-note-number issue"
+    " locator number number-of-pages number-of-volumes page page-first part-number printing-number"
+    " section supplement-number version volume".split()
+)
+DATE_VARIABLES = frozenset(
+    "accessed available-date event-date issued original-date submitted".split()
+)
+NAME_VARIABLES = frozenset(
+    "author chair collection-editor compiler composer container-author contributor curator director"
+    " editor editorial-director editor-translator executive-producer guest host illustrator"
+    " interviewer narrator organizer original-author performer producer recipient reviewed-author"
+    " script-writer series-creator translator".split()
+)
+
+
+def is_numeric(value: object) -> bool:
+    """CSL's is-numeric: numbers with optional letter affixes, joined by - , & or 'and'."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return True
+    return isinstance(value, str) and bool(_NUMERIC.match(value))
+
+
+def is_plural(value: str) -> bool:
+    """Whether a number-like value holds several numbers (for label plurals)."""
+    return bool(_PLURAL.search(value))
+
+
+def first_int(value: str) -> int | None:
+    m = _FIRST_INT.search(value)
+    return int(m.group(0)) if m else None
+
+
+# ---------------------------------------------------------------- page ranges
+
+_RANGE = re.compile(r"([A-Za-z]*)(\d+)\s*(?:-+|\u2013|\u2014)\s*([A-Za-z]*)(\d+)")
+
+
+def _expand(a: str, b: str) -> str:
+    if len(b) < len(a):
+        return a[: len(a) - len(b)] + b
+    return b
+
+
+def _minimal(a: str, b: str, keep: int) -> str:
+    b = _expand(a, b)
+    if len(a) != len(b):
+        return b
+    i = 0
+    while i < len(a) - 1 and a[i] == b[i]:
+        i += 1
+    out = b[i:]
+    if keep > 1 and len(out) < keep and len(b) >= keep:
+        out = b[-keep:]
+    return out
+
+
+def _chicago(a: str, b: str, v15: bool) -> str:
+    b = _expand(a, b)
+    n = int(a)
+    if n < 100 or n % 100 == 0:
+        return b
+    if n % 100 < 10:
+        return _minimal(a, b, 1)
+    if v15 and len(a) == 4 and len(b) == 4:
+        changed = _minimal(a, b, 1)
+        if len(changed) >= 3:
+            return b
+    return _minimal(a, b, 2)
+
+
+def page_range(value: str, fmt: str | None, delimiter: str) -> list[tuple[str, bool]]:
+    """A page value as (text, is_range_delimiter) pieces, with ``page-range-format`` applied."""
+    out: list[tuple[str, bool]] = []
+    pos = 0
+    for m in _RANGE.finditer(value):
+        pa, a, pb, b = m.groups()
+        if m.start() > pos:
+            out.append((value[pos : m.start()], False))
+        if pa == pb or not pb:
+            if fmt == "expanded":
+                b2 = _expand(a, b)
+            elif fmt == "minimal":
+                b2 = _minimal(a, b, 1)
+            elif fmt == "minimal-two":
+                b2 = _minimal(a, b, 2)
+            elif fmt in ("chicago", "chicago-15"):
+                b2 = _chicago(a, b, True)
+            elif fmt == "chicago-16":
+                b2 = _chicago(a, b, False)
+            else:
+                b2 = b
+            if fmt and len(b) > len(a) and pb == "":
+                b2 = b
+            out.append((pa + a, False))
+            out.append((delimiter, True))
+            out.append((pb + b2 if (pb and not fmt) or pb else b2, False))
+        else:
+            out.append((pa + a, False))
+            out.append((delimiter, True))
+            out.append((pb + b, False))
+        pos = m.end()
+    if pos < len(value):
+        out.append((value[pos:], False))
+    return out
+
+
+# ---------------------------------------------------------------- dates
+
+@dataclass(frozen=True, slots=True)
+class DateValue:
+    """A parsed CSL date: start and optional end as (year, month, day) with 0 for missing."""
+
+    start: tuple[int, int, int] | None
+    end: tuple[int, int, int] | None
+    season: int
+    circa: bool
+    literal: str
+
+
+_RAW = re.compile(r"(-?\d{1,4})(?:[-/](\d{1,2}))?(?:[-/](\d{1,2}))?")
+
+
+def _int(v: object) -> int:
+    try:
+        return int(str(v).strip())
+    except (TypeError, ValueError):
+        return 0
+
+
+def _triple(parts: object) -> tuple[int, int, int] | None:
+    if not isinstance(parts, (list, tuple)) or not parts:
+        return None
+    vals = [_int(p) for p in list(parts)[:3]]
+    while len(vals) < 3:
+        vals.append(0)
+    if vals[0] == 0 and vals[1] == 0:
+        return None
+    return (vals[0], vals[1], vals[2])
+
+
+def parse_date(value: object) -> DateValue | None:
+    """A :class:`DateValue` from CSL-JSON (``date-parts``, ``raw``, ``literal``, ``season``)."""
+    if isinstance(value, str):
+        value = {"raw": value}
+    if not isinstance(value, dict):
+        return None
+    circa = bool(value.get("circa"))
+    season = _int(value.get("season")) if value.get("season") is not None else 0
+    if isinstance(value.get("season"), str) and not season:
+        season = {"spring": 1, "summer": 2, "autumn": 3, "fall": 3, "winter": 4}.get(
+            value["season"].lower(), 0
+        )
+    dp = value.get("date-parts")
+    start = end = None
+    if isinstance(dp, list) and dp:
+        start = _triple(dp[0])
+        if len(dp) > 1:
+            end = _triple(dp[1])
+    elif value.get("raw"):
+        raw = str(value["raw"])
+        found = list(_RAW.finditer(raw))
+        if found:
+            g = found[0].groups()
+            start = (_int(g[0]), _int(g[1]), _int(g[2]))
+            if len(found) > 1:
+                g = found[1].groups()
+                end = (_int(g[0]), _int(g[1]), _int(g[2]))
+        elif not value.get("literal"):
+            return DateValue(None, None, 0, circa, raw)
+    if start and start[1] > 12:
+        season = season or start[1] - 12
+        start = (start[0], 0, start[2])
+    if end and end[1] > 12:
+        end = (end[0], 0, end[2])
+    literal = str(value.get("literal") or "")
+    if start is None and not literal:
+        return None
+    if end == start:
+        end = None
+    return DateValue(start, end, season, circa, literal)
+
+
+# ---------------------------------------------------------------- names
+
+_PARTICLE_WORD = re.compile(r"^(?:[a-z\u00e0-\u00ff][\w\u2019']*|[a-z]+['\u2019]|[a-z]+-)$")
+CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+@dataclass(frozen=True, slots=True)
+class NameParts:
+    """A name split into CSL parts (particles parsed as citeproc-js does)."""
+
+    family: str
+    given: str
+    ndp: str
+    dp: str
+    suffix: str
+    comma_suffix: bool
+    literal: str
+    cjk: bool
+
+
+@lru_cache(maxsize=65536)
+def _split_name(family: str, given: str, ndp: str, dp: str, suffix: str, comma_suffix: bool,
+                literal: str, parse: bool) -> NameParts:
+    if parse and family and not ndp and not literal:
+        # Leading lowercase words of the family name are a non-dropping particle
+        # ("van den Oord"), as are elided prefixes ("d'Alembert", "al-One").
+        words = family.split(" ")
+        k = 0
+        while k < len(words) - 1 and _PARTICLE_WORD.match(words[k]):
+            k += 1
+        if k:
+            ndp = " ".join(words[:k])
+            family = " ".join(words[k:])
+        else:
+            m = re.match(r"^([a-z]{1,3}['\u2019]|[a-z]{1,3}-)(?=[A-Z\u00c0-\u00de])", family)
+            if m:
+                ndp = m.group(1)
+                family = family[m.end():]
+    if parse and given and not dp and not literal:
+        words = given.split(" ")
+        k = len(words)
+        while k > 1 and _PARTICLE_WORD.match(words[k - 1]):
+            k -= 1
+        if k < len(words):
+            dp = " ".join(words[k:])
+            given = " ".join(words[:k])
+    cjk = bool(CJK.search(family + given))
+    return NameParts(family, given, ndp, dp, suffix, comma_suffix, literal, cjk)
+
+
+def name_parts(name: dict) -> NameParts:
+    """Split a CSL-JSON name dict into :class:`NameParts`."""
+    return _split_name(
+        str(name.get("family") or ""),
+        str(name.get("given") or ""),
+        str(name.get("non-dropping-particle") or ""),
+        str(name.get("dropping-particle") or ""),
+        str(name.get("suffix") or ""),
+        bool(name.get("comma-suffix")),
+        str(name.get("literal") or ""),
+        name.get("parse-names", True) not in (False, "false"),
+    )
+
+
+_INIT_SPLIT = re.compile(r"[\s.]+")
+
+
+@lru_cache(maxsize=65536)
+def initialize(given: str, with_: str, initialize_all: bool, hyphen: bool) -> str:
+    """Initials for a given name: ``John Paul`` -> ``J. P.``, ``Min-jun`` -> ``M.-J.``.
+
+    Hyphenated parts keep the hyphen and upper-case their initial, as citeproc-js
+    does; with ``initialize_all`` false only existing initials are normalized.
+    """
+    words = [w for w in _INIT_SPLIT.split(given) if w]
+    trail = with_.rstrip()
+    space = with_[len(trail):]
+    out: list[str] = []
+    for w in words:
+        parts = [p for p in w.split("-") if p]
+        if not parts:
+            continue
+        pieces = []
+        for p in parts:
+            is_initial = len(p) == 1 or (p.isupper() and len(p) <= 3 and len(w.split("-")) == 1 and False)
+            if initialize_all or is_initial:
+                if p[0].isalpha() and p[0].islower() and not initialize_all:
+                    pieces.append(p)
+                else:
+                    pieces.append(p[0].upper() + trail)
+            else:
+                pieces.append(p)
+        if len(pieces) > 1:
+            sep = "-" if hyphen else ""
+            if all(p.endswith(trail) and len(p) <= 1 + len(trail) for p in pieces):
+                out.append(sep.join(pieces))
+            else:
+                out.append("-".join(pieces))
+        else:
+            out.append(pieces[0])
+    # Full (uninitialized) words are always separated by a space.
+    res = []
+    for k, piece in enumerate(out):
+        if k:
+            prev = out[k - 1]
+            is_init = len(prev) <= 1 + len(trail) and (not trail or prev.endswith(trail))
+            res.append(space if is_init and not (len(piece) > 1 + len(trail) and not space) else " ")
+            if not is_init:
+                res[-1] = " "
+        res.append(piece)
+    return "".join(res).strip()

@@ -1,0 +1,74 @@
+"""Serialize references the way citeproc-js writes an HTML bibliography.
+
+Used to compare bibgen's CSL engine with the CSL test suite and with
+citeproc-js itself; user-facing HTML comes from the html renderer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from bibgen.style.nodes import Dash, Link, Nbsp, Node, Reference, Span, Text
+
+_OPEN = {
+    "emph": ("<i>", "</i>"),
+    "strong": ("<b>", "</b>"),
+    "smallcaps": ('<span style="font-variant:small-caps;">', "</span>"),
+    "sup": ("<sup>", "</sup>"),
+    "sub": ("<sub>", "</sub>"),
+    "underline": ('<span style="text-decoration:underline;">', "</span>"),
+}
+
+
+def _escape(text: str) -> str:
+    # citeproc-js writes numeric character references for these three.
+    return (
+        text.replace("&", "&#38;")
+        .replace("<", "&#60;")
+        .replace(">", "&#62;")
+        .replace("\u00a0", "&#160;")
+    )
+
+
+def _html(nodes: Iterable[Node], out: list[str]) -> None:
+    for n in nodes:
+        if isinstance(n, Text):
+            out.append(_escape(n.text))
+        elif isinstance(n, Dash):
+            out.append("\u2013")
+        elif isinstance(n, Nbsp):
+            out.append("&#160;")
+        elif isinstance(n, Span):
+            tags = _OPEN.get(n.role)
+            if tags:
+                out.append(tags[0])
+                _html(n.children, out)
+                out.append(tags[1])
+            else:
+                _html(n.children, out)
+        elif isinstance(n, Link):
+            _html(n.children, out)
+
+
+def nodes_html(nodes: Iterable[Node]) -> str:
+    """The citeproc-js HTML of a node sequence (no wrapping element)."""
+    out: list[str] = []
+    _html(nodes, out)
+    return "".join(out)
+
+
+def to_citeproc_html(refs: Sequence[Reference]) -> str:
+    """A ``csl-bib-body`` div as citeproc-js's ``makeBibliography`` writes it."""
+    lines = ['<div class="csl-bib-body">']
+    for r in refs:
+        if r.label:
+            lines.append('  <div class="csl-entry">')
+            lines.append(
+                f'    <div class="csl-left-margin">{nodes_html(r.label)}</div>'
+                f'<div class="csl-right-inline">{nodes_html(r.body)}</div>'
+            )
+            lines.append("  </div>")
+        else:
+            lines.append(f'  <div class="csl-entry">{nodes_html(r.body)}</div>')
+    lines.append("</div>")
+    return "\n".join(lines)
