@@ -130,6 +130,8 @@ class Comparison:
     expected_order: list[str] = field(default_factory=list)
     actual_order: list[str] = field(default_factory=list)
     error: str = ""
+    # When the engine raised on the corpus: the items it raises on alone, id -> error.
+    crashes: dict[str, str] = field(default_factory=dict)
 
     @property
     def ratio(self) -> float:
@@ -190,6 +192,7 @@ def compare(style: str, items: list[dict[str, Any]] | None = None) -> Comparison
     except Exception as exc:  # an engine crash is a result to report, not a reason to stop the table
         result.error = f"{type(exc).__name__}: {exc}"
         result.disagreeing = [(e["id"], golden.whole(normalize(e["html"])), "") for e in golden.entries]
+        result.crashes = crashing_items(style, items)
         return result
     result.actual_order = order
     for entry in golden.entries:
@@ -200,6 +203,19 @@ def compare(style: str, items: list[dict[str, Any]] | None = None) -> Comparison
         else:
             result.disagreeing.append((entry["id"], expected, actual))
     return result
+
+
+def crashing_items(style: str, items: list[dict[str, Any]]) -> dict[str, str]:
+    """The items bibgen's engine raises on when each is rendered alone."""
+    CslStyle, to_citeproc_html = bibgen_engine()
+    engine = CslStyle.from_path(style_path(style))
+    out: dict[str, str] = {}
+    for item in items:
+        try:
+            to_citeproc_html(engine.bibliography([json.loads(json.dumps(item))]))
+        except Exception as exc:  # noqa: BLE001 - reported, per item
+            out[str(item["id"])] = f"{type(exc).__name__}: {exc}"
+    return out
 
 
 def bibgen_rate(style: str, items: list[dict[str, Any]], min_seconds: float = 1.0) -> float:
@@ -344,7 +360,9 @@ def main(argv: list[str] | None = None) -> int:
             js = citeproc_js_rate(style, items)
             py = bibgen_rate(style, items) if not c.error else float("nan")
             line += f" {js:>16.0f} {py:>11.0f}"
-        print(line + (f"  [{c.error}]" if c.error else ""))
+        print(line + (f"  [{c.error}; {len(c.crashes)} items raise alone]" if c.error else ""))
+        if c.error and args.diff:
+            diffs.append("".join(f"{style} {k}: raises {v}\n" for k, v in c.crashes.items()))
         if style in TARGET_STYLES and (c.ratio < TARGET or not c.order_agrees):
             worst = 1
         if args.diff and (c.disagreeing or not c.order_agrees):
