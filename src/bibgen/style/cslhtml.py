@@ -26,7 +26,6 @@ def _escape(text: str) -> str:
         text.replace("&", "&#38;")
         .replace("<", "&#60;")
         .replace(">", "&#62;")
-        .replace("\u00a0", "&#160;")
     )
 
 
@@ -37,7 +36,7 @@ def _html(nodes: Iterable[Node], out: list[str]) -> None:
         elif isinstance(n, Dash):
             out.append("\u2013")
         elif isinstance(n, Nbsp):
-            out.append("&#160;")
+            out.append("\u00a0")
         elif isinstance(n, Span):
             tags = _OPEN.get(n.role)
             if tags:

@@ -72,7 +72,7 @@ class DatePart:
 class Date(Element):
     """A compiled ``cs:date``."""
 
-    __slots__ = ("variable", "parts", "delimiter")
+    __slots__ = ("variable", "dparts", "delimiter")
 
     def __init__(self, el: ET.Element, loc: Locale) -> None:
         self.variable = el.get("variable", "")
@@ -99,7 +99,7 @@ class Date(Element):
                 parts.append(DatePart(p.get("name", ""), dict(p.attrib), el))
             self.delimiter = el.get("delimiter", "")
             self.deco = Deco(el)
-        self.parts = parts
+        self.dparts = parts
 
     def render(self, ctx: Ctx) -> list[Run]:
         ctx.counts[0] += 1
@@ -116,7 +116,7 @@ class Date(Element):
             return self.deco.apply(rich(d.literal), ctx)
         loc = ctx.loc
         if d.end is None:
-            out = self._render_one(d.start, d.season, ctx, loc, self.parts)
+            out = self._render_one(d.start, d.season, ctx, loc, self.dparts)
         else:
             out = self._render_range(d, ctx, loc)
         if not out:
@@ -128,6 +128,10 @@ class Date(Element):
         t = part.text(d, season, loc)
         if not t:
             return []
+        if part.name == "year" and ctx.implicit_ys and self.variable == "issued":
+            # Styles that never print year-suffix get it after the first issued year.
+            t += ctx.year_suffix
+            ctx.implicit_ys = False
         return part.deco.apply([(t, NO_FMT, 0)], ctx)
 
     def _render_one(self, d: tuple[int, int, int], season: int, ctx: Ctx, loc: Locale,
@@ -154,7 +158,7 @@ class Date(Element):
     def _render_range(self, d: DateValue, ctx: Ctx, loc: Locale) -> list[Run]:
         a, b = d.start, d.end
         assert a is not None and b is not None
-        shown = [p for p in self.parts if p.name in _LEVEL]
+        shown = [p for p in self.dparts if p.name in _LEVEL]
         names = {p.name for p in shown}
         diff = None
         for lvl, name in enumerate(("year", "month", "day")):
@@ -162,13 +166,13 @@ class Date(Element):
                 diff = lvl
                 break
         if diff is None:
-            return self._render_one(a, d.season, ctx, loc, self.parts)
-        idx = [i for i, p in enumerate(self.parts) if p.name in _LEVEL and p.idx >= diff]
+            return self._render_one(a, d.season, ctx, loc, self.dparts)
+        idx = [i for i, p in enumerate(self.dparts) if p.name in _LEVEL and p.idx >= diff]
         if not idx:
-            return self._render_one(a, d.season, ctx, loc, self.parts)
+            return self._render_one(a, d.season, ctx, loc, self.dparts)
         i, j = idx[0], idx[-1]
-        delim_part = next(p for p in self.parts if p.idx == diff and p.name in _LEVEL)
-        before, seg, after = self.parts[:i], self.parts[i : j + 1], self.parts[j + 1 :]
+        delim_part = next(p for p in self.dparts if p.idx == diff and p.name in _LEVEL)
+        before, seg, after = self.dparts[:i], self.dparts[i : j + 1], self.dparts[j + 1 :]
         out = self._render_one(a, d.season, ctx, loc, before) if before else []
         if out and self.delimiter:
             R.append(out, [(self.delimiter, NO_FMT, 0)])

@@ -39,7 +39,7 @@ class Ctx:
 
     __slots__ = (
         "item", "loc", "counts", "suppressed", "record", "sort_mode", "names_marked",
-        "piq", "english", "citation_number", "year_suffix", "sort_names", "engine",
+        "piq", "english", "citation_number", "year_suffix", "sort_names", "engine", "implicit_ys",
     )
 
     def __init__(self, engine: Any, item: dict, english: bool) -> None:
@@ -55,6 +55,7 @@ class Ctx:
         self.english = english
         self.citation_number = 0
         self.year_suffix = ""
+        self.implicit_ys = False
         self.sort_names: tuple[int | None, int | None, bool | None] | None = None
 
     def var(self, name: str) -> Any:
@@ -146,9 +147,9 @@ def quote(runs: list[Run], ctx: Ctx) -> list[Run]:
     inner = []
     for t, f, g in runs:
         if g & OPEN_QUOTE:
-            t = oiq if t == oq else oq
+            t = oiq if t in (oq, "\u201c") else oq
         elif g & CLOSE_QUOTE:
-            t = ciq if t == cq else cq
+            t = ciq if t in (cq, "\u201d") else cq
         inner.append((t, f, g))
     # Terminal punctuation already inside the value stays inside the quotes.
     return [(oq, NO_FMT, OPEN_QUOTE)] + inner + [(cq, NO_FMT, CLOSE_QUOTE)]
@@ -277,12 +278,7 @@ class MacroCall(Element):
 
     def render(self, ctx: Ctx) -> list[Run]:
         children = self.engine.macro(self.macro, self.ctxname)
-        c0, r0 = ctx.counts
-        out = render_seq(children, ctx)
-        # citeproc-js treats a macro like an implicit group: terms alone do not print.
-        if ctx.counts[0] > c0 and ctx.counts[1] == r0:
-            return []
-        return self.deco.apply(out, ctx)
+        return self.deco.apply(render_seq(children, ctx), ctx)
 
 
 class Number(Element):
@@ -319,7 +315,7 @@ class Number(Element):
             return m.group(0)
 
         s = re.sub(r"\d+", fmt, s)
-        s = re.sub(r"\s*-\s*", "-", s)
+        s = re.sub(r"\s*[-\u2013]\s*", "\u2013", s)
         s = re.sub(r"\s*,\s*", ", ", s)
         s = re.sub(r"\s*&\s*", " & ", s)
         return self.deco.apply([(s, NO_FMT, 0)], ctx)

@@ -169,7 +169,7 @@ class NameSpec:
                 if i == k - 1 and self.and_ and not etal:
                     term = ctx.loc.term("and") if self.and_ == "text" else "&"
                     dpl = self.dp_last
-                    inverted_prev = nas == "all" or (nas == "first" and i - 1 == 0)
+                    inverted_prev = (nas == "all" or (nas == "first" and i - 1 == 0)) and not shown[i - 1].get("literal")
                     use = (
                         dpl == "always"
                         or (dpl == "contextual" and k > 2)
@@ -187,7 +187,7 @@ class NameSpec:
             et = self._etal_runs(ctx)
             if et:
                 dpe = self.dp_etal
-                inverted_last = nas == "all" or (nas == "first" and k == 1)
+                inverted_last = (nas == "all" or (nas == "first" and k == 1)) and not shown[-1].get("literal")
                 use = (
                     dpe == "always"
                     or (dpe == "contextual" and k > 1)
@@ -295,6 +295,11 @@ class Names(Element):
             if not R.is_empty(out):
                 ctx.suppressed.update(used)
                 ctx.counts[1] += 1
-                return self.deco.apply(out, ctx) if not isinstance(sub, Names) else out
+                if not isinstance(sub, Names):
+                    out = self.deco.apply(out, ctx)
+                if not ctx.sort_mode and not ctx.names_marked:
+                    out = [(t, f, g | NAMES) for t, f, g in out]
+                    ctx.names_marked = True
+                return out
             ctx.counts[:] = [c[0] + (ctx.counts[0] - c[0]), c[1]]
         return []

@@ -60,7 +60,7 @@ def append(out: list[Run], runs: list[Run], punct_in_quote: bool = False) -> Non
                 if j >= 0:
                     inner = out[j]
                     q = inner[0][-1]
-                    if not (q in PUNCT and (q == c or q in "!?" or (c == "." and q in ".,;:")) ):
+                    if not (q in PUNCT and (q == c or (c == "." and q in "!?.,;:"))):
                         out[j] = (inner[0] + c, inner[1], inner[2])
                     elif c == "." and q == ",":
                         out[j] = (inner[0][:-1] + ".", inner[1], inner[2])
@@ -136,9 +136,9 @@ def parse_rich(value: str) -> tuple[Run, ...]:
     are balanced; anything else (``<script>``, ``&amp;``) stays literal text.
     Straight apostrophes become typographic ones, as citeproc-js does.
     """
-    if "'" in value:
-        value = _apostrophes(value)
     if "<" not in value:
+        if "'" in value or '"' in value:
+            return tuple(_quotes([(value, NO_FMT, 0)]))
         return ((value, NO_FMT, 0),)
     tokens: list[tuple[int, int, str, bool, str]] = []  # start, end, name, closing, role
     for m in _TAG.finditer(value):
@@ -187,20 +187,61 @@ def parse_rich(value: str) -> tuple[Run, ...]:
         pos = end
     if pos < len(value):
         out.append((value[pos:], tuple(fmt), 0))
+    if "'" in value or '"' in value:
+        out = _quotes(out)
     return tuple(out) if out else (("", NO_FMT, 0),)
 
 
-_APOS = re.compile(r"(?<=\w)'|'(?=\w)")
+def _quotes(runs: list[Run]) -> list[Run]:
+    """Straight quotes in data become flagged typographic quotes.
 
-
-def _apostrophes(value: str) -> str:
-    def repl(m: re.Match[str]) -> str:
-        s = m.start()
-        if s > 0 and (value[s - 1].isalnum() or value[s - 1] in ".!?,"):
-            return "\u2019"
-        return "\u2018"
-
-    return _APOS.sub(repl, value)
+    Flagged quotes flip to inner quotes when a style puts the value in quotes;
+    an apostrophe inside a word becomes U+2019.
+    """
+    out: list[Run] = []
+    open_double = open_single = False
+    prev = " "
+    for t, f, g in runs:
+        if "nocase" in f or ("'" not in t and '"' not in t):
+            out.append((t, f, g))
+            prev = t[-1:] or prev
+            continue
+        buf: list[str] = []
+        n = len(t)
+        for i, ch in enumerate(t):
+            if ch == '"':
+                if buf:
+                    out.append(("".join(buf), f, g))
+                    buf = []
+                if not open_double:
+                    out.append(("\u201c", f, OPEN_QUOTE))
+                else:
+                    out.append(("\u201d", f, CLOSE_QUOTE))
+                open_double = not open_double
+            elif ch == "'":
+                nxt = t[i + 1] if i + 1 < n else " "
+                if prev.isalnum() and nxt.isalnum():
+                    buf.append("\u2019")
+                elif not prev.isalnum() and prev not in ".,!?" and nxt.isalnum():
+                    if buf:
+                        out.append(("".join(buf), f, g))
+                        buf = []
+                    out.append(("\u2018", f, OPEN_QUOTE))
+                    open_single = True
+                elif open_single and (prev.isalnum() or prev in ".,!?"):
+                    if buf:
+                        out.append(("".join(buf), f, g))
+                        buf = []
+                    out.append(("\u2019", f, CLOSE_QUOTE))
+                    open_single = False
+                else:
+                    buf.append("\u2019")
+            else:
+                buf.append(ch)
+            prev = ch
+        if buf:
+            out.append(("".join(buf), f, g))
+    return out
 
 
 # ---------------------------------------------------------------- text case

@@ -201,9 +201,14 @@ class Engine:
             self.explicit_year_suffix = any(
                 el.get("variable") == "year-suffix" for el in root.iter(NS + "text")
             )
-            self.sort_uses_number = any(
-                k.variable == "citation-number" or (k.macro and self._macro_uses(k.macro, "citation-number", set()))
-                for k in self.sort_keys
+            first = self.sort_keys[0] if self.sort_keys else None
+            self.number_descending = bool(
+                first is not None
+                and first.descending
+                and (
+                    first.variable == "citation-number"
+                    or (first.macro and self._macro_uses(first.macro, "citation-number", set()))
+                )
             )
         except StyleError as e:
             raise InputError(str(e), tree.origin(e.el)) from None
@@ -350,9 +355,12 @@ class Engine:
                     return (1 if desc else 0, v[0], v[1])
 
                 order.sort(key=sk, reverse=desc)
+        # Numbers follow the bibliography order, counting down when the first
+        # key sorts by citation-number descending (citeproc-js, test-suite#62).
         numbers = {}
+        n = len(order)
         for pos, i in enumerate(order):
-            numbers[i] = i + 1 if self.sort_uses_number else pos + 1
+            numbers[i] = n - pos if self.number_descending else pos + 1
         suffixes = self._year_suffixes(items, order, numbers) if self.year_suffix else {}
         refs: list[Reference] = []
         prev_names: str | None = None
@@ -362,7 +370,7 @@ class Engine:
             ctx.citation_number = numbers[i]
             ctx.year_suffix = suffixes.get(i, "")
             if ctx.year_suffix and not self.explicit_year_suffix:
-                ctx.engine_implicit_suffix = True  # type: ignore[attr-defined]
+                ctx.implicit_ys = True
             pieces: list[list[Run]] = []
             for c in self.layout:
                 pieces.extend(c.parts(ctx))
@@ -378,8 +386,7 @@ class Engine:
                 body = self.layout_deco.apply(body, ctx) if body else body
             if self.subsequent is not None:
                 body, prev_names = self._substitute_author(body, prev_names)
-            body = _strip(body)
-            label_runs = _strip(label_runs) if label_runs else []
+            body = [r for r in body if r[0]]
             refs.append(
                 Reference(
                     key=str(item.get("id", "")),

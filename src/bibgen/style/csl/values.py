@@ -218,6 +218,9 @@ class NameParts:
 @lru_cache(maxsize=65536)
 def _split_name(family: str, given: str, ndp: str, dp: str, suffix: str, comma_suffix: bool,
                 literal: str, parse: bool) -> NameParts:
+    if len(family) > 1 and family[0] == '"' and family[-1] == '"':
+        family = family[1:-1]
+        parse = False
     if parse and family and not ndp and not literal:
         # Leading lowercase words of the family name are a non-dropping particle
         # ("van den Oord"), as are elided prefixes ("d'Alembert", "al-One").
