@@ -111,7 +111,8 @@ class Date(Element):
             return []
         ctx.counts[1] += 1
         if ctx.sort_mode:
-            return [(_sort_key(d), NO_FMT, 0)]
+            # Only the parts this date shows take part in a macro's sort key.
+            return [(_sort_key(d, {p.name for p in self.dparts}), NO_FMT, 0)]
         if d.start is None:
             return self.deco.apply(rich(d.literal), ctx)
         loc = ctx.loc
@@ -186,14 +187,20 @@ class Date(Element):
         return out
 
 
-def _sort_key(d: DateValue) -> str:
+def _sort_key(d: DateValue, shown: set[str] | None = None) -> str:
     if d.start is None:
         return ""
-    y, m, day = d.start
-    key = f"{y + 5000:05d}{m:02d}{day:02d}"
+
+    def one(t: tuple[int, int, int]) -> str:
+        y, m, day = t
+        if shown is not None:
+            m = m if "month" in shown else 0
+            day = day if "day" in shown else 0
+        return f"{y + 5000:05d}{m:02d}{day:02d}"
+
+    key = one(d.start)
     if d.end:
-        y2, m2, d2 = d.end
-        key += f"-{y2 + 5000:05d}{m2:02d}{d2:02d}"
+        key += "-" + one(d.end)
     return key
 
 

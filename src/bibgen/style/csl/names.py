@@ -65,6 +65,12 @@ class NameSpec:
         if p.literal:
             return rich(p.literal)
         if ctx.sort_mode:
+            if self.form == "short":
+                fam = p.family if self.demote != "never" or not p.ndp else f"{p.ndp} {p.family}"
+                return [(fam, NO_FMT, 0)]
+            if self.init_with is not None and p.given and not p.cjk:
+                given = initialize(p.given, self.init_with, self.init, self.hyphen)
+                p = NameParts(p.family, given, p.ndp, p.dp, p.suffix, p.comma_suffix, p.literal, p.cjk)
             return [(self.sort_key(p), NO_FMT, 0)]
         family = p.family
         given = p.given
@@ -82,7 +88,7 @@ class NameSpec:
         giv = given
         if inverted:
             sep = self.sort_sep
-            if self.demote == "never":
+            if self.demote != "display-and-sort":
                 head = _join_particle(p.ndp, fam_runs) if p.ndp else fam_runs
                 tail = " ".join(x for x in (giv,) if x)
                 tail_runs = self._part(tail, self.given_deco, ctx) if tail else []
@@ -160,6 +166,8 @@ class NameSpec:
             for i, nm in enumerate(shown)
         ]
         if ctx.sort_mode:
+            if etal and etal_last and n > k + 1 and not force_etal:
+                rendered.append(self.render_name(names[-1], True, ctx))
             return [(" ".join(R.plain(r) for r in rendered), NO_FMT, 0)]
         delim = self.delimiter
         out: list[Run] = []

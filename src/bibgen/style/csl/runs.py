@@ -246,9 +246,15 @@ def _quotes(runs: list[Run]) -> list[Run]:
 
 # ---------------------------------------------------------------- text case
 
+# citeproc-js's list (CSL.SKIP_WORDS, single words), so title case agrees with Zotero.
 STOP_WORDS = frozenset(
-    "a an and as at but by down for from in into nor of on onto or over so the till to up via with yet"
-    " vs v".split()
+    "about above across afore after against al along alongside amid amidst among amongst anenst"
+    " apropos apud around as aside astride at athwart atop barring before behind below beneath"
+    " beside besides between beyond but by circa despite down during et except for forenenst from"
+    " given in inside into lest like modulo near next notwithstanding of off on onto out over per"
+    " plus pro qua sans since than through thru throughout thruout till to toward towards under"
+    " underneath until unto up upon versus vs. v. vs v via vis-à-vis with within without or yet so"
+    " and nor a an the de d' von van c ca".split()
 )
 _WORD = re.compile(r"[^\s\-\u2013\u2014/]+")
 

@@ -201,14 +201,13 @@ class Engine:
             self.explicit_year_suffix = any(
                 el.get("variable") == "year-suffix" for el in root.iter(NS + "text")
             )
-            first = self.sort_keys[0] if self.sort_keys else None
-            self.number_descending = bool(
-                first is not None
-                and first.descending
+            self.number_descending = any(
+                k.descending
                 and (
-                    first.variable == "citation-number"
-                    or (first.macro and self._macro_uses(first.macro, "citation-number", set()))
+                    k.variable == "citation-number"
+                    or bool(k.macro and self._macro_uses(k.macro, "citation-number", set()))
                 )
+                for k in self.sort_keys
             )
         except StyleError as e:
             raise InputError(str(e), tree.origin(e.el)) from None

@@ -262,50 +262,62 @@ def name_parts(name: dict) -> NameParts:
     )
 
 
-_INIT_SPLIT = re.compile(r"[\s.]+")
+_ROMANESQUE = re.compile(r"^[A-Za-z\u0080-\u024f\u0370-\u03ff\u0400-\u052f\u1e00-\u1fff\"'\u2018\u201c(\[]")
+_INIT_TOKENS = re.compile(r"([\s.\-]+)")
+_LETTERS = re.compile(r"[A-Za-z\u0080-\u017f\u0400-\u052f\u0600-\u06ff\u0370-\u03ff\u1f00-\u1fff]*")
 
 
 @lru_cache(maxsize=65536)
 def initialize(given: str, with_: str, initialize_all: bool, hyphen: bool) -> str:
-    """Initials for a given name: ``John Paul`` -> ``J. P.``, ``Min-jun`` -> ``M.-J.``.
+    """Initials for a given name, following citeproc-js.
 
-    Hyphenated parts keep the hyphen and upper-case their initial, as citeproc-js
-    does; with ``initialize_all`` false only existing initials are normalized.
+    ``John Paul`` -> ``J. P.``, ``Jean-Paul`` -> ``J.-P.``; a hyphen followed by a
+    lower-case letter joins one name (``Min-jun`` -> ``M.``), as in citeproc-js.
+    With ``initialize_all`` false only existing initials get the terminator.
     """
-    words = [w for w in _INIT_SPLIT.split(given) if w]
-    trail = with_.rstrip()
-    space = with_[len(trail):]
+    if not _ROMANESQUE.match(given):
+        return given
+    name = given
+    if not hyphen:
+        name = name.replace("-", " ")
+    name = re.sub(r"\s*-\s*", "-", name)
+    name = re.sub(r"\s+", " ", name)
+    name = re.sub(r"-([a-z])", "\u2013\\1", name)
+    tokens = _INIT_TOKENS.split(name)
+    words = tokens[0::2]
+    seps = tokens[1::2] + [""]
+    term_tight = with_.rstrip()
     out: list[str] = []
-    for w in words:
-        parts = [p for p in w.split("-") if p]
-        if not parts:
+    for i, w in enumerate(words):
+        sep = seps[i]
+        if not w:
+            out.append(sep if i else "")
             continue
-        pieces = []
-        for p in parts:
-            is_initial = len(p) == 1 or (p.isupper() and len(p) <= 3 and len(w.split("-")) == 1 and False)
-            if initialize_all or is_initial:
-                if p[0].isalpha() and p[0].islower() and not initialize_all:
-                    pieces.append(p)
-                else:
-                    pieces.append(p[0].upper() + trail)
+        abbrev = (len(w) == 1 and w.isupper()) or "." in sep
+        if w[0].isupper() and (initialize_all or abbrev):
+            if initialize_all:
+                rest = _LETTERS.match(w, 1)
+                rest_s = rest.group(0) if rest else ""
+                up = ""
+                for c in rest_s:
+                    if c.isupper():
+                        up += c
+                    else:
+                        break
+                piece = w[0] + (up.lower() if len(up) < len(rest_s) else "")
             else:
-                pieces.append(p)
-        if len(pieces) > 1:
-            sep = "-" if hyphen else ""
-            if all(p.endswith(trail) and len(p) <= 1 + len(trail) for p in pieces):
-                out.append(sep.join(pieces))
+                piece = w
+            if "-" in sep:
+                out.append(piece + term_tight + "-")
             else:
-                out.append("-".join(pieces))
+                nxt = words[i + 1] if i + 1 < len(words) else ""
+                nxt_abbrev = (len(nxt) == 1 and nxt.isupper()) or (i + 1 < len(seps) and "." in seps[i + 1])
+                out.append(piece + with_ + ("" if initialize_all or not nxt or nxt_abbrev or with_.endswith(" ") else " "))
+        elif w[0].islower():
+            out.append(" " + w + (sep if "-" not in sep else "-"))
         else:
-            out.append(pieces[0])
-    # Full (uninitialized) words are always separated by a space.
-    res = []
-    for k, piece in enumerate(out):
-        if k:
-            prev = out[k - 1]
-            is_init = len(prev) <= 1 + len(trail) and (not trail or prev.endswith(trail))
-            res.append(space if is_init and not (len(piece) > 1 + len(trail) and not space) else " ")
-            if not is_init:
-                res[-1] = " "
-        res.append(piece)
-    return "".join(res).strip()
+            out.append(w + (" " if sep.strip() in ("", ".") and "-" not in sep else sep))
+    ret = "".join(out)
+    ret = re.sub(r"\s*-\s*", "-", ret.strip())
+    ret = re.sub(r"\s+", " ", ret)
+    return ret.replace("\u2013", "-")

