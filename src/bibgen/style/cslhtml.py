@@ -29,7 +29,15 @@ def _escape(text: str) -> str:
     )
 
 
-def _html(nodes: Iterable[Node], out: list[str]) -> None:
+# citeproc-js flips a style inside the same style back to normal ("flip-flop").
+_NORMAL = {
+    "emph": '<span style="font-style:normal;">',
+    "strong": '<span style="font-weight:normal;">',
+    "smallcaps": '<span style="font-variant:normal;">',
+}
+
+
+def _html(nodes: Iterable[Node], out: list[str], active: frozenset[str] = frozenset()) -> None:
     for n in nodes:
         if isinstance(n, Text):
             out.append(_escape(n.text))
@@ -39,14 +47,18 @@ def _html(nodes: Iterable[Node], out: list[str]) -> None:
             out.append("\u00a0")
         elif isinstance(n, Span):
             tags = _OPEN.get(n.role)
-            if tags:
+            if n.role in active and n.role in _NORMAL:
+                out.append(_NORMAL[n.role])
+                _html(n.children, out, active - {n.role})
+                out.append("</span>")
+            elif tags:
                 out.append(tags[0])
-                _html(n.children, out)
+                _html(n.children, out, active | {n.role})
                 out.append(tags[1])
             else:
-                _html(n.children, out)
+                _html(n.children, out, active)
         elif isinstance(n, Link):
-            _html(n.children, out)
+            _html(n.children, out, active)
 
 
 def nodes_html(nodes: Iterable[Node]) -> str:

@@ -106,7 +106,7 @@ class Date(Element):
         raw = ctx.var(self.variable)
         if raw is None:
             return []
-        d = parse_date(raw)
+        d = ctx.date(self.variable)
         if d is None:
             return []
         ctx.counts[1] += 1

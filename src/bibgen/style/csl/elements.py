@@ -40,9 +40,11 @@ class Ctx:
     __slots__ = (
         "item", "loc", "counts", "suppressed", "record", "sort_mode", "names_marked",
         "piq", "english", "citation_number", "year_suffix", "sort_names", "engine", "implicit_ys",
+        "present", "type", "dates",
     )
 
-    def __init__(self, engine: Any, item: dict, english: bool) -> None:
+    def __init__(self, engine: Any, item: dict, english: bool,
+                 shared: tuple[set[str], dict[str, Any]] | None = None) -> None:
         self.engine = engine
         self.item = item
         self.loc: Locale = engine.locale
@@ -57,6 +59,28 @@ class Ctx:
         self.year_suffix = ""
         self.implicit_ys = False
         self.sort_names: tuple[int | None, int | None, bool | None] | None = None
+        self.type = item.get("type")
+        if shared is not None:
+            self.present, self.dates = shared
+            return
+        self.dates: dict[str, Any] = {}
+        # Non-empty variables, computed once so cs:choose tests are set lookups.
+        present = set()
+        for k, v in item.items():
+            if v is None or v == "" or v == [] or v == {}:
+                continue
+            if k in DATE_VARIABLES and self.date(k) is None:
+                continue
+            present.add(k)
+        self.present = present
+
+    def date(self, name: str) -> Any:
+        """The parsed date variable ``name`` (cached for the entry), or None."""
+        try:
+            return self.dates[name]
+        except KeyError:
+            d = self.dates[name] = parse_date(self.item.get(name))
+            return d
 
     def var(self, name: str) -> Any:
         if name in self.suppressed:
@@ -167,20 +191,45 @@ class Element:
     """A compiled rendering element."""
 
     __slots__ = ("deco",)
+    is_choose = False
 
     def render(self, ctx: Ctx) -> list[Run]:  # pragma: no cover - interface
         raise NotImplementedError
 
     def parts(self, ctx: Ctx) -> list[list[Run]]:
         """Output pieces as a parent group's delimiter sees them."""
-        return [self.render(ctx)]
+        pieces: list[list[Run]] = []
+        collect([self], ctx, pieces)
+        return pieces
+
+
+def collect(children: list[Element], ctx: Ctx, pieces: list[list[Run]]) -> None:
+    """Append the non-empty outputs of ``children`` to ``pieces``.
+
+    The chosen branch of a cs:choose contributes its children one by one, so
+    an enclosing group puts its delimiter between them (as citeproc-js does).
+    """
+    for c in children:
+        if c.is_choose:
+            for cond, branch in c.branches:  # type: ignore[attr-defined]
+                if cond is None or cond(ctx):
+                    collect(branch, ctx, pieces)
+                    break
+        else:
+            r = c.render(ctx)
+            if r:
+                pieces.append(r)
 
 
 def render_seq(children: list[Element], ctx: Ctx) -> list[Run]:
+    pieces: list[list[Run]] = []
+    collect(children, ctx, pieces)
+    if len(pieces) == 1:
+        return pieces[0]
     out: list[Run] = []
-    for c in children:
-        for p in c.parts(ctx):
-            R.append(out, p, ctx.piq)
+    piq = ctx.piq
+    for p in pieces:
+        R.append(out, p, piq)
     return out
 
 
@@ -211,6 +260,8 @@ class Term(Element):
         return self.deco.apply([(t, NO_FMT, 0)], ctx)
 
 
+_NUM_RANGE = re.compile(r"^\s*(\d+)\s*-\s*(\d+)\s*$")
+
 _SHORT_ALIASES = {
     "title": ("title-short", "shortTitle"),
     "container-title": ("container-title-short", "journalAbbreviation"),
@@ -229,10 +280,15 @@ class Variable(Element):
             self.kind = 1
         elif self.name in ("URL", "DOI"):
             self.kind = 2
+        elif self.name in ("issue", "volume", "number", "chapter-number", "collection-number"):
+            self.kind = 3
         else:
             self.kind = 0
 
     def render(self, ctx: Ctx) -> list[Run]:
+        if self.name == "year-suffix" and not ctx.year_suffix:
+            # An absent year-suffix does not suppress its group ("n.d." + suffix), as in citeproc-js.
+            return []
         ctx.counts[0] += 1
         v = None
         if self.short:
@@ -251,6 +307,9 @@ class Variable(Element):
             s = str(v)
             url = s if self.name == "URL" or s.startswith("http") else "https://doi.org/" + s
             out = [(s, ("link\x00" + url,), 0)]
+        elif self.kind == 3 and isinstance(v, str) and _NUM_RANGE.match(v):
+            # citeproc-js prints a numeric range in a number variable with an en dash.
+            out = [(_NUM_RANGE.sub("\\1\u2013\\2", v), NO_FMT, 0)]
         else:
             out = rich(v)
         return self.deco.apply(out, ctx)
@@ -380,15 +439,18 @@ class Group(Element):
         self.delimiter = el.get("delimiter", "")
 
     def render(self, ctx: Ctx) -> list[Run]:
-        c0, r0 = ctx.counts
+        counts = ctx.counts
+        c0, r0 = counts
         pieces: list[list[Run]] = []
-        for c in self.children:
-            pieces.extend(c.parts(ctx))
-        if ctx.counts[0] > c0 and ctx.counts[1] == r0:
+        collect(self.children, ctx, pieces)
+        if counts[0] > c0 and counts[1] == r0:
             return []
         out = R.join(pieces, self.delimiter, ctx.piq)
         if not out:
             return []
+        # As in citeproc-js, a nested group that printed counts as content for
+        # the enclosing group's suppression test (e.g. IEEE's "[Online]").
+        ctx.counts[1] += 1
         return self.deco.apply(out, ctx)
 
 
@@ -401,45 +463,71 @@ def _has_var(ctx: Ctx, name: str) -> bool:
         return bool(ctx.year_suffix)
     if name in ("locator", "first-reference-note-number", "citation-label"):
         return False
-    if name in ctx.suppressed:
-        return False
-    v = ctx.item.get(name)
-    if v is None or v == "" or v == [] or v == {}:
-        return False
-    if name in DATE_VARIABLES:
-        return parse_date(v) is not None
-    return True
+    return name in ctx.present and name not in ctx.suppressed
+
+
+_SPECIAL_VARS = frozenset({"citation-number", "year-suffix", "locator", "first-reference-note-number",
+                           "citation-label"})
 
 
 class Condition:
-    __slots__ = ("tests", "match")
+    """A compiled ``cs:if``/``cs:else-if`` test (type and variable tests are set lookups)."""
+
+    __slots__ = ("types", "vars", "others", "match", "ntypes")
 
     def __init__(self, el: ET.Element) -> None:
         self.match = el.get("match", "all")
-        tests: list[Callable[[Ctx], bool]] = []
         a = el.attrib
-        for t in a.get("type", "").split():
-            tests.append(lambda ctx, t=t: ctx.item.get("type") == t)
+        types = a.get("type", "").split()
+        self.types = frozenset(types)
+        self.ntypes = len(types)
+        others: list[Callable[[Ctx], bool]] = []
+        plain_vars = []
         for v in a.get("variable", "").split():
-            tests.append(lambda ctx, v=v: _has_var(ctx, v))
+            if v in _SPECIAL_VARS:
+                others.append(lambda ctx, v=v: _has_var(ctx, v))
+            else:
+                plain_vars.append(v)
+        self.vars = tuple(plain_vars)
         for v in a.get("is-numeric", "").split():
-            tests.append(lambda ctx, v=v: _has_var(ctx, v) and is_numeric(ctx.item.get(v, "")) if v != "citation-number" else True)
+            others.append(lambda ctx, v=v: _has_var(ctx, v) and is_numeric(ctx.item.get(v, "")) if v != "citation-number" else True)
         for v in a.get("is-uncertain-date", "").split():
-            tests.append(lambda ctx, v=v: bool((parse_date(ctx.item.get(v)) or _NODATE).circa))
+            others.append(lambda ctx, v=v: bool((ctx.date(v) or _NODATE).circa))
         for _ in a.get("locator", "").split():
-            tests.append(lambda ctx: False)
+            others.append(lambda ctx: False)
         for _ in a.get("position", "").split():
-            tests.append(lambda ctx: False)
+            others.append(lambda ctx: False)
         for v in a.get("disambiguate", "").split():
-            tests.append(lambda ctx, v=v: v == "false")
-        self.tests = tests
+            others.append(lambda ctx, v=v: v == "false")
+        self.others = others
 
     def __call__(self, ctx: Ctx) -> bool:
-        if self.match == "any":
-            return any(t(ctx) for t in self.tests)
-        if self.match == "none":
-            return not any(t(ctx) for t in self.tests)
-        return all(t(ctx) for t in self.tests)
+        present = ctx.present
+        sup = ctx.suppressed
+        if self.match == "all":
+            if self.ntypes and (self.ntypes > 1 or ctx.type not in self.types):
+                return False
+            for v in self.vars:
+                if v not in present or v in sup:
+                    return False
+            for t in self.others:
+                if not t(ctx):
+                    return False
+            return True
+        hit = False
+        if self.ntypes and ctx.type in self.types:
+            hit = True
+        else:
+            for v in self.vars:
+                if v in present and v not in sup:
+                    hit = True
+                    break
+            else:
+                for t in self.others:
+                    if t(ctx):
+                        hit = True
+                        break
+        return hit if self.match == "any" else not hit
 
 
 class _NoDate:
@@ -451,6 +539,7 @@ _NODATE = _NoDate()
 
 class Choose(Element):
     __slots__ = ("branches",)
+    is_choose = True
 
     def __init__(self, branches: list[tuple[Condition | None, list[Element]]]) -> None:
         self.branches = branches
@@ -460,12 +549,6 @@ class Choose(Element):
             if cond is None or cond(ctx):
                 return children
         return []
-
-    def parts(self, ctx: Ctx) -> list[list[Run]]:
-        out: list[list[Run]] = []
-        for c in self._branch(ctx):
-            out.extend(c.parts(ctx))
-        return out
 
     def render(self, ctx: Ctx) -> list[Run]:
         return render_seq(self._branch(ctx), ctx)

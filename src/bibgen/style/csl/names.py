@@ -178,11 +178,16 @@ class NameSpec:
                     term = ctx.loc.term("and") if self.and_ == "text" else "&"
                     dpl = self.dp_last
                     inverted_prev = (nas == "all" or (nas == "first" and i - 1 == 0)) and not shown[i - 1].get("literal")
-                    use = (
-                        dpl == "always"
-                        or (dpl == "contextual" and k > 2)
-                        or (dpl == "after-inverted-name" and inverted_prev)
-                    )
+                    if shown[i].get("literal") and not shown[i - 1].get("literal"):
+                        # citeproc-js joins a final institution to personal names as
+                        # its own group: a delimiter only after two or more persons.
+                        use = k > 2
+                    else:
+                        use = (
+                            dpl == "always"
+                            or (dpl == "contextual" and k > 2)
+                            or (dpl == "after-inverted-name" and inverted_prev)
+                        )
                     sep = (delim if use else " ") + f"{term} "
                     out.append((sep, NO_FMT, 0))
                 else:

@@ -61,7 +61,8 @@ def append(out: list[Run], runs: list[Run], punct_in_quote: bool = False) -> Non
                     inner = out[j]
                     q = inner[0][-1]
                     if not (q in PUNCT and (q == c or (c == "." and q in "!?.,;:"))):
-                        out[j] = (inner[0] + c, inner[1], inner[2])
+                        out.insert(j + 1, (c, out[j + 1][1], 0))
+                        i += 1
                     elif c == "." and q == ",":
                         out[j] = (inner[0][:-1] + ".", inner[1], inner[2])
                     ftext = ftext[1:]
@@ -93,6 +94,8 @@ def append(out: list[Run], runs: list[Run], punct_in_quote: bool = False) -> Non
 
 def join(parts: list[list[Run]], delimiter: str, punct_in_quote: bool) -> list[Run]:
     """Non-empty ``parts`` joined by ``delimiter`` (with punctuation merging)."""
+    if len(parts) == 1:
+        return parts[0]
     out: list[Run] = []
     first = True
     for p in parts:
@@ -319,7 +322,8 @@ def text_case(runs: list[Run], case: str, english: bool = True) -> list[Run]:
     elif case == "title":
         if not english:
             return runs
-        all_upper = s.upper() == s and s.lower() != s
+        # citeproc-js leaves words in capitals alone, even in an all-caps title.
+        all_upper = False
         words = list(_WORD.finditer(s))
         n = len(words)
         after_colon = False
@@ -333,7 +337,8 @@ def text_case(runs: list[Run], case: str, english: bool = True) -> list[Run]:
                 lower_word = True
             else:
                 lower_word = core == core.lower()
-            first_or_last = i == 0 or i == n - 1 or after_colon
+            # citeproc-js capitalizes a last stop word only if it is longer than one letter.
+            first_or_last = i == 0 or (i == n - 1 and len(core) > 1) or after_colon
             if core.lower() in STOP_WORDS and not first_or_last and (lower_word or all_upper):
                 if all_upper:
                     pass
