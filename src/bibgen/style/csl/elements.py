@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 from bibgen.style.csl import runs as R
 from bibgen.style.csl.locale import NS, Locale
-from bibgen.style.csl.runs import CLOSE_QUOTE, DASH, NAMES, NO_FMT, OPEN_QUOTE, Run
+from bibgen.style.csl.runs import CLOSE_QUOTE, DASH, NAMES, NO_FMT, OPEN_QUOTE, SINGLE, Run
 from bibgen.style.csl.values import (
     DATE_VARIABLES,
     NAME_VARIABLES,
@@ -87,16 +87,13 @@ class Ctx:
             return None
         if self.record is not None:
             self.record.add(name)
+        if name in self.present:
+            return self.item[name]
         if name == "citation-number":
             return str(self.citation_number) if self.citation_number else None
         if name == "year-suffix":
             return self.year_suffix or None
-        if name in ("locator", "first-reference-note-number", "citation-label"):
-            return None
-        v = self.item.get(name)
-        if v is None or v == "" or v == []:
-            return None
-        return v
+        return None
 
 
 class StyleError(Exception):
@@ -170,10 +167,15 @@ def quote(runs: list[Run], ctx: Ctx) -> list[Run]:
     ciq = loc.term("close-inner-quote") or "\u2019"
     inner = []
     for t, f, g in runs:
-        if g & OPEN_QUOTE:
-            t = oiq if t in (oq, "\u201c") else oq
+        # Outer-style quotes inside become inner ones; inner ones stay (citeproc-js).
+        if g & SINGLE:
+            pass
+        elif g & OPEN_QUOTE:
+            if t in (oq, "\u201c"):
+                t = oiq
         elif g & CLOSE_QUOTE:
-            t = ciq if t in (cq, "\u201d") else cq
+            if t in (cq, "\u201d"):
+                t = ciq
         inner.append((t, f, g))
     # Terminal punctuation already inside the value stays inside the quotes.
     return [(oq, NO_FMT, OPEN_QUOTE)] + inner + [(cq, NO_FMT, CLOSE_QUOTE)]
@@ -257,7 +259,8 @@ class Term(Element):
         t = ctx.loc.term(self.name, self.form, self.plural)
         if not t:
             return []
-        return self.deco.apply([(t, NO_FMT, 0)], ctx)
+        deco = self.deco
+        return deco.apply([(t, NO_FMT, 0)], ctx) if deco.active else [(t, NO_FMT, 0)]
 
 
 _NUM_RANGE = re.compile(r"^\s*(\d+)\s*-\s*(\d+)\s*$")
@@ -312,7 +315,8 @@ class Variable(Element):
             out = [(_NUM_RANGE.sub("\\1\u2013\\2", v), NO_FMT, 0)]
         else:
             out = rich(v)
-        return self.deco.apply(out, ctx)
+        deco = self.deco
+        return deco.apply(out, ctx) if deco.active else out
 
 
 def page_runs(value: str, ctx: Ctx) -> list[Run]:
@@ -325,19 +329,25 @@ def page_runs(value: str, ctx: Ctx) -> list[Run]:
 
 
 class MacroCall(Element):
-    __slots__ = ("macro", "engine", "ctxname")
+    __slots__ = ("macro", "engine", "ctxname", "children")
 
     def __init__(self, el: ET.Element, engine: Any, ctxname: str) -> None:
         self.deco = Deco(el)
         self.macro = el.get("macro", "")
         self.engine = engine
         self.ctxname = ctxname
+        self.children: list[Element] | None = None
         if self.macro not in engine.macro_xml:
             raise StyleError(f"unknown macro {self.macro!r}", el)
 
     def render(self, ctx: Ctx) -> list[Run]:
-        children = self.engine.macro(self.macro, self.ctxname)
-        return self.deco.apply(render_seq(children, ctx), ctx)
+        children = self.children
+        if children is None:
+            # Compiled on first use: macros may call each other in any order.
+            children = self.children = self.engine.macro(self.macro, self.ctxname)
+        out = render_seq(children, ctx)
+        deco = self.deco
+        return deco.apply(out, ctx) if deco.active and out else out
 
 
 class Number(Element):
@@ -450,8 +460,9 @@ class Group(Element):
             return []
         # As in citeproc-js, a nested group that printed counts as content for
         # the enclosing group's suppression test (e.g. IEEE's "[Online]").
-        ctx.counts[1] += 1
-        return self.deco.apply(out, ctx)
+        counts[1] += 1
+        deco = self.deco
+        return deco.apply(out, ctx) if deco.active else out
 
 
 # ---------------------------------------------------------------- choose

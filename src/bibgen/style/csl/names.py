@@ -97,7 +97,7 @@ class NameSpec:
             else:
                 head = fam_runs
                 tail_runs = self._part(giv, self.given_deco, ctx) if giv else []
-                extra = " ".join(x for x in (p.dp, p.ndp) if x)
+                extra = " ".join(x for x in (p.dp, p.ndp) if x).replace("'", "\u2019")
                 if extra:
                     tail_runs = tail_runs + [((" " if tail_runs else "") + extra, NO_FMT, 0)]
             out = list(head)
@@ -225,7 +225,8 @@ NameSpecWithEtal = NameSpec
 
 
 def _join_particle(ndp: str, fam: list[Run]) -> list[Run]:
-    sep = "" if ndp.endswith(("'", "\u2019", "-")) else " "
+    ndp = ndp.replace("'", "\u2019")
+    sep = "" if ndp.endswith(("\u2019", "-")) else " "
     return [(ndp + sep, NO_FMT, 0)] + fam
 
 

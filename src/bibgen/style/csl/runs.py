@@ -21,6 +21,8 @@ OPEN_QUOTE = 1
 CLOSE_QUOTE = 2
 DASH = 4
 NAMES = 8  # produced by the first cs:names of an entry (subsequent-author-substitute)
+SINGLE = 16  # a single quote from the data: never flipped to double quotes
+ABSORBED = 32  # empty marker: a period here merged into the names before it
 
 NO_FMT: tuple[str, ...] = ()
 PUNCT = ".,;:!?"
@@ -140,7 +142,7 @@ def parse_rich(value: str) -> tuple[Run, ...]:
     Straight apostrophes become typographic ones, as citeproc-js does.
     """
     if "<" not in value:
-        if "'" in value or '"' in value:
+        if _has_quote(value):
             return tuple(_quotes([(value, NO_FMT, 0)]))
         return ((value, NO_FMT, 0),)
     tokens: list[tuple[int, int, str, bool, str]] = []  # start, end, name, closing, role
@@ -190,60 +192,66 @@ def parse_rich(value: str) -> tuple[Run, ...]:
         pos = end
     if pos < len(value):
         out.append((value[pos:], tuple(fmt), 0))
-    if "'" in value or '"' in value:
+    if _has_quote(value):
         out = _quotes(out)
     return tuple(out) if out else (("", NO_FMT, 0),)
 
 
-def _quotes(runs: list[Run]) -> list[Run]:
-    """Straight quotes in data become flagged typographic quotes.
+def _has_quote(value: str) -> bool:
+    return "'" in value or '"' in value or "\u2018" in value or "\u201c" in value
 
-    Flagged quotes flip to inner quotes when a style puts the value in quotes;
-    an apostrophe inside a word becomes U+2019.
+
+def _quotes(runs: list[Run]) -> list[Run]:
+    """Quotes in data (straight or typographic) become flagged quote runs.
+
+    Double quotes flip to the locale's inner quotes when a style quotes the
+    value; single quotes stay single. Both take part in moving punctuation
+    inside quotes. An apostrophe inside a word becomes U+2019.
     """
     out: list[Run] = []
     open_double = open_single = False
     prev = " "
     for t, f, g in runs:
-        if "nocase" in f or ("'" not in t and '"' not in t):
+        if "nocase" in f or not _has_quote(t) and "\u2019" not in t and "\u201d" not in t:
             out.append((t, f, g))
             prev = t[-1:] or prev
             continue
         buf: list[str] = []
         n = len(t)
+
+        def flush() -> None:
+            if buf:
+                out.append(("".join(buf), f, g))
+                buf.clear()
+
         for i, ch in enumerate(t):
-            if ch == '"':
-                if buf:
-                    out.append(("".join(buf), f, g))
-                    buf = []
-                if not open_double:
+            if ch == '"' or ch == "\u201c" or ch == "\u201d":
+                opening = ch == "\u201c" or (ch == '"' and not open_double)
+                flush()
+                if opening:
                     out.append(("\u201c", f, OPEN_QUOTE))
+                    open_double = True
                 else:
                     out.append(("\u201d", f, CLOSE_QUOTE))
-                open_double = not open_double
-            elif ch == "'":
+                    open_double = False
+            elif ch == "'" or ch == "\u2018" or ch == "\u2019":
                 nxt = t[i + 1] if i + 1 < n else " "
-                if prev.isalnum() and nxt.isalnum():
+                if ch != "\u2018" and prev.isalnum() and nxt.isalnum():
                     buf.append("\u2019")
-                elif not prev.isalnum() and prev not in ".,!?" and nxt.isalnum():
-                    if buf:
-                        out.append(("".join(buf), f, g))
-                        buf = []
-                    out.append(("\u2018", f, OPEN_QUOTE))
+                elif ch == "\u2018" or (ch == "'" and not prev.isalnum() and prev not in ".,!?" and nxt.isalnum()):
+                    flush()
+                    out.append(("\u2018", f, OPEN_QUOTE | SINGLE))
                     open_single = True
                 elif open_single and (prev.isalnum() or prev in ".,!?"):
-                    if buf:
-                        out.append(("".join(buf), f, g))
-                        buf = []
-                    out.append(("\u2019", f, CLOSE_QUOTE))
+                    flush()
+                    out.append(("\u2019", f, CLOSE_QUOTE | SINGLE))
                     open_single = False
                 else:
                     buf.append("\u2019")
             else:
                 buf.append(ch)
             prev = ch
-        if buf:
-            out.append(("".join(buf), f, g))
+        flush()
     return out
 
 
@@ -350,11 +358,19 @@ def text_case(runs: list[Run], case: str, english: bool = True) -> list[Run]:
     return _rebuild(runs, ops, s)
 
 
+_OPENERS = "\"'\u201c\u2018(["
+
+
 def _cap_first(s: str, a: int, b: int, ops: list[int], prot: list[bool]) -> None:
+    # Only a word that starts with a letter (after an opening quote or bracket)
+    # is capitalized: not "37th", "_id" or "\\emph", as in citeproc-js.
     for k in range(a, b):
-        if s[k].isalpha():
+        c = s[k]
+        if c.isalpha():
             if not prot[k]:
                 ops[k] = 1
+            return
+        if c not in _OPENERS:
             return
 
 
