@@ -373,3 +373,24 @@ def test_output_is_deterministic() -> None:
     items = [{"id": str(i), "type": "book", "author": [{"family": "Same", "given": "A"}]} for i in range(5)]
     assert [r.key for r in style.bibliography(items)] == ["0", "1", "2", "3", "4"]
     assert style.bibliography(items) == style.bibliography(items)
+
+
+def test_note_fields_fill_missing_variables() -> None:
+    style = make_style('<date variable="original-date"><date-part name="year"/></date>')
+    assert one(style, {"note": "Some remark\noriginal-date: 1901-02-03"}) == "1901"
+    # A variable the item already has wins over the note.
+    assert one(style, {"note": "original-date: 1901", "original-date": {"date-parts": [[1850]]}}) == "1850"
+
+
+def test_citeproc_html_superscripts_and_layout() -> None:
+    style = make_style('<text variable="citation-number" suffix=". "/><text variable="title"/>',
+                       bib='second-field-align="flush"')
+    refs = style.bibliography([{"id": "a", "type": "book", "title": "1ᵉʳ & <x>"}])
+    assert to_citeproc_html(refs) == (
+        '<div class="csl-bib-body">\n'
+        '  <div class="csl-entry">\n'
+        '    <div class="csl-left-margin">1. </div><div class="csl-right-inline">'
+        "1<sup>e</sup><sup>r</sup> &#38; &#60;x&#62;</div>\n"
+        "  </div>\n"
+        "</div>"
+    )

@@ -6,6 +6,8 @@ citeproc-js itself; user-facing HTML comes from the html renderer.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 
 from bibgen.style.nodes import Dash, Link, Nbsp, Node, Reference, Span, Text
@@ -20,13 +22,27 @@ _OPEN = {
 }
 
 
+# Superscript letters and digits citeproc-js's HTML output writes as <sup>x</sup>
+# (CSL.SUPERSCRIPTS), e.g. the French ordinal "1ᵉʳ".
+_SUPERSCRIPTS = (
+    "\u00aa\u00b2\u00b3\u00b9\u00ba\u02b0-\u02b8\u02e0-\u02e4\u1d2c-\u1d2e\u1d30-\u1d3a"
+    "\u1d3c-\u1d4d\u1d4f-\u1d61\u2070\u2071\u2074-\u207f\u2120\u2122\u3192-\u319f\u02c0\u02c1"
+)
+_SUPER_RE = re.compile(f"[{_SUPERSCRIPTS}]")
+
+
+def _super(m: re.Match[str]) -> str:
+    c = m.group(0)
+    dec = unicodedata.decomposition(c).split()
+    if dec and dec[0] == "<super>":
+        return "<sup>" + "".join(chr(int(h, 16)) for h in dec[1:]) + "</sup>"
+    return c
+
+
 def _escape(text: str) -> str:
     # citeproc-js writes numeric character references for these three.
-    return (
-        text.replace("&", "&#38;")
-        .replace("<", "&#60;")
-        .replace(">", "&#62;")
-    )
+    text = text.replace("&", "&#38;").replace("<", "&#60;").replace(">", "&#62;")
+    return _SUPER_RE.sub(_super, text) if _SUPER_RE.search(text) else text
 
 
 # citeproc-js flips a style inside the same style back to normal ("flip-flop").

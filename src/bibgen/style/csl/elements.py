@@ -213,14 +213,28 @@ def collect(children: list[Element], ctx: Ctx, pieces: list[list[Run]]) -> None:
     """
     for c in children:
         if c.is_choose:
-            for cond, branch in c.branches:  # type: ignore[attr-defined]
-                if cond is None or cond(ctx):
-                    collect(branch, ctx, pieces)
-                    break
+            branch = c.pick(ctx)  # type: ignore[attr-defined]
+            if len(branch) == 1 and not branch[0].is_choose:
+                r = branch[0].render(ctx)
+                if r:
+                    pieces.append(r)
+            elif branch:
+                collect(branch, ctx, pieces)
         else:
             r = c.render(ctx)
             if r:
                 pieces.append(r)
+
+
+def collect_tagged(children: list[Element], ctx: Ctx, pieces: list[tuple[Element, list[Run]]]) -> None:
+    """Like :func:`collect`, keeping the element that produced each piece."""
+    for c in children:
+        if c.is_choose:
+            collect_tagged(c.pick(ctx), ctx, pieces)  # type: ignore[attr-defined]
+        else:
+            r = c.render(ctx)
+            if r:
+                pieces.append((c, r))
 
 
 def render_seq(children: list[Element], ctx: Ctx) -> list[Run]:
@@ -346,8 +360,13 @@ class MacroCall(Element):
             # Compiled on first use: macros may call each other in any order.
             children = self.children = self.engine.macro(self.macro, self.ctxname)
         out = render_seq(children, ctx)
+        if not out:
+            return out
+        # Like a nested group, a macro that printed (even only a term) counts as
+        # content for the enclosing group, as in citeproc-js (chicago "Preprint").
+        ctx.counts[1] += 1
         deco = self.deco
-        return deco.apply(out, ctx) if deco.active and out else out
+        return deco.apply(out, ctx) if deco.active else out
 
 
 class Number(Element):
@@ -549,17 +568,39 @@ _NODATE = _NoDate()
 
 
 class Choose(Element):
-    __slots__ = ("branches",)
+    __slots__ = ("branches", "by_type", "default")
     is_choose = True
 
     def __init__(self, branches: list[tuple[Condition | None, list[Element]]]) -> None:
         self.branches = branches
+        # A choose that only tests the item type (the common case in large
+        # styles) becomes one dict lookup per entry.
+        self.by_type: dict[str, list[Element]] | None = None
+        self.default: list[Element] = []
+        by_type: dict[str, list[Element]] = {}
+        for cond, children in branches:
+            if cond is None:
+                self.default = children
+                break
+            if cond.vars or cond.others or not cond.ntypes or not (
+                cond.match == "any" or (cond.match == "all" and cond.ntypes == 1)
+            ):
+                return
+            for t in cond.types:
+                by_type.setdefault(t, children)
+        self.by_type = by_type
 
-    def _branch(self, ctx: Ctx) -> list[Element]:
+    def pick(self, ctx: Ctx) -> list[Element]:
+        """The children of the first branch whose condition holds."""
+        by_type = self.by_type
+        if by_type is not None:
+            return by_type.get(ctx.type, self.default)  # type: ignore[arg-type]
         for cond, children in self.branches:
             if cond is None or cond(ctx):
                 return children
         return []
+
+    _branch = pick
 
     def render(self, ctx: Ctx) -> list[Run]:
         return render_seq(self._branch(ctx), ctx)

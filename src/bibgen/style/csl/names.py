@@ -76,6 +76,10 @@ class NameSpec:
         given = p.given
         if self.init_with is not None and given and not p.cjk:
             given = initialize(given, self.init_with, self.init, self.hyphen)
+            if p.suffix and "." not in self.init_with:
+                # citeproc-js drops the period of "Jr." when initials have none (AMA "King ML Jr").
+                p = NameParts(p.family, p.given, p.ndp, p.dp, p.suffix.replace(".", ""), p.comma_suffix,
+                              p.literal, p.cjk)
         if not family:
             return self._part(given, self.given_deco, ctx)
         fam_runs = self._part(family, self.family_deco, ctx)
@@ -206,7 +210,8 @@ class NameSpec:
                     or (dpe == "contextual" and k > 1)
                     or (dpe == "after-inverted-name" and inverted_last)
                 )
-                R.append(out, [(delim if use else " ", NO_FMT, 0)] + et, ctx.piq)
+                tail = [(delim if use else " ", NO_FMT, 0)] + et
+                R.append(out, [(t, f, g | R.ETAL) for t, f, g in tail], ctx.piq)
         if self.deco is not None:
             out = self.deco.apply(out, ctx)
         return out
@@ -281,6 +286,12 @@ class Names(Element):
             parts.append(body)
         if not parts:
             return []
+        if ctx.record is not None:
+            # Inside cs:substitute a variable, once printed, is suppressed at
+            # once, even later in the same substitute (citeproc-js).
+            ctx.suppressed.update(v for v, _ in lists)
+            if lists and lists[0][0] == "editortranslator":
+                ctx.suppressed.update(("editor", "translator"))
         ctx.names_marked = True
         return self.deco.apply(R.join(parts, self.delimiter, ctx.piq), ctx)
 

@@ -23,6 +23,7 @@ DASH = 4
 NAMES = 8  # produced by the first cs:names of an entry (subsequent-author-substitute)
 SINGLE = 16  # a single quote from the data: never flipped to double quotes
 ABSORBED = 32  # empty marker: a period here merged into the names before it
+ETAL = 64  # the et-al part of a name list (not compared by subsequent-author-substitute)
 
 NO_FMT: tuple[str, ...] = ()
 PUNCT = ".,;:!?"
@@ -86,6 +87,9 @@ def append(out: list[Run], runs: list[Run], punct_in_quote: bool = False) -> Non
                 elif c == "," and q == ",":
                     drop = True
             if drop:
+                if c == "." and out[i][2] & NAMES:
+                    # Kept for subsequent-author-substitute: "———." keeps the period.
+                    out.append(("", NO_FMT, ABSORBED))
                 ftext = ftext[1:]
                 if ftext or len(runs) > 1:
                     runs = [(ftext, first[1], first[2])] + runs[1:]
@@ -310,11 +314,13 @@ def text_case(runs: list[Run], case: str, english: bool = True) -> list[Run]:
     ops = [0] * len(s)
     if case == "capitalize-first":
         for m in _WORD.finditer(s):
-            _cap_first(s, m.start(), m.end(), ops, prot)
+            if m.group(0).islower():
+                _cap_first(s, m.start(), m.end(), ops, prot)
             break
     elif case == "capitalize-all":
         for m in _WORD.finditer(s):
-            _cap_first(s, m.start(), m.end(), ops, prot)
+            if m.group(0).islower():
+                _cap_first(s, m.start(), m.end(), ops, prot)
     elif case == "sentence":
         if not english:
             return runs
@@ -352,9 +358,7 @@ def text_case(runs: list[Run], case: str, english: bool = True) -> list[Run]:
                     pass
             elif lower_word:
                 _cap_first(s, a, b, ops, prot)
-            after_colon = w.endswith((":", "?", "!")) or (
-                b < len(s) and s[b : b + 2] in (" –", " —")
-            )
+            after_colon = w.endswith((":", "?", "!"))
     return _rebuild(runs, ops, s)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import re
 import unicodedata
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -27,6 +28,7 @@ from bibgen.style.csl.elements import (
     Value,
     Variable,
     collect,
+    collect_tagged,
     render_seq,
 )
 from bibgen.style.csl.locale import NS, Locale, load_locale
@@ -190,7 +192,11 @@ class Engine:
                         if k.get("macro") and k.get("macro") not in self.macro_xml:
                             raise StyleError(f"unknown macro {k.get('macro')!r}", k)
                         self.sort_keys.append(_SortKey(k))
-                self.second_field_align = self.bib_el.get("second-field-align") in ("flush", "margin")
+                first = lay[0] if len(lay) else None
+                self.second_field_align = self.bib_el.get("second-field-align") in ("flush", "margin") or (
+                    # display="left-margin" on the first field asks for the same split.
+                    first is not None and first.get("display") == "left-margin"
+                )
                 self.subsequent = self.bib_el.get("subsequent-author-substitute")
                 self.subsequent_rule = self.bib_el.get("subsequent-author-substitute-rule", "complete-all")
             self.year_suffix = False
@@ -356,6 +362,7 @@ class Engine:
         return (1, _collate(s))
 
     def bibliography(self, items: list[dict]) -> list[Reference]:
+        items = [_note_fields(it) for it in items]
         order = list(range(len(items)))
         shared: dict[int, tuple] = {}
         if self.sort_keys:
@@ -376,8 +383,9 @@ class Engine:
             ctx.year_suffix = suffixes.get(i, "")
             if ctx.year_suffix and not self.explicit_year_suffix:
                 ctx.implicit_ys = True
-            pieces: list[list[Run]] = []
-            collect(self.layout, ctx, pieces)
+            tagged: list[tuple[Element, list[Run]]] = []
+            collect_tagged(self.layout, ctx, tagged)
+            pieces = [r for _, r in tagged]
             label_runs: list[Run] = []
             if self.second_field_align and len(pieces) > 1:
                 label_runs = pieces[0]
@@ -385,11 +393,24 @@ class Engine:
             body: list[Run] = []
             for p in pieces:
                 R.append(body, p, ctx.piq)
+            # citeproc-js drops a trailing space that a group's suffix leaves at
+            # the end of an entry, but keeps one from a top-level text's suffix.
+            last = tagged[-1][0] if tagged else None
+            trim = isinstance(last, Group) and last.deco.suffix[-1:].isspace()
+            while trim and (body and body[-1][0][-1:].isspace() or (body and not body[-1][0])):
+                t, f, g = body[-1]
+                t = t.rstrip()
+                if t:
+                    body[-1] = (t, f, g)
+                    break
+                body.pop()
             if self.layout_deco.active:
                 body = self.layout_deco.apply(body, ctx) if body else body
             if self.subsequent is not None:
                 body, prev_names = self._substitute_author(body, prev_names)
-            body = [r for r in body if r[0]]
+                body = [r for r in body if r[0]]
+            if self.subsequent is None:
+                body = [r for r in body if r[0]]
             refs.append(
                 Reference(
                     key=str(item.get("id", "")),
@@ -437,12 +458,15 @@ class Engine:
         idx = [k for k, r in enumerate(body) if r[2] & NAMES]
         if not idx:
             return body, None
-        names = "".join(body[k][0] for k in idx)
+        # citeproc-js compares the names themselves: "Doe, J., et al." repeats "Doe, J.".
+        names = "".join(body[k][0] for k in idx if not body[k][2] & R.ETAL)
         if prev is not None and names == prev:
             a, b = idx[0], idx[-1]
             fmt = body[a][1]
             if self.subsequent:
-                body = body[:a] + [(self.subsequent, fmt, 0)] + body[b + 1 :]
+                absorbed = b + 1 < len(body) and body[b + 1][2] & R.ABSORBED
+                sub = self.subsequent + ("." if absorbed else "")
+                body = body[:a] + [(sub, fmt, 0)] + body[b + 1 :]
             else:
                 body = body[:a] + body[b + 1 :]
                 while body and body[0][0].strip() in (",", ".", "") and not body[0][0].strip():
@@ -460,10 +484,16 @@ class Engine:
         for i in order:
             item = items[i]
             names = item.get("author") or item.get("editor") or item.get("translator") or []
-            first = names[0] if names and isinstance(names[0], dict) else {}
-            who = first.get("literal") or first.get("family") or ("" if names else item.get("title"))
+            if self.disamb_names:
+                # Cites of different name lists are told apart by names anyway.
+                who: object = tuple(
+                    (n.get("literal") or n.get("family"), n.get("given")) for n in names if isinstance(n, dict)
+                ) or str(item.get("title"))
+            else:
+                first = names[0] if names and isinstance(names[0], dict) else {}
+                who = str(first.get("literal") or first.get("family") or ("" if names else item.get("title")))
             d = _first_year(item.get("issued"))
-            buckets.setdefault((str(who), d), []).append(i)
+            buckets.setdefault((who, d), []).append(i)
         groups: dict[str, list[int]] = {}
         for bucket in buckets.values():
             if len(bucket) < 2:
@@ -499,6 +529,32 @@ def _first_year(value: object) -> object:
     return value
 
 
+_NOTE_FIELD = re.compile(r"^\s*([a-z][a-z-]*[a-z])\s*:\s*(\S.*?)\s*$", re.M)
+_KNOWN_VARIABLES = DATE_VARIABLES | NUMBER_VARIABLES | frozenset(
+    "title container-title collection-title publisher publisher-place event event-place genre"
+    " medium status original-title original-publisher original-publisher-place archive"
+    " archive-place archive_location authority".split()
+)
+
+
+def _note_fields(item: dict) -> dict:
+    """The item with ``var: value`` lines of its note added as variables.
+
+    Zotero users keep fields CSL has but Zotero lacks in "Extra", exported as
+    such lines in ``note``; citeproc-js reads them, so bibgen does too. Fields
+    the item already has win.
+    """
+    note = item.get("note")
+    if not isinstance(note, str) or ":" not in note:
+        return item
+    extra = {}
+    for m in _NOTE_FIELD.finditer(note):
+        key, value = m.group(1), m.group(2)
+        if key in _KNOWN_VARIABLES and key not in item:
+            extra[key] = {"raw": value} if key in DATE_VARIABLES else value
+    return {**item, **extra} if extra else item
+
+
 def _suffix(n: int) -> str:
     letters = "abcdefghijklmnopqrstuvwxyz"
     if n < 26:
@@ -507,9 +563,19 @@ def _suffix(n: int) -> str:
 
 
 def _collate(s: str) -> str:
+    """A sort string: accents and punctuation ignored, case folded.
+
+    Close to the primary strength of the ICU collation citeproc-js sorts
+    with, so that "Koray." sorts before "Koray, Jordi".
+    """
+    if s.isascii():
+        return " ".join(s.translate(_ASCII_PUNCT).split()).casefold()
     s = unicodedata.normalize("NFKD", s)
-    s = "".join(c for c in s if not unicodedata.combining(c))
-    return s.lstrip("\"'\u201c\u2018\u00ab([ ").casefold()
+    s = "".join(c for c in s if not unicodedata.combining(c) and not unicodedata.category(c).startswith("P"))
+    return " ".join(s.split()).casefold()
+
+
+_ASCII_PUNCT = str.maketrans("", "", "!\"#%&'()*,-./:;?@[\\]_{}")
 
 
 def _strip(runs: list[Run]) -> list[Run]:
@@ -538,7 +604,11 @@ class CslStyle:
     @classmethod
     def from_string(cls, xml_text: str, name: str = "", path: str = "<style>") -> CslStyle:
         """Compile a style from its XML text; errors are :class:`~bibgen.errors.InputError`."""
-        engine = Engine(xml_text, path)
+        try:
+            engine = Engine(xml_text, path)
+        except RecursionError:
+            # A hostile or broken style nested thousands of levels deep.
+            raise InputError("the CSL style nests elements too deeply", Origin(path)) from None
         if not name:
             name = engine.id.rstrip("/").rsplit("/", 1)[-1] or "csl"
         if engine.bib_el is None:
