@@ -7,6 +7,8 @@ Expected strings come from the CSL 1.0.2 specification or from citeproc-js
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bibgen.errors import InputError
 from bibgen.style.csl import CslStyle
@@ -394,3 +396,64 @@ def test_citeproc_html_superscripts_and_layout() -> None:
         "  </div>\n"
         "</div>"
     )
+
+
+def test_year_suffix_only_when_names_cannot_disambiguate() -> None:
+    citation = ('<citation disambiguate-add-year-suffix="true" disambiguate-add-names="true" '
+                'disambiguate-add-givenname="true" givenname-disambiguation-rule="primary-name-with-initials" '
+                'et-al-min="3" et-al-use-first="1"><layout><names variable="author"><name form="short"/>'
+                '</names><date variable="issued"><date-part name="year"/></date></layout></citation>')
+    style = make_style('<names variable="author"><name/></names><date variable="issued" prefix=" ">'
+                       '<date-part name="year"/></date>', citation=citation)
+
+    def item(key: str, *people: tuple[str, str]) -> dict:
+        return {"id": key, "type": "book", "issued": {"date-parts": [[2000]]},
+                "author": [{"family": f, "given": g} for f, g in people]}
+
+    # Same first author, second authors differ only in a given name: the
+    # primary-name rule cannot use it, so the cites need a suffix.
+    out = texts(style, [item("1", ("Doe", "Jane"), ("Roe", "Ann")), item("2", ("Doe", "Jane"), ("Roe", "Kai"))])
+    assert out == ["Jane Doe, Ann Roe 2000a", "Jane Doe, Kai Roe 2000b"]
+    # Different initials of the first author tell the cites apart.
+    out = texts(style, [item("1", ("Doe", "Jane")), item("2", ("Doe", "Kim"))])
+    assert out == ["Jane Doe 2000", "Kim Doe 2000"]
+    # Hidden third authors differ: adding names tells them apart.
+    out = texts(style, [item("1", ("Doe", "J"), ("Roe", "A"), ("Poe", "B")),
+                        item("2", ("Doe", "J"), ("Roe", "A"), ("Zoe", "C"))])
+    assert out == ["J Doe, A Roe, B Poe 2000", "J Doe, A Roe, C Zoe 2000"]
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+        st.sampled_from(["family", "given", "literal", "date-parts", "raw", "season", "circa"]), inner, max_size=3),
+    max_leaves=8,
+)
+_FIELDS = ["title", "author", "editor", "issued", "page", "volume", "issue", "DOI", "edition", "type", "language"]
+_ROBUST = make_style(
+    '<group delimiter=". "><names variable="author editor"><name initialize-with=". " et-al-min="3" '
+    'et-al-use-first="1"/><label prefix=" (" suffix=")"/><substitute><text variable="title"/></substitute>'
+    '</names><date variable="issued" form="text"/><text variable="title" text-case="title" quotes="true"/>'
+    '<group delimiter=" "><label variable="page" form="short"/><text variable="page"/></group>'
+    '<number variable="edition" form="ordinal"/><text variable="DOI" prefix="https://doi.org/"/></group>',
+    attrs='page-range-format="chicago"',
+    sort='<sort><key variable="author"/><key variable="issued"/><key variable="volume"/></sort>',
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.fixed_dictionaries({}, optional={f: _JSON for f in _FIELDS}), max_size=4))
+def test_malformed_items_never_crash(items: list[dict]) -> None:
+    items = [{**it, "id": f"i{k}"} for k, it in enumerate(items)]
+    refs = _ROBUST.bibliography(items)
+    assert sorted(r.key for r in refs) == sorted(it["id"] for it in items)
+    assert all(r.entry is it for r in refs for it in items if it["id"] == r.key)
+
+
+def test_package_docstring_example_runs() -> None:
+    import doctest
+
+    import bibgen.style.csl as package
+
+    result = doctest.testmod(package)
+    assert result.attempted > 0 and result.failed == 0

@@ -12,17 +12,13 @@ import xml.etree.ElementTree as ET
 from typing import Any, Callable
 
 from bibgen.style.csl import runs as R
-from bibgen.style.csl.locale import NS, Locale
-from bibgen.style.csl.runs import CLOSE_QUOTE, DASH, NAMES, NO_FMT, OPEN_QUOTE, SINGLE, Run
+from bibgen.style.csl.locale import Locale
+from bibgen.style.csl.runs import CLOSE_QUOTE, DASH, NO_FMT, OPEN_QUOTE, SINGLE, Run
 from bibgen.style.csl.values import (
     DATE_VARIABLES,
-    NAME_VARIABLES,
-    NUMBER_VARIABLES,
     first_int,
-    initialize,
     is_numeric,
     is_plural,
-    name_parts,
     page_range,
     parse_date,
 )
@@ -44,7 +40,7 @@ class Ctx:
     )
 
     def __init__(self, engine: Any, item: dict, english: bool,
-                 shared: tuple[set[str], dict[str, Any]] | None = None) -> None:
+                 shared: tuple[set[str], dict[str, Any], dict] | None = None) -> None:
         self.engine = engine
         self.item = item
         self.loc: Locale = engine.locale
@@ -61,7 +57,7 @@ class Ctx:
         self.sort_names: tuple[int | None, int | None, bool | None] | None = None
         self.type = item.get("type")
         if shared is not None:
-            self.present, self.dates = shared
+            self.present, self.dates, self.item = shared
             return
         self.dates: dict[str, Any] = {}
         # Non-empty variables, computed once so cs:choose tests are set lookups.
@@ -72,6 +68,12 @@ class Ctx:
             if k in DATE_VARIABLES and self.date(k) is None:
                 continue
             present.add(k)
+        if "page" in present and "page-first" not in present:
+            # CSL 1.0.2 derives page-first from page ("299-312" -> "299").
+            first = _PAGE_FIRST.match(str(item["page"]))
+            if first:
+                self.item = item = {**item, "page-first": first.group(1)}
+                present.add("page-first")
         self.present = present
 
     def date(self, name: str) -> Any:
@@ -495,6 +497,8 @@ def _has_var(ctx: Ctx, name: str) -> bool:
         return False
     return name in ctx.present and name not in ctx.suppressed
 
+
+_PAGE_FIRST = re.compile(r"\s*([A-Za-z]*\d+[A-Za-z]*|[ivxlcdmIVXLCDM]+)")
 
 _SPECIAL_VARS = frozenset({"citation-number", "year-suffix", "locator", "first-reference-note-number",
                            "citation-label"})

@@ -67,6 +67,12 @@ class Locale:
                         m = (multiple.text or "") if multiple is not None else s
                     else:
                         s = m = t.text or ""
+                    # Text broken over lines is layout of the XML, not of the term
+                    # (`<term name="note">\n  </term>` is empty), as in citeproc-js.
+                    if "\n" in s:
+                        s = s.strip()
+                    if "\n" in m:
+                        m = m.strip()
                     if name.startswith("ordinal"):
                         # A style that redefines any ordinal replaces the whole set.
                         if not getattr(self, "_ordinals_reset", False) and el.get("_style") == "1":

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from typing import Any
 
 from bibgen.style.csl import runs as R
-from bibgen.style.csl.elements import Ctx, Deco, Element, Label, render_seq, rich
+from bibgen.style.csl.elements import Ctx, Deco, Element, Label, rich
 from bibgen.style.csl.locale import NS
 from bibgen.style.csl.runs import NAMES, NO_FMT, Run
 from bibgen.style.csl.values import NameParts, initialize, name_parts
@@ -94,8 +93,7 @@ class NameSpec:
             sep = self.sort_sep
             if self.demote != "display-and-sort":
                 head = _join_particle(p.ndp, fam_runs) if p.ndp else fam_runs
-                tail = " ".join(x for x in (giv,) if x)
-                tail_runs = self._part(tail, self.given_deco, ctx) if tail else []
+                tail_runs = self._part(giv, self.given_deco, ctx) if giv else []
                 if p.dp:
                     tail_runs = tail_runs + [((" " if tail_runs else "") + p.dp, NO_FMT, 0)]
             else:
@@ -115,11 +113,9 @@ class NameSpec:
         if p.dp:
             out = out + [((" " if out else "") + p.dp, NO_FMT, 0)]
         last = _join_particle(p.ndp, fam_runs) if p.ndp else fam_runs
-        if out:
-            if p.dp and p.dp.endswith(("'", "\u2019", "-")) and not p.ndp:
-                pass
-            else:
-                out.append((" ", NO_FMT, 0))
+        # An elided dropping particle ("d'") joins the family name without a space.
+        if out and not (p.dp and p.dp.endswith(("'", "\u2019", "-")) and not p.ndp):
+            out.append((" ", NO_FMT, 0))
         out.extend(last)
         if p.suffix:
             out.append(((", " if p.comma_suffix else " ") + p.suffix, NO_FMT, 0))
@@ -257,7 +253,10 @@ class Names(Element):
         ctx.counts[0] += 1
         for v in self.variables:
             names = ctx.var(v)
-            if isinstance(names, list) and names:
+            # A list that is only the partial-list marker has no names to print.
+            if isinstance(names, list) and names and not (
+                len(names) == 1 and isinstance(names[0], dict) and names[0].get("literal") == "others"
+            ):
                 lists.append((v, names))
         if (
             len(lists) >= 2

@@ -75,17 +75,17 @@ def append(out: list[Run], runs: list[Run], punct_in_quote: bool = False) -> Non
                     else:
                         out.extend(runs)
                         return
-            q = out[i][0][-1]
+            last = out[i]
+            q = last[0][-1]
             drop = False
             if c == " " and q == " ":
                 drop = True
             elif c in PUNCT and q in PUNCT:
-                if c == q and c != ",":
+                merged = q if q == c else _MERGE[(q, c)]
+                if len(merged) == 1:
                     drop = True
-                elif c == "." and q in "!?":
-                    drop = True
-                elif c == "," and q == ",":
-                    drop = True
+                    if merged != q:
+                        out[i] = (last[0][:-1] + merged, last[1], last[2])
             if drop:
                 if c == "." and out[i][2] & NAMES:
                     # Kept for subsequent-author-substitute: "———." keeps the period.
@@ -96,6 +96,18 @@ def append(out: list[Run], runs: list[Run], punct_in_quote: bool = False) -> Non
                 else:
                     return
     out.extend(runs)
+
+
+# citeproc-js's table for punctuation meeting at a seam (CSL.Output.Queue.adjust,
+# LtoR_MAP): left char, right char -> what is printed.
+_MERGE = {
+    ("!", "."): "!", ("!", "?"): "!?", ("!", ":"): "!", ("!", ","): "!,", ("!", ";"): "!;",
+    ("?", "!"): "?!", ("?", "."): "?", ("?", ":"): "?", ("?", ","): "?,", ("?", ";"): "?;",
+    (".", "!"): ".!", (".", "?"): ".?", (".", ":"): ".:", (".", ","): ".,", (".", ";"): ".;",
+    (":", "!"): "!", (":", "?"): "?", (":", "."): ":", (":", ","): ":,", (":", ";"): ":;",
+    (",", "!"): ",!", (",", "?"): ",?", (",", ":"): ",:", (",", "."): ",.", (",", ";"): ",;",
+    (";", "!"): "!", (";", "?"): "?", (";", ":"): ";", (";", ","): ";,", (";", "."): ";",
+}
 
 
 def join(parts: list[list[Run]], delimiter: str, punct_in_quote: bool) -> list[Run]:
@@ -121,11 +133,6 @@ def plain(runs: list[Run]) -> str:
 
 def is_empty(runs: list[Run]) -> bool:
     return not any(r[0] for r in runs)
-
-
-def with_fmt(runs: list[Run], role: str) -> list[Run]:
-    """Runs with ``role`` added outside their existing formatting."""
-    return [(t, (role,) + f, g) for t, f, g in runs]
 
 
 # ---------------------------------------------------------------- rich text

@@ -27,14 +27,20 @@ from bibgen.style.csl.elements import (
     Term,
     Value,
     Variable,
-    collect,
     collect_tagged,
     render_seq,
 )
 from bibgen.style.csl.locale import NS, Locale, load_locale
 from bibgen.style.csl.names import NameSpec, Names
-from bibgen.style.csl.runs import NAMES, NO_FMT, Run
-from bibgen.style.csl.values import DATE_VARIABLES, NAME_VARIABLES, NUMBER_VARIABLES, first_int, is_numeric
+from bibgen.style.csl.runs import NAMES, Run
+from bibgen.style.csl.values import (
+    DATE_VARIABLES,
+    NAME_VARIABLES,
+    NUMBER_VARIABLES,
+    first_int,
+    initialize,
+    is_numeric,
+)
 from bibgen.style.nodes import Reference
 
 # Name options a style, citation or bibliography passes down to every cs:name.
@@ -200,15 +206,18 @@ class Engine:
                 self.subsequent = self.bib_el.get("subsequent-author-substitute")
                 self.subsequent_rule = self.bib_el.get("subsequent-author-substitute-rule", "complete-all")
             self.year_suffix = False
-            self.disamb_names = False
+            self.disamb_names = self.add_names = self.add_given = False
+            self.given_rule = "by-cite"
+            # (et-al-min, et-al-use-first) of the citation's first cs:name.
+            self.cite_etal: tuple[int | None, int | None] = (None, None)
             self.citation_layout: list[Element] = []
             if self.cit_el is not None:
                 self.year_suffix = self.cit_el.get("disambiguate-add-year-suffix") == "true"
                 # Cites that adding names or given names would tell apart get no year-suffix.
-                self.disamb_names = (
-                    self.cit_el.get("disambiguate-add-names") == "true"
-                    or self.cit_el.get("disambiguate-add-givenname") == "true"
-                )
+                self.add_names = self.cit_el.get("disambiguate-add-names") == "true"
+                self.add_given = self.cit_el.get("disambiguate-add-givenname") == "true"
+                self.given_rule = self.cit_el.get("givenname-disambiguation-rule", "by-cite")
+                self.disamb_names = self.add_names or self.add_given
                 lay = self.cit_el.find(NS + "layout")
                 if lay is not None and self.year_suffix:
                     self.citation_layout = [self.compile(c, "citation") for c in lay]
@@ -305,6 +314,8 @@ class Engine:
             label_after = True
             if label_el is not None and name_el is not None:
                 label_after = children.index(label_el) > children.index(name_el)
+        if ctxname == "citation" and self.cite_etal == (None, None) and spec.etal_min is not None:
+            self.cite_etal = (spec.etal_min, spec.etal_first)
         delimiter = el.get("delimiter", opts.get("names-delimiter", ""))
         node = Names(el, el.get("variable", "").split(), spec, label, label_after, [], delimiter)
         sub = el.find(NS + "substitute")
@@ -326,7 +337,7 @@ class Engine:
         info = shared.get(id(item))
         ctx = Ctx(self, item, self._english(item), info)
         if info is None:
-            shared[id(item)] = (ctx.present, ctx.dates)
+            shared[id(item)] = (ctx.present, ctx.dates, ctx.item)
         return ctx
 
     def _sort_value(self, key: _SortKey, item: dict, number: int,
@@ -362,7 +373,8 @@ class Engine:
         return (1, _collate(s))
 
     def bibliography(self, items: list[dict]) -> list[Reference]:
-        items = [_note_fields(it) for it in items]
+        originals = items
+        items = [_note_fields(_clean(it)) for it in items]
         order = list(range(len(items)))
         shared: dict[int, tuple] = {}
         if self.sort_keys:
@@ -380,6 +392,7 @@ class Engine:
             item = items[i]
             ctx = self._ctx(item, shared)
             ctx.citation_number = numbers[i]
+            original = originals[i]
             ctx.year_suffix = suffixes.get(i, "")
             if ctx.year_suffix and not self.explicit_year_suffix:
                 ctx.implicit_ys = True
@@ -416,7 +429,7 @@ class Engine:
                     key=str(item.get("id", "")),
                     body=R.to_nodes(body),
                     label=R.to_nodes(label_runs),
-                    entry=item,
+                    entry=original,
                 )
             )
         return refs
@@ -473,6 +486,34 @@ class Engine:
                     body = body[1:]
         return body, names
 
+    def _name_signature(self, names: list) -> tuple:
+        """What disambiguate-add-names/-givenname could reveal about a name list.
+
+        Adding names reveals every family name; adding given names reveals
+        the first name's only under the primary-name rules, and only initials
+        under the *-with-initials rules (CSL 1.0.2, "Disambiguation").
+        """
+        people = [n for n in names if isinstance(n, dict)]
+        sig: list[object] = []
+        if self.add_names:
+            sig.append(tuple(n.get("literal") or n.get("family") for n in people))
+        if self.add_given:
+            if self.given_rule.startswith("primary-name"):
+                shown = people[:1]
+            elif self.add_names:
+                shown = people
+            else:
+                # Only the names a cite shows can get their given names.
+                etal_min, etal_first = self.cite_etal
+                truncated = etal_min is not None and etal_first is not None and len(people) >= etal_min
+                shown = people[:etal_first] if truncated else people
+            initials = self.given_rule.endswith("with-initials")
+            sig.append(tuple(
+                initialize(str(n.get("given") or ""), ". ", True, True) if initials else n.get("given")
+                for n in shown
+            ))
+        return tuple(sig)
+
     def _year_suffixes(self, items: list[dict], order: list[int], numbers: dict[int, int],
                        shared: dict[int, tuple]) -> dict[int, str]:
         """Year-suffixes ("2000a", "2000b") for entries whose cites would be identical.
@@ -485,10 +526,8 @@ class Engine:
             item = items[i]
             names = item.get("author") or item.get("editor") or item.get("translator") or []
             if self.disamb_names:
-                # Cites of different name lists are told apart by names anyway.
-                who: object = tuple(
-                    (n.get("literal") or n.get("family"), n.get("given")) for n in names if isinstance(n, dict)
-                ) or str(item.get("title"))
+                # Cites that names or given names can tell apart need no suffix.
+                who: object = self._name_signature(names) or str(item.get("title"))
             else:
                 first = names[0] if names and isinstance(names[0], dict) else {}
                 who = str(first.get("literal") or first.get("family") or ("" if names else item.get("title")))
@@ -505,9 +544,7 @@ class Engine:
                 s = R.plain(render_seq(self.citation_layout, ctx))
                 if self.disamb_names:
                     names = item.get("author") or item.get("editor") or item.get("translator") or []
-                    s += "\x00" + repr(
-                        [(n.get("literal") or n.get("family"), n.get("given")) for n in names if isinstance(n, dict)]
-                    )
+                    s += "\x00" + repr(self._name_signature(names))
                 if s.strip():
                     groups.setdefault(s, []).append(i)
         out: dict[int, str] = {}
@@ -535,6 +572,29 @@ _KNOWN_VARIABLES = DATE_VARIABLES | NUMBER_VARIABLES | frozenset(
     " medium status original-title original-publisher original-publisher-place archive"
     " archive-place archive_location authority".split()
 )
+
+
+def _clean(item: dict) -> dict:
+    """The item with values of the wrong JSON type left out.
+
+    Items come from users' files: a name list must hold name objects, a date
+    must be an object or a string, and other variables strings or numbers.
+    Anything else is ignored rather than crashing the run.
+    """
+    out: dict = {}
+    for k, v in item.items():
+        if k in NAME_VARIABLES:
+            if not isinstance(v, list):
+                continue
+            if not all(isinstance(n, dict) for n in v):
+                v = [n for n in v if isinstance(n, dict)]
+        elif k in DATE_VARIABLES:
+            if not isinstance(v, (dict, str)):
+                continue
+        elif isinstance(v, bool) or not isinstance(v, (str, int, float)):
+            continue
+        out[k] = v
+    return out
 
 
 def _note_fields(item: dict) -> dict:
@@ -576,17 +636,6 @@ def _collate(s: str) -> str:
 
 
 _ASCII_PUNCT = str.maketrans("", "", "!\"#%&'()*,-./:;?@[\\]_{}")
-
-
-def _strip(runs: list[Run]) -> list[Run]:
-    runs = [r for r in runs if r[0]]
-    if runs and runs[0][0][:1].isspace():
-        t, f, g = runs[0]
-        runs[0] = (t.lstrip(), f, g)
-    if runs and runs[-1][0][-1:].isspace():
-        t, f, g = runs[-1]
-        runs[-1] = (t.rstrip(), f, g)
-    return runs
 
 
 class CslStyle:
