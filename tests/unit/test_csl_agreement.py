@@ -41,12 +41,13 @@ corpus_gen = _load("make_csl_corpus")
 
 STYLES = agreement.STYLES
 TARGET_STYLES = agreement.TARGET_STYLES
-# Agreement floors for the styles outside the 99% target, as measured: they may
-# only go up. Raise them when the engine improves.
+# Agreement floors for the styles outside the 99% target: what the engine
+# reached when last measured (bench/agreement-findings.md), so a regression
+# fails. Raise them when the engine improves.
 FLOORS: dict[str, float] = {
-    "harvard-cite-them-right": 0.0,
-    "vancouver": 0.0,
-    "association-for-computing-machinery": 0.0,
+    "harvard-cite-them-right": 0.93,  # 179/191 at csl@e000dc8
+    "vancouver": 0.97,  # 187/191
+    "association-for-computing-machinery": 0.50,  # 97/191: sort collation renumbers (findings 1)
 }
 SHOW = 5  # disagreeing entries shown on failure
 CSL_NS = "{http://purl.org/net/xbiblio/csl}"
