@@ -49,6 +49,12 @@ FLOORS: dict[str, float] = {
     "vancouver": 0.97,  # 187/191
     "association-for-computing-machinery": 0.50,  # 97/191: sort collation renumbers (findings 1)
 }
+# Styles outside the target whose order is known to differ (measured): xfail,
+# not strict, so the fix shows up as XPASS. The target styles always assert.
+KNOWN_ORDER_DIFFS: dict[str, str] = {
+    "harvard-cite-them-right": "sort collation of Ł/Đ/Š (bench/agreement-findings.md, 1)",
+    "association-for-computing-machinery": "sort collation of Ł/Đ/Š (bench/agreement-findings.md, 1)",
+}
 SHOW = 5  # disagreeing entries shown on failure
 CSL_NS = "{http://purl.org/net/xbiblio/csl}"
 
@@ -152,7 +158,11 @@ def test_agreement_with_citeproc_js(style: str, engine, record_property) -> None
     assert ratio >= floor, f"{summary}, below {floor:.0%}; first disagreements:\n{result.diff(SHOW)}"
 
 
-@pytest.mark.parametrize("style", STYLES)
+@pytest.mark.parametrize(
+    "style",
+    [pytest.param(s, marks=pytest.mark.xfail(reason=KNOWN_ORDER_DIFFS[s], strict=False))
+     if s in KNOWN_ORDER_DIFFS else s for s in STYLES],
+)
 def test_bibliography_order_matches_citeproc_js(style: str, engine) -> None:  # type: ignore[no-untyped-def]
     result = comparison(style)
     assert not result.error, result.error
