@@ -31,7 +31,7 @@ content only, never on file names or input order.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice
@@ -585,11 +585,38 @@ class PinMatch:
     score: float = 1.0
 
 
-def match_pinned(entries: Sequence[Entry], pinned: Sequence[Entry], policy: DedupePolicy = DedupePolicy()) -> list[PinMatch]:
+def member_identifiers(merged: Sequence[Entry], records: Sequence[Entry]) -> dict[int, tuple[set[str], set[str]]]:
+    """For each merged entry whose records disagree on an identifier: every DOI and arXiv id they carry.
+
+    A merged entry keeps one value of each (the merge rules decide which, and
+    renaming a file can change that); pin matching looks at all of them, so a
+    pinned key does not depend on which record's identifier won.
+    """
+    by_origin = {r.origin: r for r in records}
+    out: dict[int, tuple[set[str], set[str]]] = {}
+    for i, m in enumerate(merged):
+        if len(m.origins) < 2:
+            continue
+        ids = [identifiers(by_origin[o]) for o in m.origins if o in by_origin]
+        dois = {d for d, _ in ids if d}
+        arxivs = {a for _, a in ids if a}
+        if len(dois) > 1 or len(arxivs) > 1:
+            out[i] = (dois, arxivs)
+    return out
+
+
+def match_pinned(
+    entries: Sequence[Entry],
+    pinned: Sequence[Entry],
+    policy: DedupePolicy = DedupePolicy(),
+    member_ids: Mapping[int, tuple[set[str], set[str]]] | None = None,
+) -> list[PinMatch]:
     """Every (entry, pinned entry) pair that is one work by the same rules as :func:`dedupe`.
 
     Only pairs across the two lists are considered; the strongest evidence per
-    pair is reported. Sorted by entry, then evidence strength, score and pinned order.
+    pair is reported. ``member_ids`` (from :func:`member_identifiers`) adds the
+    identifiers of an entry's merged records. Sorted by entry, then evidence
+    strength, score and pinned order.
     """
     if not entries or not pinned:
         return []
@@ -597,6 +624,11 @@ def match_pinned(entries: Sequence[Entry], pinned: Sequence[Entry], policy: Dedu
     pf = [_Features(i, e) for i, e in enumerate(pinned)]
     eg = [_Group(f) for f in ef]
     pg = [_Group(f) for f in pf]
+    extra: dict[str, dict[int, set[str]]] = {"doi": {}, "arxiv": {}}
+    for i, (dois, arxivs) in (member_ids or {}).items():
+        eg[i].dois |= dois
+        eg[i].arxivs |= arxivs
+        extra["doi"][i], extra["arxiv"][i] = dois, arxivs
     found: dict[tuple[int, int], tuple[str, float]] = {}
 
     def consider(i: int, j: int, evidence: str, score: float = 1.0) -> None:
@@ -617,8 +649,11 @@ def match_pinned(entries: Sequence[Entry], pinned: Sequence[Entry], policy: Dedu
             if k:
                 index.setdefault(k, []).append(f.index)
         for f in ef:
-            for j in index.get(getattr(f, attr), ()) if getattr(f, attr) else ():
-                consider(f.index, j, evidence)
+            own = getattr(f, attr)
+            keys = extra.get(evidence, {}).get(f.index) or ({own} if own else set())
+            for k in sorted(keys):
+                for j in index.get(k, ()):
+                    consider(f.index, j, evidence)
     if policy.fuzzy:
         blocks: dict[tuple[str, ...], list[int]] = {}
         for f in pf:

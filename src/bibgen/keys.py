@@ -415,6 +415,7 @@ def apply_pins(
     pinned: Sequence[Entry],
     diagnostics: Diagnostics,
     policy: object | None = None,
+    member_ids: Mapping[int, tuple[set[str], set[str]]] | None = None,
 ) -> tuple[list[Entry], set[str]]:
     """Give each entry that is the same work as a pinned entry that entry's key.
 
@@ -422,7 +423,8 @@ def apply_pins(
     (an existing .bib). Returns the entries and every key they reserve (pinned
     keys and their aliases), which new keys must avoid. Rules:
 
-    - identity is decided by :func:`bibgen.dedupe.match_pinned` (the dedupe rules);
+    - identity is decided by :func:`bibgen.dedupe.match_pinned` (the dedupe rules;
+      ``member_ids`` are the identifiers of each entry's merged records);
     - (entry, pinned entry) matches are taken strongest evidence first, then
       title similarity, then pinned file order, then content order; each takes
       effect when neither side holds a pinned key yet;
@@ -449,7 +451,7 @@ def apply_pins(
         firsts.append(j)
     reserved.update(pinned[j].key for j in firsts)
     pins = [pinned[j] for j in firsts]
-    matches = match_pinned(entries, pins, policy)
+    matches = match_pinned(entries, pins, policy, member_ids)
     by_pin: dict[int, list[tuple[tuple[object, ...], int]]] = {}
     for m in matches:
         rank = (_STRENGTH[m.reason], -m.score, content_order(entries[m.entry]))

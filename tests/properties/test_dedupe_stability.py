@@ -155,9 +155,9 @@ def test_shuffle_rename_and_unrelated_records_change_no_merge_decision(base, ext
 
 
 @pytest.mark.xfail(
-    reason="known gaps, found by this test: (1) several works with one title, kept apart only by author "
-    "lists or identifiers, can trade pinned keys; (2) a merged work whose records disagree on the DOI or "
-    "arXiv id carries the first source's id, so renaming files changes it and the pin no longer matches",
+    reason="known gap, found by this test: several works with one title, kept apart only by author "
+    "lists or identifiers, can trade pinned keys (a merged work whose records disagree on an identifier "
+    "no longer loses its pin: match_pinned looks at every record's identifiers)",
     strict=False,
 )
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -269,3 +269,18 @@ def test_cluster_report_carries_the_final_key() -> None:
     sources = _pages(("a.txt", "Kavukcuoglu, Koray", "Gemma 3 Technical Report"), ("b.txt", "Orbay, Jordi", "Gemma 3 Technical Report"))
     (c,) = process(sources, Options()).clusters
     assert c.key == "kavukcuogluGemma3Technical"
+
+
+def test_pin_matches_any_identifier_of_the_merged_records() -> None:
+    # One work on two pages, joined by its arXiv id, each page with another DOI.
+    # Which DOI the merged entry keeps depends on which file sorts first; the
+    # pin (a hand-written target entry with the other DOI) must hold either way.
+    title = "Scaling Language Models: Methods, Analysis and Insights from Training Gopher"
+    pinned = [rec(title, "Rae, Jack", path="refs.bib", key="gopher", partial=False, doi="10.1000/second")]
+    for first, second in (("a.txt", "b.txt"), ("b.txt", "a.txt")):
+        records = [
+            rec(title, "Rae, Jack", path=first, doi="10.1000/first", eprint="2112.11446", eprinttype="arxiv"),
+            rec(title, "Rae, Jack", path=second, doi="10.1000/second", eprint="2112.11446", eprinttype="arxiv"),
+        ]
+        [entry] = process(records, Options(), pinned=pinned).entries
+        assert entry.key == "gopher"
