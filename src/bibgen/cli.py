@@ -114,7 +114,7 @@ def export(
     from bibgen.config import load_config
     from bibgen.keys import compile_pattern
     from bibgen.output import write_atomic
-    from bibgen.pipeline import read_pinned, render
+    from bibgen.pipeline import bulk, read_pinned, render
     from bibgen.registry import writers
     from bibgen.sync import Target, is_bib_format, keyed_entries, read_target
 
@@ -147,25 +147,28 @@ def export(
         named = sources or (config.source_paths() if config.path else [Path("seeds")])
         _refuse_output_among_sources(output, named, options)
     try:
-        targets = []
-        if keys_from is not None:
-            pinned_from = Target(keys_from, None)
-            pinned_from.entries = read_pinned(keys_from, options)
-            targets.append(pinned_from)
-        if sources:
-            entries = keyed_entries(config, options, targets, sources=sources)
-        elif config.path is None:
-            entries = keyed_entries(config, options, targets, sources=[Path("seeds")])
-        else:
-            # Keys agree with the configured .bib outputs (pinned), as in `bibgen sync`.
-            targets += [read_target(s.path, options, s.format) for s in config.outputs if is_bib_format(s.format)]
-            entries = keyed_entries(config, options, targets)
-        if cited_by:
-            from bibgen.citations import read_citations, select_cited
+        # One collector pause for the whole run: a full collection between stages
+        # walks every entry again (pipeline.bulk).
+        with bulk():
+            targets = []
+            if keys_from is not None:
+                pinned_from = Target(keys_from, None)
+                pinned_from.entries = read_pinned(keys_from, options)
+                targets.append(pinned_from)
+            if sources:
+                entries = keyed_entries(config, options, targets, sources=sources)
+            elif config.path is None:
+                entries = keyed_entries(config, options, targets, sources=[Path("seeds")])
+            else:
+                # Keys agree with the configured .bib outputs (pinned), as in `bibgen sync`.
+                targets += [read_target(s.path, options, s.format) for s in config.outputs if is_bib_format(s.format)]
+                entries = keyed_entries(config, options, targets)
+            if cited_by:
+                from bibgen.citations import read_citations, select_cited
 
-            selection = select_cited(entries, read_citations(cited_by), options.diagnostics)
-            entries, missing = list(selection.entries), selection.missing
-        text = render(entries, fmt, options)
+                selection = select_cited(entries, read_citations(cited_by), options.diagnostics)
+                entries, missing = list(selection.entries), selection.missing
+            text = render(entries, fmt, options)
     finally:
         _emit_diagnostics(options)
     if output is None:
