@@ -47,14 +47,11 @@ TARGET_STYLES = agreement.TARGET_STYLES
 FLOORS: dict[str, float] = {
     "harvard-cite-them-right": 0.93,  # 186/198 at csl@e000dc8
     "vancouver": 0.97,  # 193/198
-    "association-for-computing-machinery": 0.50,  # 101/198: sort collation renumbers (findings 1)
+    "association-for-computing-machinery": 0.97,  # 193/198
 }
 # Styles outside the target whose order is known to differ (measured): xfail,
 # not strict, so the fix shows up as XPASS. The target styles always assert.
-KNOWN_ORDER_DIFFS: dict[str, str] = {
-    "harvard-cite-them-right": "sort collation of Ł/Đ/Š (bench/agreement-findings.md, 1)",
-    "association-for-computing-machinery": "sort collation of Ł/Đ/Š (bench/agreement-findings.md, 1)",
-}
+KNOWN_ORDER_DIFFS: dict[str, str] = {}
 SHOW = 5  # disagreeing entries shown on failure
 CSL_NS = "{http://purl.org/net/xbiblio/csl}"
 

@@ -109,6 +109,20 @@ def test_sorting_by_demoted_particle() -> None:
     assert [r.key for r in kept.bibliography(items)] == ["b", "a"]
 
 
+def test_sort_collation_as_citeproc_js() -> None:
+    # ICU at base strength as citeproc-js: stroked letters with their base
+    # letter, ligatures as two letters, a space before any letter, numbers
+    # by value, case and punctuation ignored.
+    families = ["Zimmermann", "Łukasiewicz", "Lopez", "LeCun", "Le", "Ærø", "Adams", "Đukić", "Dyson",
+                "Kingma", "King", "Report 10", "Report 9", "O'connor", "Oconnell"]
+    items = [{"id": f, "type": "book", "author": [{"family": f, "given": "A"}]} for f in families]
+    style = make_style(NAMES.format(""), sort='<sort><key variable="author"/></sort>')
+    assert [r.key for r in style.bibliography(items)] == [
+        "Adams", "Ærø", "Đukić", "Dyson", "King", "Kingma", "Le", "LeCun", "Lopez", "Łukasiewicz",
+        "Oconnell", "O'connor", "Report 9", "Report 10", "Zimmermann",
+    ]
+
+
 FOUR = [{"family": f, "given": "A"} for f in ("Doe", "Roe", "Poe", "Zoe")]
 
 
