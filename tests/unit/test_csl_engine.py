@@ -215,6 +215,10 @@ def test_sentence_and_capitalize() -> None:
         ("chicago", "101-108", "101\u20138"),
         ("chicago", "321-328", "321\u201328"),
         ("chicago", "1496-1504", "1496\u20131504"),
+        ("chicago-16", "S12-S19", "S12\u201319"),
+        ("minimal", "S12-S19", "S12\u20139"),
+        ("expanded", "S12-S19", "S12\u2013S19"),
+        ("expanded", "xi-xvii", "xi\u2013xvii"),
     ],
 )
 def test_page_range_format(fmt: str, page: str, expected: str) -> None:
@@ -222,6 +226,13 @@ def test_page_range_format(fmt: str, page: str, expected: str) -> None:
     refs = style.bibliography([{"id": "x", "type": "book", "page": page}])
     assert plain_text(refs[0].body) == expected
     assert any(isinstance(n, Dash) for n in refs[0].body)
+
+
+@pytest.mark.parametrize("fmt", ["", 'page-range-format="expanded"', 'page-range-format="chicago"'])
+def test_page_range_with_different_prefixes_is_kept(fmt: str) -> None:
+    # citeproc-js leaves "e00123-17" (an article id, prefix "e00" against none) as it is.
+    style = make_style('<text variable="page"/>', attrs=fmt)
+    assert one(style, {"page": "e00123-17"}) == "e00123-17"
 
 
 # ------------------------------------------------------------------ dates

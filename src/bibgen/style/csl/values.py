@@ -9,7 +9,7 @@ from functools import lru_cache
 _NUMERIC = re.compile(
     r"^\s*[A-Za-z]*\d+[A-Za-z]*(?:\s*(?:[-\u2013,&]|and)\s*[A-Za-z]*\d+[A-Za-z]*)*\s*$"
 )
-_PLURAL = re.compile(r"\d\s*(?:[-\u2013,&]|and)\s*\S")
+_PLURAL = re.compile(r"\d\s*(?:[-\u2013,&]|and)\s*\S|^\s*[ivxlcmIVXLCM]+\s*[-\u2013]\s*[ivxlcmIVXLCM]+\s*$")
 _FIRST_INT = re.compile(r"\d+")
 
 NUMBER_VARIABLES = frozenset(
@@ -47,7 +47,10 @@ def first_int(value: str) -> int | None:
 
 # ---------------------------------------------------------------- page ranges
 
-_RANGE = re.compile(r"([A-Za-z]*)(\d+)\s*(?:-+|\u2013|\u2014)\s*([A-Za-z]*)(\d+)")
+_RANGE = re.compile(
+    r"([A-Za-z]*)(\d+)\s*(?:-+|\u2013|\u2014)\s*([A-Za-z]*)(\d+)"
+    r"|\b([ivxlcmIVXLCM]+)\s*(?:-+|\u2013)\s*([ivxlcmIVXLCM]+)\b"
+)
 
 
 def _expand(a: str, b: str) -> str:
@@ -84,36 +87,46 @@ def _chicago(a: str, b: str, v15: bool) -> str:
 
 
 def page_range(value: str, fmt: str | None, delimiter: str) -> list[tuple[str, bool]]:
-    """A page value as (text, is_range_delimiter) pieces, with ``page-range-format`` applied."""
+    """A page value as (text, is_range_delimiter) pieces, with ``page-range-format`` applied.
+
+    As in citeproc-js, a range whose two ends carry different prefixes
+    (``e00123-17``, ``12-S19``) is left as it is; a repeated prefix is dropped
+    when the range is shortened (``S12-S19`` -> ``S12–19`` under chicago, kept
+    when expanded); a range of roman numerals (``xi-xvii``) gets the delimiter.
+    """
     out: list[tuple[str, bool]] = []
     pos = 0
     for m in _RANGE.finditer(value):
-        pa, a, pb, b = m.groups()
+        pa, a, pb, b, ra, rb = m.groups()
         if m.start() > pos:
             out.append((value[pos : m.start()], False))
-        if pa == pb or not pb:
-            if fmt == "expanded":
-                b2 = _expand(a, b)
-            elif fmt == "minimal":
-                b2 = _minimal(a, b, 1)
-            elif fmt == "minimal-two":
-                b2 = _minimal(a, b, 2)
-            elif fmt in ("chicago", "chicago-15"):
-                b2 = _chicago(a, b, True)
-            elif fmt == "chicago-16":
-                b2 = _chicago(a, b, False)
-            else:
-                b2 = b
-            if fmt and len(b) > len(a) and pb == "":
-                b2 = b
-            out.append((pa + a, False))
-            out.append((delimiter, True))
-            out.append((pb + b2 if (pb and not fmt) or pb else b2, False))
-        else:
-            out.append((pa + a, False))
-            out.append((delimiter, True))
-            out.append((pb + b, False))
         pos = m.end()
+        if ra is not None:
+            out.append((ra, False))
+            out.append((delimiter, True))
+            out.append((rb, False))
+            continue
+        if pa != pb:
+            out.append((f"{pa}{a}-{pb}{b}", False))
+            continue
+        if fmt == "expanded":
+            b2 = _expand(a, b)
+        elif fmt == "minimal":
+            b2 = _minimal(a, b, 1)
+        elif fmt == "minimal-two":
+            b2 = _minimal(a, b, 2)
+        elif fmt in ("chicago", "chicago-15"):
+            b2 = _chicago(a, b, True)
+        elif fmt == "chicago-16":
+            b2 = _chicago(a, b, False)
+        else:
+            b2 = b
+        if fmt and len(b) > len(a) and pb == "":
+            b2 = b
+        out.append((pa + a, False))
+        out.append((delimiter, True))
+        # A shortened range drops the repeated prefix; an expanded one keeps it.
+        out.append((pb + b2 if fmt in (None, "expanded") else b2, False))
     if pos < len(value):
         out.append((value[pos:], False))
     return out
