@@ -482,3 +482,17 @@ def test_package_docstring_example_runs() -> None:
 
     result = doctest.testmod(package)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_ordinal_edition_not_suffixed_twice() -> None:
+    style = make_style('<number variable="edition" form="ordinal"/>')
+    assert one(style, {"edition": "2"}) == "2nd"
+    assert one(style, {"edition": "2nd"}) == "2nd"
+
+
+def test_cjk_text_is_not_italicised() -> None:
+    style = make_style('<text variable="container-title" font-style="italic"/>')
+    cjk = style.bibliography([{"id": "x", "type": "book", "container-title": "自然言語処理"}])
+    assert to_citeproc_html(cjk).count("<i>") == 0
+    latin = style.bibliography([{"id": "x", "type": "book", "container-title": "Nature 言語"}])
+    assert "<i>Nature 言語</i>" in to_citeproc_html(latin)

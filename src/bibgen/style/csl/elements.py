@@ -122,7 +122,7 @@ _FMT_ATTRS = {
 class Deco:
     """Affixes, formatting, quotes, text-case and strip-periods of one element."""
 
-    __slots__ = ("prefix", "suffix", "roles", "quotes", "case", "strip", "active")
+    __slots__ = ("prefix", "suffix", "roles", "quotes", "case", "strip", "active", "plain_roles")
 
     def __init__(self, el: ET.Element, allow_case: bool = True) -> None:
         a = el.attrib
@@ -134,12 +134,18 @@ class Deco:
             if r:
                 roles.append(r)
         self.roles = tuple(roles)
+        # The roles of a text with no Latin, Greek, Cyrillic, ... letter or
+        # digit: citeproc-js drops font-style there (CJK is never italicised).
+        self.plain_roles = self.roles
+        if a.get("font-style") in ("italic", "oblique"):
+            self.plain_roles = tuple(r for r in roles if r != "emph")
         self.quotes = a.get("quotes") == "true"
         self.case = a.get("text-case") if allow_case else None
         self.strip = a.get("strip-periods") == "true"
         self.active = bool(self.prefix or self.suffix or self.roles or self.quotes or self.case or self.strip)
 
-    def apply(self, runs: list[Run], ctx: Ctx) -> list[Run]:
+    def apply(self, runs: list[Run], ctx: Ctx, leaf: bool = False) -> list[Run]:
+        """``runs`` decorated; ``leaf`` for the output of one cs:text (a variable, term or value)."""
         if not self.active or not runs:
             return runs
         if self.strip:
@@ -150,7 +156,10 @@ class Deco:
             runs = quote(runs, ctx)
         if self.roles:
             roles = self.roles
-            runs = [(t, roles + f, g) for t, f, g in runs]
+            if leaf and roles is not self.plain_roles and not _ROMANESQUE.search(R.plain(runs)):
+                roles = self.plain_roles
+            if roles:
+                runs = [(t, roles + f, g) for t, f, g in runs]
         if self.prefix or self.suffix:
             out: list[Run] = [(self.prefix, NO_FMT, 0)] if self.prefix else []
             R.append(out, runs, ctx.piq)
@@ -158,6 +167,13 @@ class Deco:
                 R.append(out, [(self.suffix, NO_FMT, 0)], ctx.piq)
             return out
         return runs
+
+
+# citeproc-js's CSL.ROMANESQUE_REGEXP.
+_ROMANESQUE = re.compile(
+    "[-0-9a-zA-Z\u0e01-\u0e5b\u00c0-\u017f\u0370-\u03ff\u0400-\u052f\u0590-\u05d4\u05d6-\u05ff"
+    "\u1f00-\u1fff\u0600-\u06ff\u200c\u200d\u200e\u0218\u0219\u021a\u021b\u202a-\u202e]"
+)
 
 
 def quote(runs: list[Run], ctx: Ctx) -> list[Run]:
@@ -332,7 +348,7 @@ class Variable(Element):
         else:
             out = rich(v)
         deco = self.deco
-        return deco.apply(out, ctx) if deco.active else out
+        return deco.apply(out, ctx, True) if deco.active else out
 
 
 def page_runs(value: str, ctx: Ctx) -> list[Run]:
@@ -404,7 +420,8 @@ class Number(Element):
                 return _roman(n)
             return m.group(0)
 
-        s = re.sub(r"\d+", fmt, s)
+        # A number already ordinal ("2nd") is not given a second suffix (citeproc-js).
+        s = re.sub(r"\d+" if form == "numeric" or form == "roman" else r"\d+(?![A-Za-z])", fmt, s)
         s = re.sub(r"\s*[-\u2013]\s*", "\u2013", s)
         s = re.sub(r"\s*,\s*", ", ", s)
         s = re.sub(r"\s*&\s*", " & ", s)
