@@ -16,6 +16,7 @@ from bibgen.style.csl.locale import Locale
 from bibgen.style.csl.runs import CLOSE_QUOTE, DASH, NO_FMT, OPEN_QUOTE, SINGLE, Run
 from bibgen.style.csl.values import (
     DATE_VARIABLES,
+    LEADING_RANGE,
     first_int,
     is_numeric,
     is_plural,
@@ -345,6 +346,12 @@ class Variable(Element):
         elif self.kind == 3 and isinstance(v, str) and _NUM_RANGE.match(v):
             # citeproc-js prints a numeric range in a number variable with an en dash.
             out = [(_NUM_RANGE.sub("\\1\u2013\\2", v), NO_FMT, 0)]
+        elif self.kind == 3 and isinstance(v, str) and (m := LEADING_RANGE.match(v)) and (
+            not self.engine.page_range_format and int(m.group(1)) > int(m.group(2))
+        ):
+            # "800-57 Part 1 Rev. 5": citeproc-js takes 800-57 for a range when, without a
+            # page-range-format, its end is smaller than its start (it would be expanded).
+            out = rich(f"{m.group(1)}\u2013{m.group(2)}{v[m.end():]}")
         else:
             out = rich(v)
         deco = self.deco

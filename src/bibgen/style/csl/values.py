@@ -29,10 +29,18 @@ NAME_VARIABLES = frozenset(
 
 
 def is_numeric(value: object) -> bool:
-    """CSL's is-numeric: numbers with optional letter affixes, joined by - , & or 'and'."""
+    """CSL's is-numeric: numbers with optional letter affixes, joined by - , & or 'and'.
+
+    Like citeproc-js, a value that starts with a numeric range whose second
+    end is followed by more text (``800-57 Part 1 Rev. 5``) is numeric too.
+    """
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return True
-    return isinstance(value, str) and bool(_NUMERIC.match(value))
+    return isinstance(value, str) and bool(_NUMERIC.match(value) or LEADING_RANGE.match(value))
+
+
+# A range of two numbers followed by more text: "800-57 Part 1 Rev. 5".
+LEADING_RANGE = re.compile(r"^\s*(\d+)\s*-\s*(\d+)(?=\s)")
 
 
 def is_plural(value: str) -> bool:
