@@ -519,7 +519,7 @@ def _has_var(ctx: Ctx, name: str) -> bool:
         return bool(ctx.year_suffix)
     if name in ("locator", "first-reference-note-number", "citation-label"):
         return False
-    return name in ctx.present and name not in ctx.suppressed
+    return name in ctx.present
 
 
 _PAGE_FIRST = re.compile(r"\s*([A-Za-z]*\d+[A-Za-z]*|[ivxlcdmIVXLCDM]+)")
@@ -560,13 +560,14 @@ class Condition:
         self.others = others
 
     def __call__(self, ctx: Ctx) -> bool:
+        # As in citeproc-js, conditions test the item: a variable already
+        # printed by a cs:substitute still counts as present.
         present = ctx.present
-        sup = ctx.suppressed
         if self.match == "all":
             if self.ntypes and (self.ntypes > 1 or ctx.type not in self.types):
                 return False
             for v in self.vars:
-                if v not in present or v in sup:
+                if v not in present:
                     return False
             for t in self.others:
                 if not t(ctx):
@@ -577,7 +578,7 @@ class Condition:
             hit = True
         else:
             for v in self.vars:
-                if v in present and v not in sup:
+                if v in present:
                     hit = True
                     break
             else:
