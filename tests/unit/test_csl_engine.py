@@ -496,3 +496,12 @@ def test_cjk_text_is_not_italicised() -> None:
     assert to_citeproc_html(cjk).count("<i>") == 0
     latin = style.bibliography([{"id": "x", "type": "book", "container-title": "Nature 言語"}])
     assert "<i>Nature 言語</i>" in to_citeproc_html(latin)
+
+
+def test_substitute_names_in_choose_inherit_name_and_label() -> None:
+    style = make_style(
+        '<names variable="author"><name name-as-sort-order="first" and="text"/><label form="short" prefix=", "/>'
+        '<substitute><choose><if type="book"><names variable="editor"/></if></choose></substitute></names>'
+    )
+    editors = [{"family": "Indurkhya", "given": "Nitin"}, {"family": "Damerau", "given": "Fred J."}]
+    assert one(style, {"editor": editors}) == "Indurkhya, Nitin and Fred J. Damerau, eds."

@@ -276,14 +276,16 @@ class Engine:
             if el.get("value") is not None:
                 return Value(el)
             raise StyleError("<text> needs variable, macro, term or value", el)
+        # Inside a cs:substitute (parent_names), a shorthand cs:names in a group
+        # or choose inherits the cs:name and label of the substituted cs:names too.
         if tag == "group":
-            return Group(el, [self.compile(c, ctxname) for c in el])
+            return Group(el, [self.compile(c, ctxname, parent_names) for c in el])
         if tag == "choose":
             branches: list[tuple[Condition | None, list[Element]]] = []
             for b in el:
                 btag = b.tag.removeprefix(NS)
                 cond = None if btag == "else" else Condition(b)
-                branches.append((cond, [self.compile(c, ctxname) for c in b]))
+                branches.append((cond, [self.compile(c, ctxname, parent_names) for c in b]))
             return Choose(branches)
         if tag == "number":
             return Number(el)
