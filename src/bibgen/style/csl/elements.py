@@ -37,7 +37,7 @@ class Ctx:
     __slots__ = (
         "item", "loc", "counts", "suppressed", "record", "sort_mode", "names_marked",
         "piq", "english", "citation_number", "year_suffix", "sort_names", "engine", "implicit_ys",
-        "present", "type", "dates",
+        "present", "type", "dates", "disamb_names",
     )
 
     def __init__(self, engine: Any, item: dict, english: bool,
@@ -55,6 +55,8 @@ class Ctx:
         self.citation_number = 0
         self.year_suffix = ""
         self.implicit_ys = False
+        # Names the entry's cites show after disambiguate-add-names (None: no change).
+        self.disamb_names: int | None = None
         self.sort_names: tuple[int | None, int | None, bool | None] | None = None
         self.type = item.get("type")
         if shared is not None:

@@ -220,7 +220,7 @@ class Engine:
                 self.given_rule = self.cit_el.get("givenname-disambiguation-rule", "by-cite")
                 self.disamb_names = self.add_names or self.add_given
                 lay = self.cit_el.find(NS + "layout")
-                if lay is not None and self.year_suffix:
+                if lay is not None and (self.year_suffix or self.add_names):
                     self.citation_layout = [self.compile(c, "citation") for c in lay]
             self.explicit_year_suffix = any(
                 el.get("variable") == "year-suffix" for el in root.iter(NS + "text")
@@ -389,6 +389,7 @@ class Engine:
         for pos, i in enumerate(order):
             numbers[i] = n - pos if self.number_descending else pos + 1
         suffixes = self._year_suffixes(items, order, numbers, shared) if self.year_suffix else {}
+        added = self._added_names(items, order, numbers, shared) if self.add_names else {}
         refs: list[Reference] = []
         prev_names: str | None = None
         for i in order:
@@ -397,6 +398,7 @@ class Engine:
             ctx.citation_number = numbers[i]
             original = originals[i]
             ctx.year_suffix = suffixes.get(i, "")
+            ctx.disamb_names = added.get(i)
             if ctx.year_suffix and not self.explicit_year_suffix:
                 ctx.implicit_ys = True
             tagged: list[tuple[Element, list[Run]]] = []
@@ -516,6 +518,54 @@ class Engine:
                 for n in shown
             ))
         return tuple(sig)
+
+    def _added_names(self, items: list[dict], order: list[int], numbers: dict[int, int],
+                     shared: dict[int, tuple]) -> dict[int, int]:
+        """Names each entry's cites show after disambiguate-add-names, where that adds names.
+
+        Entries whose cites are identical get names added, one at a time,
+        until each one's cite differs from the others' (citeproc-js); an entry
+        that no number of names tells apart keeps the cite's own et-al.
+        """
+        etal_min, etal_first = self.cite_etal
+        if etal_min is None or etal_first is None:
+            return {}
+        buckets: dict[tuple, list[int]] = {}
+        lists: dict[int, list] = {}
+        for i in order:
+            item = items[i]
+            names = [n for n in (item.get("author") or item.get("editor") or item.get("translator") or [])
+                     if isinstance(n, dict) and n.get("literal") != "others"]
+            if len(names) < etal_min or len(names) <= etal_first:
+                continue
+            lists[i] = [n.get("literal") or n.get("family") for n in names]
+            buckets.setdefault((lists[i][0], _first_year(item.get("issued"))), []).append(i)
+        out: dict[int, int] = {}
+        for bucket in buckets.values():
+            if len(bucket) < 2:
+                continue
+            groups: dict[str, list[int]] = {}
+            for i in bucket:
+                ctx = self._ctx(items[i], shared)
+                ctx.citation_number = numbers[i]
+                groups.setdefault(R.plain(render_seq(self.citation_layout, ctx)), []).append(i)
+            for group in groups.values():
+                if len(group) < 2:
+                    continue
+                left = set(group)
+                top = max(len(lists[i]) for i in group)
+                for k in range(etal_first + 1, top + 1):
+                    sigs = {i: (tuple(lists[i][:k]), k < len(lists[i])) for i in group}
+                    seen: dict[tuple, int] = {}
+                    for sig in sigs.values():
+                        seen[sig] = seen.get(sig, 0) + 1
+                    for i in sorted(left):
+                        if seen[sigs[i]] == 1:
+                            out[i] = k
+                            left.discard(i)
+                    if not left:
+                        break
+        return out
 
     def _year_suffixes(self, items: list[dict], order: list[int], numbers: dict[int, int],
                        shared: dict[int, tuple]) -> dict[int, str]:
