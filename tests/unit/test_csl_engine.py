@@ -505,3 +505,21 @@ def test_substitute_names_in_choose_inherit_name_and_label() -> None:
     )
     editors = [{"family": "Indurkhya", "given": "Nitin"}, {"family": "Damerau", "given": "Fred J."}]
     assert one(style, {"editor": editors}) == "Indurkhya, Nitin and Fred J. Damerau, eds."
+
+
+def test_names_added_to_disambiguate_cites_show_in_bibliography() -> None:
+    citation = (
+        '<citation et-al-min="3" et-al-use-first="1" disambiguate-add-names="true">'
+        '<layout><names variable="author"><name form="short"/></names><date variable="issued">'
+        '<date-part name="year"/></date></layout></citation>'
+    )
+    style = make_style(NAMES.format('initialize-with=". "'), bib='et-al-min="3" et-al-use-first="1"',
+                       citation=citation)
+    people = [{"family": f, "given": "A"} for f in ("Abe", "Bo", "Cy", "Di", "Ed", "Fa")]
+    issued = {"date-parts": [[2020]]}
+    items = [
+        {"id": "x", "type": "book", "issued": issued, "author": people[:4]},
+        {"id": "y", "type": "book", "issued": issued, "author": people[:2] + people[4:]},
+        {"id": "z", "type": "book", "issued": {"date-parts": [[2021]]}, "author": people[:4]},
+    ]
+    assert texts(style, items) == ["A. Abe, A. Bo, A. Cy, et al.", "A. Abe, A. Bo, A. Ed, et al.", "A. Abe et al."]

@@ -525,7 +525,10 @@ class Engine:
 
         Entries whose cites are identical get names added, one at a time,
         until each one's cite differs from the others' (citeproc-js); an entry
-        that no number of names tells apart keeps the cite's own et-al.
+        that no number of names tells apart keeps the cite's own et-al. With
+        disambiguate-add-givenname, the given names of the names shown are
+        tried before a name is added (citeproc-js's disNames), as the
+        givenname-disambiguation-rule allows.
         """
         etal_min, etal_first = self.cite_etal
         if etal_min is None or etal_first is None:
@@ -538,8 +541,9 @@ class Engine:
                      if isinstance(n, dict) and n.get("literal") != "others"]
             if len(names) < etal_min or len(names) <= etal_first:
                 continue
-            lists[i] = [n.get("literal") or n.get("family") for n in names]
-            buckets.setdefault((lists[i][0], _first_year(item.get("issued"))), []).append(i)
+            lists[i] = [self._cite_name(n, k) for k, n in enumerate(names)]
+            buckets.setdefault((names[0].get("literal") or names[0].get("family"),
+                                _first_year(item.get("issued"))), []).append(i)
         out: dict[int, int] = {}
         for bucket in buckets.values():
             if len(bucket) < 2:
@@ -554,18 +558,29 @@ class Engine:
                     continue
                 left = set(group)
                 top = max(len(lists[i]) for i in group)
-                for k in range(etal_first + 1, top + 1):
+                for k in range(etal_first, top + 1):
                     sigs = {i: (tuple(lists[i][:k]), k < len(lists[i])) for i in group}
                     seen: dict[tuple, int] = {}
                     for sig in sigs.values():
                         seen[sig] = seen.get(sig, 0) + 1
                     for i in sorted(left):
                         if seen[sigs[i]] == 1:
-                            out[i] = k
+                            if k > etal_first:
+                                out[i] = k
                             left.discard(i)
                     if not left:
                         break
         return out
+
+    def _cite_name(self, name: dict, pos: int) -> object:
+        """What a cite can show of the name at ``pos`` when disambiguating by names."""
+        family = name.get("literal") or name.get("family")
+        if not self.add_given or (pos and self.given_rule.startswith("primary-name")):
+            return family
+        given = str(name.get("given") or "")
+        if self.given_rule.endswith("with-initials"):
+            given = initialize(given, ". ", True, True)
+        return (family, given)
 
     def _year_suffixes(self, items: list[dict], order: list[int], numbers: dict[int, int],
                        shared: dict[int, tuple]) -> dict[int, str]:
