@@ -523,3 +523,9 @@ def test_names_added_to_disambiguate_cites_show_in_bibliography() -> None:
         {"id": "z", "type": "book", "issued": {"date-parts": [[2021]]}, "author": people[:4]},
     ]
     assert texts(style, items) == ["A. Abe, A. Bo, A. Cy, et al.", "A. Abe, A. Bo, A. Ed, et al.", "A. Abe et al."]
+
+
+def test_title_case_leaves_one_letter_words() -> None:
+    style = make_style('<text variable="title" text-case="title"/>')
+    assert one(style, {"title": "expansion for n < 100 documents"}) == "Expansion for n < 100 Documents"
+    assert one(style, {"title": "a look at x-ray data: a survey"}) == "A Look at X-Ray Data: A Survey"

@@ -363,7 +363,9 @@ def text_case(runs: list[Run], case: str, english: bool = True) -> list[Run]:
             if core.lower() in STOP_WORDS and not first_or_last and (lower_word or all_upper):
                 if all_upper:
                     pass
-            elif lower_word:
+            elif lower_word and (len(w) > 1 or first_or_last or s[b : b + 1] == "-"):
+                # citeproc-js leaves a one-letter word alone ("for n < 100"),
+                # unless it is first, after a colon, or before a hyphen.
                 _cap_first(s, a, b, ops, prot)
             after_colon = w.endswith((":", "?", "!"))
     return _rebuild(runs, ops, s)
