@@ -529,3 +529,11 @@ def test_title_case_leaves_one_letter_words() -> None:
     style = make_style('<text variable="title" text-case="title"/>')
     assert one(style, {"title": "expansion for n < 100 documents"}) == "Expansion for n < 100 Documents"
     assert one(style, {"title": "a look at x-ray data: a survey"}) == "A Look at X-Ray Data: A Survey"
+
+
+def test_named_season_does_not_make_a_group_print() -> None:
+    # citeproc-js prints a season given by name as text, not as the date's value.
+    macros = '<macro name="month"><date variable="issued"><date-part name="month"/></date></macro>'
+    style = make_style('<text value="X"/><group prefix=" (" suffix=")"><text macro="month"/></group>', macros=macros)
+    assert one(style, {"issued": {"date-parts": [[2020]], "season": 4}}) == "X (Winter)"
+    assert one(style, {"issued": {"date-parts": [[2020]], "season": "Winter"}}) == "X"

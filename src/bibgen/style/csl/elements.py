@@ -391,7 +391,8 @@ class MacroCall(Element):
             return out
         # Like a nested group, a macro that printed (even only a term) counts as
         # content for the enclosing group, as in citeproc-js (chicago "Preprint").
-        ctx.counts[1] += 1
+        if not all(g & R.NOT_CONTENT for t, _, g in out if t):
+            ctx.counts[1] += 1
         deco = self.deco
         return deco.apply(out, ctx) if deco.active else out
 

@@ -24,6 +24,7 @@ NAMES = 8  # produced by the first cs:names of an entry (subsequent-author-subst
 SINGLE = 16  # a single quote from the data: never flipped to double quotes
 ABSORBED = 32  # empty marker: a period here merged into the names before it
 ETAL = 64  # the et-al part of a name list (not compared by subsequent-author-substitute)
+NOT_CONTENT = 128  # printed, but not a variable's value for group suppression (a named season)
 
 NO_FMT: tuple[str, ...] = ()
 PUNCT = ".,;:!?"

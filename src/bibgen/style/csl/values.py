@@ -151,6 +151,9 @@ class DateValue:
     season: int
     circa: bool
     literal: str
+    # The season was a name ("Winter"), not 1-4: citeproc-js prints it, but as
+    # text, not as a variable, so a group holding only it is suppressed.
+    season_name: bool = False
 
 
 _RAW = re.compile(r"(-?\d{1,4})(?:[-/](\d{1,2}))?(?:[-/](\d{1,2}))?")
@@ -213,7 +216,9 @@ def parse_date(value: object) -> DateValue | None:
         return None
     if end == start:
         end = None
-    return DateValue(start, end, season, circa, literal)
+    raw_season = value.get("season")
+    named = isinstance(raw_season, str) and raw_season.strip() not in ("1", "2", "3", "4")
+    return DateValue(start, end, season, circa, literal, named and bool(season))
 
 
 # ---------------------------------------------------------------- names
