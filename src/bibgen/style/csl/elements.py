@@ -345,10 +345,10 @@ class Variable(Element):
             s = str(v)
             url = s if self.name == "URL" or s.startswith("http") else "https://doi.org/" + s
             out = [(s, ("link\x00" + url,), 0)]
-        elif self.kind == 3 and isinstance(v, str) and _NUM_RANGE.match(v):
+        elif self.kind == 3 and isinstance(v, str) and "-" in v and _NUM_RANGE.match(v):
             # citeproc-js prints a numeric range in a number variable with an en dash.
             out = [(_NUM_RANGE.sub("\\1\u2013\\2", v), NO_FMT, 0)]
-        elif self.kind == 3 and isinstance(v, str) and (m := LEADING_RANGE.match(v)) and (
+        elif self.kind == 3 and isinstance(v, str) and "-" in v and (m := LEADING_RANGE.match(v)) and (
             not self.engine.page_range_format and int(m.group(1)) > int(m.group(2))
         ):
             # "800-57 Part 1 Rev. 5": citeproc-js takes 800-57 for a range when, without a
@@ -391,7 +391,7 @@ class MacroCall(Element):
             return out
         # Like a nested group, a macro that printed (even only a term) counts as
         # content for the enclosing group, as in citeproc-js (chicago "Preprint").
-        if not all(g & R.NOT_CONTENT for t, _, g in out if t):
+        if not out[0][2] & R.NOT_CONTENT or not all(g & R.NOT_CONTENT for t, _, g in out if t):
             ctx.counts[1] += 1
         deco = self.deco
         return deco.apply(out, ctx) if deco.active else out

@@ -388,8 +388,10 @@ class Engine:
         n = len(order)
         for pos, i in enumerate(order):
             numbers[i] = n - pos if self.number_descending else pos + 1
+        self._cites: dict[int, str] = {}
         suffixes = self._year_suffixes(items, order, numbers, shared) if self.year_suffix else {}
         added = self._added_names(items, order, numbers, shared) if self.add_names else {}
+        self._cites = {}
         refs: list[Reference] = []
         prev_names: str | None = None
         for i in order:
@@ -542,35 +544,30 @@ class Engine:
             if len(names) < etal_min or len(names) <= etal_first:
                 continue
             lists[i] = [self._cite_name(n, k) for k, n in enumerate(names)]
-            buckets.setdefault((names[0].get("literal") or names[0].get("family"),
-                                _first_year(item.get("issued"))), []).append(i)
+            # Only entries whose cites show the same names (and given names) can need more.
+            buckets.setdefault((tuple(lists[i][:etal_first]), _first_year(item.get("issued"))), []).append(i)
         out: dict[int, int] = {}
         for bucket in buckets.values():
-            if len(bucket) < 2:
+            # Cites that differ elsewhere only need fewer names: when none of the
+            # bucket needs more, no cite is rendered.
+            if len(bucket) < 2 or not _names_needed(bucket, lists, etal_first):
                 continue
             groups: dict[str, list[int]] = {}
             for i in bucket:
-                ctx = self._ctx(items[i], shared)
-                ctx.citation_number = numbers[i]
-                groups.setdefault(R.plain(render_seq(self.citation_layout, ctx)), []).append(i)
+                groups.setdefault(self._cite(i, items, numbers, shared), []).append(i)
             for group in groups.values():
-                if len(group) < 2:
-                    continue
-                left = set(group)
-                top = max(len(lists[i]) for i in group)
-                for k in range(etal_first, top + 1):
-                    sigs = {i: (tuple(lists[i][:k]), k < len(lists[i])) for i in group}
-                    seen: dict[tuple, int] = {}
-                    for sig in sigs.values():
-                        seen[sig] = seen.get(sig, 0) + 1
-                    for i in sorted(left):
-                        if seen[sigs[i]] == 1:
-                            if k > etal_first:
-                                out[i] = k
-                            left.discard(i)
-                    if not left:
-                        break
+                if len(group) > 1:
+                    out.update(_names_needed(group, lists, etal_first))
         return out
+
+    def _cite(self, i: int, items: list[dict], numbers: dict[int, int], shared: dict[int, tuple]) -> str:
+        """The plain text of entry ``i``'s cite (before disambiguation), rendered once per call."""
+        got = self._cites.get(i)
+        if got is None:
+            ctx = self._ctx(items[i], shared)
+            ctx.citation_number = numbers[i]
+            got = self._cites[i] = R.plain(render_seq(self.citation_layout, ctx))
+        return got
 
     def _cite_name(self, name: dict, pos: int) -> object:
         """What a cite can show of the name at ``pos`` when disambiguating by names."""
@@ -607,9 +604,7 @@ class Engine:
                 continue
             for i in bucket:
                 item = items[i]
-                ctx = self._ctx(item, shared)
-                ctx.citation_number = numbers[i]
-                s = R.plain(render_seq(self.citation_layout, ctx))
+                s = self._cite(i, items, numbers, shared)
                 if self.disamb_names:
                     names = item.get("author") or item.get("editor") or item.get("translator") or []
                     s += "\x00" + repr(self._name_signature(names))
@@ -623,6 +618,30 @@ class Engine:
                 for n, i in enumerate(members):
                     out[i] = _suffix(n)
         return out
+
+
+def _names_needed(group: list[int], lists: dict[int, list], first: int) -> dict[int, int]:
+    """How many names tell each entry of ``group`` apart, for those that need more than ``first``.
+
+    Names are added one at a time; an entry is told apart once its names so
+    far (and whether more follow, "et al.") differ from every other entry's.
+    """
+    out: dict[int, int] = {}
+    left = set(group)
+    top = max(len(lists[i]) for i in group)
+    for k in range(first, top + 1):
+        sigs = {i: (tuple(lists[i][:k]), k < len(lists[i])) for i in group}
+        seen: dict[tuple, int] = {}
+        for sig in sigs.values():
+            seen[sig] = seen.get(sig, 0) + 1
+        for i in sorted(left):
+            if seen[sigs[i]] == 1:
+                if k > first:
+                    out[i] = k
+                left.discard(i)
+        if not left:
+            break
+    return out
 
 
 def _first_year(value: object) -> object:
