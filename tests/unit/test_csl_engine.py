@@ -537,3 +537,14 @@ def test_named_season_does_not_make_a_group_print() -> None:
     style = make_style('<text value="X"/><group prefix=" (" suffix=")"><text macro="month"/></group>', macros=macros)
     assert one(style, {"issued": {"date-parts": [[2020]], "season": 4}}) == "X (Winter)"
     assert one(style, {"issued": {"date-parts": [[2020]], "season": "Winter"}}) == "X"
+
+
+def test_number_starting_with_a_range() -> None:
+    # citeproc-js: "800-57 Part 1 Rev. 5" is numeric (plural label); without a
+    # page-range-format its falling range 800-57 gets an en dash.
+    layout = ('<choose><if is-numeric="number"><label variable="number" form="short" suffix=" "/></if></choose>'
+              '<text variable="number"/>')
+    value = {"type": "report", "number": "800-57 Part 1 Rev. 5"}
+    assert one(make_style(layout), value) == "nos. 800\u201357 Part 1 Rev. 5"
+    assert one(make_style(layout, attrs='page-range-format="expanded"'), value) == "nos. 800-57 Part 1 Rev. 5"
+    assert one(make_style(layout), {"type": "report", "number": "12 Part 3"}) == "12 Part 3"
