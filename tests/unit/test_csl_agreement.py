@@ -45,29 +45,13 @@ TARGET_STYLES = agreement.TARGET_STYLES
 # reached when last measured (bench/agreement-findings.md), so a regression
 # fails. Raise them when the engine improves.
 FLOORS: dict[str, float] = {
-    "harvard-cite-them-right": 0.93,  # 186/198 at csl@e000dc8
-    "vancouver": 0.97,  # 193/198
-    "association-for-computing-machinery": 0.50,  # 101/198: sort collation renumbers (findings 1)
+    "harvard-cite-them-right": 1.0,  # 198/198 at csl2
+    "vancouver": 1.0,  # 198/198
+    "association-for-computing-machinery": 0.99,  # 197/198: a trailing space (findings 13)
 }
 # Styles outside the target whose order is known to differ (measured): xfail,
 # not strict, so the fix shows up as XPASS. The target styles always assert.
-KNOWN_ORDER_DIFFS: dict[str, str] = {
-    "harvard-cite-them-right": "sort collation of Ł/Đ/Š (bench/agreement-findings.md, 1)",
-    "association-for-computing-machinery": "sort collation of Ł/Đ/Š (bench/agreement-findings.md, 1)",
-}
-# Target styles that have NOT reached the 99% target yet (issue 5 stays open
-# until this dict is empty): the measured level is asserted so the engine
-# cannot regress, and bench/citeproc_agreement.py prints the gap to 99%.
-BELOW_TARGET: dict[str, float] = {
-    "apa": 0.96,  # 191/198 at csl@e000dc8
-    "ieee": 0.97,  # 193/198
-    "chicago-author-date": 0.88,  # 176/198
-    "nature": 0.98,  # 195/198
-}
-BELOW_TARGET_ORDER: dict[str, str] = {
-    "apa": "sort collation of Ł/Đ/Š (bench/agreement-findings.md, 1)",
-    "chicago-author-date": "sort collation of Ł/Đ/Š (bench/agreement-findings.md, 1)",
-}
+KNOWN_ORDER_DIFFS: dict[str, str] = {}
 SHOW = 5  # disagreeing entries shown on failure
 CSL_NS = "{http://purl.org/net/xbiblio/csl}"
 
@@ -166,15 +150,15 @@ def test_agreement_with_citeproc_js(style: str, engine, record_property) -> None
     summary = f"{style}: {len(result.agreeing)}/{result.total} entries agree ({result.ratio:.2%})"
     print(summary)
     assert not result.error, f"{summary}; the engine raised {result.error}"
-    floor = BELOW_TARGET.get(style, agreement.TARGET) if style in TARGET_STYLES else FLOORS[style]
+    floor = agreement.TARGET if style in TARGET_STYLES else FLOORS[style]
     ratio = result.ratio
     assert ratio >= floor, f"{summary}, below {floor:.0%}; first disagreements:\n{result.diff(SHOW)}"
 
 
 @pytest.mark.parametrize(
     "style",
-    [pytest.param(s, marks=pytest.mark.xfail(reason={**KNOWN_ORDER_DIFFS, **BELOW_TARGET_ORDER}[s], strict=False))
-     if s in KNOWN_ORDER_DIFFS or s in BELOW_TARGET_ORDER else s for s in STYLES],
+    [pytest.param(s, marks=pytest.mark.xfail(reason=KNOWN_ORDER_DIFFS[s], strict=False))
+     if s in KNOWN_ORDER_DIFFS else s for s in STYLES],
 )
 def test_bibliography_order_matches_citeproc_js(style: str, engine) -> None:  # type: ignore[no-untyped-def]
     result = comparison(style)

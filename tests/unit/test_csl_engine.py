@@ -109,6 +109,20 @@ def test_sorting_by_demoted_particle() -> None:
     assert [r.key for r in kept.bibliography(items)] == ["b", "a"]
 
 
+def test_sort_collation_as_citeproc_js() -> None:
+    # ICU at base strength as citeproc-js: stroked letters with their base
+    # letter, ligatures as two letters, a space before any letter, numbers
+    # by value, case and punctuation ignored.
+    families = ["Zimmermann", "Łukasiewicz", "Lopez", "LeCun", "Le", "Ærø", "Adams", "Đukić", "Dyson",
+                "Kingma", "King", "Report 10", "Report 9", "O'connor", "Oconnell"]
+    items = [{"id": f, "type": "book", "author": [{"family": f, "given": "A"}]} for f in families]
+    style = make_style(NAMES.format(""), sort='<sort><key variable="author"/></sort>')
+    assert [r.key for r in style.bibliography(items)] == [
+        "Adams", "Ærø", "Đukić", "Dyson", "King", "Kingma", "Le", "LeCun", "Lopez", "Łukasiewicz",
+        "Oconnell", "O'connor", "Report 9", "Report 10", "Zimmermann",
+    ]
+
+
 FOUR = [{"family": f, "given": "A"} for f in ("Doe", "Roe", "Poe", "Zoe")]
 
 
@@ -201,6 +215,10 @@ def test_sentence_and_capitalize() -> None:
         ("chicago", "101-108", "101\u20138"),
         ("chicago", "321-328", "321\u201328"),
         ("chicago", "1496-1504", "1496\u20131504"),
+        ("chicago-16", "S12-S19", "S12\u201319"),
+        ("minimal", "S12-S19", "S12\u20139"),
+        ("expanded", "S12-S19", "S12\u2013S19"),
+        ("expanded", "xi-xvii", "xi\u2013xvii"),
     ],
 )
 def test_page_range_format(fmt: str, page: str, expected: str) -> None:
@@ -208,6 +226,13 @@ def test_page_range_format(fmt: str, page: str, expected: str) -> None:
     refs = style.bibliography([{"id": "x", "type": "book", "page": page}])
     assert plain_text(refs[0].body) == expected
     assert any(isinstance(n, Dash) for n in refs[0].body)
+
+
+@pytest.mark.parametrize("fmt", ["", 'page-range-format="expanded"', 'page-range-format="chicago"'])
+def test_page_range_with_different_prefixes_is_kept(fmt: str) -> None:
+    # citeproc-js leaves "e00123-17" (an article id, prefix "e00" against none) as it is.
+    style = make_style('<text variable="page"/>', attrs=fmt)
+    assert one(style, {"page": "e00123-17"}) == "e00123-17"
 
 
 # ------------------------------------------------------------------ dates
@@ -457,3 +482,69 @@ def test_package_docstring_example_runs() -> None:
 
     result = doctest.testmod(package)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_ordinal_edition_not_suffixed_twice() -> None:
+    style = make_style('<number variable="edition" form="ordinal"/>')
+    assert one(style, {"edition": "2"}) == "2nd"
+    assert one(style, {"edition": "2nd"}) == "2nd"
+
+
+def test_cjk_text_is_not_italicised() -> None:
+    style = make_style('<text variable="container-title" font-style="italic"/>')
+    cjk = style.bibliography([{"id": "x", "type": "book", "container-title": "自然言語処理"}])
+    assert to_citeproc_html(cjk).count("<i>") == 0
+    latin = style.bibliography([{"id": "x", "type": "book", "container-title": "Nature 言語"}])
+    assert "<i>Nature 言語</i>" in to_citeproc_html(latin)
+
+
+def test_substitute_names_in_choose_inherit_name_and_label() -> None:
+    style = make_style(
+        '<names variable="author"><name name-as-sort-order="first" and="text"/><label form="short" prefix=", "/>'
+        '<substitute><choose><if type="book"><names variable="editor"/></if></choose></substitute></names>'
+    )
+    editors = [{"family": "Indurkhya", "given": "Nitin"}, {"family": "Damerau", "given": "Fred J."}]
+    assert one(style, {"editor": editors}) == "Indurkhya, Nitin and Fred J. Damerau, eds."
+
+
+def test_names_added_to_disambiguate_cites_show_in_bibliography() -> None:
+    citation = (
+        '<citation et-al-min="3" et-al-use-first="1" disambiguate-add-names="true">'
+        '<layout><names variable="author"><name form="short"/></names><date variable="issued">'
+        '<date-part name="year"/></date></layout></citation>'
+    )
+    style = make_style(NAMES.format('initialize-with=". "'), bib='et-al-min="3" et-al-use-first="1"',
+                       citation=citation)
+    people = [{"family": f, "given": "A"} for f in ("Abe", "Bo", "Cy", "Di", "Ed", "Fa")]
+    issued = {"date-parts": [[2020]]}
+    items = [
+        {"id": "x", "type": "book", "issued": issued, "author": people[:4]},
+        {"id": "y", "type": "book", "issued": issued, "author": people[:2] + people[4:]},
+        {"id": "z", "type": "book", "issued": {"date-parts": [[2021]]}, "author": people[:4]},
+    ]
+    assert texts(style, items) == ["A. Abe, A. Bo, A. Cy, et al.", "A. Abe, A. Bo, A. Ed, et al.", "A. Abe et al."]
+
+
+def test_title_case_leaves_one_letter_words() -> None:
+    style = make_style('<text variable="title" text-case="title"/>')
+    assert one(style, {"title": "expansion for n < 100 documents"}) == "Expansion for n < 100 Documents"
+    assert one(style, {"title": "a look at x-ray data: a survey"}) == "A Look at X-Ray Data: A Survey"
+
+
+def test_named_season_does_not_make_a_group_print() -> None:
+    # citeproc-js prints a season given by name as text, not as the date's value.
+    macros = '<macro name="month"><date variable="issued"><date-part name="month"/></date></macro>'
+    style = make_style('<text value="X"/><group prefix=" (" suffix=")"><text macro="month"/></group>', macros=macros)
+    assert one(style, {"issued": {"date-parts": [[2020]], "season": 4}}) == "X (Winter)"
+    assert one(style, {"issued": {"date-parts": [[2020]], "season": "Winter"}}) == "X"
+
+
+def test_number_starting_with_a_range() -> None:
+    # citeproc-js: "800-57 Part 1 Rev. 5" is numeric (plural label); without a
+    # page-range-format its falling range 800-57 gets an en dash.
+    layout = ('<choose><if is-numeric="number"><label variable="number" form="short" suffix=" "/></if></choose>'
+              '<text variable="number"/>')
+    value = {"type": "report", "number": "800-57 Part 1 Rev. 5"}
+    assert one(make_style(layout), value) == "nos. 800\u201357 Part 1 Rev. 5"
+    assert one(make_style(layout, attrs='page-range-format="expanded"'), value) == "nos. 800-57 Part 1 Rev. 5"
+    assert one(make_style(layout), {"type": "report", "number": "12 Part 3"}) == "12 Part 3"

@@ -122,6 +122,11 @@ class Date(Element):
             out = self._render_range(d, ctx, loc)
         if not out:
             return []
+        if d.season_name and not d.start[1] and all(p.name == "month" for p in self.dparts):
+            # citeproc-js prints a season given by name as plain text: it does
+            # not make the enclosing group print (chicago "90 (Winter)").
+            ctx.counts[1] -= 1
+            out = [(t, f, g | R.NOT_CONTENT) for t, f, g in out]
         return self.deco.apply(out, ctx)
 
     def _piece(self, part: DatePart, d: tuple[int, int, int], season: int, ctx: Ctx,

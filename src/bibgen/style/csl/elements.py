@@ -16,6 +16,7 @@ from bibgen.style.csl.locale import Locale
 from bibgen.style.csl.runs import CLOSE_QUOTE, DASH, NO_FMT, OPEN_QUOTE, SINGLE, Run
 from bibgen.style.csl.values import (
     DATE_VARIABLES,
+    LEADING_RANGE,
     first_int,
     is_numeric,
     is_plural,
@@ -36,7 +37,7 @@ class Ctx:
     __slots__ = (
         "item", "loc", "counts", "suppressed", "record", "sort_mode", "names_marked",
         "piq", "english", "citation_number", "year_suffix", "sort_names", "engine", "implicit_ys",
-        "present", "type", "dates",
+        "present", "type", "dates", "disamb_names",
     )
 
     def __init__(self, engine: Any, item: dict, english: bool,
@@ -54,6 +55,8 @@ class Ctx:
         self.citation_number = 0
         self.year_suffix = ""
         self.implicit_ys = False
+        # Names the entry's cites show after disambiguate-add-names (None: no change).
+        self.disamb_names: int | None = None
         self.sort_names: tuple[int | None, int | None, bool | None] | None = None
         self.type = item.get("type")
         if shared is not None:
@@ -122,7 +125,7 @@ _FMT_ATTRS = {
 class Deco:
     """Affixes, formatting, quotes, text-case and strip-periods of one element."""
 
-    __slots__ = ("prefix", "suffix", "roles", "quotes", "case", "strip", "active")
+    __slots__ = ("prefix", "suffix", "roles", "quotes", "case", "strip", "active", "plain_roles")
 
     def __init__(self, el: ET.Element, allow_case: bool = True) -> None:
         a = el.attrib
@@ -134,12 +137,18 @@ class Deco:
             if r:
                 roles.append(r)
         self.roles = tuple(roles)
+        # The roles of a text with no Latin, Greek, Cyrillic, ... letter or
+        # digit: citeproc-js drops font-style there (CJK is never italicised).
+        self.plain_roles = self.roles
+        if a.get("font-style") in ("italic", "oblique"):
+            self.plain_roles = tuple(r for r in roles if r != "emph")
         self.quotes = a.get("quotes") == "true"
         self.case = a.get("text-case") if allow_case else None
         self.strip = a.get("strip-periods") == "true"
         self.active = bool(self.prefix or self.suffix or self.roles or self.quotes or self.case or self.strip)
 
-    def apply(self, runs: list[Run], ctx: Ctx) -> list[Run]:
+    def apply(self, runs: list[Run], ctx: Ctx, leaf: bool = False) -> list[Run]:
+        """``runs`` decorated; ``leaf`` for the output of one cs:text (a variable, term or value)."""
         if not self.active or not runs:
             return runs
         if self.strip:
@@ -150,7 +159,10 @@ class Deco:
             runs = quote(runs, ctx)
         if self.roles:
             roles = self.roles
-            runs = [(t, roles + f, g) for t, f, g in runs]
+            if leaf and roles is not self.plain_roles and not _ROMANESQUE.search(R.plain(runs)):
+                roles = self.plain_roles
+            if roles:
+                runs = [(t, roles + f, g) for t, f, g in runs]
         if self.prefix or self.suffix:
             out: list[Run] = [(self.prefix, NO_FMT, 0)] if self.prefix else []
             R.append(out, runs, ctx.piq)
@@ -158,6 +170,13 @@ class Deco:
                 R.append(out, [(self.suffix, NO_FMT, 0)], ctx.piq)
             return out
         return runs
+
+
+# citeproc-js's CSL.ROMANESQUE_REGEXP.
+_ROMANESQUE = re.compile(
+    "[-0-9a-zA-Z\u0e01-\u0e5b\u00c0-\u017f\u0370-\u03ff\u0400-\u052f\u0590-\u05d4\u05d6-\u05ff"
+    "\u1f00-\u1fff\u0600-\u06ff\u200c\u200d\u200e\u0218\u0219\u021a\u021b\u202a-\u202e]"
+)
 
 
 def quote(runs: list[Run], ctx: Ctx) -> list[Run]:
@@ -326,13 +345,19 @@ class Variable(Element):
             s = str(v)
             url = s if self.name == "URL" or s.startswith("http") else "https://doi.org/" + s
             out = [(s, ("link\x00" + url,), 0)]
-        elif self.kind == 3 and isinstance(v, str) and _NUM_RANGE.match(v):
+        elif self.kind == 3 and isinstance(v, str) and "-" in v and _NUM_RANGE.match(v):
             # citeproc-js prints a numeric range in a number variable with an en dash.
             out = [(_NUM_RANGE.sub("\\1\u2013\\2", v), NO_FMT, 0)]
+        elif self.kind == 3 and isinstance(v, str) and "-" in v and (m := LEADING_RANGE.match(v)) and (
+            not self.engine.page_range_format and int(m.group(1)) > int(m.group(2))
+        ):
+            # "800-57 Part 1 Rev. 5": citeproc-js takes 800-57 for a range when, without a
+            # page-range-format, its end is smaller than its start (it would be expanded).
+            out = rich(f"{m.group(1)}\u2013{m.group(2)}{v[m.end():]}")
         else:
             out = rich(v)
         deco = self.deco
-        return deco.apply(out, ctx) if deco.active else out
+        return deco.apply(out, ctx, True) if deco.active else out
 
 
 def page_runs(value: str, ctx: Ctx) -> list[Run]:
@@ -366,7 +391,8 @@ class MacroCall(Element):
             return out
         # Like a nested group, a macro that printed (even only a term) counts as
         # content for the enclosing group, as in citeproc-js (chicago "Preprint").
-        ctx.counts[1] += 1
+        if not out[0][2] & R.NOT_CONTENT or not all(g & R.NOT_CONTENT for t, _, g in out if t):
+            ctx.counts[1] += 1
         deco = self.deco
         return deco.apply(out, ctx) if deco.active else out
 
@@ -404,7 +430,8 @@ class Number(Element):
                 return _roman(n)
             return m.group(0)
 
-        s = re.sub(r"\d+", fmt, s)
+        # A number already ordinal ("2nd") is not given a second suffix (citeproc-js).
+        s = re.sub(r"\d+" if form == "numeric" or form == "roman" else r"\d+(?![A-Za-z])", fmt, s)
         s = re.sub(r"\s*[-\u2013]\s*", "\u2013", s)
         s = re.sub(r"\s*,\s*", ", ", s)
         s = re.sub(r"\s*&\s*", " & ", s)
@@ -495,7 +522,7 @@ def _has_var(ctx: Ctx, name: str) -> bool:
         return bool(ctx.year_suffix)
     if name in ("locator", "first-reference-note-number", "citation-label"):
         return False
-    return name in ctx.present and name not in ctx.suppressed
+    return name in ctx.present
 
 
 _PAGE_FIRST = re.compile(r"\s*([A-Za-z]*\d+[A-Za-z]*|[ivxlcdmIVXLCDM]+)")
@@ -536,13 +563,14 @@ class Condition:
         self.others = others
 
     def __call__(self, ctx: Ctx) -> bool:
+        # As in citeproc-js, conditions test the item: a variable already
+        # printed by a cs:substitute still counts as present.
         present = ctx.present
-        sup = ctx.suppressed
         if self.match == "all":
             if self.ntypes and (self.ntypes > 1 or ctx.type not in self.types):
                 return False
             for v in self.vars:
-                if v not in present or v in sup:
+                if v not in present:
                     return False
             for t in self.others:
                 if not t(ctx):
@@ -553,7 +581,7 @@ class Condition:
             hit = True
         else:
             for v in self.vars:
-                if v in present and v not in sup:
+                if v in present:
                     hit = True
                     break
             else:

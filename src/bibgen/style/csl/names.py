@@ -152,7 +152,14 @@ class NameSpec:
             etal_last = slast if slast is not None else etal_last
         shown = names
         etal = force_etal
-        if etal_min is not None and etal_first is not None and n >= etal_min and etal_first < n:
+        dn = ctx.disamb_names
+        if dn is not None and not ctx.names_marked and not ctx.sort_mode and (etal_first is None or dn > etal_first):
+            # The first names of an entry show as many names as its cites needed
+            # (disambiguate-add-names), as in citeproc-js's bibliography.
+            if etal_min is not None and n >= etal_min and dn < n:
+                shown = names[:dn]
+                etal = True
+        elif etal_min is not None and etal_first is not None and n >= etal_min and etal_first < n:
             shown = names[:etal_first]
             etal = True
         if count:

@@ -24,6 +24,7 @@ NAMES = 8  # produced by the first cs:names of an entry (subsequent-author-subst
 SINGLE = 16  # a single quote from the data: never flipped to double quotes
 ABSORBED = 32  # empty marker: a period here merged into the names before it
 ETAL = 64  # the et-al part of a name list (not compared by subsequent-author-substitute)
+NOT_CONTENT = 128  # printed, but not a variable's value for group suppression (a named season)
 
 NO_FMT: tuple[str, ...] = ()
 PUNCT = ".,;:!?"
@@ -363,7 +364,9 @@ def text_case(runs: list[Run], case: str, english: bool = True) -> list[Run]:
             if core.lower() in STOP_WORDS and not first_or_last and (lower_word or all_upper):
                 if all_upper:
                     pass
-            elif lower_word:
+            elif lower_word and (len(w) > 1 or first_or_last or s[b : b + 1] == "-"):
+                # citeproc-js leaves a one-letter word alone ("for n < 100"),
+                # unless it is first, after a colon, or before a hyphen.
                 _cap_first(s, a, b, ops, prot)
             after_colon = w.endswith((":", "?", "!"))
     return _rebuild(runs, ops, s)

@@ -6,6 +6,7 @@ import gc
 import re
 import unicodedata
 import xml.etree.ElementTree as ET
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from xml.parsers import expat
@@ -219,7 +220,7 @@ class Engine:
                 self.given_rule = self.cit_el.get("givenname-disambiguation-rule", "by-cite")
                 self.disamb_names = self.add_names or self.add_given
                 lay = self.cit_el.find(NS + "layout")
-                if lay is not None and self.year_suffix:
+                if lay is not None and (self.year_suffix or self.add_names):
                     self.citation_layout = [self.compile(c, "citation") for c in lay]
             self.explicit_year_suffix = any(
                 el.get("variable") == "year-suffix" for el in root.iter(NS + "text")
@@ -275,14 +276,16 @@ class Engine:
             if el.get("value") is not None:
                 return Value(el)
             raise StyleError("<text> needs variable, macro, term or value", el)
+        # Inside a cs:substitute (parent_names), a shorthand cs:names in a group
+        # or choose inherits the cs:name and label of the substituted cs:names too.
         if tag == "group":
-            return Group(el, [self.compile(c, ctxname) for c in el])
+            return Group(el, [self.compile(c, ctxname, parent_names) for c in el])
         if tag == "choose":
             branches: list[tuple[Condition | None, list[Element]]] = []
             for b in el:
                 btag = b.tag.removeprefix(NS)
                 cond = None if btag == "else" else Condition(b)
-                branches.append((cond, [self.compile(c, ctxname) for c in b]))
+                branches.append((cond, [self.compile(c, ctxname, parent_names) for c in b]))
             return Choose(branches)
         if tag == "number":
             return Number(el)
@@ -385,7 +388,10 @@ class Engine:
         n = len(order)
         for pos, i in enumerate(order):
             numbers[i] = n - pos if self.number_descending else pos + 1
+        self._cites: dict[int, str] = {}
         suffixes = self._year_suffixes(items, order, numbers, shared) if self.year_suffix else {}
+        added = self._added_names(items, order, numbers, shared) if self.add_names else {}
+        self._cites = {}
         refs: list[Reference] = []
         prev_names: str | None = None
         for i in order:
@@ -394,6 +400,7 @@ class Engine:
             ctx.citation_number = numbers[i]
             original = originals[i]
             ctx.year_suffix = suffixes.get(i, "")
+            ctx.disamb_names = added.get(i)
             if ctx.year_suffix and not self.explicit_year_suffix:
                 ctx.implicit_ys = True
             tagged: list[tuple[Element, list[Run]]] = []
@@ -514,6 +521,64 @@ class Engine:
             ))
         return tuple(sig)
 
+    def _added_names(self, items: list[dict], order: list[int], numbers: dict[int, int],
+                     shared: dict[int, tuple]) -> dict[int, int]:
+        """Names each entry's cites show after disambiguate-add-names, where that adds names.
+
+        Entries whose cites are identical get names added, one at a time,
+        until each one's cite differs from the others' (citeproc-js); an entry
+        that no number of names tells apart keeps the cite's own et-al. With
+        disambiguate-add-givenname, the given names of the names shown are
+        tried before a name is added (citeproc-js's disNames), as the
+        givenname-disambiguation-rule allows.
+        """
+        etal_min, etal_first = self.cite_etal
+        if etal_min is None or etal_first is None:
+            return {}
+        buckets: dict[tuple, list[int]] = {}
+        lists: dict[int, list] = {}
+        for i in order:
+            item = items[i]
+            names = [n for n in (item.get("author") or item.get("editor") or item.get("translator") or [])
+                     if isinstance(n, dict) and n.get("literal") != "others"]
+            if len(names) < etal_min or len(names) <= etal_first:
+                continue
+            lists[i] = [self._cite_name(n, k) for k, n in enumerate(names)]
+            # Only entries whose cites show the same names (and given names) can need more.
+            buckets.setdefault((tuple(lists[i][:etal_first]), _first_year(item.get("issued"))), []).append(i)
+        out: dict[int, int] = {}
+        for bucket in buckets.values():
+            # Cites that differ elsewhere only need fewer names: when none of the
+            # bucket needs more, no cite is rendered.
+            if len(bucket) < 2 or not _names_needed(bucket, lists, etal_first):
+                continue
+            groups: dict[str, list[int]] = {}
+            for i in bucket:
+                groups.setdefault(self._cite(i, items, numbers, shared), []).append(i)
+            for group in groups.values():
+                if len(group) > 1:
+                    out.update(_names_needed(group, lists, etal_first))
+        return out
+
+    def _cite(self, i: int, items: list[dict], numbers: dict[int, int], shared: dict[int, tuple]) -> str:
+        """The plain text of entry ``i``'s cite (before disambiguation), rendered once per call."""
+        got = self._cites.get(i)
+        if got is None:
+            ctx = self._ctx(items[i], shared)
+            ctx.citation_number = numbers[i]
+            got = self._cites[i] = R.plain(render_seq(self.citation_layout, ctx))
+        return got
+
+    def _cite_name(self, name: dict, pos: int) -> object:
+        """What a cite can show of the name at ``pos`` when disambiguating by names."""
+        family = name.get("literal") or name.get("family")
+        if not self.add_given or (pos and self.given_rule.startswith("primary-name")):
+            return family
+        given = str(name.get("given") or "")
+        if self.given_rule.endswith("with-initials"):
+            given = initialize(given, ". ", True, True)
+        return (family, given)
+
     def _year_suffixes(self, items: list[dict], order: list[int], numbers: dict[int, int],
                        shared: dict[int, tuple]) -> dict[int, str]:
         """Year-suffixes ("2000a", "2000b") for entries whose cites would be identical.
@@ -539,9 +604,7 @@ class Engine:
                 continue
             for i in bucket:
                 item = items[i]
-                ctx = self._ctx(item, shared)
-                ctx.citation_number = numbers[i]
-                s = R.plain(render_seq(self.citation_layout, ctx))
+                s = self._cite(i, items, numbers, shared)
                 if self.disamb_names:
                     names = item.get("author") or item.get("editor") or item.get("translator") or []
                     s += "\x00" + repr(self._name_signature(names))
@@ -555,6 +618,30 @@ class Engine:
                 for n, i in enumerate(members):
                     out[i] = _suffix(n)
         return out
+
+
+def _names_needed(group: list[int], lists: dict[int, list], first: int) -> dict[int, int]:
+    """How many names tell each entry of ``group`` apart, for those that need more than ``first``.
+
+    Names are added one at a time; an entry is told apart once its names so
+    far (and whether more follow, "et al.") differ from every other entry's.
+    """
+    out: dict[int, int] = {}
+    left = set(group)
+    top = max(len(lists[i]) for i in group)
+    for k in range(first, top + 1):
+        sigs = {i: (tuple(lists[i][:k]), k < len(lists[i])) for i in group}
+        seen: dict[tuple, int] = {}
+        for sig in sigs.values():
+            seen[sig] = seen.get(sig, 0) + 1
+        for i in sorted(left):
+            if seen[sigs[i]] == 1:
+                if k > first:
+                    out[i] = k
+                left.discard(i)
+        if not left:
+            break
+    return out
 
 
 def _first_year(value: object) -> object:
@@ -623,19 +710,59 @@ def _suffix(n: int) -> str:
 
 
 def _collate(s: str) -> str:
-    """A sort string: accents and punctuation ignored, case folded.
+    """A sort string that compares as citeproc-js's ``localeCompare`` does.
 
-    Close to the primary strength of the ICU collation citeproc-js sorts
-    with, so that "Koray." sorts before "Koray, Jordi".
+    citeproc-js turns each space of a key into ``|`` and compares keys with
+    ICU at base strength, ignoring punctuation, with numeric ordering of digit
+    runs (``{sensitivity: "base", ignorePunctuation: true, numeric: true}``).
+    So accents and case are ignored, letters with a stroke sort with their
+    base letter (``Ł`` with ``L``, ``Đ`` with ``D``), ligatures as their
+    letters (``æ`` as ``ae``), ``10`` after ``9``, and symbols (the ``|`` of
+    a space too: ``Le Q`` before ``LeCun``) before digits and letters. Keys
+    that tie here are equal, and the next sort key decides.
     """
+    if not s.isascii():
+        s = unicodedata.normalize("NFKD", s.translate(_LETTER_BASE))
+        s = "".join(c for c in s if not unicodedata.combining(c))
+    s = s.casefold()
+    if _HAS_DIGIT.search(s):
+        # Before ignorables go: they end a digit run ("2 1" is 2, then 1).
+        s = _DIGITS.sub(_number_key, s)
     if s.isascii():
-        return " ".join(s.translate(_ASCII_PUNCT).split()).casefold()
-    s = unicodedata.normalize("NFKD", s)
-    s = "".join(c for c in s if not unicodedata.combining(c) and not unicodedata.category(c).startswith("P"))
-    return " ".join(s.split()).casefold()
+        return s.translate(_ASCII_IGNORED)
+    return "".join([_collate_char(c) for c in s])
 
 
-_ASCII_PUNCT = str.maketrans("", "", "!\"#%&'()*,-./:;?@[\\]_{}")
+@lru_cache(maxsize=4096)
+def _collate_char(c: str) -> str:
+    if c == " ":
+        return "\x01|"
+    cat = unicodedata.category(c)
+    if cat[0] in "PZC":
+        return ""
+    if cat[0] == "S":
+        return "\x01" + c
+    return c
+
+
+def _number_key(m: re.Match[str]) -> str:
+    digits = m.group(0).lstrip("0") or "0"
+    return f"{len(digits):02d}{digits}"
+
+
+# Letters ICU sorts with a base letter that Unicode does not decompose to.
+_LETTER_BASE = str.maketrans({
+    "Đ": "D", "đ": "d", "Ð": "D", "ð": "d", "Ł": "L", "ł": "l", "Ø": "O", "ø": "o",
+    "Ħ": "H", "ħ": "h", "Æ": "AE", "æ": "ae", "Œ": "OE", "œ": "oe", "ß": "ss", "ẞ": "SS",
+})
+# ASCII punctuation and white space other than " " are ignored; symbols sort
+# before digits and letters.
+_ASCII_IGNORED = str.maketrans(
+    {**{c: None for c in "!\"#%&'()*,-./:;?@[\\]_{}\t\n\r\f\v"}, **{c: "\x01" + c for c in "$+<=>^`|~"},
+     " ": "\x01|"}
+)
+_DIGITS = re.compile(r"[0-9]+")
+_HAS_DIGIT = re.compile(r"[0-9]")
 
 
 class CslStyle:

@@ -9,7 +9,7 @@ from functools import lru_cache
 _NUMERIC = re.compile(
     r"^\s*[A-Za-z]*\d+[A-Za-z]*(?:\s*(?:[-\u2013,&]|and)\s*[A-Za-z]*\d+[A-Za-z]*)*\s*$"
 )
-_PLURAL = re.compile(r"\d\s*(?:[-\u2013,&]|and)\s*\S")
+_PLURAL = re.compile(r"\d\s*(?:[-\u2013,&]|and)\s*\S|^\s*[ivxlcmIVXLCM]+\s*[-\u2013]\s*[ivxlcmIVXLCM]+\s*$")
 _FIRST_INT = re.compile(r"\d+")
 
 NUMBER_VARIABLES = frozenset(
@@ -29,10 +29,18 @@ NAME_VARIABLES = frozenset(
 
 
 def is_numeric(value: object) -> bool:
-    """CSL's is-numeric: numbers with optional letter affixes, joined by - , & or 'and'."""
+    """CSL's is-numeric: numbers with optional letter affixes, joined by - , & or 'and'.
+
+    Like citeproc-js, a value that starts with a numeric range whose second
+    end is followed by more text (``800-57 Part 1 Rev. 5``) is numeric too.
+    """
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return True
-    return isinstance(value, str) and bool(_NUMERIC.match(value))
+    return isinstance(value, str) and bool(_NUMERIC.match(value) or LEADING_RANGE.match(value))
+
+
+# A range of two numbers followed by more text: "800-57 Part 1 Rev. 5".
+LEADING_RANGE = re.compile(r"^\s*(\d+)\s*-\s*(\d+)(?=\s)")
 
 
 def is_plural(value: str) -> bool:
@@ -47,7 +55,10 @@ def first_int(value: str) -> int | None:
 
 # ---------------------------------------------------------------- page ranges
 
-_RANGE = re.compile(r"([A-Za-z]*)(\d+)\s*(?:-+|\u2013|\u2014)\s*([A-Za-z]*)(\d+)")
+_RANGE = re.compile(
+    r"([A-Za-z]*)(\d+)\s*(?:-+|\u2013|\u2014)\s*([A-Za-z]*)(\d+)"
+    r"|\b([ivxlcmIVXLCM]+)\s*(?:-+|\u2013)\s*([ivxlcmIVXLCM]+)\b"
+)
 
 
 def _expand(a: str, b: str) -> str:
@@ -84,36 +95,46 @@ def _chicago(a: str, b: str, v15: bool) -> str:
 
 
 def page_range(value: str, fmt: str | None, delimiter: str) -> list[tuple[str, bool]]:
-    """A page value as (text, is_range_delimiter) pieces, with ``page-range-format`` applied."""
+    """A page value as (text, is_range_delimiter) pieces, with ``page-range-format`` applied.
+
+    As in citeproc-js, a range whose two ends carry different prefixes
+    (``e00123-17``, ``12-S19``) is left as it is; a repeated prefix is dropped
+    when the range is shortened (``S12-S19`` -> ``S12–19`` under chicago, kept
+    when expanded); a range of roman numerals (``xi-xvii``) gets the delimiter.
+    """
     out: list[tuple[str, bool]] = []
     pos = 0
     for m in _RANGE.finditer(value):
-        pa, a, pb, b = m.groups()
+        pa, a, pb, b, ra, rb = m.groups()
         if m.start() > pos:
             out.append((value[pos : m.start()], False))
-        if pa == pb or not pb:
-            if fmt == "expanded":
-                b2 = _expand(a, b)
-            elif fmt == "minimal":
-                b2 = _minimal(a, b, 1)
-            elif fmt == "minimal-two":
-                b2 = _minimal(a, b, 2)
-            elif fmt in ("chicago", "chicago-15"):
-                b2 = _chicago(a, b, True)
-            elif fmt == "chicago-16":
-                b2 = _chicago(a, b, False)
-            else:
-                b2 = b
-            if fmt and len(b) > len(a) and pb == "":
-                b2 = b
-            out.append((pa + a, False))
-            out.append((delimiter, True))
-            out.append((pb + b2 if (pb and not fmt) or pb else b2, False))
-        else:
-            out.append((pa + a, False))
-            out.append((delimiter, True))
-            out.append((pb + b, False))
         pos = m.end()
+        if ra is not None:
+            out.append((ra, False))
+            out.append((delimiter, True))
+            out.append((rb, False))
+            continue
+        if pa != pb:
+            out.append((f"{pa}{a}-{pb}{b}", False))
+            continue
+        if fmt == "expanded":
+            b2 = _expand(a, b)
+        elif fmt == "minimal":
+            b2 = _minimal(a, b, 1)
+        elif fmt == "minimal-two":
+            b2 = _minimal(a, b, 2)
+        elif fmt in ("chicago", "chicago-15"):
+            b2 = _chicago(a, b, True)
+        elif fmt == "chicago-16":
+            b2 = _chicago(a, b, False)
+        else:
+            b2 = b
+        if fmt and len(b) > len(a) and pb == "":
+            b2 = b
+        out.append((pa + a, False))
+        out.append((delimiter, True))
+        # A shortened range drops the repeated prefix; an expanded one keeps it.
+        out.append((pb + b2 if fmt in (None, "expanded") else b2, False))
     if pos < len(value):
         out.append((value[pos:], False))
     return out
@@ -130,6 +151,9 @@ class DateValue:
     season: int
     circa: bool
     literal: str
+    # The season was a name ("Winter"), not 1-4: citeproc-js prints it, but as
+    # text, not as a variable, so a group holding only it is suppressed.
+    season_name: bool = False
 
 
 _RAW = re.compile(r"(-?\d{1,4})(?:[-/](\d{1,2}))?(?:[-/](\d{1,2}))?")
@@ -192,7 +216,9 @@ def parse_date(value: object) -> DateValue | None:
         return None
     if end == start:
         end = None
-    return DateValue(start, end, season, circa, literal)
+    raw_season = value.get("season")
+    named = isinstance(raw_season, str) and raw_season.strip() not in ("1", "2", "3", "4")
+    return DateValue(start, end, season, circa, literal, named and bool(season))
 
 
 # ---------------------------------------------------------------- names
