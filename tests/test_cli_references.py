@@ -24,8 +24,13 @@ def test_invalid_csl_file_is_an_error_not_a_traceback(tmp_path):
     bad = tmp_path / "bad.csl"
     bad.write_text("<style><oops></style>")
     result = run_cli("export", str(SEEDS), "--format", "text", "--style", str(bad))
-    assert result.returncode in (2, 3) and "Traceback" not in result.stderr and result.stdout == ""
-    assert str(bad) in result.stderr or "CSL" in result.stderr
+    assert result.returncode == 3 and "Traceback" not in result.stderr and result.stdout == ""
+    # One line naming the style file with line and column, as for any other bad input.
+    assert result.stderr.startswith(f"{bad}:1:") and result.stderr.count("\n") == 1, result.stderr
+    entities = tmp_path / "entities.csl"
+    entities.write_text('<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY a "aaaa">]>\n<style/>\n')
+    result = run_cli("export", str(SEEDS), "--format", "text", "--style", str(entities))
+    assert result.returncode == 3 and result.stderr.startswith(f"{entities}:2:"), result.stderr
 
 
 def test_styles_lists_sorted_and_deterministic():

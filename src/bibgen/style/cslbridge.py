@@ -61,7 +61,7 @@ class CslFileStyle:
             except (OSError, UnicodeDecodeError) as exc:
                 raise UsageError(f"cannot read CSL style: {exc}", Origin(str(self.path), 1, 1)) from None
             try:
-                self._style = engine.from_string(xml, name=self.name)
+                self._style = engine.from_string(xml, name=self.name, path=str(self.path))
             except BibgenError:
                 raise
             except Exception as exc:  # a malformed style must not end in a traceback
