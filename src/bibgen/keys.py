@@ -51,6 +51,8 @@ _KEY_CHARS = re.compile(r"[^A-Za-z0-9_:.\-]")
 @lru_cache(maxsize=65536)
 def ascii_text(text: str) -> str:
     """Transliterate to ASCII (ß -> ss, ø -> o, 中 -> Zhong) with unidecode."""
+    if text.isascii():  # most keys and names: nothing to transliterate
+        return text
     from unidecode import unidecode
 
     return unidecode(text)
