@@ -214,21 +214,6 @@ def _target_entries(target: Target, options: Options) -> list[Entry]:
     return [_entry_from_raw(r, target.path) for r in target.raw_entries]
 
 
-_KINDS = {
-    "article": EntryKind.ARTICLE,
-    "inproceedings": EntryKind.INPROCEEDINGS,
-    "conference": EntryKind.INPROCEEDINGS,
-    "book": EntryKind.BOOK,
-    "incollection": EntryKind.INCOLLECTION,
-    "techreport": EntryKind.REPORT,
-    "report": EntryKind.REPORT,
-    "phdthesis": EntryKind.THESIS,
-    "mastersthesis": EntryKind.THESIS,
-    "thesis": EntryKind.THESIS,
-    "online": EntryKind.ONLINE,
-}
-
-
 def _entry_from_raw(raw: RawEntry, path: Path) -> Entry:
     """Sync-level fallback while no BibTeX reader is registered: just what pinning needs.
 
@@ -237,6 +222,7 @@ def _entry_from_raw(raw: RawEntry, path: Path) -> Entry:
     """
     from bibgen.latex import decode
     from bibgen.normalize import clean_text, parse_name
+    from bibgen.readers.bibtex import TYPES  # the reader's own type table, not a copy
 
     fmap = raw.field_map()
 
@@ -259,7 +245,7 @@ def _entry_from_raw(raw: RawEntry, path: Path) -> Entry:
         names = [n for n in re.split(r"\s+and\s+", authors) if n and n != "others"]
         people["author"] = tuple(parse_name(n) for n in names)
     return Entry(
-        kind=_KINDS.get(raw.type, EntryKind.MISC),
+        kind=TYPES.get(raw.type.lower(), EntryKind.MISC),
         fields=Fields(fields),
         people=people,
         origin=Origin(str(path), raw.line, 1),
