@@ -200,6 +200,11 @@ class Generator:
             sentences.append(s + ".")
         return " ".join(sentences)
 
+    def fresh_arxiv(self, w: Work) -> str:
+        """An arXiv id no other work has, for the preprint copy of a work that was given none."""
+        self.arxiv_n += 1
+        return f"{(w.year % 100):02d}{w.id % 12 + 1:02d}.{self.arxiv_n:05d}"
+
     def work(self, category: str, title: str, authors: list[Person], **kw: object) -> Work:
         r = self.rng
         self.next_id += 1
@@ -522,7 +527,7 @@ def bib_corpus(records: int, seed: int) -> list[tuple[Work, str, dict[str, str],
             if preprint:
                 etype = "misc"
                 fields["year"] = str(w.year - (1 if w.venue else 0))
-                fields["eprint"] = w.arxiv or f"{w.year % 100:02d}01.{w.id % 100000:05d}"
+                fields["eprint"] = w.arxiv or g.fresh_arxiv(w)
                 fields["archiveprefix"] = "arXiv"
                 fields["primaryclass"] = "cs.LG"
             else:

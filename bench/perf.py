@@ -53,7 +53,7 @@ def measure(cmd: list[str], cwd: Path = ROOT) -> tuple[float, float, int]:
 
 
 def corpus(records: int, fmt: str, seed: int = 1) -> Path:
-    target = OUT / f"corpus-{fmt}-{records}"
+    target = OUT / f"corpus-{fmt}-{records}-seed{seed}"
     done = target / ".complete"
     if not done.exists():
         shutil.rmtree(target, ignore_errors=True)

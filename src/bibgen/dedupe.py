@@ -11,8 +11,9 @@ Evidence, strongest first (the README's "Deduplication rules" says the same):
 4. ``fuzzy``: nearly the same title (rapidfuzz ratio >= the policy threshold)
    where every differing word is a one-letter typo of the other, numbers and
    part/volume/edition markers are equal, and a second signal confirms it: an
-   author in common or a near-identical abstract. Titles in scripts without
-   word spacing (Chinese, Japanese, Korean, Thai…) are only matched exactly.
+   author in common, a near-identical abstract, or the same venue or source
+   line. Titles in scripts without word spacing (Chinese, Japanese, Korean,
+   Thai…) are only matched exactly.
 
 Identifier evidence always merges. Title evidence (3 and 4) is vetoed by any
 contradiction: two different DOIs or arXiv ids, different ``edition``,
@@ -20,7 +21,10 @@ contradiction: two different DOIs or arXiv ids, different ``edition``,
 four when a preprint is involved), complete author lists with nobody in common,
 or a pair of titles the user declared distinct (:class:`DedupePolicy`). A short
 title (fewer than three significant words, or fewer than six characters in
-a script without word spacing) also needs a second signal: a shared author, the same year, the same venue or a near-identical abstract.
+a script without word spacing) also needs a second signal: a shared author,
+the same year, the same venue or author-page source line, or a near-identical
+abstract. A generic title (:data:`GENERIC_TITLES`) needs agreeing abstracts, or
+the same complete author list in the same venue and year.
 
 Candidates are found through hash blocks (identifier, title key, sorted title
 words with one word left out), never all pairs, so cost grows linearly with the
@@ -73,6 +77,21 @@ _BLOCK_ALL_PAIRS = 24
 _BLOCK_WINDOW = 6
 # Prefixes that turn a word into its opposite: never a typo.
 _NEGATIONS = ("non", "un", "in", "im", "ir", "il", "dis", "anti", "de", "semi", "self", "multi", "sub", "super", "re", "pre", "post")
+# Titles that name a kind of text rather than a work (front and back matter,
+# notices, replies), as title keys: many different works carry them, so the
+# title alone is never evidence (see _corroborated). Bibliographic matchers
+# (Crossref's, DedupEndNote) treat such titles the same way.
+GENERIC_TITLES = frozenset(title_key(t) for t in (
+    "Abstract", "Abstracts", "Acknowledgments", "Acknowledgements", "Addendum", "Afterword", "Announcement",
+    "Announcements", "Appendix", "Author Index", "Back Matter", "Bibliography", "Book Review", "Book Reviews",
+    "Comment", "Commentary", "Comments", "Conclusion", "Conclusions", "Contents", "Contributors", "Correction",
+    "Corrigendum", "Cover", "Discussion", "Editorial", "Editorial Board", "Editor's Note", "Editors' Note",
+    "Epilogue", "Errata", "Erratum", "Foreword", "Front Matter", "Guest Editorial", "In Memoriam", "Index",
+    "Introduction", "Invited Talk", "Keynote", "Letter to the Editor", "Letters", "Letters to the Editor",
+    "Masthead", "News", "Notes", "Obituary", "Overview", "Panel Discussion", "Perspective", "Perspectives",
+    "Postscript", "Preface", "Prologue", "References", "Rejoinder", "Reply", "Response", "Retraction",
+    "Review", "Reviewers", "Subject Index", "Summary", "Table of Contents", "Title Page", "Tutorial",
+))
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +169,7 @@ class _Features:
     __slots__ = (
         "index", "entry", "tkey", "plain_key", "tokens", "sig", "numbers", "markers", "doi", "arxiv",
         "year", "edition", "volume", "issue", "families", "complete", "abstract", "container",
-        "preprint", "fuzzy", "short", "norm", "order",
+        "preprint", "fuzzy", "short", "norm", "order", "venue", "generic",
     )
 
     def __init__(self, index: int, entry: Entry) -> None:
@@ -193,9 +212,13 @@ class _Features:
             abstract = entry.get("abstract")
             # Uncached: abstracts are unique, and would only fill the title caches.
             self.abstract = " ".join(title_tokens.__wrapped__(abstract[:600]))[:400] if abstract else ""
-        elif name in ("container", "preprint"):
+        elif name == "generic":
+            self.generic = self.plain_key in GENERIC_TITLES and not self.numbers
+        elif name in ("container", "preprint", "venue"):
             container = entry.get("container")
             self.container = title_key(container) if container else ""
+            venue = entry.get("venue")  # the source line a page gave (``arXiv.org Sound``)
+            self.venue = title_key(venue) if venue else ""
             self.preprint = entry.kind is EntryKind.PREPRINT or (bool(self.arxiv) and not container)
         else:
             raise AttributeError(name)
@@ -240,7 +263,7 @@ class _Group:
 
     __slots__ = (
         "size", "dois", "arxivs", "years", "editions", "volumes", "issues", "titles", "families", "complete",
-        "numbers", "_markers", "containers", "_members", "_abstracts", "preprint", "links",
+        "numbers", "_markers", "containers", "venues", "_members", "_abstracts", "preprint", "links",
     )
 
     def __init__(self, f: _Features) -> None:
@@ -257,6 +280,7 @@ class _Group:
         self.numbers = {f.numbers} if f.plain_key else set()
         self._markers: set[tuple[str, ...]] | None = None  # only fuzzy matches compare them
         self.containers = {f.container} if f.container else set()
+        self.venues = {f.venue} if f.venue else set()
         # Abstracts are normalised only when a short or fuzzy title asks for them.
         self._members = [f]
         self._abstracts: list[str] | None = None
@@ -266,7 +290,7 @@ class _Group:
     def absorb(self, other: _Group) -> None:
         self.size += other.size
         for name in ("dois", "arxivs", "years", "editions", "volumes", "issues", "titles", "families",
-                     "complete", "numbers", "containers"):
+                     "complete", "numbers", "containers", "venues"):
             getattr(self, name).update(getattr(other, name))
         self._members.extend(other._members)
         self._abstracts = None
@@ -327,22 +351,31 @@ def _compatible(a: _Group, b: _Group, evidence: str, policy: DedupePolicy) -> bo
     return True
 
 
-def _corroborated(a: _Group, b: _Group, strict: bool) -> bool:
-    """A second signal: the same abstract, an author or the venue in common (or, unless strict, the year).
+def _corroborated(a: _Group, b: _Group, strict: bool, generic: bool = False) -> bool:
+    """A second signal: the same abstract, an author, venue or source line in common (or, unless strict, the year).
 
     When both sides carry abstracts, only the abstracts count: copies of one
     work scraped from different pages share the abstract, so two different
     abstracts say "different works" louder than a common family name, venue or
     year says "same" (``Introduction`` in *Nature*, by two people named Wang).
     Likewise two complete author lists must name the same families.
+
+    A ``generic`` title (:data:`GENERIC_TITLES`: ``Editorial``, ``Reply``,
+    ``Erratum``…) names a kind of text, not a work: journals print one in
+    every issue and one person writes many. Without agreeing abstracts only
+    the same complete author list in the same venue and year confirms it.
     """
     if a.abstracts and b.abstracts:
         # Both sides carry abstracts: they decide. A family name in common is
         # weak (Wang, Li, Smith), and copies of one work share the abstract.
         return _abstracts_agree(a, b)
+    if generic:
+        return bool(a.complete) and a.complete == b.complete and bool(a.years & b.years) and bool(
+            a.containers & b.containers or a.venues & b.venues
+        )
     if a.complete and b.complete and a.complete != b.complete:
         return False  # two complete author lists that differ: two works that share a name at most
-    if not a.families.isdisjoint(b.families) or a.containers & b.containers:
+    if not a.families.isdisjoint(b.families) or a.containers & b.containers or a.venues & b.venues:
         return True
     return not strict and bool(a.years & b.years)
 
@@ -481,7 +514,8 @@ class _Clusters:
         gi, gj = self.group(ri), self.group(rj)
         if not _compatible(gi, gj, evidence, self.policy):
             return False
-        if evidence == "title" and (self.feats[i].short or self.feats[j].short) and not _corroborated(gi, gj, False):
+        fi, fj = self.feats[i], self.feats[j]
+        if evidence == "title" and (fi.short or fj.short) and not _corroborated(gi, gj, False, fi.generic or fj.generic):
             return False
         if evidence == "fuzzy" and not _corroborated(gi, gj, True):
             return False
@@ -585,23 +619,19 @@ class PinMatch:
     score: float = 1.0
 
 
-def member_identifiers(merged: Sequence[Entry], records: Sequence[Entry]) -> dict[int, tuple[set[str], set[str]]]:
-    """For each merged entry whose records disagree on an identifier: every DOI and arXiv id they carry.
+def member_records(merged: Sequence[Entry], records: Sequence[Entry]) -> dict[int, list[Entry]]:
+    """For each merged entry made of several records: those records.
 
-    A merged entry keeps one value of each (the merge rules decide which, and
-    renaming a file can change that); pin matching looks at all of them, so a
-    pinned key does not depend on which record's identifier won.
+    A merged entry keeps one value of each field (the merge rules decide
+    which, and renaming a file can change that); pin matching compares a
+    pinned entry with what all the records say, as the dedupe did, so a pinned
+    key does not depend on which record's identifier, year or title won.
     """
     by_origin = {r.origin: r for r in records}
-    out: dict[int, tuple[set[str], set[str]]] = {}
+    out: dict[int, list[Entry]] = {}
     for i, m in enumerate(merged):
-        if len(m.origins) < 2:
-            continue
-        ids = [identifiers(by_origin[o]) for o in m.origins if o in by_origin]
-        dois = {d for d, _ in ids if d}
-        arxivs = {a for _, a in ids if a}
-        if len(dois) > 1 or len(arxivs) > 1:
-            out[i] = (dois, arxivs)
+        if len(m.origins) > 1:
+            out[i] = [by_origin[o] for o in m.origins if o in by_origin]
     return out
 
 
@@ -609,13 +639,15 @@ def match_pinned(
     entries: Sequence[Entry],
     pinned: Sequence[Entry],
     policy: DedupePolicy = DedupePolicy(),
-    member_ids: Mapping[int, tuple[set[str], set[str]]] | None = None,
+    members: Mapping[int, Sequence[Entry]] | None = None,
 ) -> list[PinMatch]:
     """Every (entry, pinned entry) pair that is one work by the same rules as :func:`dedupe`.
 
     Only pairs across the two lists are considered; the strongest evidence per
-    pair is reported. ``member_ids`` (from :func:`member_identifiers`) adds the
-    identifiers of an entry's merged records. Sorted by entry, then evidence
+    pair is reported. ``members`` (from :func:`member_records`) gives the
+    records an entry was merged from: their identifiers and title keys find
+    pinned entries too, and what they say (years, types, author lists) is
+    what a pinned entry must agree with. Sorted by entry, then evidence
     strength, score and pinned order.
     """
     if not entries or not pinned:
@@ -624,11 +656,12 @@ def match_pinned(
     pf = [_Features(i, e) for i, e in enumerate(pinned)]
     eg = [_Group(f) for f in ef]
     pg = [_Group(f) for f in pf]
-    extra: dict[str, dict[int, set[str]]] = {"doi": {}, "arxiv": {}}
-    for i, (dois, arxivs) in (member_ids or {}).items():
-        eg[i].dois |= dois
-        eg[i].arxivs |= arxivs
-        extra["doi"][i], extra["arxiv"][i] = dois, arxivs
+    lookup: dict[int, list[_Features]] = {}
+    for i, records in (members or {}).items():
+        feats = [_Features(i, r) for r in records]
+        for f in feats:
+            eg[i].absorb(_Group(f))
+        lookup[i] = [ef[i], *feats]
     found: dict[tuple[int, int], tuple[str, float]] = {}
 
     def consider(i: int, j: int, evidence: str, score: float = 1.0) -> None:
@@ -649,8 +682,7 @@ def match_pinned(
             if k:
                 index.setdefault(k, []).append(f.index)
         for f in ef:
-            own = getattr(f, attr)
-            keys = extra.get(evidence, {}).get(f.index) or ({own} if own else set())
+            keys = {k for g in lookup.get(f.index, (f,)) if (k := getattr(g, attr))}
             for k in sorted(keys):
                 for j in index.get(k, ()):
                     consider(f.index, j, evidence)
@@ -673,6 +705,24 @@ def match_pinned(
         (PinMatch(i, j, r, s) for (i, j), (r, s) in found.items()),
         key=lambda m: (m.entry, _STRENGTH[m.reason], -m.score, m.pinned),
     )
+
+
+def pin_affinity(entry: Entry, pinned: Entry) -> tuple[int, ...]:
+    """How closely an entry resembles a pinned entry it matches; higher is closer.
+
+    Breaks ties between matches of equal evidence: when several works share a
+    title (kept apart by author lists or identifiers), each pinned key goes to
+    the entry that names the same people and values, not to whichever entry
+    sorts first. Counts: the same author families in the same order, authors in
+    common, the same title as written, then the same year, venue, DOI and arXiv id.
+    """
+    fa = [person_family(p) for p in entry.authors]
+    fb = [person_family(p) for p in pinned.authors]
+    shared = len(set(fa) & set(fb))
+    same_values = sum(
+        1 for name in ("year", "container", "doi", "eprint") if entry.get(name) and entry.get(name) == pinned.get(name)
+    )
+    return (int(fa == fb), shared - len(set(fa) ^ set(fb)), int(fold(entry.title) == fold(pinned.title)), same_values)
 
 
 # ---------------------------------------------------------------- merging

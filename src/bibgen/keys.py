@@ -417,7 +417,7 @@ def apply_pins(
     pinned: Sequence[Entry],
     diagnostics: Diagnostics,
     policy: object | None = None,
-    member_ids: Mapping[int, tuple[set[str], set[str]]] | None = None,
+    members: Mapping[int, Sequence[Entry]] | None = None,
 ) -> tuple[list[Entry], set[str]]:
     """Give each entry that is the same work as a pinned entry that entry's key.
 
@@ -426,9 +426,11 @@ def apply_pins(
     keys and their aliases), which new keys must avoid. Rules:
 
     - identity is decided by :func:`bibgen.dedupe.match_pinned` (the dedupe rules;
-      ``member_ids`` are the identifiers of each entry's merged records);
+      ``members`` are the records each entry was merged from);
     - (entry, pinned entry) matches are taken strongest evidence first, then
-      title similarity, then pinned file order, then content order; each takes
+      title similarity, then pinned file order, then closeness
+      (:func:`bibgen.dedupe.pin_affinity`: the same authors, title, year, venue
+      and identifiers), then content order; each takes
       effect when neither side holds a pinned key yet;
     - a pinned entry whose matches all hold earlier pinned keys has merged into
       one of them: its key becomes an alias (written as ``ids``), with a note;
@@ -436,7 +438,7 @@ def apply_pins(
       on the best match and the others get new keys, with a warning;
     - a key the entry brought from its own source becomes an alias.
     """
-    from bibgen.dedupe import _STRENGTH, DedupePolicy, match_pinned
+    from bibgen.dedupe import _STRENGTH, DedupePolicy, match_pinned, pin_affinity
 
     policy = policy if isinstance(policy, DedupePolicy) else DedupePolicy()
     firsts: list[int] = []
@@ -453,10 +455,11 @@ def apply_pins(
         firsts.append(j)
     reserved.update(pinned[j].key for j in firsts)
     pins = [pinned[j] for j in firsts]
-    matches = match_pinned(entries, pins, policy, member_ids)
+    matches = match_pinned(entries, pins, policy, members)
     by_pin: dict[int, list[tuple[tuple[object, ...], int]]] = {}
     for m in matches:
-        rank = (_STRENGTH[m.reason], -m.score, content_order(entries[m.entry]))
+        closeness = tuple(-x for x in pin_affinity(entries[m.entry], pins[m.pinned]))
+        rank = (_STRENGTH[m.reason], -m.score, closeness, content_order(entries[m.entry]))
         by_pin.setdefault(m.pinned, []).append((rank, m.entry))
     key_of: dict[int, int] = {}
     extra: dict[int, list[str]] = {}
@@ -464,8 +467,8 @@ def apply_pins(
     # by its arXiv id keeps its work even when an earlier pinned entry with a
     # similar title would like it too (file order only breaks ties).
     holder: dict[int, int] = {}
-    order = sorted((r[0], r[1], j, r[2], i) for j, cands in by_pin.items() for r, i in cands)
-    for *_, j, _, i in order:
+    order = sorted((r[0], r[1], j, r[2], r[3], i) for j, cands in by_pin.items() for r, i in cands)
+    for _, _, j, *_, i in order:
         if i not in key_of and j not in holder:
             key_of[i] = j
             holder[j] = i

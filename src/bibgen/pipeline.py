@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from bibgen.dedupe import Cluster, DedupePolicy, DedupeResult, dedupe, member_identifiers
+from bibgen.dedupe import Cluster, DedupePolicy, DedupeResult, dedupe, member_records
 from bibgen.errors import Diagnostics, InputError, UsageError
 from bibgen.keys import DEFAULT_PATTERN, apply_pins, assign_keys
 from bibgen.model import Entry, Fields, Origin, Person
@@ -172,9 +172,9 @@ def process(entries: Sequence[Entry], options: Options, pinned: Sequence[Entry] 
     with bulk():
         ordered = sorted(entries, key=lambda e: e.origin)
         result = dedupe(ordered, options.diagnostics, options.dedupe_policy)
-        member_ids = member_identifiers(result.entries, ordered) if pinned else None
+        members = member_records(result.entries, ordered) if pinned else None
         pinned_entries, reserved = apply_pins(
-            result.entries, pinned, options.diagnostics, options.dedupe_policy, member_ids
+            result.entries, pinned, options.diagnostics, options.dedupe_policy, members
         )
         keyed = assign_keys(pinned_entries, options.key_pattern, reserved, options.diagnostics)
         by_origin = {e.origin: e.key for e in keyed}

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections import Counter
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -154,12 +153,6 @@ def test_shuffle_rename_and_unrelated_records_change_no_merge_decision(base, ext
         assert not (set(e.origins) & extra_origins and set(e.origins) & new)
 
 
-@pytest.mark.xfail(
-    reason="known gap, found by this test: several works with one title, kept apart only by author "
-    "lists or identifiers, can trade pinned keys (a merged work whose records disagree on an identifier "
-    "no longer loses its pin: match_pinned looks at every record's identifiers)",
-    strict=False,
-)
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(**CHANGES)
 def test_shuffle_rename_and_unrelated_records_change_no_pinned_key(base, extra, order, new_names) -> None:

@@ -214,6 +214,47 @@ def test_generic_title_by_different_complete_author_lists_stays_apart() -> None:
     assert apart(a, b)
 
 
+ABSTRACT = "We study how the errata of a journal are scraped from two author pages and merged by their abstract."
+NATURE = {"kind": EntryKind.ARTICLE, "container": "Nature", "venue": "Nature"}
+
+
+@pytest.mark.parametrize("title", ["Erratum", "Introduction", "EDITORIAL", "Reply.", "Letter to the Editor", "Book Reviews"])
+def test_generic_title_in_one_journal_needs_agreeing_abstracts(title: str) -> None:
+    # One journal prints an erratum in every issue: the venue is no evidence, one shared family name neither.
+    assert apart(rec(title, "Wang, Li", path="a", **NATURE), rec(title, "Smith, Ann", path="b", abstract=ABSTRACT, **NATURE))
+    assert apart(rec(title, "Wang, Li", path="a", **NATURE), rec(title, "Wang, Li", path="b", abstract=ABSTRACT, **NATURE))
+    assert same(rec(title, "Wang, Li", path="a", abstract=ABSTRACT, **NATURE), rec(title, "Smith, Ann", path="b", abstract=ABSTRACT, **NATURE))
+
+
+def test_generic_title_merges_on_the_same_complete_authors_venue_and_year() -> None:
+    a = rec("Preface", "Smith, John", "Jones, Mary", partial=False, year="2020", **NATURE)
+    assert same(a, rec("Preface.", "Smith, J.", "Jones, M.", partial=False, year="2020", **NATURE))
+    assert apart(a, rec("Preface", "Smith, John", "Jones, Mary", partial=False, year="2021", **NATURE))
+    assert apart(a, rec("Preface", "Smith, John", partial=False, year="2020", **NATURE))
+
+
+def test_a_numbered_generic_title_is_not_generic() -> None:
+    # "Introduction 2" is a name like "Gemini 1.5"; the ordinary short-title rule applies.
+    arxiv = {"venue": "arXiv.org Sound", "eprinttype": "arxiv", "eprintclass": "cs.SD"}
+    assert same(rec("Introduction 2", "Wang, Li", path="a", **arxiv), rec("Introduction 2", "Smith, Ann", path="b", abstract=ABSTRACT, **arxiv))
+
+
+def test_short_title_corroborated_by_the_same_source_line() -> None:
+    # Two pages list the model report under the same arXiv subject; one copy has no abstract.
+    sound = {"venue": "arXiv.org Sound", "eprinttype": "arxiv", "eprintclass": "cs.SD"}
+    robotics = {"venue": "arXiv.org Robotics", "eprinttype": "arxiv", "eprintclass": "cs.RO"}
+    assert same(rec("Dorathnox 4", "Gupta, Ravi", path="a", **sound), rec("Dorathnox 4", "Novák, Jan", path="b", abstract=ABSTRACT, **sound))
+    assert apart(rec("Dorathnox 4", "Gupta, Ravi", path="a", **sound), rec("Dorathnox 4", "Novák, Jan", path="b", abstract=ABSTRACT, **robotics))
+
+
+def test_typo_corroborated_by_the_same_source_line() -> None:
+    cl = {"venue": "arXiv.org Computation and Language", "eprinttype": "arxiv", "eprintclass": "cs.CL"}
+    a = rec(LONG, "Rae, Jack W.", path="a", abstract=ABSTRACT, **cl)
+    b = rec("Scaling Language Models: Methods, Analysis and Insights from Trainng Gopher", "Irving, G.", path="b", **cl)
+    assert same(a, b)
+    assert apart(a, rec(b.title, "Irving, G.", path="b", venue="arXiv.org Robotics", eprinttype="arxiv"))
+
+
 def test_short_title_needs_a_second_signal() -> None:
     assert apart(rec("Gemini", "Kavukcuoglu, Koray"), rec("Gemini", "Orbay, Jordi"))
     assert same(rec("Gemini", "Kavukcuoglu, Koray", year="2023"), rec("Gemini", "Orbay, Jordi", year="2023"))

@@ -284,3 +284,43 @@ def test_pin_matches_any_identifier_of_the_merged_records() -> None:
         ]
         [entry] = process(records, Options(), pinned=pinned).entries
         assert entry.key == "gopher"
+
+
+# ---------------------------------------------------------------- pins among works that share a title
+
+LONG = "Scaling Language Models: Methods, Analysis and Insights from Training Gopher"
+
+
+def _moved(records: list[Entry], names: dict[str, str]) -> list[Entry]:
+    return [r.replace(origin=Origin(names[r.origin.path], r.origin.line), origins=()) for r in records]
+
+
+def test_each_pinned_key_goes_to_the_work_with_the_same_authors() -> None:
+    # Three works with one title, kept apart by complete author lists; every pin
+    # matches every entry by title, so closeness (the same people) must decide.
+    records = [
+        rec(LONG, "Rae, Jack", partial=False),
+        rec(LONG, "Rae, Jack", "He, Kaiming"),
+        rec(LONG, "He, Kaiming", partial=False),
+        rec(LONG, "Kavukcuoglu, Koray", partial=False, doi="10.1000/a"),
+        rec(LONG, "Rae, Jack", doi="10.1000/a"),
+    ]
+    first = process(records, Options()).entries
+    by_members = {tuple(o.line for o in e.origins): e.key for e in first}
+    for order in (records, records[::-1], records[2:] + records[:2]):
+        again = process(_moved(order, {"a.txt": "z.txt"}), Options(), pinned=list(first)).entries
+        assert {tuple(o.line for o in e.origins): e.key for e in again} == by_members
+
+
+def test_pin_matches_what_the_merged_records_say_not_only_the_winning_value() -> None:
+    # The merged year depends on which record sorts first; renaming the files
+    # flips it from 2019 to 2021, an article year two years off the pinned one.
+    # The pin still matches, since the records themselves (a preprint among them) agree.
+    records = [
+        rec(LONG, "Kavukcuoglu, Koray", partial=False, year="2019"),
+        rec(LONG, "Kavukcuoglu, Koray", partial=False, kind=EntryKind.ARTICLE),
+        rec(LONG, "Kavukcuoglu, Koray", partial=False, path="b.txt", year="2021"),
+    ]
+    (first,) = process(records, Options()).entries
+    (again,) = process(_moved(records, {"a.txt": "q.txt", "b.txt": "m.bib"}), Options(), pinned=[first]).entries
+    assert again.get("year") == "2021" and again.key == first.key == "kavukcuoglu2019ScalingLanguageModels"
