@@ -196,7 +196,7 @@ class _Features:
         # Only called for a slot not set yet: fill the lazy ones.
         entry = self.entry
         if name == "order":
-            self.order = content_order(entry)
+            self.order = content_order(entry, self.plain_key)
         elif name == "markers":
             self.markers = title_markers(entry.title)
         elif name in ("year", "edition", "volume", "issue"):
@@ -245,10 +245,13 @@ def identifiers(entry: Entry) -> tuple[str, str]:
     return doi, arxiv
 
 
-def content_order(entry: Entry) -> tuple[object, ...]:
-    """A total sort key that depends on the record's content only, never on its file or place."""
+def content_order(entry: Entry, key: str | None = None) -> tuple[object, ...]:
+    """A total sort key that depends on the record's content only, never on its file or place.
+
+    ``key`` is the entry's title key when the caller has it already.
+    """
     return (
-        title_key(entry.title),
+        title_key(entry.title) if key is None else key,
         entry.title,
         entry.kind.value,
         tuple(entry.fields.items()),  # Fields keeps its items sorted by name
@@ -378,6 +381,29 @@ def _corroborated(a: _Group, b: _Group, strict: bool, generic: bool = False) -> 
     if not a.families.isdisjoint(b.families) or a.containers & b.containers or a.venues & b.venues:
         return True
     return not strict and bool(a.years & b.years)
+
+
+def _signals(f: _Features) -> list[tuple[str, object]]:
+    """What a record could share with a cluster that corroborates a short title (see :func:`_corroborated`).
+
+    An abstract is represented by its first and last 32 characters: copies
+    of one abstract that differ in both ends are rare enough to ignore. A
+    generic title is only corroborated by abstracts or a complete author list.
+    """
+    out: list[tuple[str, object]] = []
+    if f.abstract:
+        out.append(("abstract", f.abstract[:32]))
+        out.append(("abstract", f.abstract[-32:]))
+    if f.generic:
+        return out + [("family", name) for name in f.families] if f.complete else out
+    out.extend(("family", name) for name in f.families)
+    if f.container:
+        out.append(("container", f.container))
+    if f.venue:
+        out.append(("venue", f.venue))
+    if f.year:
+        out.append(("year", f.year))
+    return out
 
 
 # ---------------------------------------------------------------- fuzzy titles
@@ -535,19 +561,37 @@ class _Clusters:
                 index.setdefault(k, []).append(f)
         for k in sorted(index):
             members = index[k]
-            if len(members) < 2:
-                continue
-            members.sort(key=lambda f: f.order)
-            for n, f in enumerate(members[1:], 1):
-                # Join the first earlier member's cluster that accepts it.
-                roots: dict[int, _Features] = {}
-                for g in members[:n]:
-                    roots.setdefault(self.find(g.index), g)
-                if self.find(f.index) in roots:
-                    continue
-                for g in roots.values():
-                    if self.try_union(g.index, f.index, evidence):
+            if len(members) > 1:
+                self._join_bucket(sorted(members, key=lambda f: f.order), evidence)
+
+    def _join_bucket(self, members: list[_Features], evidence: str) -> None:
+        """Each member joins the first earlier member's cluster that accepts it.
+
+        Clusters are tried in the order of their first member. A big bucket
+        (``Introduction`` a thousand times) would try every earlier cluster
+        for every member; there a short title, which needs a second signal,
+        only tries the clusters of members that share one (:func:`_signals`),
+        so the cost stays linear and the decisions stay the same.
+        """
+        narrow = len(members) > _BLOCK_ALL_PAIRS
+        first: dict[int, int] = {}  # live root of earlier members' clusters -> position of its first member
+        holders: dict[tuple[str, object], list[int]] = {}  # second signal -> positions of members with it
+        for n, f in enumerate(members):
+            rf = self.find(f.index)
+            if rf not in first:
+                if narrow and f.short:
+                    roots = {self.find(members[p].index) for s in _signals(f) for p in holders.get(s, ())}
+                else:
+                    roots = set(first)
+                for r in sorted(roots, key=first.__getitem__):
+                    if self.try_union(members[first[r]].index, f.index, evidence):
+                        first[self.find(f.index)] = first.pop(r)
                         break
+                else:
+                    first[rf] = n
+            if narrow:
+                for s in _signals(f):
+                    holders.setdefault(s, []).append(n)
 
     def fuzzy(self) -> None:
         pairs = _candidate_pairs(self.feats, self.find)

@@ -6,6 +6,7 @@ import random
 
 import pytest
 
+import bibgen.dedupe as dedupe_module
 from bibgen.dedupe import (
     Cluster,
     DedupePolicy,
@@ -406,3 +407,38 @@ def test_blocking_keeps_candidate_pairs_linear() -> None:
     feats = [_Features(i, e) for i, e in enumerate(entries)]
     pairs = _candidate_pairs(feats, lambda i: i)
     assert len(pairs) < 3 * len(entries)
+
+
+@pytest.mark.parametrize("title", ["Gemini", "Introduction", "Attention", "Zorvex 2"])
+def test_a_big_same_title_bucket_decides_as_all_pairs_would(title: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Hundreds of records with one short title: each only tries the clusters it
+    # shares a second signal with. The clusters must be those of trying them all.
+    rng = random.Random(title)
+    vocab = ["model", "data", "learning", "we", "show", "train", "large", "scale", "results", "method", "new", "task"]
+    works = [" ".join(rng.choices(vocab, k=50)) for _ in range(40)]
+
+    def abstract() -> str:
+        # No abstract, a work's abstract, or a copy with one letter changed
+        # (the blocking keeps each abstract's two ends: one edit spoils one end).
+        text = rng.choice(["", "", *works])
+        if text and rng.random() < 0.3:
+            i = rng.randrange(len(text))
+            text = text[:i] + "x" + text[i + 1 :]
+        return text
+
+    families = [f"Fam{i}, A." for i in range(30)]
+    venues = ["Nature", "Science", "arXiv.org Sound", "arXiv.org Robotics", ""]
+    entries = []
+    for n in range(300):
+        fields = {k: v for k, v in {"abstract": abstract(), "venue": rng.choice(venues),
+                                    "year": rng.choice(["", "", "2020", "2021"])}.items() if v}
+        if fields.get("venue") in ("Nature", "Science"):
+            fields["container"] = fields["venue"]
+        partial = rng.random() < 0.7
+        authors = rng.sample(families, rng.randint(1, 2))
+        entries.append(rec(title, *authors, path=f"p{n % 7}", partial=partial, **fields))
+    narrowed = cluster(entries)
+    monkeypatch.setattr(dedupe_module, "_BLOCK_ALL_PAIRS", 10**9)
+    everything = cluster(entries)
+    assert narrowed == everything
+    assert 1 < len(narrowed) < len(entries)  # some merged, some not: the test decides something
