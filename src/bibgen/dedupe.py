@@ -66,9 +66,14 @@ EVIDENCE = ("doi", "arxiv", "title", "fuzzy")
 _STRENGTH = {name: i for i, name in enumerate(EVIDENCE)}
 
 # Fuzzy matching only looks at titles at least this long (title key characters)
-# with at least this many significant words: in short titles one letter is a word.
+# with at least this many significant words: in short titles one letter is a
+# word, and in three (``Iumkal Technical Report``, ``Iumfal Technical Report``)
+# the one changed letter is often the name.
 FUZZY_MIN_CHARS = 20
-FUZZY_MIN_WORDS = 3
+FUZZY_MIN_WORDS = 4
+# Fewer significant words than this (or a title key under 12 characters) is a
+# short title, which needs a second signal even for an exact match.
+SHORT_TITLE_WORDS = 3
 # Titles in scripts without word spacing shorter than this need a second signal, like short titles.
 UNSPACED_MIN_CHARS = 6
 # A blocking bucket with more distinct works than this is compared by sorted
@@ -184,7 +189,7 @@ class _Features:
         self.doi, self.arxiv = identifiers(entry)
         unspaced = is_unspaced_script(title)
         # Without word spacing a title is one "word"; count its characters instead.
-        self.short = len(self.plain_key) < UNSPACED_MIN_CHARS if unspaced else len(self.sig) < FUZZY_MIN_WORDS or len(self.plain_key) < 12
+        self.short = len(self.plain_key) < UNSPACED_MIN_CHARS if unspaced else len(self.sig) < SHORT_TITLE_WORDS or len(self.plain_key) < 12
         self.fuzzy = (
             len(self.plain_key) >= FUZZY_MIN_CHARS
             and len(self.sig) >= FUZZY_MIN_WORDS

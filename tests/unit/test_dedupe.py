@@ -91,6 +91,12 @@ def test_one_letter_typo_merges_on_same_abstract_without_shared_author() -> None
     assert same(a, b)
 
 
+def test_one_letter_apart_in_a_three_word_title_is_another_name() -> None:
+    sound = {"venue": "arXiv.org Sound", "eprinttype": "arxiv"}
+    assert apart(rec("Iumkal Technical Report", "Rae, Jack", **sound), rec("Iumfal Technical Report", "Rae, Jack", **sound))
+    assert same(rec("Iumkal Model Technical Report", "Rae, Jack"), rec("Iumkal Modle Technical Report", "Rae, Jack"))
+
+
 def test_typo_without_second_signal_stays_apart() -> None:
     a = rec(LONG, "Rae, Jack W.")
     b = rec("Scaling Language Models: Methods, Analysis and Insights from Trainng Gopher", "Irving, G.")
