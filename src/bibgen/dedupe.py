@@ -504,16 +504,21 @@ class _Clusters:
             if len(members) < 2:
                 continue
             members.sort(key=lambda f: f.order)
-            for n, f in enumerate(members[1:], 1):
-                # Join the first earlier member's cluster that accepts it.
-                roots: dict[int, _Features] = {}
-                for g in members[:n]:
-                    roots.setdefault(self.find(g.index), g)
-                if self.find(f.index) in roots:
+            # Each member joins the first earlier member's cluster that accepts
+            # it. ``firsts`` holds the first member of each cluster met so far,
+            # in the order met: a member either is in one of those clusters
+            # already, joins one, or starts a new one, so the list only grows
+            # (and no two of its clusters ever merge here).
+            firsts = [members[0]]
+            for f in members[1:]:
+                root = self.find(f.index)
+                if any(self.find(g.index) == root for g in firsts):
                     continue
-                for g in roots.values():
+                for g in firsts:
                     if self.try_union(g.index, f.index, evidence):
                         break
+                else:
+                    firsts.append(f)
 
     def fuzzy(self) -> None:
         pairs = _candidate_pairs(self.feats, self.find)
