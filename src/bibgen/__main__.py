@@ -1,5 +1,5 @@
 """``python -m bibgen``."""
 
-from bibgen.entry import main
+from bibgen.entry import console
 
-main()
+console()

@@ -797,6 +797,7 @@ _VENUE_FIELDS = ("container", "howpublished", "venue", "publisher", "volume", "n
 _PREPRINT_FIELDS = ("eprint", "eprinttype", "eprintclass")
 
 
+@lru_cache(maxsize=65536)  # the same people recur across a corpus
 def person_id(p: Person) -> tuple[str, str]:
     """Who a person is for merging: folded family name and first initial."""
     if p.literal:
@@ -855,7 +856,7 @@ def merge(members: Sequence[Entry], diagnostics: Diagnostics) -> Entry:
                 fields[name] = value
                 source[name] = m.origin
             elif name in _VENUE_FIELDS and source[name] == lead.origin and m is not lead:
-                if _KIND_RANK[m.kind] == _KIND_RANK[lead.kind] and fold(value) != fold(fields[name]):
+                if _KIND_RANK[m.kind] == _KIND_RANK[lead.kind] and _differ(value, fields[name]):
                     _conflict(diagnostics, name, fields[name], source[name], value, m.origin)
             elif name == "abstract":
                 if len(value) > len(fields[name]):
@@ -863,14 +864,17 @@ def merge(members: Sequence[Entry], diagnostics: Diagnostics) -> Entry:
                     source[name] = m.origin
             elif name in _PREPRINT_FIELDS or name in ("keywords", "url", "venue"):
                 continue
-            elif fold(value) != fold(fields[name]):
+            elif _differ(value, fields[name]):
                 _conflict(diagnostics, name, fields[name], source[name], value, m.origin)
-    titles = Counter(m.title for m in members if m.title)
+    titles: dict[str, int] = {}  # counts in first-seen order (what Counter does, without its overhead)
+    for m in members:
+        if m.title:
+            titles[m.title] = titles.get(m.title, 0) + 1
     if titles:
         best = max(titles.values())
         tied = [t for t in titles if titles[t] == best]
         fields["title"] = lead.title if lead.title in tied else next(m.title for m in members if m.title in tied)
-    arxiv_doi = arxiv_from_doi(fields.get("doi", ""))
+    arxiv_doi = arxiv_from_doi(fields["doi"]) if "doi" in fields else ""
     if arxiv_doi and lead.kind is not EntryKind.PREPRINT:
         del fields["doi"]
         if "eprint" not in fields:
@@ -889,16 +893,22 @@ def merge(members: Sequence[Entry], diagnostics: Diagnostics) -> Entry:
     partial = frozenset(r for r in roles if all(r in m.partial or r not in m.people for m in members))
     origins = tuple(sorted({o for m in members for o in m.origins}))
     keys = list(dict.fromkeys(a for m in members for a in (*((m.key,) if m.key else ()), *m.aliases)))
+    key = next((m.key for m in members if m.key), "")
     return Entry(
         kind=lead.kind,
         fields=Fields(fields),
         people=people,
         origin=members[0].origin,
-        key=next((m.key for m in members if m.key), ""),
+        key=key,
         partial=partial,
         origins=origins,
-        aliases=tuple(k for k in keys if k != next((m.key for m in members if m.key), "")),
+        aliases=tuple(k for k in keys if k != key),
     )
+
+
+def _differ(a: str, b: str) -> bool:
+    """Do two values differ beyond case and accents? (Most merged values are equal: no folding then.)"""
+    return a != b and fold(a) != fold(b)
 
 
 def _conflict(diagnostics: Diagnostics, name: str, kept: str, kept_from: Origin, other: str, other_from: Origin) -> None:

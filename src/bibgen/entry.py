@@ -7,10 +7,14 @@ are exactly ``sync --check`` and the in-sync cache
 (:func:`bibgen.synccache.cached_in_sync`) says nothing has changed, this exits
 0 without importing the command-line layer or the pipeline. Anything else,
 including every error, goes through :func:`bibgen.cli.main` unchanged.
+
+:func:`console` (the installed script and ``python -m bibgen``) then leaves
+without tearing the interpreter down.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 
 
@@ -24,3 +28,27 @@ def main() -> None:
     from bibgen.cli import main as cli_main
 
     cli_main()
+
+
+def console() -> None:
+    """:func:`main`, then exit at once: output is written and flushed, nothing is left to clean up.
+
+    A large export ends with millions of objects alive (entries, match
+    caches); the interpreter's normal shutdown frees them one by one, about
+    half a second per 100,000 records (bench/perf.py). The exit code is the
+    one :func:`main` gives; anything unusual (an exception, a non-integer
+    exit code, a stream that cannot be flushed) takes the normal way out.
+    """
+    try:
+        main()
+        code: object = 0
+    except SystemExit as exc:
+        code = 0 if exc.code is None else exc.code
+    if not isinstance(code, int):
+        raise SystemExit(code)
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:
+        raise SystemExit(code) from None
+    os._exit(code)

@@ -48,19 +48,32 @@ _PART_RE = re.compile(r"^([a-z]+)(?:\((\d+)\))?$")
 _KEY_CHARS = re.compile(r"[^A-Za-z0-9_:.\-]")
 
 
-@lru_cache(maxsize=65536)
 def ascii_text(text: str) -> str:
     """Transliterate to ASCII (ß -> ss, ø -> o, 中 -> Zhong) with unidecode."""
     if text.isascii():  # most keys and names: nothing to transliterate
         return text
+    # unidecode works one character at a time, so the same result comes from
+    # transliterating each distinct character once: keys are nearly all
+    # different, their accented letters are not.
+    return "".join(c if c.isascii() else _ascii_char(c) for c in text)
+
+
+@lru_cache(maxsize=8192)
+def _ascii_char(char: str) -> str:
     from unidecode import unidecode
 
-    return unidecode(text)
+    return unidecode(char)
+
+
+_MATH_RE = re.compile(r"\$[^$]*\$")
+_YEAR_RE = re.compile(r"\d{4}")
+_FIRSTPAGE_RE = re.compile(r"\s*([A-Za-z]*\d+)")
 
 
 def _words(text: str) -> list[str]:
     # Strip inline math: $\alpha$ says nothing a key can use.
-    text = re.sub(r"\$[^$]*\$", " ", text)
+    if "$" in text:
+        text = _MATH_RE.sub(" ", text)
     return _WORD_RE.findall(text)
 
 
@@ -109,7 +122,7 @@ def _f_authorsalpha(e: Entry, n: int | None) -> str:
 
 
 def _f_year(e: Entry, n: int | None) -> str:
-    m = re.search(r"\d{4}", e.get("year"))
+    m = _YEAR_RE.search(e.get("year"))
     return m.group(0) if m else ""
 
 
@@ -151,7 +164,7 @@ def _f_doi(e: Entry, n: int | None) -> str:
 
 
 def _f_firstpage(e: Entry, n: int | None) -> str:
-    m = re.match(r"\s*([A-Za-z]*\d+)", e.get("pages"))
+    m = _FIRSTPAGE_RE.match(e.get("pages"))
     return m.group(1) if m else ""
 
 

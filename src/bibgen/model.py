@@ -178,8 +178,9 @@ class Entry:
     def __post_init__(self) -> None:
         if not isinstance(self.fields, Fields):
             object.__setattr__(self, "fields", Fields(self.fields))
-        people = {role: tuple(ps) for role, ps in sorted(self.people.items()) if ps}
-        object.__setattr__(self, "people", _FrozenPeople(people))
+        if type(self.people) is not _FrozenPeople:  # else it comes from another Entry (replace): as made here
+            people = {role: tuple(ps) for role, ps in sorted(self.people.items()) if ps}
+            object.__setattr__(self, "people", _FrozenPeople(people))
         if not self.origins:
             object.__setattr__(self, "origins", (self.origin,))
 

@@ -7,6 +7,7 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 
 from bibgen.dedupe import Cluster, DedupePolicy, DedupeResult, dedupe, member_records
@@ -101,13 +102,15 @@ def normalize_entry(entry: Entry) -> Entry:
         for role, ps in entry.people.items()
     }
     # Readers mostly hand over clean text already: then the entry is its own result.
+    # Tuples compare item identity first: _clean_person returns a clean Person itself.
     if all(values[k] == v for k, v in entry.fields.items()) and all(
-        all(a == b for a, b in zip(people[r], ps)) for r, ps in entry.people.items()
+        people[r] == ps for r, ps in entry.people.items()
     ):
         return entry
     return entry.replace(fields=Fields(values), people=people)
 
 
+@lru_cache(maxsize=65536)  # names recur across a bibliography
 def _clean_person(p: Person) -> Person:
     parts = (p.family, p.given, p.particle, p.suffix, p.literal)
     cleaned = tuple(clean_text(x) for x in parts)

@@ -303,6 +303,7 @@ def month_number(text: str) -> str:
 # ---------------------------------------------------------------- names
 
 
+@lru_cache(maxsize=16384)  # copies of one work often carry the same list
 def parse_people(value: str) -> tuple[tuple[Person, ...], bool]:
     """Names of a BibTeX name list and whether it ended in ``others``."""
     from pybtex.bibtex.utils import split_name_list
