@@ -133,6 +133,9 @@ def bulk() -> Iterator[None]:
         yield
     finally:
         if enabled:
+            # What the stage built lives on into the next one; frozen, later
+            # collections do not walk it again (refcounting still frees it).
+            gc.freeze()
             gc.enable()
 
 
