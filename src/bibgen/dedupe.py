@@ -908,7 +908,7 @@ def merge(members: Sequence[Entry], diagnostics: Diagnostics) -> Entry:
 
 def _differ(a: str, b: str) -> bool:
     """Do two values differ beyond case and accents? (Most merged values are equal: no folding then.)"""
-    return a != b and fold(a) != fold(b)
+    return a != b and fold(a) != fold(b) and not (normalize_doi(a) and normalize_doi(a) == normalize_doi(b))
 
 
 def _conflict(diagnostics: Diagnostics, name: str, kept: str, kept_from: Origin, other: str, other_from: Origin) -> None:

@@ -115,6 +115,22 @@ def normalize_doi(text: str) -> str:
     return doi.replace("%2f", "/")
 
 
+_DOI_RESOLVER = re.compile(r"\s*(?:https?://(?:dx\.)?doi\.org/|doi:\s*)(?=10\.)", re.IGNORECASE)
+
+
+def bare_doi(text: str) -> str:
+    """A DOI as the ``doi`` field holds it: without a resolver prefix, otherwise as written.
+
+    biblatex and CSL processors add ``https://doi.org/`` themselves, so a
+    prefixed value would print it twice.
+
+    >>> bare_doi("https://doi.org/10.1000/ABC"), bare_doi("doi:10.1000/x"), bare_doi("10.1000/x")
+    ('10.1000/ABC', '10.1000/x', '10.1000/x')
+    """
+    m = _DOI_RESOLVER.match(text)
+    return text[m.end():] if m else text
+
+
 def arxiv_from_doi(doi: str) -> str:
     """The arXiv id inside an arXiv DOI (``10.48550/arXiv.2403.08295``), else ``""``."""
     m = _ARXIV_DOI_RE.match(normalize_doi(doi))

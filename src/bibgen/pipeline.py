@@ -14,7 +14,7 @@ from bibgen.dedupe import Cluster, DedupePolicy, DedupeResult, dedupe, member_re
 from bibgen.errors import Diagnostics, InputError, UsageError
 from bibgen.keys import DEFAULT_PATTERN, apply_pins, assign_keys
 from bibgen.model import Entry, Fields, Origin, Person
-from bibgen.normalize import clean_text
+from bibgen.normalize import bare_doi, clean_text
 from bibgen.progress import NoProgress, Progress
 from bibgen.registry import readers, writers
 from bibgen.venues import VenueTable, builtin_table
@@ -97,6 +97,8 @@ def read_file(path: Path, options: Options) -> list[Entry]:
 def normalize_entry(entry: Entry) -> Entry:
     """Whitespace and Unicode (NFC) for every field and name part."""
     values = {k: clean_text(v) for k, v in entry.fields.items()}
+    if "doi" in values:
+        values["doi"] = bare_doi(values["doi"])
     people = {
         role: tuple(_clean_person(p) for p in ps)
         for role, ps in entry.people.items()

@@ -448,3 +448,14 @@ def test_a_big_same_title_bucket_decides_as_all_pairs_would(title: str, monkeypa
     everything = cluster(entries)
     assert narrowed == everything
     assert 1 < len(narrowed) < len(entries)  # some merged, some not: the test decides something
+
+
+def test_one_doi_written_two_ways_is_no_conflict_and_is_kept_bare() -> None:
+    from bibgen.pipeline import Options, process
+
+    a = rec(LONG, "Rae, Jack", kind=EntryKind.ARTICLE, path="a.bib", partial=False, doi="https://doi.org/10.1000/ABC")
+    b = rec(LONG, "Rae, Jack", kind=EntryKind.ARTICLE, path="b.bib", partial=False, doi="10.1000/abc")
+    options = Options()
+    (e,) = process([a, b], options).entries
+    assert e.get("doi") == "10.1000/ABC"  # the resolver goes (biblatex adds it), the case stays
+    assert not [d for d in options.diagnostics.items if "conflicting" in d.message]
