@@ -391,14 +391,17 @@ def _corroborated(a: _Group, b: _Group, strict: bool, generic: bool = False) -> 
 def _signals(f: _Features) -> list[tuple[str, object]]:
     """What a record could share with a cluster that corroborates a short title (see :func:`_corroborated`).
 
-    An abstract is represented by its first and last 32 characters: copies
-    of one abstract that differ in both ends are rare enough to ignore. A
-    generic title is only corroborated by abstracts or a complete author list.
+    An abstract is represented by two pieces, one counted from its start
+    (past the opening, which often restates the title: ``We study ...``) and
+    its last 32 characters: one typo, inserted or deleted letter spoils at
+    most one of them. A generic title is only corroborated by abstracts or a
+    complete author list.
     """
     out: list[tuple[str, object]] = []
-    if f.abstract:
-        out.append(("abstract", f.abstract[:32]))
-        out.append(("abstract", f.abstract[-32:]))
+    a = f.abstract
+    if a:
+        out.append(("abstract", a[64:96] if len(a) > 160 else a[:32]))
+        out.append(("abstract", a[-32:]))
     if f.generic:
         return out + [("family", name) for name in f.families] if f.complete else out
     out.extend(("family", name) for name in f.families)
