@@ -388,6 +388,27 @@ def _corroborated(a: _Group, b: _Group, strict: bool, generic: bool = False) -> 
     return not strict and bool(a.years & b.years)
 
 
+def _may_merge(
+    fa: _Features, fb: _Features, a: _Group, b: _Group, evidence: str, policy: DedupePolicy, pin: bool = False
+) -> bool:
+    """May two clusters (``a`` holding record ``fa``, ``b`` holding ``fb``) merge on ``evidence``?
+
+    No contradiction, and for a short title or a fuzzy match a second signal:
+    the one rule for the dedupe and for matching pinned entries. With ``pin``
+    (``b`` is an entry of the target file) a generic title takes the ordinary
+    short-title rule: the pinned entry is this work as bibgen wrote it before,
+    often without the year and venue the generic rule asks for, and must keep
+    its key.
+    """
+    if not _compatible(a, b, evidence, policy):
+        return False
+    if evidence == "title" and (fa.short or fb.short):
+        return _corroborated(a, b, False, not pin and (fa.generic or fb.generic))
+    if evidence == "fuzzy":
+        return _corroborated(a, b, True)
+    return True
+
+
 def _signals(f: _Features) -> list[tuple[str, object]]:
     """What a record could share with a cluster that corroborates a short title (see :func:`_corroborated`).
 
@@ -546,12 +567,7 @@ class _Clusters:
         if ri == rj:
             return False
         gi, gj = self.group(ri), self.group(rj)
-        if not _compatible(gi, gj, evidence, self.policy):
-            return False
-        fi, fj = self.feats[i], self.feats[j]
-        if evidence == "title" and (fi.short or fj.short) and not _corroborated(gi, gj, False, fi.generic or fj.generic):
-            return False
-        if evidence == "fuzzy" and not _corroborated(gi, gj, True):
+        if not _may_merge(self.feats[i], self.feats[j], gi, gj, evidence, self.policy):
             return False
         if gi.size < gj.size:
             ri, rj, gi, gj = rj, ri, gj, gi
@@ -585,10 +601,11 @@ class _Clusters:
         first: dict[int, int] = {}  # live root of earlier members' clusters -> position of its first member
         holders: dict[tuple[str, object], list[int]] = {}  # second signal -> positions of members with it
         for n, f in enumerate(members):
+            signals = _signals(f) if narrow else ()
             rf = self.find(f.index)
             if rf not in first:
                 if narrow and f.short:
-                    roots = {self.find(members[p].index) for s in _signals(f) for p in holders.get(s, ())}
+                    roots = {self.find(members[p].index) for s in signals for p in holders.get(s, ())}
                 else:
                     roots = set(first)
                 for r in sorted(roots, key=first.__getitem__):
@@ -597,9 +614,8 @@ class _Clusters:
                         break
                 else:
                     first[rf] = n
-            if narrow:
-                for s in _signals(f):
-                    holders.setdefault(s, []).append(n)
+            for s in signals:
+                holders.setdefault(s, []).append(n)
 
     def fuzzy(self) -> None:
         pairs = _candidate_pairs(self.feats, self.find)
@@ -719,13 +735,8 @@ def match_pinned(
     def consider(i: int, j: int, evidence: str, score: float = 1.0) -> None:
         if (i, j) in found:
             return
-        if not _compatible(eg[i], pg[j], evidence, policy):
-            return
-        if evidence == "title" and (ef[i].short or pf[j].short) and not _corroborated(eg[i], pg[j], False):
-            return
-        if evidence == "fuzzy" and not _corroborated(eg[i], pg[j], True):
-            return
-        found[(i, j)] = (evidence, score)
+        if _may_merge(ef[i], pf[j], eg[i], pg[j], evidence, policy, pin=True):
+            found[(i, j)] = (evidence, score)
 
     for evidence, attr in (("doi", "doi"), ("arxiv", "arxiv"), ("title", "tkey")):
         index: dict[str, list[int]] = {}
@@ -859,7 +870,7 @@ def merge(members: Sequence[Entry], diagnostics: Diagnostics) -> Entry:
                 fields[name] = value
                 source[name] = m.origin
             elif name in _VENUE_FIELDS and source[name] == lead.origin and m is not lead:
-                if _KIND_RANK[m.kind] == _KIND_RANK[lead.kind] and _differ(value, fields[name]):
+                if _KIND_RANK[m.kind] == _KIND_RANK[lead.kind] and _differ(value, fields[name], name):
                     _conflict(diagnostics, name, fields[name], source[name], value, m.origin)
             elif name == "abstract":
                 if len(value) > len(fields[name]):
@@ -867,7 +878,7 @@ def merge(members: Sequence[Entry], diagnostics: Diagnostics) -> Entry:
                     source[name] = m.origin
             elif name in _PREPRINT_FIELDS or name in ("keywords", "url", "venue"):
                 continue
-            elif _differ(value, fields[name]):
+            elif _differ(value, fields[name], name):
                 _conflict(diagnostics, name, fields[name], source[name], value, m.origin)
     titles: dict[str, int] = {}  # counts in first-seen order (what Counter does, without its overhead)
     for m in members:
@@ -909,9 +920,14 @@ def merge(members: Sequence[Entry], diagnostics: Diagnostics) -> Entry:
     )
 
 
-def _differ(a: str, b: str) -> bool:
-    """Do two values differ beyond case and accents? (Most merged values are equal: no folding then.)"""
-    return a != b and fold(a) != fold(b) and not (normalize_doi(a) and normalize_doi(a) == normalize_doi(b))
+def _differ(a: str, b: str, name: str) -> bool:
+    """Do two values of field ``name`` differ beyond case and accents (for a DOI: beyond its spelling)?
+
+    Most merged values are equal: no folding then.
+    """
+    if a == b or fold(a) == fold(b):
+        return False
+    return name != "doi" or normalize_doi(a) != normalize_doi(b)
 
 
 def _conflict(diagnostics: Diagnostics, name: str, kept: str, kept_from: Origin, other: str, other_from: Origin) -> None:
