@@ -257,7 +257,7 @@ _SIMPLE_RE = re.compile(
     r"""|[cvHukrdbt](?:\ [A-Za-z]|\{[A-Za-z]\})"""  # \c c \v{c}
     r"""|(?:aa|AA|ae|AE|oe|OE|ss|o|O|l|L|i|j)(?:\{\})?(?![^\W\d_]|\s)"""  # {\o} \ss{}
     r"""|[&%#_$\{\}])"""  # \& \%
-    r"""|\$(?:[^$\\{}]|\\(?:(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Pi|Sigma|Phi|Psi|Omega|ell|infty|log|ln|exp|min|max|sum|prod|cdot|times|pm|leq|geq|neq|approx|sim|to|partial|nabla|ldots|cdots)(?![A-Za-z])|[A-Za-z]+(?=\{))|\\[^A-Za-z$]|\{(?:[^$\\{}]|\\(?:(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Pi|Sigma|Phi|Psi|Omega|ell|infty|log|ln|exp|min|max|sum|prod|cdot|times|pm|leq|geq|neq|approx|sim|to|partial|nabla|ldots|cdots)(?![A-Za-z])|[A-Za-z]+(?=\{))|\\[^A-Za-z$])*\})*\$"""  # $\ell_{1}$
+    r"""|\$(?:[^$\\{}%]|\\(?:(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Pi|Sigma|Phi|Psi|Omega|ell|infty|log|ln|exp|min|max|sum|prod|cdot|times|pm|leq|geq|neq|approx|sim|to|partial|nabla|ldots|cdots)(?![A-Za-z])|[A-Za-z]+(?=\{))|\\[^A-Za-z$]|\{(?:[^$\\{}%]|\\(?:(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Pi|Sigma|Phi|Psi|Omega|ell|infty|log|ln|exp|min|max|sum|prod|cdot|times|pm|leq|geq|neq|approx|sim|to|partial|nabla|ldots|cdots)(?![A-Za-z])|[A-Za-z]+(?=\{))|\\[^A-Za-z$])*\})*\$"""  # $\ell_{1}$
     r"""|[{}]|~|-{1,3}""",
 )
 # Outside the tokens above: anything pylatexenc treats specially.
