@@ -87,6 +87,13 @@ _PIECES = [
     r"\}", r"\_", r"\#", r"\"o", r"\"{o}", r"{\"o}", r"\'e", r"\' e", r"\c c", r"\c{c}", r"\cc", r"\H o", r"\v{c}",
     r"\o", r"{\o}", r"\o x", r"\aa", r"\ss{}", r"\i", r"\l", r"\emph{x}", r"\textbf", r"\\", "\\", r"\"\i", r"\=a",
     r"\.z", r"\u a", r"\k{a}", "1", "2", ".", ":", "ß", "中", "_x", r"$\textbf$", r"$\mathcal{O}$", r"$\frac{a}{b}$", r"\aa1", r"\o{}", r"\c c", "\t",
+    # commands with arguments, comments, math commands, and what pylatexenc parses by rules of its own
+    r"\emph{", r"\emph", r"\textit{a}", r"\textbf{\"o}", r"\emph{$x$}", r"\url{a_b}", r"\url{", r"\url{a%b}",
+    "%x\n", "% c\n  ", "%", "\n\n", r"\\ ", "[", "]", "*", r"\\[2pt]", r"\sqrt[3]{x}", r"$\sqrt{", r"\frac",
+    r"\frac{a}", r"\'\i", r"\textasciitilde", r"{\textasciitilde}", r"\ss ", "\\ss\n", r"\begin{x}", r"\end{x}",
+    r"\verb|x|", r"\(", r"\)", r"\item", r"\cite{x}", r"\cite[p]{x}", r"\LaTeX", r"\foo", r"\foo{x}", r"\mathbb{R}",
+    r"$\ge$", r"\ge", r"$\theta^\star$", r"\ ", r"\,", r"\-", "x^{2}", r"\star", r"$k \ge 2$", r"\tilde{O}",
+    r"$\tilde{O}(\sqrt{T})$", r"\\'", r"\~n", r"\H{o}", r"\\", r"$\\$", r"$\$$", r"$a\%$", r"\v", r"\H", "\\'{}",
 ]
 
 

@@ -192,7 +192,9 @@ def _split_fast(text: str) -> list[_Block] | None:
         folded = b.key.casefold()
         names = [f.name for f in b.fields]
         t = b.text
-        if not b.key or folded in keys or len(set(names)) != len(names) or "\\{" in t or "\\}" in t:
+        if not b.key or folded in keys or len(set(names)) != len(names):
+            return None
+        if ("\\{" in t or "\\}" in t) and not all(_escaped_braces_nest(f.value) for f in b.fields):
             return None
         if "%" in t and _BARE_PERCENT.search(t):
             return None
@@ -208,6 +210,27 @@ def _split_fast(text: str) -> list[_Block] | None:
 # "% ..." inside an entry: bibsplit reads a comment, bibtexparser text. (So do
 # escaped braces, which BibTeX counts and bibtexparser does not: tested with "in".)
 _BARE_PERCENT = re.compile(r"(?<!\\)%")
+_ANY_BRACE = re.compile(r"\\[{}]|[{}]")
+
+
+def _escaped_braces_nest(value: str) -> bool:
+    """Do ``\\{ \\}`` pair up like brackets of their own kind, nested with the plain braces?
+
+    BibTeX counts an escaped brace as a brace and bibtexparser skips it; both
+    then end every group at the same place (``$\\{0,1\\}^n$``).
+    """
+    if "\\\\{" in value or "\\\\}" in value:
+        return False  # \\ then a brace: the two splitters may read the backslashes differently
+    stack: list[str] = []
+    for m in _ANY_BRACE.finditer(value):
+        tok = m.group()
+        if tok[-1] == "{":
+            stack.append(tok)
+        elif not stack or stack.pop() != tok[:-1] + "{":
+            return False
+    return not stack
+
+
 def _escaped_quote_outside_braces(value: str) -> bool:
     """Does ``\\"`` occur at brace depth 0, inside a "..." part (where bibtexparser reads it as an escape)?"""
     depth = 0
