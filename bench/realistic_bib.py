@@ -116,7 +116,7 @@ class Abstract:
                 elif kind == "quote":
                     segs += [("t", " called "), ("quote", rng.choice(base._WORDS))]
             segs.append(("t", ". "))
-            size += sum(len(t) for _, t in segs[-4:])
+            size = sum(len(t) for _, t in segs)
         self.segments = segs
 
     def render(self, tool: str) -> str:

@@ -250,8 +250,8 @@ def _decode_full(latex: str) -> str:
 # Every atom is self-contained (its arguments are brace groups or a single
 # letter), so pylatexenc decodes it alone exactly as in context; each distinct
 # atom is decoded once (cached), and commands that only show their argument
-# (``\emph``, ``\textit``, ...) are unwrapped here and their argument scanned
-# in turn. Math is kept verbatim (pylatexenc's math_mode="verbatim") once the
+# (``\emph``, ``\textit``; ``\url`` between ``<>``) are unwrapped here and
+# their argument scanned in turn. Math is kept verbatim (pylatexenc's math_mode="verbatim") once the
 # scanner has checked pylatexenc would end it at the same ``$``: braces
 # balance, no ``%``, and every command's arguments lie inside it. Anything
 # else (environments, \verb, optional arguments, display math, a blank line
@@ -292,9 +292,20 @@ def _argspec(name: str) -> str | None:
 
 
 @lru_cache(maxsize=None)
-def _transparent(name: str) -> bool:
-    """A one-argument command whose text is just its argument's (\\emph, \\textit, ...)."""
-    return _argspec(name) == "{" and _decode_full("\\" + name + "{Qz}") == "Qz" and _decode_full("\\" + name + "{}") == ""
+def _wrapper(name: str) -> tuple[str, str] | None:
+    """(before, after) when a one-argument command's text is its argument's text between
+    two fixed strings: ("", "") for \\emph or \\textit, ("<", ">") for \\url; else None."""
+    if _argspec(name) != "{":
+        return None
+    probe = _decode_token("\\" + name + "{Qz}")
+    at = -1 if probe is None else probe.find("Qz")
+    if probe is None or at < 0:
+        return None
+    before, after = probe[:at], probe[at + 2 :]
+    for text in ("", " a  b ", "x-y"):
+        if _decode_token("\\" + name + "{" + text + "}") != before + text + after:
+            return None
+    return before, after
 
 
 def _group_end(text: str, start: int) -> int:
@@ -434,12 +445,18 @@ def _scan(latex: str, pos: int, stop: int, out: list[str]) -> bool:
             for a, b in groups:
                 if "%" in latex[a:b] or "$" in latex[a:b]:
                     return False
-            if groups and len(groups) == 1 and _transparent(name):
+            wrap = _wrapper(name) if len(groups) == 1 else None
+            if wrap is not None:
                 a, b = groups[0]
+                out.append(wrap[0])
                 if not _scan(latex, a, b, out):
                     return False
+                out.append(wrap[1])
             else:
-                out.append(_decode_token(latex[start:end]))
+                text = _decode_token(latex[start:end])
+                if text is None:
+                    return False
+                out.append(text)
             pos = end
         elif c == "$":
             end = _math_end(latex, pos)
@@ -456,9 +473,17 @@ def _scan(latex: str, pos: int, stop: int, out: list[str]) -> bool:
                 if latex.count("\n", nl, pos) > 1 or pos > stop:
                     return False
         else:
-            out.append(_decode_token(tok))
+            text = _decode_token(tok)
+            if text is None:
+                return False
+            out.append(text)
 
 
 @lru_cache(maxsize=65536)
-def _decode_token(token: str) -> str:
-    return _decode_full(token)
+def _decode_token(token: str) -> str | None:
+    """pylatexenc's text of one atom; None where pylatexenc fails on it (then it fails on
+    the whole value too, and keeps that as written: the fast path must not guess)."""
+    try:
+        return _decoder().latex_to_text(token)
+    except Exception:  # pylatexenc raises assorted errors on malformed input
+        return None

@@ -130,3 +130,27 @@ def bib_text(draw: st.DrawFn) -> str:
 def test_generated_files_read_the_same_both_ways(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
     fast, slow, _ = both_ways(text, monkeypatch)
     assert fast == slow
+
+
+def _match_brace_by_loop(raw: str, i: int) -> int:
+    """The reference: walk every unescaped brace from ``i``."""
+    import re
+
+    depth = 0
+    for m in re.finditer(r"(?<!\\)[{}]", raw[i:] if i == 0 else raw):
+        if m.start() < i:
+            continue
+        if m.group() == "{":
+            depth += 1
+        else:
+            depth -= 1
+            if depth == 0:
+                return m.start()
+    return len(raw)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["{", "}", "\\", "a", "\\{", "\\}", "\\\\", " "]), max_size=14).map("".join), st.integers(0, 14))
+def test_match_brace_agrees_with_a_brace_by_brace_walk(raw: str, i: int) -> None:
+    i = min(i, len(raw))
+    assert reader._match_brace(raw, i) == _match_brace_by_loop(raw, i)

@@ -94,12 +94,16 @@ _PIECES = [
     r"\verb|x|", r"\(", r"\)", r"\item", r"\cite{x}", r"\cite[p]{x}", r"\LaTeX", r"\foo", r"\foo{x}", r"\mathbb{R}",
     r"$\ge$", r"\ge", r"$\theta^\star$", r"\ ", r"\,", r"\-", "x^{2}", r"\star", r"$k \ge 2$", r"\tilde{O}",
     r"$\tilde{O}(\sqrt{T})$", r"\\'", r"\~n", r"\H{o}", r"\\", r"$\\$", r"$\$$", r"$a\%$", r"\v", r"\H", "\\'{}",
+    r"\url{a\_b}", r"\url{x~y}", r"\textsc{a}", r"\underline{a}", r"\texttt{a}", r"\mbox{a}", r"\href{u}{t}",
 ]
 
 
 @settings(max_examples=1500, deadline=None)
 @given(st.lists(st.sampled_from(_PIECES), max_size=12).map("".join))
 @example("$%${}")  # % in math starts a comment: pylatexenc keeps such a value as written
+@example("\\i中")  # pylatexenc reads a command name as any letters: one unknown command \i中
+@example("\\emph{}\\href{u}{t}")  # pylatexenc fails on \href: the whole value is kept as written
+@example("\\url{a_b} \\emph{\\\"o} \\textasciitilde{}x")
 def test_fast_decoding_agrees_with_pylatexenc(text: str) -> None:
     fast = _decode_simple(text)
     if fast is not None:
