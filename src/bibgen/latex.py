@@ -110,16 +110,17 @@ _LIGATURE_RE = re.compile(r"-(?=-)|'(?=')|`(?=`)|!(?=`)|\?(?=`)|,(?=,)")
 
 
 _SPECIAL_CHARS = tuple(_TEXT_ESCAPES)
+_SPECIAL_RE = re.compile("[" + re.escape("".join(_TEXT_ESCAPES)) + "]")
 
 
 def _escape_specials(text: str) -> str:
     # str.translate does the one-character escapes in C; the ligature pass runs
-    # only when a pair is present. Neither escapes' output contains a ligature pair.
-    # Most text needs neither, and one-character `in` tests find that out several
-    # times faster than translate or a regex search.
-    if any(c in text for c in _SPECIAL_CHARS):
+    # only when a pair may be present. Neither escapes' output contains a ligature
+    # pair. Most text needs neither, and one character-class search (or substring
+    # tests) finds that out much faster than translate or the ligature regex.
+    if _SPECIAL_RE.search(text):
         text = text.translate(_ESCAPE_TABLE)
-    if ("-" in text or "'" in text or "`" in text) and _LIGATURE_RE.search(text):  # every pair ends in one of these
+    if "--" in text or "''" in text or "`" in text or ",," in text:  # every pair but these ends in "`"
         text = _LIGATURE_RE.sub(lambda m: m.group(0) + "{}", text)
     return text
 
@@ -262,7 +263,14 @@ def _decode_full(latex: str) -> str:
 # bench/realistic.py reports how often the slow path is taken.
 # pylatexenc reads a command name as any run of letters, non-ASCII ones too
 # (``\o中`` is one unknown command): such names are left to it.
-_TOKEN_RE = re.compile(r"\\(?:[^\W\d_]+|.|$)|[{}$%~&]|---?|``|''|[!?]`", re.DOTALL)
+# The first two alternatives are shortcuts for what abstracts are full of: a
+# group of plain text ({GPU}: its text) and a braced one-letter accent ({\"o},
+# {\'{e}}: one cached atom); the scanner would reach the same result token by token.
+_TOKEN_RE = re.compile(
+    r"""\{[^{}\\$%~&'`\-]*+\}|\{\\["'^`~=.](?:[A-Za-z]|\{[A-Za-z]\})\}"""
+    r"""|\\(?:[^\W\d_]+|.|$)|[{}$%~&]|---?|``|''|[!?]`""",
+    re.DOTALL,
+)
 _MATH_TOKEN_RE = re.compile(r"\\(?:[^\W\d_]+|.|$)|[{}$%]", re.DOTALL)
 _BRACE_RE = re.compile(r"\\.|[{}]", re.DOTALL)
 _SPACE_RE = re.compile(r"[ \t\r\n]*")
@@ -414,22 +422,44 @@ def _decode_simple(latex: str) -> str | None:
     return None
 
 
+# Where a token can start. The token pattern itself is an alternation, which
+# the regex engine tries at every position: finding the next candidate with
+# one character class first is several times faster on long plain text.
+_TOKEN_START_RE = re.compile(r"[\\{}$%~&`'!?-]")
+
+
 def _scan(latex: str, pos: int, stop: int, out: list[str]) -> bool:
     depth = 0
-    search = _TOKEN_RE.search
+    find = _TOKEN_START_RE.search
+    match = _TOKEN_RE.match
+    at = pos
     while True:
-        m = search(latex, pos, stop)
-        if m is None:
+        if at < pos:
+            at = pos  # past what a command, math or a comment took
+        s = find(latex, at, stop)
+        if s is None:
             out.append(latex[pos:stop])
             return depth == 0
+        m = match(latex, s.start(), stop)
+        if m is None:  # a lone - ' ` ! or ?: plain text
+            at = s.start() + 1
+            continue
         start = m.start()
         if start > pos:
             out.append(latex[pos:start])
         tok = m.group()
-        pos = m.end()
+        pos = at = m.end()
         c = tok[0]
         if c == "{":
-            depth += 1
+            if len(tok) == 1:
+                depth += 1
+            elif tok[1] == "\\":
+                text = _decode_token(tok)  # a braced accent
+                if text is None:
+                    return False
+                out.append(text)
+            else:
+                out.append(tok[1:-1])
         elif c == "}":
             depth -= 1
             if depth < 0:

@@ -116,3 +116,9 @@ def test_fast_decoding_agrees_with_pylatexenc(text: str) -> None:
 )
 def test_fast_decoding_covers_common_bib_text(text: str) -> None:
     assert decode(text) == _decode_full(text)
+
+
+def test_every_ligature_pair_is_split_even_alone() -> None:
+    # ",," alone used to be left whole (the check looked only for - ' `): T1 fonts print it as „.
+    assert encode("a,,b") == "a,{},b"
+    assert encode("a--b ''c'' ``d'' !`e ?`f") == "a-{}-b '{}'c'{}' `{}`d'{}' !{}`e ?{}`f"

@@ -369,7 +369,8 @@ def _evaluate(raw: str, macros: Mapping[str, str], diags, where: Origin, is_mont
 
 
 # A brace not preceded by a backslash (the lookbehind also sees before ``pos``).
-_BRACE_RE = re.compile(r"(?<!\\)[{}]")
+# (The class comes first: a pattern that starts with a lookbehind is tried at every position.)
+_BRACE_RE = re.compile(r"[{}](?<!\\[{}])")
 
 
 def _match_brace(raw: str, i: int) -> int:
