@@ -17,7 +17,8 @@ the peak RSS of that process (os.wait4). Rows:
 * BibTool ``-s -d`` (sort, mark duplicates) when ``bibtool`` is on PATH
   (Debian: ``apt-get install bibtool``).
 
-Ratios are bibgen's time over each tool's (below 1.0 means bibgen is faster).
+Ratios are bibgen's time over each tool's, wall / CPU (below 1.0 means bibgen
+is faster; on a loaded machine the CPU ratio is the steadier one).
 The last lines give the growth t(100k)/t(10k) and the share of values bibgen's
 LaTeX decoder sends to pylatexenc (the slow path), measured in this process
 by reading the corpus once.
@@ -107,13 +108,15 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000])
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--repeat", type=int, default=1, help="runs per command (the median is shown)")
+    ap.add_argument("--baseline", type=Path, help="also time, at the smallest size, the bibgen whose src/ folder this is (an older checkout)")
     args = ap.parse_args()
     tidy = ROOT / "bench" / "node_modules" / ".bin" / "bibtex-tidy"
     bibtool = shutil.which("bibtool")
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; median of {args.repeat}")
-    print(f"| {'command':<52} | {'records':>8} | {'MB':>5} | {'wall s':>7} | {'CPU s':>7} | {'peak MiB':>8} | {'bibgen / it':>11} |")
-    print(f"|{'-' * 54}|{'-' * 9}:|{'-' * 6}:|{'-' * 8}:|{'-' * 8}:|{'-' * 9}:|{'-' * 12}:|")
+    print(f"| {'command':<52} | {'records':>8} | {'MB':>5} | {'wall s':>7} | {'CPU s':>7} | {'peak MiB':>8} | {'bibgen / it (wall / CPU)':>24} |")
+    print(f"|{'-' * 54}|{'-' * 9}:|{'-' * 6}:|{'-' * 8}:|{'-' * 8}:|{'-' * 9}:|{'-' * 25}:|")
     ours: dict[int, float] = {}
+    ours_cpu: dict[int, float] = {}
     for n in args.sizes:
         src = corpus(n, args.seed)
         mb = src.stat().st_size / 1e6
@@ -121,6 +124,9 @@ def main() -> None:
                                                   "-o", str(OUT / f"realistic-out-{n}.bib")]),
                 ("bibtexparser v2 bare parse_file + write_string", [PY, "-c", BIBTEXPARSER_BARE, str(src),
                                                                      str(OUT / f"realistic-bare-{n}.bib")])]
+        if args.baseline and n == min(args.sizes):  # (an old checkout can be very slow at 100k)
+            runs.append((f"bibgen export, {args.baseline}", ["env", f"PYTHONPATH={args.baseline.resolve()}", PY, "-m",
+                         "bibgen", "export", "--format", "bibtex", str(src), "-o", str(OUT / f"realistic-base-{n}.bib")]))
         if tidy.exists():
             runs.append(("bibtex-tidy --duplicates --merge=combine --sort",
                          [str(tidy), str(src), "--duplicates", "--merge=combine", "--sort", "--quiet",
@@ -129,18 +135,20 @@ def main() -> None:
             runs.append(("BibTool -s -d", [bibtool, "-s", "-d", "-i", str(src), "-o", str(OUT / f"realistic-bibtool-{n}.bib")]))
         for label, cmd in runs:
             wall, cpu, rss, code = measure(cmd, args.repeat)
-            if label.startswith("bibgen"):
-                ours[n] = wall
-            ratio = f"{ours[n] / wall:.2f}x" if not label.startswith("bibgen") else ""
+            if label == runs[0][0]:
+                ours[n], our_cpu = wall, cpu
+                ours_cpu[n] = cpu
+            ratio = "" if label == runs[0][0] else f"{ours[n] / wall:.2f} / {our_cpu / max(cpu, 1e-9):.2f}"
             flag = "" if code == 0 else f" (exit {code})"
-            print(f"| {label:<52} | {n:>8,d} | {mb:>5.0f} | {wall:>7.2f} | {cpu:>7.2f} | {rss:>8.0f} | {ratio:>11} |{flag}",
+            print(f"| {label:<52} | {n:>8,d} | {mb:>5.0f} | {wall:>7.2f} | {cpu:>7.2f} | {rss:>8.0f} | {ratio:>24} |{flag}",
                   flush=True)
         if not tidy.exists():
             print("  (bibtex-tidy not installed: npm install --prefix bench bibtex-tidy)")
         if not bibtool:
             print("  (BibTool not installed: apt-get install bibtool)")
     if 10_000 in ours and 100_000 in ours:
-        print(f"\ngrowth t(100k)/t(10k) of bibgen export: {ours[100_000] / ours[10_000]:.1f} (linear = 10)")
+        print(f"\ngrowth t(100k)/t(10k) of bibgen export: wall {ours[100_000] / ours[10_000]:.1f}, "
+              f"CPU {ours_cpu[100_000] / ours_cpu[10_000]:.1f} (linear = 10)")
     src = corpus(min(args.sizes), args.seed)
     total, slow, latexish = slow_path_share(src)
     print(f"slow path ({min(args.sizes):,} records): {slow:,} of {total:,} decoded values went to pylatexenc "

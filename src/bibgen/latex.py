@@ -113,13 +113,19 @@ _SPECIAL_CHARS = tuple(_TEXT_ESCAPES)
 _SPECIAL_RE = re.compile("[" + re.escape("".join(_TEXT_ESCAPES)) + "]")
 
 
+def _escape_one(m: re.Match[str]) -> str:
+    return _TEXT_ESCAPES[m.group()]
+
+
 def _escape_specials(text: str) -> str:
-    # str.translate does the one-character escapes in C; the ligature pass runs
+    # One pass does the one-character escapes; the ligature pass runs
     # only when a pair may be present. Neither escapes' output contains a ligature
     # pair. Most text needs neither, and one character-class search (or substring
     # tests) finds that out much faster than translate or the ligature regex.
     if _SPECIAL_RE.search(text):
-        text = text.translate(_ESCAPE_TABLE)
+        # Replacements longer than one character put str.translate on its slow,
+        # per-character path; re.sub only works where a special is.
+        text = _SPECIAL_RE.sub(_escape_one, text)
     if "--" in text or "''" in text or "`" in text or ",," in text:  # every pair but these ends in "`"
         text = _LIGATURE_RE.sub(lambda m: m.group(0) + "{}", text)
     return text
