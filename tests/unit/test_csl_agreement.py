@@ -48,10 +48,21 @@ FLOORS: dict[str, float] = {
     "harvard-cite-them-right": 1.0,  # 198/198 at csl2
     "vancouver": 1.0,  # 198/198
     "association-for-computing-machinery": 0.99,  # 197/198: a trailing space (findings 13)
+    # Styles whose default-locale is not English (bundled locales, CLDR collation).
+    "associacao-brasileira-de-normas-tecnicas": 0.98,  # 195/198 (pt-BR)
+    "din-1505-2": 0.90,  # 180/198 (de-DE)
+    "iso690-author-date-fr": 0.70,  # 139/198 (fr-FR)
+    "gost-r-7-0-5-2008": 0.99,  # 197/198 (ru-RU: Cyrillic sorts first)
+    "universita-cattolica-del-sacro-cuore": 0.97,  # 193/198 (it-IT)
+    "apa-tr": 0.91,  # 181/198 (tr-TR)
+    "china-national-standard-gb-t-7714-2015-author-date": 0.98,  # 196/198 (zh-CN)
 }
 # Styles outside the target whose order is known to differ (measured): xfail,
 # not strict, so the fix shows up as XPASS. The target styles always assert.
-KNOWN_ORDER_DIFFS: dict[str, str] = {}
+KNOWN_ORDER_DIFFS: dict[str, str] = {
+    "apa-tr": "citeproc-js sorts by the name as disambiguated (Tanaka, Ben < Tanaka, Björn); bibgen by initials",
+    "china-national-standard-gb-t-7714-2015-author-date": "ICU sorts Han by pinyin; bibgen by code point",
+}
 SHOW = 5  # disagreeing entries shown on failure
 CSL_NS = "{http://purl.org/net/xbiblio/csl}"
 
