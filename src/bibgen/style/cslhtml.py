@@ -94,7 +94,7 @@ def to_citeproc_html(refs: Sequence[Reference]) -> str:
                 f'    <div class="csl-left-margin">{nodes_html(r.label)}</div>'
                 f'<div class="csl-right-inline">{nodes_html(r.body)}</div>'
             )
-            lines.append("  </div>")
+            lines.append(f"{r.trailing}  </div>")
         else:
             lines.append(f'  <div class="csl-entry">{nodes_html(r.body)}</div>')
     lines.append("</div>")

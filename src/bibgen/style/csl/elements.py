@@ -386,9 +386,16 @@ class MacroCall(Element):
         if children is None:
             # Compiled on first use: macros may call each other in any order.
             children = self.children = self.engine.macro(self.macro, self.ctxname)
+        counts = ctx.counts
+        c0, r0 = counts
         out = render_seq(children, ctx)
         if not out:
             return out
+        # citeproc-js expands a macro as a group ("Macro group is treated as a
+        # real node"): one that tried variables and printed none is suppressed,
+        # terms and values with it (elsevier-harvard's "[WWW Document]").
+        if counts[0] > c0 and counts[1] == r0:
+            return []
         # Like a nested group, a macro that printed (even only a term) counts as
         # content for the enclosing group, as in citeproc-js (chicago "Preprint").
         if not out[0][2] & R.NOT_CONTENT or not all(g & R.NOT_CONTENT for t, _, g in out if t):
@@ -567,7 +574,9 @@ class Condition:
         # printed by a cs:substitute still counts as present.
         present = ctx.present
         if self.match == "all":
-            if self.ntypes and (self.ntypes > 1 or ctx.type not in self.types):
+            # The types of one attribute are one test that any of them passes,
+            # whatever the match (citeproc-js: "ALWAYS composed as an any match").
+            if self.ntypes and ctx.type not in self.types:
                 return False
             for v in self.vars:
                 if v not in present:

@@ -87,6 +87,10 @@ class Locale:
                         s = s.strip()
                     if "\n" in m:
                         m = m.strip()
+                    # citeproc-js prints a straight apostrophe of a term as a
+                    # typographic one (fr "Disponible à l’adresse").
+                    s = s.replace("'", "\u2019")
+                    m = m.replace("'", "\u2019")
                     if name.startswith("ordinal"):
                         # A style that redefines any ordinal replaces the whole set.
                         if not getattr(self, "_ordinals_reset", False) and el.get("_style") == "1":

@@ -421,11 +421,13 @@ class Engine:
             # the end of an entry, but keeps one from a top-level text's suffix.
             last = tagged[-1][0] if tagged else None
             trim = isinstance(last, Group) and last.deco.suffix[-1:].isspace()
+            trailing = ""
             while trim and (body and body[-1][0][-1:].isspace() or (body and not body[-1][0])):
                 t, f, g = body[-1]
-                t = t.rstrip()
-                if t:
-                    body[-1] = (t, f, g)
+                stripped = t.rstrip()
+                trailing = t[len(stripped):] + trailing
+                if stripped:
+                    body[-1] = (stripped, f, g)
                     break
                 body.pop()
             if self.layout_deco.active:
@@ -441,6 +443,7 @@ class Engine:
                     body=R.to_nodes(body),
                     label=R.to_nodes(label_runs),
                     entry=original,
+                    trailing=trailing if label_runs else "",
                 )
             )
         return refs

@@ -154,6 +154,7 @@ class DateValue:
     # The season was a name ("Winter"), not 1-4: citeproc-js prints it, but as
     # text, not as a variable, so a group holding only it is suppressed.
     season_name: bool = False
+    season_text: str = ""  # the name as given ("Winter"): printed as is, in every locale
 
 
 _RAW = re.compile(r"(-?\d{1,4})(?:[-/](\d{1,2}))?(?:[-/](\d{1,2}))?")
@@ -218,7 +219,8 @@ def parse_date(value: object) -> DateValue | None:
         end = None
     raw_season = value.get("season")
     named = isinstance(raw_season, str) and raw_season.strip() not in ("1", "2", "3", "4")
-    return DateValue(start, end, season, circa, literal, named and bool(season))
+    return DateValue(start, end, season, circa, literal, named and bool(season),
+                     raw_season.strip() if named and season else "")
 
 
 # ---------------------------------------------------------------- names
