@@ -306,6 +306,10 @@ _SHORT_ALIASES = {
 }
 
 
+_URL_PATH = re.compile(r"^(.*\.[^/\n]+)/.*")
+_URL_SCHEME = re.compile(r"https?://")
+
+
 class Variable(Element):
     __slots__ = ("name", "short", "kind", "engine")
 
@@ -344,6 +348,11 @@ class Variable(Element):
         elif self.kind == 2:
             s = str(v)
             url = s if self.name == "URL" or s.startswith("http") else "https://doi.org/" + s
+            if self.short and self.name == "URL" and ctx.var("URL-short") is None:
+                # citeproc-js's short URL: up to the host, without the scheme for www hosts.
+                s = _URL_PATH.sub(r"\1", s, count=1)
+                if "//www." in s:
+                    s = _URL_SCHEME.sub("", s, count=1)
             out = [(s, ("link\x00" + url,), 0)]
         elif self.kind == 3 and isinstance(v, str) and "-" in v and _NUM_RANGE.match(v):
             # citeproc-js prints a numeric range in a number variable with an en dash.

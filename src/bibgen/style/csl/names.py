@@ -353,8 +353,7 @@ class Names(Element):
             if not R.is_empty(out):
                 ctx.suppressed.update(used)
                 ctx.counts[1] += 1
-                if not isinstance(sub, Names):
-                    out = self.deco.apply(out, ctx)
+                out = self.deco.apply(out, ctx)
                 if not ctx.sort_mode and not ctx.names_marked:
                     out = [(t, f, g | NAMES) for t, f, g in out]
                     ctx.names_marked = True
