@@ -1,5 +1,5 @@
 // Bibliography of CSL-JSON items in one style by citeproc-js, as a JSON list of
-// entry strings: node bench/citeproc_pages.js STYLE.csl ITEMS.json
+// {id, html} in bibliography order: node bench/citeproc_pages.js STYLE.csl ITEMS.json
 // (npm install --prefix bench citeproc). Locales are bibgen's bundled files.
 // Used to record tests/golden-csl/page-ranges/ (see its README).
 const path = require('path');
@@ -18,5 +18,5 @@ const sys = {
 };
 const engine = new CSL.Engine(sys, style, 'en-US');
 engine.updateItems(items.map(i => i.id));
-const [, entries] = engine.makeBibliography();
-console.log(JSON.stringify(entries));
+const [meta, entries] = engine.makeBibliography();
+console.log(JSON.stringify(entries.map((html, i) => ({ id: meta.entry_ids[i][0], html }))));

@@ -373,9 +373,12 @@ class Engine:
             return (1, self.collate(s)) if s.strip() else None
         ctx.sort_mode = True
         ctx.sort_names = (key.names_min, key.names_first, key.names_last)
+        printed = ctx.counts[1]
         runs = render_seq(self.macro(key.macro or "", "bibliography"), ctx)
         s = R.plain(runs)
-        if not s.strip():
+        if not s.strip() or ctx.counts[1] == printed:
+            # A key macro that printed no variable (only a term such as
+            # "n.d.") is an empty key, sorted last either way, as in citeproc-js.
             return None
         return (1, self.collate(s))
 
