@@ -38,7 +38,7 @@ KIND_TO_TYPE: Mapping[EntryKind, tuple[str, str | None]] = {
     K.INPROCEEDINGS: ("article", "proceedings"),
     K.NEWS: ("article", "newspaper"),
     K.INCOLLECTION: ("chapter", "book"),
-    K.PREPRINT: ("article", None),  # an article with an arXiv serial number and no parent
+    K.PREPRINT: ("manuscript", None),  # "a written document submitted as a candidate for publication"
     K.BOOK: ("book", None),
     K.REPORT: ("report", None),
     K.THESIS: ("thesis", None),
@@ -54,7 +54,7 @@ TYPE_TO_KIND: Mapping[str, EntryKind] = {
     "thesis": K.THESIS,
     "web": K.ONLINE, "blog": K.ONLINE, "thread": K.ONLINE, "tweet": K.ONLINE, "repository": K.ONLINE,
     "newspaper": K.NEWS,
-    "manuscript": K.MISC, "misc": K.MISC, "periodical": K.MISC, "conference": K.MISC, "patent": K.MISC,
+    "manuscript": K.PREPRINT, "misc": K.MISC, "periodical": K.MISC, "conference": K.MISC, "patent": K.MISC,
     "case": K.MISC, "legislation": K.MISC, "video": K.MISC, "audio": K.MISC, "scene": K.MISC,
     "artwork": K.MISC, "exhibition": K.MISC, "performance": K.MISC, "original": K.MISC,
 }  # fmt: skip

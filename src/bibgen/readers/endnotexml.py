@@ -253,6 +253,9 @@ def record_entry(rec: Node, path: str, options: Options) -> Entry:
         if name == "type" and kind not in (K.THESIS, K.REPORT):
             name = "endnote-work-type"
         value = _text(node)
+        if name == "pages":
+            m = re.fullmatch(r"\s*(\S+?)\s*(?:-+|\u2013)\s*(\S+)\s*", value)
+            value = f"{m.group(1)}\u2013{m.group(2)}" if m else value
         if name == "doi":
             value = re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", "", value, flags=re.IGNORECASE)
         put(name, value, node.name)

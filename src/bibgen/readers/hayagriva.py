@@ -191,7 +191,7 @@ class _Parser:
         # The kind: an article's parent decides.
         if htype == "article":
             if parent_type is None:
-                kind = EntryKind.PREPRINT if fields.get("eprinttype") == "arxiv" else EntryKind.ARTICLE
+                kind = EntryKind.ARTICLE  # hayagriva's default parent of an article is a periodical
             else:
                 kind = M.ARTICLE_PARENT_KIND.get(parent_type, EntryKind.ARTICLE)
         elif htype in M.TYPE_TO_KIND:
@@ -206,10 +206,15 @@ class _Parser:
             fields["hayagriva-parent-type"] = parent_type
         if kind in M.ORGANIZATION_KINDS and "organization" in fields and "publisher" not in fields:
             fields["publisher"] = fields.pop("organization")
+        partial = set()
+        for role, ps in people.items():
+            if len(ps) > 1 and ps[-1].literal.lower() in ("others", "et al.", "et al"):
+                ps.pop()
+                partial.add(role)
         if "title" not in fields:
             self.warn(node, f"entry '{key}' has no title")
         return Entry(kind=kind, fields=Fields(fields), people={r: tuple(p) for r, p in people.items()},
-                     origin=self.origin(node), key=key)
+                     origin=self.origin(node), key=key, partial=frozenset(partial))
 
     def fields(self, items: dict[str, Node], fields: dict[str, str], people: dict[str, list[Person]], key: str) -> None:
         for name, vnode in items.items():

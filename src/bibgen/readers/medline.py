@@ -48,7 +48,7 @@ _MONTHS = {m: i for i, m in enumerate(
 # Simple one-to-one elements.
 TAGS = {
     "PMID": "pmid", "PMC": "pmcid", "VI": "volume", "IP": "number", "AB": "abstract", "LA": "language",
-    "ISBN": "isbn", "PB": "publisher", "PL": "medline-pl", "EN": "edition", "CTI": "series", "GN": "note",
+    "ISBN": "isbn", "PB": "publisher", "CY": "address", "PL": "medline-pl", "EN": "edition", "CTI": "series", "GN": "note",
     "JT": "container", "TA": "shortjournal",
 }  # fmt: skip
 _HANDLED = {*TAGS, "TI", "BTI", "FAU", "AU", "CN", "FED", "ED", "DP", "PG", "MH", "OT", "PT", "AID", "LID", "IS"}

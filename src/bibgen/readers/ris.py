@@ -41,6 +41,7 @@ _ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$", re.IGNORECASE)
 _ARXIV_URL = re.compile(r"^https?://(?:www\.)?arxiv\.org/(?:abs|pdf)/([^?#\s]+?)(?:\.pdf)?/?$", re.IGNORECASE)
 _MONTHS = {m: i for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}  # fmt: skip
+PARTIAL_MARKERS = frozenset({"others", "et al.", "et al"})
 _PREPRINT_TYPES = frozenset({"UNPB", "UNPD", "GEN", "MANSCPT"})
 
 
@@ -196,7 +197,7 @@ def build_entry(rec: Record, path: str, options: Options) -> Entry:
     if kind is None:
         kind = EntryKind.MISC
         diags.warn(f"unknown RIS type {ty_raw!r} read as misc (kept in ris-ty)", where)
-    if ty and (kind is EntryKind.MISC or M.KIND_TO_TYPE.get(kind) != ty):
+    if ty and M.KIND_TO_TYPE.get(kind) != ty:
         fields["ris-ty"] = ty
     values: dict[str, list[tuple[str, int]]] = {}
     for tag, value, line in rec[1:]:
@@ -368,6 +369,12 @@ def build_entry(rec: Record, path: str, options: Options) -> Entry:
         fields["eprinttype"] = "arxiv"
         if ty == "UNPB":
             fields.pop("ris-ty", None)
+    # A last name "others" (or "et al.") marks the list as incomplete, as in BibTeX.
+    partial = set()
+    for role, ps in people.items():
+        if len(ps) > 1 and ps[-1].literal.lower() in PARTIAL_MARKERS:
+            ps.pop()
+            partial.add(role)
     key = fields.pop("key", "")
     if "title" not in fields:
         diags.warn("record has no title (TI/T1)", where)
@@ -377,4 +384,5 @@ def build_entry(rec: Record, path: str, options: Options) -> Entry:
         people={r: tuple(p for p in ps if p != Person()) for r, ps in people.items()},
         origin=where,
         key=key,
+        partial=frozenset(partial),
     )

@@ -36,7 +36,7 @@ _REVERSE = {v: k for k, v in M.FIELDS.items()}
 _SPECIAL = frozenset(
     {"title", "shorttitle", "container", "year", "month", "day", "pages", "url", "urldate", "doi", "isbn", "issn",
      "pmid", "pmcid", "eprint", "eprinttype", "serial", "keywords", "hayagriva-type", "hayagriva-parent-type",
-     "series", "venue"}
+     "series"}
 )  # fmt: skip
 
 
@@ -53,8 +53,10 @@ def hayagriva_name(p: Person) -> str | dict[str, str]:
     return {k: v for k, v in out.items() if v} or {"name": ""}
 
 
-def _names(people: tuple[Person, ...]) -> Any:
+def _names(people: tuple[Person, ...], partial: bool = False) -> Any:
     names = [hayagriva_name(p) for p in people]
+    if partial:
+        names.append("others")  # incomplete list: the last name "others", as bibgen writes CSL-JSON
     return names[0] if len(names) == 1 else names
 
 
@@ -91,9 +93,9 @@ def hayagriva_entry(entry: Entry) -> dict[str, Any]:
     on_parent = set(M.PARENT_FIELDS) if (ptype and kind is not EntryKind.PREPRINT) else set()
     editors_on_parent = kind in (EntryKind.INCOLLECTION, EntryKind.INPROCEEDINGS) and bool(ptype)
     if entry.people.get("author"):
-        out["author"] = _names(entry.people["author"])
+        out["author"] = _names(entry.people["author"], "author" in entry.partial)
     if entry.people.get("editor") and not editors_on_parent:
-        out["editor"] = _names(entry.people["editor"])
+        out["editor"] = _names(entry.people["editor"], "editor" in entry.partial)
     year, month, day = f.get("year", ""), f.get("month", ""), f.get("day", "")
     if re.fullmatch(r"\d{4}", year):
         date = year
@@ -146,6 +148,8 @@ def hayagriva_entry(entry: Entry) -> dict[str, Any]:
             serial[name] = f[name]
     if f.get("eprint"):
         serial[f.get("eprinttype") or "eprint"] = f["eprint"]
+    elif f.get("eprinttype"):
+        extra["eprinttype"] = f["eprinttype"]
     if serial:
         out["serial-number"] = serial
     if f.get("url"):
@@ -160,12 +164,13 @@ def hayagriva_entry(entry: Entry) -> dict[str, Any]:
     if f.get("keywords"):
         extra["keywords"] = [k.strip() for k in f["keywords"].split(";") if k.strip()]
     parent: dict[str, Any] = {}
-    if f.get("container") or (ptype and any(f.get(n) for n in on_parent)) or (editors_on_parent and entry.people.get("editor")):
+    # A typed parent is always written: it is what makes an article a paper, a news item or a journal article.
+    if f.get("container") or ptype:
         parent["type"] = ptype or M.DEFAULT_PARENT.get(htype, "misc")
         if f.get("container"):
             parent["title"] = f["container"]
         if editors_on_parent and entry.people.get("editor"):
-            parent["editor"] = _names(entry.people["editor"])
+            parent["editor"] = _names(entry.people["editor"], "editor" in entry.partial)
         if ptype and entry.people.get("bookauthor"):
             parent["author"] = _names(entry.people["bookauthor"])
         for name in M.PARENT_FIELDS:
@@ -176,8 +181,6 @@ def hayagriva_entry(entry: Entry) -> dict[str, Any]:
             parent["parent"] = {"title": f["series"]}
         else:
             extra["series"] = f["series"]
-    elif kind is EntryKind.ARTICLE and not parent and f.get("eprinttype") == "arxiv":
-        parent["type"] = "periodical"  # an article, not a preprint: keep the (empty) journal
     if parent:
         out["parent"] = parent
     for name in sorted(extra):

@@ -3,7 +3,7 @@
 One record per entry, sorted by key; CRLF line ends as the RIS spec asks (every
 reader accepts them); ``ID`` carries the citation key so a re-import keeps it.
 Tags in a fixed order. A field RIS has no tag for is not written, and the run
-says so once per field name (``pmid`` has no RIS tag in 3 entries). Line breaks
+says so in one note listing the field names and how many entries had them. Line breaks
 inside values become spaces: a RIS value is one line.
 """
 
@@ -54,10 +54,9 @@ class RisWriter:
         ordered = sorted(entries, key=lambda e: (e.key.casefold(), e.key))
         unwritten: Counter[str] = Counter()
         out = [self.record(e, unwritten) for e in ordered]
-        for name, count in sorted(unwritten.items()):
-            options.diagnostics.note(
-                f"RIS has no tag for field '{name}' ({count} entr{'y' if count == 1 else 'ies'}); not written"
-            )
+        if unwritten:
+            listing = ", ".join(f"{name} ({count})" for name, count in sorted(unwritten.items()))
+            options.diagnostics.note(f"RIS has no tag for these fields (entries); not written: {listing}")
         return "".join(out) if out else EOL
 
     def record(self, entry: Entry, unwritten: Counter[str]) -> str:
@@ -79,6 +78,8 @@ class RisWriter:
         for role in ("author", "editor", "serieseditor", "translator"):
             for p in entry.people.get(role, ()):
                 add(roles[role], ris_name(p))
+            if role in entry.partial and entry.people.get(role):
+                add(roles[role], "others")  # incomplete list: bibgen's (and BibTeX's) marker
         for role in sorted(set(entry.people) - set(roles)):
             unwritten[f"{role} (people)"] += 1
         add("TI", f.get("title", ""))
