@@ -150,7 +150,7 @@ def split_records(text: str, path: str, options: Options) -> list[Record]:
                 continue
             if current:
                 tag, value, first = current[-1]
-                current[-1] = (tag, f"{value}\n{stripped}" if value else stripped, first)
+                current[-1] = (tag, f"{value} {stripped}" if value else stripped, first)
             elif seen_tag:
                 diags.warn("text outside a record (no 'TY  - ' line before it) skipped", Origin(path, lineno, 1))
             continue
