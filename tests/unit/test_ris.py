@@ -34,7 +34,7 @@ def test_zotero_journal_article_maps_every_tag():
 
 
 def test_crlf_bom_and_continuation_lines():
-    data = "\ufeffTY  - JOUR\r\nTI  - Long\r\n  title\r\nAB  - Line one\r\nline two\r\nER  - \r\n".encode()
+    data = "\ufeffTY  - JOUR\r\nTI  - Long\r\n  title\r\nAB  - Line one\r\nline two\r\nER  - \n".encode()
     [e] = RisReader().read(data, "x.ris", Options())
     assert e.title == "Long title"
     assert e.get("abstract") == "Line one line two"
@@ -67,7 +67,7 @@ def test_unknown_tags_are_kept_and_written_back():
     [e] = read("TY  - JOUR\nTI  - t\nC1  - custom\nAN  - WOS:000123\nDB  - Web of Science\nER  - \n")
     assert (e.get("ris-c1"), e.get("ris-an"), e.get("ris-db")) == ("custom", "WOS:000123", "Web of Science")
     out = RisWriter().write([e.replace(key="k")], Options())
-    assert "C1  - custom\r\n" in out and "AN  - WOS:000123\r\n" in out and "DB  - Web of Science\r\n" in out
+    assert "C1  - custom\n" in out and "AN  - WOS:000123\n" in out and "DB  - Web of Science\n" in out
 
 
 def test_type_variants_keep_their_tag():
@@ -75,7 +75,7 @@ def test_type_variants_keep_their_tag():
     assert mag.kind is ej.kind is EntryKind.ARTICLE and conf.kind is EntryKind.INPROCEEDINGS
     assert (mag.get("ris-ty"), ej.get("ris-ty"), conf.get("ris-ty")) == ("MGZN", "EJOUR", "CPAPER")
     out = RisWriter().write([mag.replace(key="a"), conf.replace(key="b")], Options())
-    assert out.startswith("TY  - MGZN\r\n") and "TY  - CPAPER\r\n" in out
+    assert out.startswith("TY  - MGZN\n") and "TY  - CPAPER\n" in out
 
 
 def test_book_editors_and_series_editors_follow_zotero():
@@ -89,7 +89,7 @@ def test_conference_paper_c3_is_the_proceedings_and_t2_the_event():
     [e] = read("TY  - CONF\nTI  - p\nT2  - NeurIPS 2019\nC3  - Proceedings of NeurIPS\nER  - \n")
     assert e.get("container") == "Proceedings of NeurIPS" and e.get("eventtitle") == "NeurIPS 2019"
     out = RisWriter().write([e.replace(key="k")], Options())
-    assert "C3  - Proceedings of NeurIPS\r\n" in out and "T2  - NeurIPS 2019\r\n" in out
+    assert "C3  - Proceedings of NeurIPS\n" in out and "T2  - NeurIPS 2019\n" in out
 
 
 def test_corporate_author_and_suffix():
@@ -145,7 +145,7 @@ def test_not_ris_is_one_located_error():
 def test_partial_author_list_round_trips():
     [e] = read("TY  - JOUR\nTI  - t\nAU  - Doe, J\nAU  - others\nER  - \n")
     assert e.partial == frozenset({"author"}) and e.authors == (Person(family="Doe", given="J"),)
-    assert "AU  - others\r\n" in RisWriter().write([e.replace(key="k")], Options())
+    assert "AU  - others\n" in RisWriter().write([e.replace(key="k")], Options())
 
 
 def test_writer_notes_fields_it_cannot_write_in_one_line():

@@ -1,7 +1,7 @@
 """RIS writer (``--format ris``): the tables are in :mod:`bibgen.mappings.ris`.
 
-One record per entry, sorted by key; CRLF line ends as the RIS spec asks (every
-reader accepts them); ``ID`` carries the citation key so a re-import keeps it.
+One record per entry, sorted by key; LF line ends (Zotero, EndNote, Mendeley
+and rispy all read them, and text tools keep them intact); ``ID`` carries the citation key so a re-import keeps it.
 Tags in a fixed order. A field RIS has no tag for is not written, and the run
 says so in one note listing the field names and how many entries had them. Line breaks
 inside values become spaces: a RIS value is one line.
@@ -19,7 +19,7 @@ from bibgen.model import Entry, EntryKind, Person
 if TYPE_CHECKING:
     from bibgen.pipeline import Options
 
-EOL = "\r\n"
+EOL = "\n"
 # Fields written by the rules below (not through FIELD_TO_TAG), or internal to bibgen.
 _SPECIAL = frozenset(
     {"title", "container", "year", "month", "day", "pages", "pagetotal", "keywords", "url", "file", "note", "ris-ty",
