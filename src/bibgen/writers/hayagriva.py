@@ -67,7 +67,8 @@ def _number(value: str) -> Any:
 def _type_for(entry: Entry) -> tuple[str, str | None]:
     canon, parent = M.KIND_TO_TYPE[entry.kind]
     kept = entry.fields.get("hayagriva-type", "").lower()
-    if kept and (M.TYPE_TO_KIND.get(kept) is entry.kind or (kept == "article" and canon == "article")):
+    article_kinds = {EntryKind.ARTICLE, *M.ARTICLE_PARENT_KIND.values()}
+    if kept and (M.TYPE_TO_KIND.get(kept) is entry.kind or (kept == "article" and entry.kind in article_kinds)):
         canon = kept
     kept_parent = entry.fields.get("hayagriva-parent-type", "").lower()
     if kept_parent and (canon != "article" or M.ARTICLE_PARENT_KIND.get(kept_parent, EntryKind.ARTICLE) is entry.kind):

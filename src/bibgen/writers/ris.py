@@ -106,6 +106,8 @@ class RisWriter:
                 add("EP", parts[1])
             else:
                 add("SP", pages)
+                if kind in (EntryKind.BOOK, EntryKind.THESIS):
+                    add("EP", pages)  # a lone SP is a book's page count: SP = EP says "this page"
         if f.get("pagetotal"):
             if pages:
                 unwritten["pagetotal"] += 1
