@@ -24,7 +24,6 @@ import yaml
 from bibgen.mappings import hayagriva as M
 from bibgen.model import Entry, EntryKind, Person
 from bibgen.normalize import parse_name
-from bibgen.writers.yaml import _Dumper
 
 if TYPE_CHECKING:
     from bibgen.pipeline import Options
@@ -211,4 +210,17 @@ class HayagrivaWriter:
         doc = {e.key: hayagriva_entry(e) for e in ordered}
         if not doc:
             return "{}\n"
-        return yaml.dump(doc, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False, width=88)
+        return yaml.dump(doc, Dumper=_dumper(), allow_unicode=True, sort_keys=False, default_flow_style=False, width=88)
+
+
+def _dumper() -> type:
+    """libyaml's emitter when PyYAML has it (10x faster on big libraries), else the pure-Python one."""
+    # Both emitters write block sequences unindented under their key, so the
+    # output is the same with and without libyaml.
+    base = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+    class _NoAliasDumper(base):  # type: ignore[misc, valid-type]
+        def ignore_aliases(self, data: Any) -> bool:
+            return True
+
+    return _NoAliasDumper
