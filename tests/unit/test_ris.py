@@ -155,3 +155,15 @@ def test_writer_notes_fields_it_cannot_write_in_one_line():
     assert [d.message for d in options.diagnostics.items] == [
         "RIS has no tag for these fields (entries); not written: howpublished (1), pmid (1)"
     ]
+
+
+@pytest.mark.parametrize("m3", ["10.1000/m3", "doi: 10.1000/m3", "https://doi.org/10.1000/m3"])
+def test_doi_in_m3_in_the_forms_mendeley_and_endnote_write(m3):
+    [e] = read(f"TY  - JOUR\nTI  - t\nM3  - {m3}\nER  - \n")
+    assert e.get("doi") == "10.1000/m3" and "ris-m3" not in e.fields
+
+
+def test_web_of_science_plain_text_is_named():
+    with pytest.raises(InputError) as exc:
+        read("FN Clarivate Analytics Web of Science\nVR 1.0\nPT J\nAU Doe, J\nER\nEF\n")
+    assert str(exc.value).startswith("x.ris:1:1: error: not RIS: this is Web of Science's tagged 'Plain text' format")

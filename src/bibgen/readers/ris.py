@@ -37,6 +37,7 @@ _SNIFF = re.compile(rb"^(?:\xef\xbb\xbf)?\s*TY {1,2}- ", re.MULTILINE)
 _ISSN = re.compile(r"^\d{4}-?\d{3}[\dXx]$")
 _RANGE = re.compile(r"^\s*(\S+?)\s*(?:-+|\u2013|\u2014)\s*(\S+)\s*$")
 _DOI_URL = re.compile(r"^https?://(?:dx\.)?doi\.org/(10\.\d{4,}/\S+)$", re.IGNORECASE)
+_M3_DOI = re.compile(r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/)?(10\.\d{4,}/\S+)$", re.IGNORECASE)
 _ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$", re.IGNORECASE)
 _ARXIV_URL = re.compile(r"^https?://(?:www\.)?arxiv\.org/(?:abs|pdf)/([^?#\s]+?)(?:\.pdf)?/?$", re.IGNORECASE)
 _MONTHS = {m: i for i, m in enumerate(
@@ -177,6 +178,11 @@ def split_records(text: str, path: str, options: Options) -> list[Record]:
         diags.warn(f"record at line {current[0][2]} has no 'ER  - ' line at the end of the file", Origin(path, current[0][2], 1))
         records.append(current)
     if not records and text.strip():
+        if re.match(r"\s*FN \S", text):
+            raise InputError(
+                "not RIS: this is Web of Science's tagged 'Plain text' format (FN/PT/AU ... ER/EF)",
+                Origin(path, 1, 1), "export from Web of Science as 'RIS (other reference software)'",
+            )
         raise InputError("not RIS: no 'TY  - ' line", Origin(path, 1, 1), "a record starts with 'TY  - JOUR' and ends with 'ER  - '")
     return records
 
@@ -349,8 +355,8 @@ def build_entry(rec: Record, path: str, options: Options) -> Entry:
         handled.add("M3")
         if kind in M.TYPED_KINDS and "type" not in fields:
             fields["type"] = value
-        elif re.match(r"^10\.\d{4,}/", value) and "doi" not in fields:
-            fields["doi"] = value  # EndNote and Mendeley put the DOI in M3
+        elif _M3_DOI.match(value) and "doi" not in fields:
+            fields["doi"] = _M3_DOI.match(value).group(1)  # EndNote and Mendeley put the DOI in M3
         else:
             keep("M3", value)
 
