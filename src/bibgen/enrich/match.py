@@ -12,7 +12,8 @@ A candidate is scored on four kinds of evidence, each in [0, 1]:
 The total is the weighted mean of the evidence both sides have
 (:data:`WEIGHTS`). Some differences veto a candidate outright, whatever the
 total: a title below :data:`MIN_TITLE`, different numbers or part markers in
-the titles (Gemma 2 / Gemma 3, Part I / Part II), no author in common, years
+the titles (Gemma 2 / Gemma 3, Part I / Part II), no author in common (or no
+authors on the record when the entry has some), years
 two or more apart, and short or generic titles ("Deep Learning",
 "Introduction") without both an author in common and a second agreeing signal
 (year or venue). An entry with neither authors nor year needs a long title that
@@ -53,7 +54,7 @@ GENERIC_TITLES = frozenset(
     erratum corrigendum correction comment commentary abstracts obituary acknowledgements acknowledgments
     overview summary keynote tutorial review bookreview frontmatter backmatter""".split()
 )
-SHORT_TITLE_WORDS = 4  # fewer significant words than this: a short title (needs more evidence)
+SHORT_TITLE_WORDS = 3  # fewer significant words than this: a short title (needs more evidence)
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +175,8 @@ def score(subject: Subject, cand: Candidate) -> Score:
             veto = "no author in common"
         if not cand.authors:
             del parts["authors"]
+            if not veto and not same_id:
+                veto = "the record lists no authors to compare"
     cy = year_of(cand.year or cand.date)
     if subject.year is not None and cy is not None:
         gap = abs(subject.year - cy)
@@ -216,7 +219,8 @@ def decide(subject: Subject, candidates: Sequence[Candidate], threshold: float =
     scores = sorted((score(subject, c) for c in candidates), key=lambda s: (-s.total if not s.veto else 1.0, s.candidate.record_id))
     viable = [s for s in scores if not s.veto]
     if not viable:
-        return Decision("not-found", None, tuple(scores), "no candidate" if not scores else scores[0].veto)
+        closest = max(scores, key=lambda s: s.parts.get("title", 0.0), default=None)
+        return Decision("not-found", None, tuple(scores), "no candidate" if closest is None else closest.veto)
     best = viable[0]
     if best.total < threshold:
         return Decision("ambiguous" if best.total >= threshold - 0.15 else "not-found", None, tuple(scores),
