@@ -338,3 +338,35 @@ def test_cli_enrich_offline_without_cache_exits_1(tmp_path):
     assert "not in the cache (--offline)" in out.stderr and "1 failed" in out.stderr
     bad = run_cli("enrich", "--providers", "google", cwd=root, env={"BIBGEN_CACHE_DIR": str(tmp_path / "empty")})
     assert bad.returncode == 2 and "unknown provider 'google'" in bad.stderr
+
+
+def test_preprint_to_published_version(tmp_path):
+    # The recorded arXiv feed names the published DOI of its first entry; the Crossref reply for that
+    # DOI is constructed here (no client library records this one), in Crossref's documented shape.
+    title = "Testing Deep Learning Models: A First Comparative Study of Multiple Testing Techniques"
+    published = {"status": "ok", "message-type": "work", "message": {
+        "DOI": "10.1109/ICSTW55395.2022.00035", "type": "proceedings-article", "title": [title],
+        "author": [{"given": "Mohit Kumar", "family": "Ahuja"}, {"given": "Arnaud", "family": "Gotlieb"}, {"given": "Helge", "family": "Spieker"}],
+        "container-title": ["2022 IEEE International Conference on Software Testing, Verification and Validation Workshops (ICSTW)"],
+        "page": "130-137", "issued": {"date-parts": [[2022, 4]]}, "publisher": "IEEE"}}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.host == "export.arxiv.org":
+            return httpx.Response(200, headers={"content-type": "application/atom+xml"}, content=body("arxiv-query-testing.json"))
+        assert request.url.path.lower() == "/works/10.1109/icstw55395.2022.00035"  # DOIs are case-insensitive
+        return httpx.Response(200, headers={"content-type": "application/json"}, content=json.dumps(published).encode())
+
+    e = entry(title, ["Spieker, Helge"], venue="arXiv.org Software Engineering")
+    results = {}
+    for flag in (False, True):
+        pol = policy(tmp_path / str(flag), providers=("arxiv",), published=flag)
+        (tmp_path / str(flag)).mkdir()
+        lock = Lock(pol.lock)
+        lookup([e], pol, fetcher(tmp_path / str(flag), httpx.MockTransport(handler)), lock)
+        pol.lock.write_text(lock.dump(), "utf-8")
+        [results[flag]] = apply_lock([e], pol)
+    plain, pub = results[False], results[True]
+    assert plain.get("eprint") == "2202.12139" and not plain.get("doi") and not plain.get("container") and plain.kind is EntryKind.MISC
+    assert pub.get("eprint") == "2202.12139" and pub.get("doi") == "10.1109/ICSTW55395.2022.00035"
+    assert "ICSTW" in pub.get("container") and pub.get("pages") == "130--137" and pub.kind is EntryKind.INPROCEEDINGS
+    assert pub.get("year") == "2022"
