@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import httpx
+from hypothesis import given, strategies as st
 import pytest
 
 from bibgen.config import load_config
@@ -370,3 +371,43 @@ def test_preprint_to_published_version(tmp_path):
     assert pub.get("eprint") == "2202.12139" and pub.get("doi") == "10.1109/ICSTW55395.2022.00035"
     assert "ICSTW" in pub.get("container") and pub.get("pages") == "130--137" and pub.kind is EntryKind.INPROCEEDINGS
     assert pub.get("year") == "2022"
+
+
+def test_complete_entries_and_titleless_entries_make_no_request(tmp_path):
+    seen: list[str] = []
+    done = entry("Heat-bath random walks with Markov bases", ["Windisch, Tobias"], partial=False, year="2016",
+                 eprint="1605.08386", eprinttype="arxiv", eprintclass="math.CO", url="https://arxiv.org/abs/1605.08386")
+    untitled = Entry(EntryKind.MISC, Fields(note="no title"), {}, Origin("src.txt", 9, 1))
+    pol = policy(tmp_path, providers=("arxiv",))
+    s = lookup([done, untitled], pol, fetcher(tmp_path, replay({"export.arxiv.org/api/query": "arxiv-id-1605.08386.json"}, seen)), Lock(pol.lock))
+    assert seen == [] and (s.looked_up, s.unchanged, s.not_found) == (1, 1, 1)
+
+
+def test_preprint_stops_after_arxiv(tmp_path):
+    seen: list[str] = []
+    e = entry("Heat-bath random walks with Markov bases", ["Windisch, Tobias"], venue="arXiv.org Combinatorics")
+    pol = policy(tmp_path)  # every provider, in the default order
+    routes = {"export.arxiv.org/api/query": "arxiv-id-1605.08386.json"}
+    s = lookup([e], pol, fetcher(tmp_path, replay(routes, seen)), Lock(pol.lock))
+    assert s.filled == 1 and len(seen) == 1 and "export.arxiv.org" in seen[0]
+
+
+@given(st.permutations(GEMMAS + [cand("Gemma 3 Technical Report", ["Gemma Team", "Kavukcuoglu, Koray"], "2025", record_id="dup")]))
+def test_decision_does_not_depend_on_candidate_order(cands):
+    d = decide(Subject("Gemma 3 Technical Report", ("kavukcuoglu",)), cands)
+    assert d.status == "ambiguous" and "not clearly ahead" in d.reason
+    d2 = decide(Subject("Gemma 2: Improving Open Language Models at a Practical Size", ("kavukcuoglu",)), cands)
+    assert d2.status == "matched" and d2.best.candidate.record_id == GEMMAS[1].record_id
+
+
+def test_lock_is_the_same_whatever_the_entry_order(tmp_path):
+    pages = [entry("Heat-bath random walks with Markov bases", [name], line=i) for i, name in enumerate(["Windisch, Tobias", "Stanley, Caprice"])]
+    pages.append(entry("Proceedings of Workshop AEW10: Concepts in Information Theory and Communications", ["Immink, Kees A. Schouhamer"], line=5))
+    routes = {"export.arxiv.org/api/query": "arxiv-id-1605.08386.json"}
+    dumps = []
+    for order in (pages, pages[::-1]):
+        pol = policy(tmp_path, providers=("arxiv",))
+        lock = Lock(pol.lock)
+        lookup(order, pol, fetcher(tmp_path, replay(routes)), lock)
+        dumps.append(lock.dump())
+    assert dumps[0] == dumps[1] and dumps[0].count('"status": "matched"') == 2

@@ -82,11 +82,16 @@ def _is_preprint_record(c: Candidate) -> bool:
 
 
 def _wanted(entry: Entry, policy: EnrichPolicy) -> set[str]:
+    """The fields a lookup could still fill for ``entry``."""
     want = {f for f in FILL_FIELDS if not entry.get(f) or f in policy.overwrite}
     if not entry.people.get("author") or "author" in entry.partial or "author" in policy.overwrite:
         want.add("author")
     if entry.get("eprint"):
         want -= {"eprint", "eprinttype"}
+    if is_preprint(entry) and not policy.published:
+        # A preprint keeps its own version: the published version's journal fields are not wanted,
+        # so once arXiv has answered the other providers are spared.
+        want -= VERSION_FIELDS - {"year", "url"}
     return want
 
 
@@ -130,6 +135,10 @@ class _Run:
         """(status, lock record or None, failure messages) for one entry."""
         subject = match.subject_of(entry)
         want = _wanted(entry, self.policy)
+        if not want:
+            return "complete", None, []
+        if not subject.folded_title:
+            return "not-found", None, []  # nothing to search by (and no record: nothing was decided)
         preprint = is_preprint(entry)
         accepted: list[tuple[str, Score, str]] = []  # provider, score, retrieved
         ambiguous: list[Score] = []
@@ -249,6 +258,9 @@ def lookup(
         for _ in iterator:
             next(futures)
     for entry, (status, record, failures) in zip(entries, results):
+        if status == "complete":  # nothing a lookup could fill: no request made
+            summary.unchanged += 1
+            continue
         summary.looked_up += 1
         summary.messages.extend(f"{entry.origin}: {m}" for m in failures)
         if status == "failed":
