@@ -411,3 +411,33 @@ def test_lock_is_the_same_whatever_the_entry_order(tmp_path):
         lookup(order, pol, fetcher(tmp_path, replay(routes)), lock)
         dumps.append(lock.dump())
     assert dumps[0] == dumps[1] and dumps[0].count('"status": "matched"') == 2
+
+
+def test_markup_and_entities_from_providers_are_text():
+    from bibgen.enrich.providers.parsing import text
+
+    assert text("Ca<sup>2+</sup> signalling in <i>E. coli</i>") == "Ca2+ signalling in E. coli"
+    assert text("l&apos;injection &amp; test") == "l'injection & test"
+    assert text("x < y and <b>bold</b>") == "x < y and bold"
+
+
+def test_hostile_lock_values_stay_data(tmp_path):
+    from bibgen.pipeline import Options, render
+    from bibgen.readers.bibtex import BibtexReader
+
+    e = entry("Heat-bath random walks with Markov bases", ["Windisch, Tobias"])
+    pol = policy(tmp_path, providers=("arxiv",))
+    lock = Lock(pol.lock)
+    lookup([e], pol, fetcher(tmp_path, replay({"export.arxiv.org/api/query": "arxiv-id-1605.08386.json"})), lock)
+    [rec] = lock.records.values()
+    evil = "J. }, title = {pwned}, note = {\\input{/etc/passwd}"
+    rec["fields"]["container"] = {"value": evil, "provider": "x", "record": "y", "retrieved": "z"}
+    rec["fields"]["volume"] = {"value": 7, "provider": "x"}  # not text: ignored
+    rec["author"]["value"].append({"family": ["not", "text"]})
+    pol.lock.write_text(lock.dump(), "utf-8")
+    [out] = apply_lock([e], pol)
+    assert out.get("container") == evil and not out.get("volume") and len(out.authors) == 2
+    bib = render([out.replace(key="k")], "bibtex", Options())
+    [back] = BibtexReader().read(bib.encode(), "back.bib", Options())
+    assert back.title == e.title and "pwned" not in back.title
+    assert evil in (back.get("container") or back.get("journal") or back.get("howpublished") or str(back.fields))

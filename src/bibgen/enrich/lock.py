@@ -41,8 +41,15 @@ def person_to_json(p: Person) -> dict[str, str]:
     return {k: v for k, v in (("family", p.family), ("given", p.given), ("particle", p.particle), ("suffix", p.suffix), ("literal", p.literal)) if v}
 
 
-def person_from_json(d: Mapping[str, str]) -> Person:
-    return Person(d.get("family", ""), d.get("given", ""), d.get("particle", ""), d.get("suffix", ""), d.get("literal", ""))
+def person_from_json(d: Mapping[str, Any]) -> Person:
+    """A Person from the lock (which a user may edit: anything but text is dropped)."""
+    from bibgen.normalize import clean_text
+
+    def part(k: str) -> str:
+        v = d.get(k, "")
+        return clean_text(v) if isinstance(v, str) else ""
+
+    return Person(part("family"), part("given"), part("particle"), part("suffix"), part("literal"))
 
 
 @dataclass

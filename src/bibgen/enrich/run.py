@@ -75,4 +75,6 @@ def run_enrich(
     if misses:
         print(f"bibgen: enrich: {len(misses)} lookups are not in the cache (--offline); run without --offline to make them", file=err)
     print(summary.line(), file=err)
+    if getattr(config, "enrich", None) is None:
+        print(f"bibgen: enrich: wrote {policy.lock.name}; add 'enrich' to the configuration so that export and sync use it", file=err)
     return EXIT_DIFFERENCES if summary.failed else EXIT_OK

@@ -29,7 +29,7 @@ from bibgen.enrich.match import Candidate, Score, Subject
 from bibgen.enrich.providers import DEFAULT_ORDER, Found, provider
 from bibgen.errors import Diagnostics
 from bibgen.model import Entry, EntryKind, Fields
-from bibgen.normalize import person_family, title_key
+from bibgen.normalize import bare_doi, clean_text, person_family, title_key
 
 # Fields a lookup may fill, in the order --explain lists them.
 FILL_FIELDS = ("year", "eprint", "eprinttype", "eprintclass", "doi", "container", "volume", "number", "pages", "publisher", "url")
@@ -287,15 +287,18 @@ def _fill(entry: Entry, record: dict[str, Any] | None, policy: EnrichPolicy) -> 
     for name, info in sorted(record.get("fields", {}).items()):
         if name not in FILL_FIELDS or not isinstance(info, dict) or not isinstance(info.get("value"), str):
             continue
-        if not entry.get(name) or name in policy.overwrite:
-            changes[name] = info["value"]
+        value = clean_text(info["value"])
+        if name == "doi":
+            value = bare_doi(value)
+        if value and (not entry.get(name) or name in policy.overwrite):
+            changes[name] = value
     if "eprint" in changes and entry.get("eprint") and "eprint" not in policy.overwrite:
         changes.pop("eprinttype", None)
     people = entry.people
     partial = entry.partial
     author = record.get("author")
     if isinstance(author, dict) and isinstance(author.get("value"), list):
-        full = tuple(person_from_json(p) for p in author["value"] if isinstance(p, dict))
+        full = tuple(q for p in author["value"] if isinstance(p, dict) and ((q := person_from_json(p)).family or q.literal))
         known = entry.people.get("author", ())
         if full and (not known or "author" in entry.partial or "author" in policy.overwrite):
             if not known or "author" in policy.overwrite or match.author_overlap(

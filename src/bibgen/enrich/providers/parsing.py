@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from typing import Any
@@ -11,6 +12,8 @@ from bibgen.model import Person
 from bibgen.normalize import bare_doi, clean_text, parse_name
 
 _SPACE = re.compile(r"\s+")
+# Crossref titles carry JATS/HTML face markup (<i>, <sub>, <scp>, MathML); DBLP escapes entities (&apos;).
+_MARKUP = re.compile(r"</?(?:i|b|em|strong|u|sub|sup|scp|sc|span|tt|jats:[a-z-]+|mml:[a-z]+|math)(?:\s[^<>]*)?/?>", re.IGNORECASE)
 
 
 def load_json(body: bytes, provider: str) -> Any:
@@ -30,6 +33,10 @@ def text(value: Any) -> str:
         value = str(value)
     if not isinstance(value, str):
         return ""
+    if "<" in value:
+        value = _MARKUP.sub("", value)
+    if "&" in value:
+        value = html.unescape(value)
     return clean_text(_SPACE.sub(" ", value).strip())
 
 
