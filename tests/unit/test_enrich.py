@@ -441,3 +441,10 @@ def test_hostile_lock_values_stay_data(tmp_path):
     [back] = BibtexReader().read(bib.encode(), "back.bib", Options())
     assert back.title == e.title and "pwned" not in back.title
     assert evil in (back.get("container") or back.get("journal") or back.get("howpublished") or str(back.fields))
+
+
+def test_arxiv_doi_becomes_an_eprint():
+    from bibgen.enrich.stage import _values
+
+    v = _values(Candidate("openalex", "W1", "Attention Is All You Need", doi="10.48550/arXiv.1706.03762"))
+    assert "doi" not in v and (v["eprint"], v["eprinttype"]) == ("1706.03762", "arxiv")

@@ -20,16 +20,18 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bibgen.enrich import match
-from bibgen.enrich.http import FetchError, Fetcher, OfflineMiss
 from bibgen.enrich.lock import Lock, names_of, person_from_json, subject_id
 from bibgen.enrich.match import Candidate, Score, Subject
 from bibgen.enrich.providers import DEFAULT_ORDER, Found, provider
 from bibgen.errors import Diagnostics
 from bibgen.model import Entry, EntryKind, Fields
-from bibgen.normalize import bare_doi, clean_text, person_family, title_key
+from bibgen.normalize import arxiv_from_doi, bare_doi, clean_text, person_family, title_key
+
+if TYPE_CHECKING:  # httpx is imported only by a lookup, never by export or sync
+    from bibgen.enrich.http import Fetcher
 
 # Fields a lookup may fill, in the order --explain lists them.
 FILL_FIELDS = ("year", "eprint", "eprinttype", "eprintclass", "doi", "container", "volume", "number", "pages", "publisher", "url")
@@ -106,8 +108,13 @@ def _values(c: Candidate) -> dict[str, str]:
         "publisher": c.publisher,
         "url": c.url,
     }
-    if c.eprint:
-        v.update(eprint=c.eprint, eprinttype="arxiv", eprintclass=c.eprintclass)
+    eprint = c.eprint
+    if c.doi and (from_doi := arxiv_from_doi(c.doi)):
+        # arXiv's own DOI (10.48550/arXiv.…) names the preprint: an eprint, not a DOI, as in dedupe's merge.
+        del v["doi"]
+        eprint = eprint or from_doi
+    if eprint:
+        v.update(eprint=eprint, eprinttype="arxiv", eprintclass=c.eprintclass)
     return {k: x for k, x in v.items() if x}
 
 
@@ -128,8 +135,11 @@ def _score_json(s: Score) -> dict[str, Any]:
 
 class _Run:
     def __init__(self, fetcher: Fetcher, policy: EnrichPolicy) -> None:
+        from bibgen.enrich.http import FetchError
+
         self.fetcher = fetcher
         self.policy = policy
+        self.errors = FetchError
 
     def one(self, entry: Entry) -> tuple[str, dict[str, Any] | None, list[str]]:
         """(status, lock record or None, failure messages) for one entry."""
@@ -153,7 +163,7 @@ class _Run:
             mod = provider(name)
             try:
                 found: Found = mod.lookup(self.fetcher, subject, self.policy.contact)
-            except FetchError as exc:
+            except self.errors as exc:
                 failures.append(str(exc))
                 continue
             decision = match.decide(subject, found.candidates, self.policy.threshold, self.policy.margin)
@@ -221,7 +231,7 @@ class _Run:
         mod = provider("crossref")
         try:
             found = mod.lookup(self.fetcher, replace(subject, doi=doi.lower(), year=None), self.policy.contact)
-        except FetchError as exc:
+        except self.errors as exc:
             failures.append(str(exc))
             return None
         for c in found.candidates:
