@@ -448,3 +448,14 @@ def test_arxiv_doi_becomes_an_eprint():
 
     v = _values(Candidate("openalex", "W1", "Attention Is All You Need", doi="10.48550/arXiv.1706.03762"))
     assert "doi" not in v and (v["eprint"], v["eprinttype"]) == ("1706.03762", "arxiv")
+
+
+def test_malformed_lock_is_invalid_input_with_a_location(tmp_path):
+    root = project(tmp_path)
+    (root / "bibgen-enrich.lock").write_text('{"version": 1,\n "works": {,}}\n', "utf-8")
+    out = run_cli("export", cwd=root, env={"BIBGEN_CACHE_DIR": str(tmp_path / "c")})
+    assert out.returncode == 3 and out.stdout == ""
+    assert out.stderr.strip().splitlines()[-1].startswith(f"{root / 'bibgen-enrich.lock'}:2:")
+    (root / "bibgen-enrich.lock").write_text('{"version": 7, "works": {}}', "utf-8")
+    out = run_cli("export", cwd=root, env={"BIBGEN_CACHE_DIR": str(tmp_path / "c")})
+    assert out.returncode == 3 and "not a version-1 bibgen enrichment lock" in out.stderr
