@@ -30,7 +30,8 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from bibgen.enrich.match import Candidate, Subject, decide  # noqa: E402
 from bibgen.enrich.providers import arxiv, crossref, dblp, openalex, semanticscholar  # noqa: E402
-from bibgen.normalize import parse_name, person_family  # noqa: E402
+from bibgen.normalize import parse_name, person_family, title_tokens  # noqa: E402
+from rapidfuzz import fuzz  # noqa: E402
 
 DATA = ROOT / "tests" / "data" / "enrich"
 PARSERS = {"arxiv": arxiv.parse, "crossref": crossref.parse, "dblp": dblp.parse, "openalex": openalex.parse, "s2": semanticscholar.parse}
@@ -117,7 +118,19 @@ def main() -> int:
     wrong: list[str] = []
     missed: list[str] = []
 
+    base: Counter[str] = Counter()
+
+    def baseline(subject: Subject, truth: str | None, cands: list[Candidate]) -> None:
+        """What title-only tools do: take the most similar title when it is similar enough."""
+        best = max(cands, key=lambda c: fuzz.ratio(subject.folded_title, " ".join(title_tokens(c.title))))
+        ok = fuzz.ratio(subject.folded_title, " ".join(title_tokens(best.title))) >= 90
+        if truth is not None:
+            base["pos"] += 1
+        if ok:
+            base["tp" if best.record_id == truth else "fp"] += 1
+
     def judge(category: str, subject: Subject, truth: str | None, cands: list[Candidate]) -> None:
+        baseline(subject, truth, cands)
         d = decide(subject, cands)
         got = d.best.candidate.record_id if d.best else None
         if truth is not None:
@@ -156,6 +169,10 @@ def main() -> int:
     print(f"\n{tot['q']} queries, {tot['pos']} with the true record among the candidates")
     print(f"precision {precision:.4f} ({tot['tp']} right, {tot['fp']} wrong accepted matches)")
     print(f"recall    {recall:.4f} ({tot['tp']} of {tot['pos']} true records found)")
+    bp = base["tp"] / (base["tp"] + base["fp"]) if base["tp"] + base["fp"] else 1.0
+    print(f"\nbaseline, title only (best rapidfuzz ratio >= 90, as title-matching tools do):")
+    print(f"precision {bp:.4f} ({base['tp']} right, {base['fp']} wrong)   recall {base['tp'] / base['pos']:.4f}")
+    print(f"wrong matches: bibgen {tot['fp']}, title-only {base['fp']}")
     for w in wrong[:20]:
         print("  wrong:", w)
     if "-v" in sys.argv:
