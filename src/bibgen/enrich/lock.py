@@ -86,6 +86,10 @@ class Lock:
         self.records[subject_id(subject)] = record
         self._by_title = None
 
+    def titles(self) -> frozenset[str]:
+        """The title part of every key: entries with other titles need no closer look."""
+        return frozenset(k.split("#", 1)[0] for k in self.records)
+
     def find(self, subject: Subject) -> dict[str, Any] | None:
         """The record for ``subject``: the exact one, else one for the same title whose authors include the entry's."""
         exact = self.records.get(subject_id(subject))

@@ -287,7 +287,11 @@ def apply_lock(entries: Sequence[Entry], policy: EnrichPolicy, diagnostics: Diag
     lock = Lock.load(policy.lock)
     if not lock.records:
         return list(entries)
-    return [_fill(e, lock.find(match.subject_of(e)), policy) for e in entries]
+    titles = lock.titles()
+    return [
+        _fill(e, lock.find(match.subject_of(e)), policy) if title_key(e.title)[:60] in titles else e
+        for e in entries
+    ]
 
 
 def _fill(entry: Entry, record: dict[str, Any] | None, policy: EnrichPolicy) -> Entry:
