@@ -11,6 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from bibgen.dedupe import Cluster, DedupePolicy, DedupeResult, dedupe, member_records
+from bibgen.encoding import to_utf8
 from bibgen.errors import Diagnostics, InputError, UsageError
 from bibgen.keys import DEFAULT_PATTERN, apply_pins, assign_keys
 from bibgen.model import Entry, Fields, Origin, Person
@@ -35,6 +36,8 @@ class Options:
     style_dirs: tuple[str, ...] = ()  # project folders searched for <style>.csl
     group_by: str = "year"  # HTML page sections: year, type or none
     html_fragment: bool = False  # html writer: only the list, not the standalone page
+    encoding: str | None = None  # sources without a BOM or "% Encoding:" header ("--encoding"), else UTF-8
+    keep_going: bool = False  # skip (and report) what cannot be parsed instead of failing ("--keep-going")
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
     progress: Progress = field(default_factory=NoProgress)  # the CLI sets a bar on a terminal
 
@@ -88,6 +91,7 @@ def read_file(path: Path, options: Options) -> list[Entry]:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", Origin(str(path), 1, 1)) from None
+    data = to_utf8(data, str(path), options.encoding)
     entries = reader.read(data, str(path), options)
     if getattr(reader, "normalized", False):
         return list(entries)  # the reader promises what normalize_entry would do (NFC, tidy spaces)
