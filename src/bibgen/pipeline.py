@@ -20,6 +20,7 @@ from bibgen.model import Entry, Fields, Origin, Person
 from bibgen.normalize import bare_doi, clean_text
 from bibgen.progress import NoProgress, Progress
 from bibgen.registry import readers, writers
+from bibgen.validate import check_entry
 from bibgen.venues import VenueTable, builtin_table
 
 
@@ -111,8 +112,12 @@ def read_file(path: Path, options: Options) -> list[Entry]:
     data = to_utf8(data, str(path), options.encoding)
     entries = reader.read(data, str(path), options)
     if getattr(reader, "normalized", False):
-        return list(entries)  # the reader promises what normalize_entry would do (NFC, tidy spaces)
-    return [normalize_entry(e) for e in entries]
+        out = list(entries)  # the reader promises what normalize_entry would do (NFC, tidy spaces)
+    else:
+        out = [normalize_entry(e) for e in entries]
+    for e in out:
+        check_entry(e, options.diagnostics)
+    return out
 
 
 def normalize_entry(entry: Entry) -> Entry:

@@ -434,6 +434,15 @@ def parse_people(value: str) -> tuple[tuple[Person, ...], bool]:
     return tuple(p for p in (parse_person(n) for n in names) if p != Person()), partial
 
 
+_EMPTY_NAME = re.compile(r"^\s*and(?:\s|$)|(?:^|\s)and\s*$|\sand\s+and(?:\s|$)", re.I)
+
+
+def _check_name_list(role: str, value: str, where: Origin, options: Options) -> None:
+    """Warn about an empty name: a list that starts or ends with ``and``, or ``and and``."""
+    if "and" in value.lower() and _EMPTY_NAME.search(value.replace("{", " ").replace("}", " ")):
+        options.diagnostics.warn(f"{role} list {value.strip()!r} has an empty name (a dangling 'and')", where)
+
+
 @lru_cache(maxsize=65536)
 def parse_person(text: str) -> Person:
     """One BibTeX name, split by pybtex's rules, each part LaTeX-decoded (cached: names repeat)."""
@@ -476,6 +485,7 @@ def _to_entry(key: str, entry_type: str, raw: dict[str, str], where: Origin, opt
         fields["type"] = "Master's thesis"
     for name, value in raw.items():
         if name in PEOPLE_ROLES:
+            _check_name_list(name, value, where, options)
             ps, is_partial = parse_people(value)
             if ps:
                 people[name] = ps
