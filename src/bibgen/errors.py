@@ -105,6 +105,8 @@ class Diagnostics:
 
     def skip(self, message: str, origin: Origin | None = None) -> None:
         """Something that could not be read was skipped (``--keep-going``): a warning, counted."""
+        if self.strict:
+            raise StrictError(message, origin)
         self.skipped.append(origin)
         self.items.append(Diagnostic(Severity.WARNING, origin, message))
 

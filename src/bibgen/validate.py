@@ -34,10 +34,10 @@ def check_entry(entry: Entry, diagnostics: Diagnostics) -> None:
     f = entry.fields
     where = entry.origin
     year = f.get("year")
-    if year is not None and year.strip() and not _YEAR.match(year.strip()) and year.strip().lower() not in _YEAR_WORDS:
+    if year is not None and not (year.isdigit() and len(year) <= 4) and not _odd_year_ok(year):
         diagnostics.warn(f"year '{year}' is not a year (digits, e.g. 2021)", where)
     month = f.get("month")
-    if month is not None and month.strip().isdigit() and not 1 <= int(month) <= 12:
+    if month is not None and month.isdigit() and not 1 <= int(month) <= 12:
         diagnostics.warn(f"month '{month}' is not between 1 and 12", where)
     doi = f.get("doi")
     if doi and not _DOI.match(doi.strip()):
@@ -48,10 +48,15 @@ def check_entry(entry: Entry, diagnostics: Diagnostics) -> None:
             if one and not valid_isbn(one):
                 diagnostics.warn(f"isbn '{one}' is not a valid ISBN-10 or ISBN-13", where)
     pages = f.get("pages")
-    if pages:
+    if pages and not pages.isdigit():
         reason = reversed_range(pages)
         if reason:
             diagnostics.warn(f"pages '{pages}': {reason}", where)
+
+
+def _odd_year_ok(year: str) -> bool:
+    y = year.strip()
+    return not y or bool(_YEAR.match(y)) or y.lower() in _YEAR_WORDS
 
 
 def valid_isbn(text: str) -> bool:

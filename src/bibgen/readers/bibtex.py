@@ -131,6 +131,8 @@ def read_bibtex(text: str, path: str, options: Options) -> list[Entry]:
         where = origin(block.line)
         if block.op == "warn":
             diags.warn(block.key, where)
+        elif block.op == "skip":
+            diags.skip(block.key, where)  # a warning, counted in the summary's "skipped"
         elif block.op == "fail":
             _skip_or_fail(InputError(block.key, where), "block", options)
         elif block.op == "string":
@@ -159,7 +161,7 @@ def read_bibtex(text: str, path: str, options: Options) -> list[Entry]:
 class _Block(NamedTuple):
     """One thing the file says, in file order: an entry, a macro, or a warning (``key`` is its message)."""
 
-    op: str  # "entry", "string" or "warn"
+    op: str  # "entry", "string", "warn", "skip" (a warning, counted) or "fail" (an error unless --keep-going)
     line: int  # of the block's "@", 1-based
     key: str = ""
     type: str = ""  # entries: lower-case type
@@ -295,7 +297,7 @@ def _split_bibtexparser(text: str, path: str, lines: list[str]) -> list[_Block]:
         if isinstance(block, bm.String):
             out.append(_Block("string", line, block.key, fields=(("", block.value),)))
         elif isinstance(block, bm.DuplicateBlockKeyBlock):
-            out.append(_Block("warn", line, f"duplicate citation key '{block.key}'; this entry is skipped"))
+            out.append(_Block("skip", line, f"duplicate citation key '{block.key}'; this entry is skipped"))
         elif isinstance(block, bm.DuplicateFieldKeyBlock):
             # BibTeX itself keeps the first value of a repeated field; so do we, with a warning.
             dups = ", ".join(sorted(block.duplicate_keys))
