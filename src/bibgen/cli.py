@@ -132,7 +132,8 @@ class Console:
         if written is not None:
             parts.append(f"wrote {_count(written, 'entry', 'entries')} to {where}")
         if options.diagnostics.skipped:
-            spots = ", ".join(str(o) for o in options.diagnostics.skipped[:5] if o)
+            where_ = sorted(o for o in options.diagnostics.skipped if o)
+            spots = ", ".join(str(o) for o in where_[:5])
             more = ", ..." if len(options.diagnostics.skipped) > 5 else ""
             parts.append(f"skipped {len(options.diagnostics.skipped)} ({spots}{more})")
         parts.append(_count(warnings, "warning"))
