@@ -17,7 +17,7 @@ def test_export_defaults_to_seeds_and_stdout(tmp_path):
     result = run_cli("export", "--format", "bibtex", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.count("\n@") + 1 == 11
-    assert result.stderr == ""
+    assert result.stderr == "bibgen: read 13 records from 2 files, merged 2, wrote 11 entries to stdout, 0 warnings\n"
 
 
 def test_seed_export_has_eleven_entries_and_shared_works():
@@ -55,7 +55,7 @@ def test_failed_run_leaves_target_untouched(tmp_path):
     ("args", "code", "message"),
     [
         (["export", "--format", "nope"], 2, "unknown format 'nope'"),
-        (["export", "--format", "bibtx"], 2, "did you mean 'bibtex'?"),
+        (["export", "--format", "bibtx"], 2, "did you mean 'bibtex'"),
         (["export", "does-not-exist"], 2, "no such file or folder"),
         (["export", "--key-pattern", "[bogus]"], 2, "unknown field 'bogus'"),
         (["export", "--no-such-option"], 2, "No such option"),

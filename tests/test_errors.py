@@ -18,5 +18,10 @@ def test_error_case(case, update_golden):
     result = run_cli("export", *inputs, cwd=folder)
     assert result.stdout == "", "no partial output on error"
     assert "Traceback" not in result.stderr
-    assert len(result.stderr.splitlines()) == 1, "one line per error"
+    first, *rest = result.stderr.splitlines()
+    assert first.count(": error: ") == 1, "one line per error"
+    # ... followed only by its caret excerpt (indented: the first line stays what editors read)
+    assert len(rest) in (0, 2) and all(line.startswith("  ") for line in rest), result.stderr
+    if rest:
+        assert rest[1].rstrip().endswith("^")
     assert_golden(result.stderr + f"exit {result.returncode}\n", folder / "expected.txt", update_golden)

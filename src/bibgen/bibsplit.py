@@ -30,6 +30,13 @@ _FAST_FIELD = re.compile(
     r""",\s*+([^\s=,{}()"#%']++)\s*+=\s*+"""
     r"""(\{(?:[^{}]++|\{(?:[^{}]++|\{[^{}]*+\})*+\})*+\}|"[^"{}]*+"|[^\s,#{}()"%]++)\s*+(?=[,})])"""
 )
+# What follows a value when a comma was forgotten: the next "name =".
+_FIELD_START = re.compile(r"[^\s=,{}()\"#%']+\s*=")
+# Braces, and line starts that begin a field or an entry (see _Parser._unclosed).
+_STRUCTURE = re.compile(r"[{}]|(?<=\n)[ \t]*(?:@[A-Za-z]+[ \t]*[{(]|[A-Za-z][\w\-:.]*[ \t]*=)")
+# Where parsing resumes after a broken block: the next line that starts with "@".
+_SPACE_ONLY = re.compile(r"\s*")
+_RESYNC = re.compile(r"\n[ \t]*@")
 _KEY = {"}": re.compile(r"[^,\s}]*"), ")": re.compile(r"[^,\s)]*")}
 
 
@@ -88,6 +95,7 @@ class _Parser:
         self.path = path
         self.pos = 0
         self.newlines = [m.start() for m in re.finditer("\n", text)]
+        self.faults: list[Fault] | None = None  # collecting (find_faults) instead of raising
 
     def line_col(self, pos: int) -> tuple[int, int]:
         return _line_col(self.text, pos, self.newlines)
@@ -169,6 +177,9 @@ class _Parser:
         fast = _FAST_FIELD.match
         count, rfind = text.count, text.rfind
         line, seen = self.line_col(self.pos)[0], self.pos  # line number at position ``seen``
+        last: tuple[str, int, int] | None = None  # (name, start, end) of the last value, for diagnostics
+        if not fields and text.startswith("=", self.pos) and key:
+            raise self.error(f"entry @{etype} has no citation key: '{key}' is followed by '='", kstart)
         while True:
             m = fast(text, self.pos)
             if m:
@@ -176,16 +187,17 @@ class _Parser:
                 line += count("\n", seen, name_pos)
                 seen = name_pos
                 fields.append(RawField(m.group(1).lower(), m.group(2), line, name_pos - rfind("\n", 0, name_pos)))
+                last = (m.group(1), m.start(2), m.end(2))
                 self.pos = m.end()
                 continue
             if self.pos >= len(text):
-                raise self.error(f"entry '{key}' is not closed", at)
+                raise self._unclosed(last) or self.error(f"entry '{key}' is not closed: no '{close}' ends it", at)
             ch = text[self.pos]
             if ch == close:
                 self.pos += 1
                 break
             if ch != ",":
-                raise self.error(f"expected ',' or '{close}' in entry '{key}', found {ch!r}")
+                raise self._unclosed(last) or self._no_comma(last, key, close, ch)
             self.pos += 1
             self.skip_ws()
             if self.pos < len(text) and text[self.pos] == close:
@@ -194,19 +206,64 @@ class _Parser:
             m = _FIELD_NAME.match(text, self.pos)
             if not m:
                 if self.pos >= len(text):
-                    raise self.error(f"entry '{key}' is not closed", at)
+                    raise self._unclosed(last) or self.error(f"entry '{key}' is not closed: no '{close}' ends it", at)
                 raise self.error(f"expected a field name in entry '{key}', found {text[self.pos]!r}")
             name_pos = self.pos
             self.pos = m.end()
             self.skip_ws()
             if self.pos >= len(text) or text[self.pos] != "=":
-                raise self.error(f"expected '=' after field name '{m.group(0)}'")
+                raise self.error(f"missing '=' after field name '{m.group(0)}'")
             self.pos += 1
+            self.skip_ws()
+            vstart = self.pos
             value = self.value()
+            last = (m.group(0), vstart, vstart + len(value))
             line, col = self.line_col(name_pos)
             fields.append(RawField(m.group(0).lower(), value, line, col))
         line, _ = self.line_col(at)
         return RawEntry(etype, key, tuple(fields), text[at : self.pos], line)
+
+    def _no_comma(self, last: tuple[str, int, int] | None, key: str, close: str, ch: str) -> InputError:
+        """The error for a field value followed by something other than ',' or the closing delimiter."""
+        if last is not None and _FIELD_START.match(self.text, self.pos):
+            return self.error(f"missing comma after field '{last[0]}'", last[2])
+        after = f" after field '{last[0]}'" if last else f" after the key of entry '{key}'"
+        return self.error(f"expected ',' or '{close}'{after}, found {ch!r}")
+
+    def _unclosed(self, last: tuple[str, int, int] | None) -> InputError | None:
+        """An unclosed brace in the last value, found where it swallows the next field or entry.
+
+        A '{' that is never closed makes the value run on, over the next
+        fields, to some later '}': the error then shows up far from its cause.
+        The value is scanned for the first line that starts a field
+        (``name = ...`` after a line ending in ',') or an entry (``@type{``);
+        the innermost brace still open there is the one that is not closed.
+        """
+        if last is None:
+            return None
+        name, start, end = last
+        text = self.text
+        opened: list[int] = []
+        quote = start if text.startswith('"', start) else -1
+        for m in _STRUCTURE.finditer(text, start, end):
+            tok = m.group(0)
+            if tok == "{":
+                opened.append(m.start())
+            elif tok == "}":
+                if opened:
+                    opened.pop()
+            elif opened or quote >= 0:
+                nl = m.start() - 1  # the newline before this line (the pattern's lookbehind)
+                prev = text[text.rfind("\n", 0, nl) + 1 : nl].rstrip()
+                if tok.lstrip().startswith("@") or prev.endswith((",", "}", '"')):
+                    pos = opened[-1] if opened else quote
+                    what = "'{'" if opened else "'\"'"
+                    closer = "'}'" if opened else "'\"'"
+                    line = self.line_col(m.end())[0]
+                    return self.error(
+                        f"unclosed {what} in field '{name}': no {closer} closes it before line {line}", pos
+                    )
+        return None
 
     def parse(self) -> list[RawEntry | RawBlock]:
         text = self.text
@@ -232,24 +289,59 @@ class _Parser:
                 out.append(RawBlock("text", free.strip("\n"), self.line_col(free_start)[0]))
             etype = m.group(0).lower()
             close = "}" if text[j] == "{" else ")"
-            if etype in ("comment", "preamble", "string"):
-                if close == "}":
-                    end = self.balanced(j)
-                else:
-                    end = text.find(")", j)
-                    if end < 0:
-                        raise self.error(f"@{etype} is not closed", at)
-                    end += 1
-                out.append(RawBlock(etype, text[at:end], self.line_col(at)[0], text[j + 1 : end - 1]))
-                self.pos = end
+            if self.faults is not None:
+                try:
+                    out.append(self.block(at, j, etype, close))
+                except InputError as exc:
+                    resume = _RESYNC.search(text, at + 1)
+                    end = resume.start() + 1 if resume else n
+                    key = _KEY[close].match(text, _SPACE_ONLY.match(text, j + 1).end()).group(0)
+                    self.faults.append(Fault(exc, at, end, etype, key))
+                    self.pos = end
             else:
-                self.pos = j + 1
-                out.append(self.entry(at, etype, close))
+                out.append(self.block(at, j, etype, close))
             free_start = self.pos
         rest = text[free_start:]
         if rest.strip():
             out.append(RawBlock("text", rest.strip("\n"), self.line_col(free_start)[0]))
         return out
+
+    def block(self, at: int, j: int, etype: str, close: str) -> RawEntry | RawBlock:
+        """The block whose ``@`` is at ``at`` and opening delimiter at ``j``."""
+        text = self.text
+        if etype in ("comment", "preamble", "string"):
+            if close == "}":
+                end = self.balanced(j)
+            else:
+                end = text.find(")", j)
+                if end < 0:
+                    raise self.error(f"@{etype} is not closed", at)
+                end += 1
+            self.pos = end
+            return RawBlock(etype, text[at:end], self.line_col(at)[0], text[j + 1 : end - 1])
+        self.pos = j + 1
+        return self.entry(at, etype, close)
+
+
+class Fault(NamedTuple):
+    """A block that cannot be parsed: the error (exact place), and the text it spans."""
+
+    error: InputError
+    start: int  # offset of its "@"
+    end: int  # offset where parsing resumed (the next line starting with "@"), or the end
+    type: str
+    key: str
+
+
+def find_faults(text: str, path: str = "<string>") -> tuple[list[RawEntry | RawBlock], list[Fault]]:
+    """Like :func:`split_bib`, but a broken block is recorded and skipped, not raised.
+
+    After a fault, parsing resumes at the next line that starts with ``@``.
+    """
+    parser = _Parser(text, path)
+    parser.faults = []
+    blocks = parser.parse()
+    return blocks, parser.faults
 
 
 def split_bib(text: str, path: str = "<string>") -> list[RawEntry | RawBlock]:

@@ -2,13 +2,29 @@
 
 Exit codes: 0 success; 1 differences found (``--check``); 2 usage or
 configuration error; 3 invalid input; 4 output cannot be written.
+
+Layout, so that new commands and options merge easily:
+
+* shared option types (``ConfigOpt``, ``StrictOpt``, ``KeepGoingOpt``, ...)
+  are declared once below and reused by every command;
+* :func:`resolve` is the one configuration resolution every command uses:
+  the same discovery, the same ``--config``/``--from``/``--strict``/
+  ``--keep-going``/``--encoding`` overrides, the same default sources;
+* :data:`console` holds the global ``-q``/``-v``/``--no-color`` choices and
+  prints diagnostics and the summary line;
+* each command is one function decorated with ``@command()``, which also
+  accepts ``-q``/``-v``/``--no-color`` after the command name.
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
+import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Callable, Optional
 
 import typer
 
@@ -18,21 +34,23 @@ app = typer.Typer(
     name="bibgen",
     help="Turn scraped author pages, YAML, BibTeX and CSL-JSON records into clean citation data.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion (bash, zsh, fish, PowerShell)
     pretty_exceptions_enable=False,
     # Help texts show key patterns and [tool.bibgen] literally: no rich markup.
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
+# ---------------------------------------------------------------- shared options
+
 SourcesArg = Annotated[
     Optional[list[Path]],
     typer.Argument(
-        help="Files or folders to read (folders are searched recursively). Default: seeds/ in the current folder.",
+        help="Files or folders to read (folders are searched recursively). "
+        "Default: the configuration's sources, else seeds/ in the current folder.",
         show_default=False,
     ),
 ]
-
 ConfigOpt = Annotated[
     Optional[Path],
     typer.Option(
@@ -40,19 +58,204 @@ ConfigOpt = Annotated[
         help="Configuration file (pyproject.toml or bibgen.yaml). Default: the nearest one above the current folder.",
     ),
 ]
+FromOpt = Annotated[
+    Optional[str], typer.Option("--from", help="Read every source with this reader instead of by file suffix.")
+]
+StrictOpt = Annotated[bool, typer.Option("--strict", help="Treat warnings as errors (exit 3).")]
+KeepGoingOpt = Annotated[
+    bool,
+    typer.Option(
+        "--keep-going",
+        help="Skip entries that cannot be parsed (each reported, and counted in the summary) instead of failing.",
+    ),
+]
+EncodingOpt = Annotated[
+    Optional[str],
+    typer.Option(
+        "--encoding",
+        help="Encoding of sources without a byte-order mark or '% Encoding:' header (e.g. latin-1). Default: UTF-8.",
+    ),
+]
+
+
+@dataclass
+class Console:
+    """The global output choices (-q, -v, --no-color) and everything printed to stderr."""
+
+    quiet: bool = False
+    verbose: bool = False
+    color: bool | None = None  # None: on a terminal unless NO_COLOR
+
+    def colored(self) -> bool:
+        if self.color is not None:
+            return self.color
+        if os.environ.get("NO_COLOR"):
+            return False
+        try:
+            return sys.stderr.isatty()
+        except (AttributeError, ValueError):
+            return False
+
+    def paint(self, line: str) -> str:
+        if not self.colored():
+            return line
+        for word, code in ((": error: ", "31"), (": warning: ", "33"), (": note: ", "36")):
+            if word in line:
+                head, _, rest = line.partition(word)
+                return f"\x1b[1m{head}\x1b[0m: \x1b[1;{code}m{word[2:-2]}\x1b[0m: {rest}"
+        return line
+
+    def diagnostics(self, options: Any) -> None:
+        for diag in options.diagnostics.sorted():
+            if self.quiet and diag.severity.value != "error":
+                continue
+            print(self.paint(str(diag)), file=sys.stderr)
+
+    def error(self, exc: BibgenError) -> None:
+        from bibgen.excerpt import excerpt
+
+        print(self.paint(str(exc)), file=sys.stderr)
+        for line in excerpt(exc.origin):
+            print(line, file=sys.stderr)
+
+    def status(self, message: str) -> None:
+        if not self.quiet:
+            print(f"bibgen: {message}", file=sys.stderr)
+
+    def summary(self, options: Any, written: int | None, where: str) -> None:
+        """One line: read, merged, written, skipped, warnings (and with -v the seconds per stage)."""
+        if self.quiet:
+            return
+        st = options.stats
+        warnings = sum(1 for d in options.diagnostics.items if d.severity.value == "warning")
+        parts = [f"read {_count(st.records, 'record')} from {_count(st.files, 'file')}", f"merged {st.merged}"]
+        if written is not None:
+            parts.append(f"wrote {_count(written, 'entry', 'entries')} to {where}")
+        if options.diagnostics.skipped:
+            where_ = sorted(o for o in options.diagnostics.skipped if o)
+            spots = ", ".join(str(o) for o in where_[:5])
+            more = ", ..." if len(options.diagnostics.skipped) > 5 else ""
+            parts.append(f"skipped {len(options.diagnostics.skipped)} ({spots}{more})")
+        parts.append(_count(warnings, "warning"))
+        line = "bibgen: " + ", ".join(parts)
+        if self.verbose and st.seconds:
+            line += " [" + ", ".join(f"{k} {v:.2f} s" for k, v in st.seconds.items()) + "]"
+        print(line, file=sys.stderr)
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+console = Console()
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            v = version("bibgen")
+        except PackageNotFoundError:  # running from a source tree
+            v = "unknown"
+        print(f"bibgen {v}")
+        raise typer.Exit(EXIT_OK)
+
+
+def _set_output(quiet: bool, verbose: bool, no_color: bool) -> None:
+    if quiet and verbose:
+        raise typer.BadParameter("-q and -v cannot be combined")
+    console.quiet = console.quiet or quiet
+    console.verbose = console.verbose or verbose
+    if no_color:
+        console.color = False
+        os.environ["NO_COLOR"] = "1"  # rich (help, progress) honours it too
+
+
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only: no warnings, notes or summary.")]
+VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Also print the seconds each stage took.")]
+NoColorOpt = Annotated[bool, typer.Option("--no-color", help="No colours on stderr (also: NO_COLOR=1).")]
 
 
 @app.callback()
-def _root() -> None:
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print bibgen's version and exit.")
+    ] = False,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
+    no_color: NoColorOpt = False,
+) -> None:
     """bibgen: seed records in, citation data out. Exit codes: 0 ok, 1 differences, 2 usage/config, 3 invalid input, 4 output error."""
+    _set_output(quiet, verbose, no_color)
 
 
-def _emit_diagnostics(options) -> None:  # type: ignore[no-untyped-def]
-    for diag in options.diagnostics.sorted():
-        print(diag, file=sys.stderr)
+def command(**kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``app.command`` that also takes ``-q``/``-v``/``--no-color`` after the command name."""
+
+    def wrap(func: Callable[..., Any]) -> Callable[..., Any]:
+        sig = inspect.signature(func, eval_str=True)
+        extra = [
+            inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=False, annotation=ann)
+            for name, ann in (("quiet", QuietOpt), ("verbose", VerboseOpt), ("no_color", NoColorOpt))
+        ]
+
+        @functools.wraps(func)
+        def run(*args: Any, quiet: bool = False, verbose: bool = False, no_color: bool = False, **kw: Any) -> Any:
+            _set_output(quiet, verbose, no_color)
+            return func(*args, **kw)
+
+        run.__signature__ = sig.replace(parameters=[*sig.parameters.values(), *extra])  # type: ignore[attr-defined]
+        return app.command(**kwargs)(run)
+
+    return wrap
 
 
-@app.command()
+# ---------------------------------------------------------------- one configuration resolution
+
+
+def resolve(
+    config_file: Optional[Path] = None,
+    *,
+    from_fmt: Optional[str] = None,
+    strict: bool = False,
+    keep_going: bool = False,
+    encoding: Optional[str] = None,
+    **overrides: Any,
+) -> tuple[Any, Any]:
+    """(config, options) for any command: the configuration found the same way, the same flags on top."""
+    from bibgen.config import load_config
+    from bibgen.encoding import check_encoding
+    from bibgen.progress import for_stream
+
+    config = load_config(path=config_file)
+    if from_fmt is not None:
+        from bibgen.registry import readers
+
+        readers.get(from_fmt)  # an unknown reader fails before reading anything
+    options = config.options(
+        strict=True if strict else None,
+        reader=from_fmt,
+        keep_going=True if keep_going else None,
+        encoding=check_encoding(encoding) if encoding else None,
+        **overrides,
+    )
+    options.progress = for_stream(sys.stderr)  # a bar only on a terminal, and only for long runs
+    return config, options
+
+
+def source_list(config: Any, sources: Optional[list[Path]]) -> list[Path]:
+    """The sources a command reads: those named, else the configuration's, else ./seeds."""
+    if sources:
+        return list(sources)
+    return config.source_paths() if config.path else [Path("seeds")]
+
+
+def _emit_diagnostics(options: Any) -> None:
+    console.diagnostics(options)
+
+
+@command()
 def export(
     sources: SourcesArg = None,
     fmt: Annotated[
@@ -96,10 +299,10 @@ def export(
     ascii_only: Annotated[
         bool, typer.Option("--ascii", help="Write pure-ASCII LaTeX escapes instead of UTF-8.")
     ] = False,
-    from_fmt: Annotated[
-        Optional[str], typer.Option("--from", help="Read every source with this reader instead of by file suffix.")
-    ] = None,
-    strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors (exit 3).")] = False,
+    from_fmt: FromOpt = None,
+    strict: StrictOpt = False,
+    keep_going: KeepGoingOpt = False,
+    encoding: EncodingOpt = None,
     keys_from: Annotated[
         Optional[Path],
         typer.Option("--keys-from", help="Keep the citation keys of this existing .bib for the works it already has."),
@@ -119,28 +322,26 @@ def export(
     from the configuration ([tool.bibgen] or bibgen.yaml) when there is one;
     command-line options override them.
     """
-    from bibgen.config import load_config
     from bibgen.keys import compile_pattern
     from bibgen.output import write_atomic
     from bibgen.pipeline import bulk, read_pinned, render
     from bibgen.registry import writers
     from bibgen.sync import Target, is_bib_format, keyed_entries, read_target
 
-    config = load_config(path=config_file)
-    options = config.options(
+    config, options = resolve(
+        config_file,
+        from_fmt=from_fmt,
+        strict=strict,
+        keep_going=keep_going,
+        encoding=encoding,
         key_pattern=key_pattern,
         ascii=True if ascii_only else None,
-        strict=True if strict else None,
-        reader=from_fmt,
         style=style,
         locale=locale,
         group_by=group_by,
         html_fragment=True if html_fragment else None,
     )
     compile_pattern(options.key_pattern)
-    from bibgen.progress import for_stream
-
-    options.progress = for_stream(sys.stderr)  # a bar only on a terminal, and only for long runs
     if fmt is None:
         fmt = _format_for(output)
     writers.get(fmt)  # fail on an unknown format before reading anything
@@ -153,8 +354,7 @@ def export(
         find_style(style, options.style_dirs, options.locale)  # an unknown style or locale fails before reading anything
     missing = ()
     if output is not None:
-        named = sources or (config.source_paths() if config.path else [Path("seeds")])
-        _refuse_output_among_sources(output, named, options)
+        _refuse_output_among_sources(output, source_list(config, sources), options)
     try:
         # One collector pause for the whole run: a full collection between stages
         # walks every entry again (pipeline.bulk).
@@ -181,16 +381,17 @@ def export(
     finally:
         _emit_diagnostics(options)
     if output is None:
-        sys.stdout.write(text)
+        _write_stdout(text)
     else:
         write_atomic(output, text)
+    console.summary(options, len(entries), str(output) if output else "stdout")
     if missing:
         for cite in missing:
             print(f"{cite.origin}: error: no entry has key '{cite.key}'", file=sys.stderr)
         raise typer.Exit(EXIT_DIFFERENCES)
 
 
-@app.command()
+@command()
 def sync(
     check: Annotated[
         bool, typer.Option("--check", help="Change nothing; print a diff of what would change; exit 1 if anything would.")
@@ -200,8 +401,11 @@ def sync(
         bool, typer.Option("--prune", help="Remove target entries that no source produces (kept and reported otherwise).")
     ] = False,
     watch: Annotated[bool, typer.Option("--watch", help="Sync again whenever a source or the configuration changes.")] = False,
-    strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors (exit 3).")] = False,
+    strict: StrictOpt = False,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Always run the pipeline (skip the in-sync cache).")] = False,
+    keep_going: KeepGoingOpt = False,
+    encoding: EncodingOpt = None,
+    from_fmt: FromOpt = None,
     config_file: ConfigOpt = None,
 ) -> None:
     """Write every output the configuration names, keeping keys and hand edits.
@@ -211,14 +415,13 @@ def sync(
     kept and reported. Exit codes: 0 in sync or written, 1 differences with
     --check/--diff, 2 configuration error, 3 invalid input, 4 output error.
     """
-    from bibgen.config import load_config
     from bibgen import sync as syncing
 
     if check and (diff or watch):
         raise typer.BadParameter("--check cannot be combined with --diff or --watch")
 
     def load():  # type: ignore[no-untyped-def]
-        config = load_config(path=config_file)
+        config, options = resolve(config_file, from_fmt=from_fmt, strict=strict, keep_going=keep_going, encoding=encoding)
         if config.path is None:
             from bibgen.errors import ConfigError
 
@@ -226,7 +429,7 @@ def sync(
                 "no configuration found ([tool.bibgen] in pyproject.toml, or bibgen.yaml)",
                 hint="run 'bibgen init'",
             )
-        return config, config.options(strict=True if strict else None)
+        return config, options
 
     def run(config, options) -> bool:  # type: ignore[no-untyped-def]
         try:
@@ -240,6 +443,11 @@ def sync(
             if change.changed:
                 name = syncing._display(change.path, None)
                 print(f"bibgen: {name} {'would change' if check else 'written'}", file=sys.stderr)
+        if options.stats.files:  # (nothing was read when the in-sync cache answered)
+            changed = sum(1 for c in result.changes if c.changed)
+            what = "would change" if check else "wrote"
+            console.summary(options, None, "")
+            console.status(f"{what} {_count(changed, 'file')} of {len(result.changes)}")
         return result.changed
 
     if watch:
@@ -254,18 +462,18 @@ def sync(
         raise typer.Exit(EXIT_DIFFERENCES)
 
 
-@app.command()
+@command()
 def init(
     yaml_file: Annotated[
         bool, typer.Option("--yaml", help="Write bibgen.yaml even when a pyproject.toml exists.")
     ] = False,
 ) -> None:
-    """Write a starter configuration (never overwrites) and print the pre-commit snippet."""
+    """Write a configuration that matches this folder (its sources), never overwriting; print the pre-commit snippet."""
     from bibgen.init import init_project
 
     written = init_project(Path.cwd(), prefer_yaml=yaml_file)
-    print(f"bibgen: wrote {written.description}", file=sys.stderr)
-    sys.stdout.write(written.snippet)
+    console.status(f"wrote {written.description}")
+    _write_stdout(written.snippet)
 
 
 def _format_for(output: Optional[Path]) -> str:
@@ -290,7 +498,7 @@ def _refuse_output_among_sources(output: Path, sources: list[Path], options) -> 
             raise UsageError(f"{output}: the output file is also one of the sources; choose another -o path")
 
 
-@app.command()
+@command()
 def styles(
     all_styles: Annotated[
         bool, typer.Option("--all", help="Also list every standard CSL style (thousands), not just the short list.")
@@ -298,33 +506,49 @@ def styles(
     config_file: ConfigOpt = None,
 ) -> None:
     """List the styles --style accepts: name, engine, where it comes from, and title."""
-    from bibgen.config import load_config
     from bibgen.style.lookup import format_table, list_styles
 
-    options = load_config(path=config_file).options()
-    sys.stdout.write(format_table(list_styles(options.style_dirs, all_styles=all_styles)))
+    _, options = resolve(config_file)
+    _write_stdout(format_table(list_styles(options.style_dirs, all_styles=all_styles)))
 
 
-@app.command()
+@command()
 def duplicates(
     sources: SourcesArg = None,
-    from_fmt: Annotated[
-        Optional[str], typer.Option("--from", help="Read every source with this reader instead of by file suffix.")
-    ] = None,
+    from_fmt: FromOpt = None,
+    strict: StrictOpt = False,
+    keep_going: KeepGoingOpt = False,
+    encoding: EncodingOpt = None,
+    config_file: ConfigOpt = None,
 ) -> None:
     """List the records that would be merged: each cluster with its members (file:line), reason and score."""
     from bibgen.dedupe import find_duplicates, format_clusters
-    from bibgen.pipeline import Options, read
+    from bibgen.pipeline import read
 
-    options = Options(reader=from_fmt)
+    config, options = resolve(config_file, from_fmt=from_fmt, strict=strict, keep_going=keep_going, encoding=encoding)
     try:
-        clusters = find_duplicates(read(sources or [Path("seeds")], options), options.dedupe_policy)
+        entries = read(source_list(config, sources), options)
+        clusters = find_duplicates(entries, options.dedupe_policy)
     finally:
         _emit_diagnostics(options)
-    sys.stdout.write(format_clusters(clusters))
+    _write_stdout(format_clusters(clusters))
+    merged = sum(len(c.members) - 1 for c in clusters)
+    options.stats.merged = merged
+    console.summary(options, None, "")
 
 
-@app.command()
+def _write_stdout(text: str) -> None:
+    """Data to stdout, always as UTF-8 whatever the locale says (ASCII with --ascii is a subset)."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # a text-only stream (tests that capture stdout)
+        sys.stdout.write(text)
+        return
+    sys.stdout.flush()
+    buffer.write(text.encode("utf-8"))
+    buffer.flush()
+
+
+@command()
 def enrich(
     sources: SourcesArg = None,
     offline: Annotated[bool, typer.Option("--offline", help="Use only the lookup cache; never touch the network.")] = False,
@@ -335,9 +559,10 @@ def enrich(
     providers: Annotated[
         Optional[str], typer.Option("--providers", help="Comma-separated providers in the order to ask, e.g. 'arxiv,crossref'.")
     ] = None,
-    from_fmt: Annotated[
-        Optional[str], typer.Option("--from", help="Read every source with this reader instead of by file suffix.")
-    ] = None,
+    from_fmt: FromOpt = None,
+    strict: StrictOpt = False,
+    keep_going: KeepGoingOpt = False,
+    encoding: EncodingOpt = None,
     config_file: ConfigOpt = None,
 ) -> None:
     """Look up missing years, authors, arXiv ids, DOIs and venues; record them in the enrichment lock.
@@ -350,12 +575,12 @@ def enrich(
     """
     from dataclasses import replace as _replace
 
-    from bibgen.config import load_config
     from bibgen.enrich.lock import DEFAULT_NAME
     from bibgen.enrich.stage import EnrichPolicy
     from bibgen.errors import UsageError
 
-    config = load_config(path=config_file)
+    # The same configuration resolution and flags as every other command.
+    config, options = resolve(config_file, from_fmt=from_fmt, strict=strict, keep_going=keep_going, encoding=encoding)
     policy = config.enrich or EnrichPolicy(lock=(config.root / DEFAULT_NAME).resolve())
     if providers is not None:
         from bibgen.enrich.providers import names
@@ -368,14 +593,10 @@ def enrich(
     if offline and refresh:
         raise UsageError("--offline and --refresh cannot be combined")
     # Entries as export sees them (deduplicated, keyed), but not yet filled from the lock.
-    options = config.options(reader=from_fmt)
     options.enrich = policy if explain is not None else None
-    from bibgen.progress import for_stream
-
-    options.progress = for_stream(sys.stderr)
     from bibgen.enrich.run import run_enrich
 
-    named = sources or (config.source_paths() if config.path else [Path("seeds")])
+    named = source_list(config, sources)
     try:
         code = run_enrich(config, options, policy, named, offline=offline, refresh=refresh, explain=explain)
     finally:
@@ -392,7 +613,7 @@ def main() -> None:
         if isinstance(code, int) and code:
             sys.exit(code)
     except BibgenError as exc:
-        print(exc, file=sys.stderr)
+        console.error(exc)
         sys.exit(exc.exit_code)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)

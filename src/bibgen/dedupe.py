@@ -927,6 +927,10 @@ def _differ(a: str, b: str, name: str) -> bool:
     """
     if a == b or fold(a) == fold(b):
         return False
+    if name == "pages":
+        from bibgen.validate import same_pages
+
+        return not same_pages(a, b)  # 770-778 and 770--778 are one range
     return name != "doi" or normalize_doi(a) != normalize_doi(b)
 
 

@@ -101,6 +101,14 @@ class Diagnostics:
     def __init__(self, strict: bool = False) -> None:
         self.strict = strict
         self.items: list[Diagnostic] = []
+        self.skipped: list[Origin | None] = []  # what --keep-going skipped, where
+
+    def skip(self, message: str, origin: Origin | None = None) -> None:
+        """Something that could not be read was skipped (``--keep-going``): a warning, counted."""
+        if self.strict:
+            raise StrictError(message, origin)
+        self.skipped.append(origin)
+        self.items.append(Diagnostic(Severity.WARNING, origin, message))
 
     def warn(self, message: str, origin: Origin | None = None, hint: str = "") -> None:
         if self.strict:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -11,6 +12,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from bibgen.dedupe import Cluster, DedupePolicy, DedupeResult, dedupe, member_records
+from bibgen.config import YAML_NAMES as CONFIG_NAMES
+from bibgen.encoding import to_utf8
 from bibgen.errors import Diagnostics, InputError, UsageError
 from bibgen.keys import DEFAULT_PATTERN, apply_pins, assign_keys
 from bibgen.model import Entry, Fields, Origin, Person
@@ -18,7 +21,18 @@ from bibgen.normalize import bare_doi, clean_text
 from bibgen.progress import NoProgress, Progress
 from bibgen.readers import choose_reader
 from bibgen.registry import readers, writers
+from bibgen.validate import check_entry
 from bibgen.venues import VenueTable, builtin_table
+
+
+@dataclass
+class RunStats:
+    """What a run did, for the CLI's summary line: files and records read, records merged, seconds per stage."""
+
+    files: int = 0
+    records: int = 0
+    merged: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -37,8 +51,11 @@ class Options:
     locale: str | None = None  # CSL locale (pt-BR, de-DE, ...) over the style's default-locale
     group_by: str = "year"  # HTML page sections: year, type or none
     html_fragment: bool = False  # html writer: only the list, not the standalone page
+    encoding: str | None = None  # sources without a BOM or "% Encoding:" header ("--encoding"), else UTF-8
+    keep_going: bool = False  # skip (and report) what cannot be parsed instead of failing ("--keep-going")
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
     progress: Progress = field(default_factory=NoProgress)  # the CLI sets a bar on a terminal
+    stats: RunStats = field(default_factory=RunStats)
     enrich: object = None  # bibgen.enrich.stage.EnrichPolicy: fill missing fields from its lock
 
     def __post_init__(self) -> None:
@@ -68,9 +85,13 @@ def discover(sources: Iterable[str | os.PathLike[str]], options: Options) -> lis
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
                     p = Path(root, name)
+                    if name in CONFIG_NAMES:
+                        continue  # bibgen's own configuration is never a source
                     if not name.startswith(".") and (suffixes is None or p.suffix.lower() in suffixes):
                         found.setdefault(str(p), p)
         elif path.is_file():
+            if path.name in CONFIG_NAMES:
+                raise UsageError(f"{path}: this is bibgen's configuration file, not a source", hint="use --config to name it")
             found.setdefault(str(path), path)
         elif path.exists():
             raise UsageError(f"{path}: not a regular file or folder")
@@ -87,14 +108,19 @@ def read_file(path: Path, options: Options) -> list[Entry]:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", Origin(str(path), 1, 1)) from None
+    data = to_utf8(data, str(path), options.encoding)
     if not options.reader:
         reader = choose_reader(path.suffix, data)  # by suffix, then content (.yml: hayagriva or records)
         if reader is None:
             raise UsageError(f"{path}: no reader for '{path.suffix or path.name}' files (use --from)")
     entries = reader.read(data, str(path), options)
     if getattr(reader, "normalized", False):
-        return list(entries)  # the reader promises what normalize_entry would do (NFC, tidy spaces)
-    return [normalize_entry(e) for e in entries]
+        out = list(entries)  # the reader promises what normalize_entry would do (NFC, tidy spaces)
+    else:
+        out = [normalize_entry(e) for e in entries]
+    for e in out:
+        check_entry(e, options.diagnostics)
+    return out
 
 
 def normalize_entry(entry: Entry) -> Entry:
@@ -147,9 +173,13 @@ def bulk() -> Iterator[None]:
 def read_files(paths: Sequence[Path], options: Options) -> list[Entry]:
     """Entries of every file in ``paths``, in that order."""
     entries: list[Entry] = []
+    start = time.perf_counter()
     with bulk():
         for path in options.progress.track(paths, "reading"):
             entries.extend(read_file(path, options))
+    options.stats.files += len(paths)
+    options.stats.records += len(entries)
+    options.stats.seconds["read"] = options.stats.seconds.get("read", 0.0) + time.perf_counter() - start
     return entries
 
 
@@ -180,7 +210,8 @@ def process(entries: Sequence[Entry], options: Options, pinned: Sequence[Entry] 
     entry keeps that entry's key, whatever the pattern says now
     (:func:`bibgen.keys.apply_pins`).
     """
-    with bulk():
+    start = time.perf_counter()
+    with bulk(), options.progress.stage("merging duplicates"):
         ordered = sorted(entries, key=lambda e: e.origin)
         result = dedupe(ordered, options.diagnostics, options.dedupe_policy)
         members = member_records(result.entries, ordered) if pinned else None
@@ -199,13 +230,18 @@ def process(entries: Sequence[Entry], options: Options, pinned: Sequence[Entry] 
             Cluster(c.members, c.reason, c.score, c.titles, c.links, by_origin.get(c.members[0], ""))
             for c in result.clusters
         )
+    options.stats.merged += len(ordered) - len(result.entries)
+    options.stats.seconds["dedupe"] = options.stats.seconds.get("dedupe", 0.0) + time.perf_counter() - start
     return DedupeResult(tuple(keyed), clusters)
 
 
 def render(entries: Sequence[Entry], fmt: str, options: Options) -> str:
     """Text of one output format."""
-    with bulk():
-        return writers.get(fmt).write(list(entries), options)
+    start = time.perf_counter()
+    with bulk(), options.progress.stage("writing"):
+        text = writers.get(fmt).write(list(entries), options)
+    options.stats.seconds["write"] = options.stats.seconds.get("write", 0.0) + time.perf_counter() - start
+    return text
 
 
 def format_references(entries: Sequence[Entry], options: Options | None = None) -> list:

@@ -8,9 +8,11 @@ after :data:`DELAY` seconds on a terminal), so short runs and
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from collections.abc import Iterator, Sequence
-from typing import Any, Protocol, TextIO, TypeVar
+from contextlib import contextmanager, nullcontext
+from typing import Any, ContextManager, Protocol, TextIO, TypeVar
 
 T = TypeVar("T")
 
@@ -23,12 +25,17 @@ class Progress(Protocol):
 
     def track(self, items: Sequence[T], what: str) -> Iterator[T]: ...
 
+    def stage(self, what: str) -> ContextManager[None]: ...
+
 
 class NoProgress:
     """Reports nothing (stderr is not a terminal, or the caller wants silence)."""
 
     def track(self, items: Sequence[T], what: str) -> Iterator[T]:
         return iter(items)
+
+    def stage(self, what: str) -> ContextManager[None]:
+        return nullcontext()
 
 
 class TerminalProgress:
@@ -59,6 +66,38 @@ class TerminalProgress:
         finally:
             if bar is not None:
                 bar.stop()
+
+    @contextmanager
+    def stage(self, what: str) -> Iterator[None]:
+        """A spinner for a stage without countable steps (dedupe, writing), shown after ``delay`` seconds."""
+        shown: list[Any] = []
+        lock = threading.Lock()
+        done = False
+
+        def show() -> None:
+            with lock:
+                if done:
+                    return
+                try:
+                    from rich.console import Console
+
+                    status = Console(file=self.stream).status(what + " ...")
+                    status.start()
+                    shown.append(status)
+                except ImportError:
+                    pass
+
+        timer = threading.Timer(max(self.delay, 0.0), show)
+        timer.daemon = True
+        timer.start()
+        try:
+            yield
+        finally:
+            timer.cancel()
+            with lock:
+                done = True
+                for status in shown:
+                    status.stop()
 
     def _start(self, what: str, total: int) -> tuple[Any, Any]:
         from rich.console import Console

@@ -65,11 +65,10 @@ class Registry(Generic[T]):
             return self._loaded[name]
         ep = self._eps().get(name)
         if ep is None:
-            import difflib
+            from bibgen.suggest import hint as did_you_mean
 
             known = ", ".join(self.names()) or "none"
-            close = difflib.get_close_matches(name, self.names(), n=1)
-            hint = f"did you mean '{close[0]}'?" if close else ""
+            hint = did_you_mean(name, self.names())
             raise UsageError(f"unknown {self.label} '{name}' (known: {known})", hint=hint)
         obj = ep.load()
         plugin = obj() if isinstance(obj, type) else obj

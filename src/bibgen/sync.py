@@ -144,9 +144,10 @@ def read_target(path: Path, options: Options, fmt: str = "bibtex") -> Target:
         return Target(path, None, format=fmt)  # writing it will report what is wrong
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", Origin(str(path), 1, 1)) from None
+    from bibgen.encoding import to_utf8
     from bibgen.readers import decode
 
-    text = decode(data, str(path))
+    text = decode(to_utf8(data, str(path), options.encoding), str(path))
     blocks = split_bib(text, str(path))
     state: dict[str, tuple[str, dict[str, str]]] = {}
     kept: list[RawEntry | RawBlock] = []

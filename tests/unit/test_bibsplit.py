@@ -44,7 +44,7 @@ def test_first_of_repeated_fields_wins() -> None:
     ("text", "where", "message"),
     [
         ("@misc{k,\n  title = {open\n", (2, 11), "unbalanced braces"),
-        ("@misc{k,\n  title {x}}", (2, 9), "expected '='"),
+        ("@misc{k,\n  title {x}}", (2, 9), "missing '=' after field name 'title'"),
         ('@misc{k, title = "a}', (1, 18), "unterminated"),
         ("@misc{k, title = {a} {b}}", (1, 22), "expected ',' or '}'"),
     ],

@@ -455,7 +455,8 @@ def test_malformed_lock_is_invalid_input_with_a_location(tmp_path):
     (root / "bibgen-enrich.lock").write_text('{"version": 1,\n "works": {,}}\n', "utf-8")
     out = run_cli("export", cwd=root, env={"BIBGEN_CACHE_DIR": str(tmp_path / "c")})
     assert out.returncode == 3 and out.stdout == ""
-    assert out.stderr.strip().splitlines()[-1].startswith(f"{root / 'bibgen-enrich.lock'}:2:")
+    errors = [line for line in out.stderr.splitlines() if not line.startswith("  ")]  # not the caret excerpt
+    assert errors[-1].startswith(f"{root / 'bibgen-enrich.lock'}:2:")
     (root / "bibgen-enrich.lock").write_text('{"version": 7, "works": {}}', "utf-8")
     out = run_cli("export", cwd=root, env={"BIBGEN_CACHE_DIR": str(tmp_path / "c")})
     assert out.returncode == 3 and "not a version-1 bibgen enrichment lock" in out.stderr

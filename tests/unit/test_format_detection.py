@@ -42,7 +42,8 @@ def test_cli_detects_and_from_overrides(tmp_path):
     assert "title = {{Detected} by content}" in ok.stdout and "{{Typst} entry}" in ok.stdout
     forced = run_cli("export", "refs.yml", "--from", "yaml", cwd=tmp_path)
     assert forced.returncode == 3 and forced.stdout == ""
-    assert forced.stderr.startswith("refs.yml:1:1: error:") and len(forced.stderr.splitlines()) == 1
+    # one error line, then only its indented caret excerpt
+    assert forced.stderr.startswith("refs.yml:1:1: error:") and _error_lines(forced.stderr) == 1
 
 
 @pytest.mark.parametrize(
@@ -58,4 +59,9 @@ def test_format_errors_exit_3_with_one_located_line(tmp_path, name, text, start)
     (tmp_path / name).write_text(text)
     result = run_cli("export", name, cwd=tmp_path)
     assert result.returncode == 3 and result.stdout == ""
-    assert len(result.stderr.splitlines()) == 1 and result.stderr.startswith(start), result.stderr
+    assert _error_lines(result.stderr) == 1 and result.stderr.startswith(start), result.stderr
+
+
+def _error_lines(stderr: str) -> int:
+    """Lines of stderr that are not the indented caret excerpt under an error."""
+    return sum(1 for line in stderr.splitlines() if not line.startswith("  "))

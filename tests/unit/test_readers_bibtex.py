@@ -85,14 +85,29 @@ def test_crossref_macros_and_biblatex_fields() -> None:
     assert (mt.kind, mt.get("publisher"), mt.get("type")) == (EntryKind.THESIS, "MIT", "Master's thesis")
 
 
-def test_broken_blocks_warn_with_line_and_rest_loads() -> None:
-    text = "@article{a, title={One}}\n\n@article{a, title={Dup}}\n\n@misc{bad, title = {open\n\n@book{b, title = {Two}}\n"
-    entries, diags = read(text)
+BROKEN = "@article{a, title={One}}\n\n@article{a, title={Dup}}\n\n@misc{bad, title = {open\n\n@book{b, title = {Two}}\n"
+
+
+def test_a_broken_block_is_an_error_at_its_brace() -> None:
+    with pytest.raises(InputError) as info:
+        read(BROKEN)
+    assert str(info.value).startswith("refs.bib:5:20: error: unbalanced braces: no closing '}'")
+    assert "--keep-going" in info.value.hint
+
+
+def test_keep_going_skips_broken_blocks_with_line_and_rest_loads() -> None:
+    entries, diags = read(BROKEN, keep_going=True)
     assert [e.key for e in entries] == ["a", "b"]
     assert entries[1].origin.line == 7
     msgs = [str(d) for d in diags.items]
     assert any(m.startswith("refs.bib:3:1: warning: duplicate citation key 'a'") for m in msgs), msgs
-    assert any(m.startswith("refs.bib:5:1: warning:") and "unbalanced braces" in m for m in msgs), msgs
+    assert any(m.startswith("refs.bib:5:20: warning: unbalanced braces") and "@misc 'bad' skipped" in m for m in msgs), msgs
+    assert sorted((o.line, o.column) for o in diags.skipped) == [(3, 1), (5, 20)]
+
+
+def test_keep_going_under_strict_is_still_an_error() -> None:
+    with pytest.raises(StrictError):
+        read(BROKEN, keep_going=True, strict=True)
 
 
 def test_strict_turns_parse_warnings_into_errors() -> None:

@@ -36,7 +36,7 @@ def decode(data: bytes, path: str) -> str:
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         raise InputError(
             f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", Origin(path, line, col),
-            "save the file as UTF-8",
+            "save the file as UTF-8, or name its encoding with --encoding",
         ) from None
     nul = text.find("\x00")
     if nul >= 0:

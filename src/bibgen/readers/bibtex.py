@@ -20,8 +20,10 @@ explicit and tested:
   (``journal``/``journaltitle``/``booktitle`` -> ``container``, ...); any other
   field is kept under its lower-cased name.
 
-Blocks bibtexparser cannot parse, duplicate keys and undefined macros are
-warnings with the block's line; the rest of the file still loads.
+A block that cannot be parsed is an error at the exact place of the fault
+(an unclosed brace where it opens, a missing comma after the field before
+it); with ``--keep-going`` it is skipped with a warning and counted.
+Duplicate keys and undefined macros are warnings with the block's line.
 """
 
 from __future__ import annotations
@@ -120,6 +122,7 @@ def read_bibtex(text: str, path: str, options: Options) -> list[Entry]:
 
     blocks = _split_fast(text)
     if blocks is None:
+        text = _without_broken_blocks(text, path, options)
         blocks = _split_bibtexparser(text, path, lines)
     diags = options.diagnostics
     macros: dict[str, str] = {m: name for m, name in zip(MONTHS, _MONTH_NAMES)}
@@ -128,6 +131,10 @@ def read_bibtex(text: str, path: str, options: Options) -> list[Entry]:
         where = origin(block.line)
         if block.op == "warn":
             diags.warn(block.key, where)
+        elif block.op == "skip":
+            diags.skip(block.key, where)  # a warning, counted in the summary's "skipped"
+        elif block.op == "fail":
+            _skip_or_fail(InputError(block.key, where), "block", options)
         elif block.op == "string":
             macros[block.key.lower()] = _evaluate(block.fields[0][1], macros, diags, where)
         else:
@@ -154,7 +161,7 @@ def read_bibtex(text: str, path: str, options: Options) -> list[Entry]:
 class _Block(NamedTuple):
     """One thing the file says, in file order: an entry, a macro, or a warning (``key`` is its message)."""
 
-    op: str  # "entry", "string" or "warn"
+    op: str  # "entry", "string", "warn", "skip" (a warning, counted) or "fail" (an error unless --keep-going)
     line: int  # of the block's "@", 1-based
     key: str = ""
     type: str = ""  # entries: lower-case type
@@ -247,6 +254,37 @@ def _escaped_quote_outside_braces(value: str) -> bool:
 _PLAIN_STRING = re.compile(r"\s*([A-Za-z][\w\-:.+]*)\s*=\s*(\S.*?)\s*", re.DOTALL)
 
 
+def _without_broken_blocks(text: str, path: str, options: Options) -> str:
+    """``text`` with every block that cannot be parsed blanked out (lines kept), or the first one's error.
+
+    A broken block is an error (exit 3, nothing written): reading on would
+    silently drop an entry. With ``--keep-going`` each one is skipped with a
+    warning at the exact place of its fault, and counted.
+    """
+    from bibgen.bibsplit import find_faults
+
+    _, faults = find_faults(text, path)
+    if not faults:
+        return text
+    pieces: list[str] = []
+    done = 0
+    for fault in faults:
+        what = f"@{fault.type}" + (f" '{fault.key}'" if fault.key else "")
+        _skip_or_fail(fault.error, what, options)
+        pieces.append(text[done : fault.start])
+        pieces.append(re.sub(r"[^\n]", " ", text[fault.start : fault.end]))
+        done = fault.end
+    pieces.append(text[done:])
+    return "".join(pieces)
+
+
+def _skip_or_fail(error: InputError, what: str, options: Options) -> None:
+    """Raise ``error`` unless ``--keep-going``; then warn that ``what`` is skipped and count it."""
+    if not options.keep_going:
+        raise InputError(error.message, error.origin, "fix it, or pass --keep-going to skip what cannot be read")
+    options.diagnostics.skip(f"{error.message}; {what} skipped (--keep-going)", error.origin)
+
+
 def _split_bibtexparser(text: str, path: str, lines: list[str]) -> list[_Block]:
     """The blocks as bibtexparser splits them, with a warning for each it cannot take."""
     import bibtexparser
@@ -282,7 +320,7 @@ def _split_bibtexparser(text: str, path: str, lines: list[str]) -> list[_Block]:
         if isinstance(block, bm.String):
             out.append(_Block("string", line, block.key, fields=(("", block.value),)))
         elif isinstance(block, bm.DuplicateBlockKeyBlock):
-            out.append(_Block("warn", line, f"duplicate citation key '{block.key}'; this entry is skipped"))
+            out.append(_Block("skip", line, f"duplicate citation key '{block.key}'; this entry is skipped"))
         elif isinstance(block, bm.DuplicateFieldKeyBlock):
             # BibTeX itself keeps the first value of a repeated field; so do we, with a warning.
             dups = ", ".join(sorted(block.duplicate_keys))
@@ -290,7 +328,7 @@ def _split_bibtexparser(text: str, path: str, lines: list[str]) -> list[_Block]:
             out.append(_Block("warn", line, f"entry '{inner.key}' repeats field(s) {dups}; the first value is kept"))
             out.append(_Block("entry", line, inner.key, inner.entry_type.lower(), fields_of(inner)))
         elif isinstance(block, bm.ParsingFailedBlock):
-            out.append(_Block("warn", line, f"cannot parse this block ({_failure(block)}); it is skipped"))
+            out.append(_Block("fail", line, f"cannot parse this block ({_failure(block)})"))
         elif isinstance(block, bm.Entry):
             out.append(_Block("entry", line, block.key, block.entry_type.lower(), fields_of(block)))
     return out
@@ -437,6 +475,15 @@ def parse_people(value: str) -> tuple[tuple[Person, ...], bool]:
     return tuple(p for p in (parse_person(n) for n in names) if p != Person()), partial
 
 
+_EMPTY_NAME = re.compile(r"^\s*and(?:\s|$)|(?:^|\s)and\s*$|\sand\s+and(?:\s|$)", re.I)
+
+
+def _check_name_list(role: str, value: str, where: Origin, options: Options) -> None:
+    """Warn about an empty name: a list that starts or ends with ``and``, or ``and and``."""
+    if "and" in value.lower() and _EMPTY_NAME.search(value.replace("{", " ").replace("}", " ")):
+        options.diagnostics.warn(f"{role} list {value.strip()!r} has an empty name (a dangling 'and')", where)
+
+
 @lru_cache(maxsize=65536)
 def parse_person(text: str) -> Person:
     """One BibTeX name, split by pybtex's rules, each part LaTeX-decoded (cached: names repeat)."""
@@ -542,6 +589,7 @@ def _to_entry(key: str, entry_type: str, raw: dict[str, str], where: Origin, opt
         fields["type"] = "Master's thesis"
     for name, value in raw.items():
         if name in PEOPLE_ROLES:
+            _check_name_list(name, value, where, options)
             ps, is_partial = parse_people(value)
             if ps:
                 people[name] = ps

@@ -97,7 +97,10 @@ def _suggest(name: str, dirs: tuple[Any, ...]) -> str:
     from bibgen.style.cslfiles import project_styles, standard_names
 
     known = sorted(set(styles.names()) | {s.name for s in project_styles(dirs)} | set(standard_names()))
-    close = difflib.get_close_matches(name, known, n=5, cutoff=0.6)
+    from bibgen.suggest import closest
+
+    preferred = {s.name for s in list_styles(dirs)}  # the short list 'bibgen styles' shows
+    close = closest(name, known, n=5, preferred=preferred)
     if close:
         return "did you mean " + ", ".join(f"'{c}'" for c in close) + "? ('bibgen styles' lists them)"
     return "'bibgen styles' lists the available styles"
