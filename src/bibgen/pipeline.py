@@ -12,6 +12,7 @@ from pathlib import Path
 
 from bibgen.dedupe import Cluster, DedupePolicy, DedupeResult, dedupe, member_records
 from bibgen.errors import Diagnostics, InputError, UsageError
+from bibgen.layout import Layout
 from bibgen.keys import DEFAULT_PATTERN, apply_pins, assign_keys
 from bibgen.model import Entry, Fields, Origin, Person
 from bibgen.normalize import bare_doi, clean_text
@@ -35,6 +36,8 @@ class Options:
     style_dirs: tuple[str, ...] = ()  # project folders searched for <style>.csl
     group_by: str = "year"  # HTML page sections: year, type or none
     html_fragment: bool = False  # html writer: only the list, not the standalone page
+    layout: Layout = field(default_factory=Layout)  # .bib writers: --omit, --sort, --protect-case, ...
+    rekey: bool = False  # new keys for entries whose key is not pinned (old ones kept as aliases)
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
     progress: Progress = field(default_factory=NoProgress)  # the CLI sets a bar on a terminal
 
@@ -181,10 +184,13 @@ def process(entries: Sequence[Entry], options: Options, pinned: Sequence[Entry] 
         ordered = sorted(entries, key=lambda e: e.origin)
         result = dedupe(ordered, options.diagnostics, options.dedupe_policy)
         members = member_records(result.entries, ordered) if pinned else None
+        deduped = [_unkeyed(e) for e in result.entries] if options.rekey else result.entries
         pinned_entries, reserved = apply_pins(
-            result.entries, pinned, options.diagnostics, options.dedupe_policy, members
+            deduped, pinned, options.diagnostics, options.dedupe_policy, members
         )
         keyed = assign_keys(pinned_entries, options.key_pattern, reserved, options.diagnostics)
+        if options.rekey:
+            keyed = [_without_own_alias(e) for e in keyed]
         by_origin = {e.origin: e.key for e in keyed}
         # The constructor, not dataclasses.replace: a large run has tens of thousands of clusters.
         clusters = tuple(
@@ -192,6 +198,18 @@ def process(entries: Sequence[Entry], options: Options, pinned: Sequence[Entry] 
             for c in result.clusters
         )
     return DedupeResult(tuple(keyed), clusters)
+
+
+def _unkeyed(entry: Entry) -> Entry:
+    """``--rekey``: the entry without its source key, which stays an alias (``ids``) so citations resolve."""
+    if not entry.key:
+        return entry
+    return entry.replace(key="", aliases=tuple(dict.fromkeys((entry.key, *entry.aliases))))
+
+
+def _without_own_alias(entry: Entry) -> Entry:
+    kept = tuple(a for a in entry.aliases if a.casefold() != entry.key.casefold())
+    return entry if kept == entry.aliases else entry.replace(aliases=kept)
 
 
 def render(entries: Sequence[Entry], fmt: str, options: Options) -> str:

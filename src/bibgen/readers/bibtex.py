@@ -33,6 +33,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, NamedTuple
 
 from bibgen.errors import InputError
+from bibgen.caseprotect import CASE_FIELDS, source_marks
 from bibgen.latex import decode as decode_latex
 from bibgen.model import Entry, EntryKind, Fields, Origin, Person
 from bibgen.readers import decode
@@ -426,6 +427,9 @@ def parse_person(text: str) -> Person:
 
 # ---------------------------------------------------------------- entries
 
+# Values whose braces are remembered: writers keep that protection as written.
+_MARKED = CASE_FIELDS | {"journal", "journaltitle"}
+
 
 def _to_entry(key: str, entry_type: str, raw: dict[str, str], where: Origin, options: Options) -> Entry:
     kind = TYPES.get(entry_type)
@@ -433,6 +437,7 @@ def _to_entry(key: str, entry_type: str, raw: dict[str, str], where: Origin, opt
     people: dict[str, tuple[Person, ...]] = {}
     partial: set[str] = set()
     aliases: tuple[str, ...] = ()
+    nocase: list[tuple[str, tuple[str, ...]]] = []
     if kind is None:
         kind = EntryKind.MISC
         options.diagnostics.note(f"entry type @{entry_type} read as misc", where)
@@ -450,6 +455,8 @@ def _to_entry(key: str, entry_type: str, raw: dict[str, str], where: Origin, opt
             aliases = tuple(a for a in (x.strip() for x in decode_verbatim(value).split(",")) if a)
             continue
         text = decode_verbatim(value) if name in VERBATIM else decode_latex(value)
+        if name in _MARKED:
+            nocase.append((text, source_marks(value, decode_latex) if "{" in value else ()))
         if name == "month":
             text = month_number(text)
         elif name == "keywords":
@@ -489,4 +496,5 @@ def _to_entry(key: str, entry_type: str, raw: dict[str, str], where: Origin, opt
         key=key,
         partial=frozenset(partial),
         aliases=aliases,
+        nocase=tuple(nocase),
     )

@@ -1,0 +1,287 @@
+"""Which parts of a title BibTeX styles must not re-case: Better BibTeX's rules.
+
+Sentence-case styles (plainnat, IEEEtran, ACM, biblatex-apa) lower-case a title
+except its first letter; title-case styles capitalise words. Braces stop both,
+so a good .bib braces exactly what a case change would get wrong, and nothing
+else. :func:`protect` splits a title into chunks, each marked protected or
+not; the writer braces the protected ones. Modes:
+
+``auto`` (default), for English titles and titles of unknown language
+  (``langid``/``language`` empty or English):
+
+  * a word with a capital after its first character (``BERT``, ``GPUs``,
+    ``iPhone``, ``McDowell``, ``Non-English``) or mixing letters and digits
+    (``GPT-4``, ``3D``, ``word2vec``) is protected wherever it stands, the
+    first word included;
+  * if the title is in **sentence case**, a capitalised word that does not
+    start the title or a sub-sentence (after ``.``, ``:``, ``?``, ``!``) is a
+    proper noun and is protected (``Learning in {Markov} decision processes``);
+  * if the title is in **title case**, capitalised words carry no information
+    (every word is capitalised), so only the words of the first rule are
+    protected. A title counts as title case when, among its words that neither
+    start a sub-sentence nor are small words (``of``, ``the``, ``for`` …) nor
+    have inner capitals, there is a capitalised one and at least four times
+    as many capitalised ones as lower-case ones (a few proper nouns in a
+    sentence-case title do not make it title case);
+  * consecutive protected words separated by single spaces form one group
+    (``{New York City}``); math is always protected;
+  * for a title in another language every word with a capital is protected
+    (``{Über} die {Entstehung} der {Arten}``): BibTeX styles cannot know the
+    language and would lower-case German nouns.
+
+``words``: every word containing a capital or mixing letters and digits is
+  protected, the first word included (bibgen's earlier behaviour).
+
+``none``: no protection is added (math included).
+
+A value read from a .bib keeps exactly the protection its source wrote
+(``marks``; none if it had no braces), whatever the mode: the user already
+said what matters, and nothing is added or doubled.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from bibgen.latex import split_math
+
+MODES = ("auto", "words", "none")
+# Fields whose case a style may change: protected. Journal and person names never are.
+CASE_FIELDS = frozenset({"title", "subtitle", "booktitle", "shorttitle", "maintitle", "series"})
+
+# Lower-case in title case (Chicago/APA small-word lists): they say nothing about the case style.
+SMALL_WORDS = frozenset(
+    """a an and as at but by down en for from if in into like near nor of off on onto or over per
+    so than that the to up upon via vs vs. with within without yet is are be""".split()
+)
+_ENGLISH = frozenset(
+    """english american british canadian australian newzealand usenglish ukenglish en en-us en-gb
+    en-ca en-au en-nz en-ie en-za""".split()
+)
+
+_EDGE = re.compile(r"^([(\[\"'“‘«]*)(.*?)([)\]\"'”’».,:;!?]*)$", re.DOTALL)
+_SUBSENTENCE_END = re.compile(r"[.:?!]")
+_DIGIT = re.compile(r"\d")
+_LETTER = re.compile(r"[^\W\d_]")
+
+Chunk = tuple[str, bool]  # (text, protected)
+
+
+def is_english(language: str) -> bool:
+    """Empty (unknown) or an English ``langid``/``language`` value."""
+    lang = language.strip().casefold().replace("_", "-")
+    return not lang or lang in _ENGLISH or lang.startswith("en-") or lang.startswith("english")
+
+
+def _inner_capital(core: str) -> bool:
+    letters = _LETTER.findall(core)
+    return any(c.isupper() for c in letters[1:])
+
+
+def _mixed_digits(core: str) -> bool:
+    return bool(_DIGIT.search(core)) and bool(_LETTER.search(core))
+
+
+def _capitalised(core: str) -> bool:
+    m = _LETTER.search(core)
+    return bool(m) and m.group(0).isupper()
+
+
+def _has_capital(core: str) -> bool:
+    return core.lower() != core
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    """``(kind, text)`` with kind ``space``, ``word`` or ``math``, in order."""
+    out: list[tuple[str, str]] = []
+    for is_math, piece in split_math(text):
+        if is_math:
+            out.append(("math", piece))
+            continue
+        for part in re.split(r"(\s+)", piece):
+            if part:
+                out.append(("space" if part.isspace() else "word", part))
+    return out
+
+
+def is_title_case(text: str) -> bool:
+    """The documented rule: capitalised words at least four times the lower-case ones among the telling words."""
+    cap = low = 0
+    start = True
+    for kind, tok in _tokens(text):
+        if kind == "space":
+            continue
+        if kind == "math":
+            start = False
+            continue
+        head, core, tail = _EDGE.match(tok).groups()  # type: ignore[union-attr]
+        first = core.split("-")[0]
+        if not start and first.isalpha() and first.casefold() not in SMALL_WORDS and not _inner_capital(core):
+            if first[0].isupper():
+                cap += 1
+            else:
+                low += 1
+        start = bool(_SUBSENTENCE_END.search(tail)) or not core
+    return cap > 0 and low * 4 <= cap
+
+
+@lru_cache(maxsize=65536)
+def protect(text: str, mode: str = "auto", language: str = "", marks: tuple[str, ...] | None = None) -> tuple[Chunk, ...]:
+    """``text`` as chunks ``(piece, protected)``; joining the pieces gives ``text`` back."""
+    if marks is not None:
+        return _from_marks(text, marks)
+    if mode == "none":
+        return ((text, False),) if text else ()
+    tokens = _tokens(text)
+    if mode == "words" or not is_english(language):
+        return _group(text, tokens, [_word_rule(tok) for _, tok in tokens], group=mode != "words")
+    title_case = is_title_case(text)
+    flags: list[tuple[bool, bool, bool]] = []  # per token: (protect core, head punct, tail punct)
+    start = True
+    for kind, tok in tokens:
+        if kind == "space":
+            flags.append((False, False, False))
+            continue
+        if kind == "math":
+            flags.append((True, False, False))
+            start = False
+            continue
+        head, core, tail = _EDGE.match(tok).groups()  # type: ignore[union-attr]
+        protected = bool(core) and (
+            _inner_capital(core)
+            or _mixed_digits(core)
+            or (not title_case and not start and _capitalised(core))
+        )
+        flags.append((protected, bool(head), bool(tail)))
+        start = bool(_SUBSENTENCE_END.search(tail)) or not core
+    return _group(text, tokens, flags, group=True)
+
+
+def _word_rule(tok: str) -> tuple[bool, bool, bool]:
+    if tok.startswith("$"):
+        return (True, False, False)
+    if tok.isspace():
+        return (False, False, False)
+    head, core, tail = _EDGE.match(tok).groups()  # type: ignore[union-attr]
+    return (bool(core) and (_has_capital(core) or _mixed_digits(core)), bool(head), bool(tail))
+
+
+def _group(text: str, tokens: list[tuple[str, str]], flags: list[tuple[bool, bool, bool]], group: bool) -> tuple[Chunk, ...]:
+    """Chunks from per-token flags; with ``group``, protected words joined by one space share a brace."""
+    chunks: list[list] = []  # [text, protected]
+
+    def add(piece: str, protected: bool) -> None:
+        if not piece:
+            return
+        if chunks and chunks[-1][1] == protected and not protected:
+            chunks[-1][0] += piece
+        else:
+            chunks.append([piece, protected])
+
+    i = 0
+    n = len(tokens)
+    while i < n:
+        kind, tok = tokens[i]
+        protected, has_head, has_tail = flags[i]
+        if not protected:
+            add(tok, False)
+            i += 1
+            continue
+        if kind == "math":
+            head, core, tail = "", tok, ""
+        else:
+            head, core, tail = _EDGE.match(tok).groups()  # type: ignore[union-attr]
+        add(head, False)
+        piece = core
+        j = i
+        # Extend the group over " word" while this word ends and the next starts without punctuation.
+        while (
+            group
+            and not tail
+            and kind == "word"
+            and j + 2 < n
+            and tokens[j + 1][1] == " "
+            and tokens[j + 2][0] == "word"
+            and flags[j + 2][0]
+            and not flags[j + 2][1]
+        ):
+            _, ncore, ntail = _EDGE.match(tokens[j + 2][1]).groups()  # type: ignore[union-attr]
+            piece += " " + ncore
+            tail = ntail
+            j += 2
+        chunks.append([piece, True])
+        add(tail, False)
+        i = j + 1
+    return tuple((t, p) for t, p in chunks)
+
+
+def _from_marks(text: str, marks: tuple[str, ...]) -> tuple[Chunk, ...]:
+    """Protect each marked phrase at its next occurrence, in order; the rest is left as is."""
+    chunks: list[Chunk] = []
+    pos = 0
+    for phrase in marks:
+        if not phrase:
+            continue
+        at = text.find(phrase, pos)
+        if at < 0:
+            continue
+        if at > pos:
+            chunks.append((text[pos:at], False))
+        chunks.append((phrase, True))
+        pos = at + len(phrase)
+    if pos < len(text):
+        chunks.append((text[pos:], False))
+    return tuple(chunks)
+
+
+def source_marks(latex: str, decode) -> tuple[str, ...]:  # type: ignore[no-untyped-def]
+    """The decoded text of each case-protecting brace group of a raw BibTeX value.
+
+    A group protects when it sits at the value's top level and is not a
+    command's argument (``\\emph{X}``) or a special character (``{\\'e}``).
+    """
+    out: list[str] = []
+    i, n = 0, len(latex)
+    while i < n:
+        c = latex[i]
+        if c == "\\":
+            # Skip the command name and any brace arguments that follow it directly.
+            j = i + 1
+            if j < n and latex[j].isalpha():
+                while j < n and latex[j].isalpha():
+                    j += 1
+            else:
+                j += 1
+            while j < n and latex[j] == "{":
+                j = _close(latex, j) + 1
+            i = j
+        elif c == "{":
+            j = _close(latex, i)
+            inner = latex[i + 1 : j]
+            if not inner.startswith("\\") or inner.startswith("\\{"):
+                text = decode(inner)
+                if text:
+                    out.append(text)
+            i = j + 1
+        else:
+            i += 1
+    return tuple(out)
+
+
+def _close(s: str, i: int) -> int:
+    depth = 0
+    j = i
+    while j < len(s):
+        c = s[j]
+        if c == "\\":
+            j += 2
+            continue
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth == 0:
+                return j
+        j += 1
+    return len(s) - 1
