@@ -10,15 +10,20 @@ not; the writer braces the protected ones. Modes:
   (``langid``/``language`` empty or English):
 
   * a word with a capital after its first character (``BERT``, ``GPUs``,
-    ``iPhone``, ``McDowell``, ``Non-English``) or mixing letters and digits
+    ``iPhone``, ``McDowell``; a capital starting a hyphenated part is not
+    inner: ``Competition-Level``) or mixing letters and digits
     (``GPT-4``, ``3D``, ``word2vec``) is protected wherever it stands, the
     first word included;
   * if the title is in **sentence case**, a capitalised word that does not
     start the title or a sub-sentence (after ``.``, ``:``, ``?``, ``!``) is a
-    proper noun and is protected (``Learning in {Markov} decision processes``);
-  * if the title is in **title case**, capitalised words carry no information
+    proper noun and is protected (``Learning in {Markov} decision processes``),
+    unless the entry's abstract writes it only in lower case;
+  * if the title is in **title case**, capitalisation carries no information
     (every word is capitalised), so only the words of the first rule are
-    protected. A title counts as title case when, among its words that neither
+    protected, and the words the entry's own abstract shows to be proper
+    nouns: capitalised in the middle of one of its sentences and never
+    written in lower case there (``Capabilities of {Gemini} Models in
+    Medicine``). A title counts as title case when, among its words that neither
     start a sub-sentence nor are small words (``of``, ``the``, ``for`` …) nor
     have inner capitals, there is a capitalised one and at least four times
     as many capitalised ones as lower-case ones (a few proper nouns in a
@@ -36,7 +41,9 @@ not; the writer braces the protected ones. Modes:
 
 A value read from a .bib keeps exactly the protection its source wrote
 (``marks``; none if it had no braces), whatever the mode: the user already
-said what matters, and nothing is added or doubled.
+said what matters, and nothing is added or doubled. (When the value was
+changed since, e.g. a merge chose another record's title, the marks no longer
+spell it and the mode's rules apply.)
 """
 
 from __future__ import annotations
@@ -74,9 +81,23 @@ def is_english(language: str) -> bool:
     return not lang or lang in _ENGLISH or lang.startswith("en-") or lang.startswith("english")
 
 
+_PARTS = re.compile(r"[-/–]")
+
+
 def _inner_capital(core: str) -> bool:
-    letters = _LETTER.findall(core)
-    return any(c.isupper() for c in letters[1:])
+    """A capital after the first letter of the word or of a hyphenated part (``BERT``, ``iPhone``;
+    not ``Competition-Level``, whose second capital only starts a part)."""
+    for part in _PARTS.split(core):
+        letters = _LETTER.findall(part)
+        if any(c.isupper() for c in letters[1:]):
+            return True
+    return False
+
+
+def _capitalised_part(core: str, start: bool) -> bool:
+    """Capitalised, or (also at a sub-sentence start) a later hyphenated part is (``non-English``)."""
+    parts = _PARTS.split(core)
+    return (not start and _capitalised(parts[0])) or any(_capitalised(p) for p in parts[1:])
 
 
 def _mixed_digits(core: str) -> bool:
@@ -127,16 +148,32 @@ def is_title_case(text: str) -> bool:
 
 
 @lru_cache(maxsize=65536)
-def protect(text: str, mode: str = "auto", language: str = "", marks: tuple[str, ...] | None = None) -> tuple[Chunk, ...]:
-    """``text`` as chunks ``(piece, protected)``; joining the pieces gives ``text`` back."""
-    if marks is not None:
-        return _from_marks(text, marks)
+def protect(
+    text: str,
+    mode: str = "auto",
+    language: str = "",
+    marks: tuple[Chunk, ...] | None = None,
+    abstract: str = "",
+) -> tuple[Chunk, ...]:
+    """``text`` as chunks ``(piece, protected)``; joining the pieces gives ``text`` back.
+
+    ``abstract`` (the entry's) tells proper nouns from common words (see the module text).
+    """
+    if marks is not None and "".join(t for t, _ in marks) == text:
+        return tuple(c for c in marks if c[0])  # the source's own protection, as written
     if mode == "none":
         return ((text, False),) if text else ()
     tokens = _tokens(text)
     if mode == "words" or not is_english(language):
         return _group(text, tokens, [_word_rule(tok) for _, tok in tokens], group=mode != "words")
     title_case = is_title_case(text)
+    evidence: list[tuple[frozenset[str], frozenset[str]]] = []
+
+    def proper(core: str) -> bool:
+        if not evidence:  # the abstract is read only when a capitalised word needs a verdict
+            evidence.append(noun_evidence(abstract) if abstract else (frozenset(), frozenset()))
+        return _proper(core, title_case, *evidence[0])
+
     flags: list[tuple[bool, bool, bool]] = []  # per token: (protect core, head punct, tail punct)
     start = True
     for kind, tok in tokens:
@@ -151,11 +188,48 @@ def protect(text: str, mode: str = "auto", language: str = "", marks: tuple[str,
         protected = bool(core) and (
             _inner_capital(core)
             or _mixed_digits(core)
-            or (not title_case and not start and _capitalised(core))
+            or (_capitalised_part(core, start) and proper(core))
         )
         flags.append((protected, bool(head), bool(tail)))
         start = bool(_SUBSENTENCE_END.search(tail)) or not core
     return _group(text, tokens, flags, group=True)
+
+
+def _proper(core: str, title_case: bool, proper: frozenset[str], common: frozenset[str]) -> bool:
+    word = _word(core)
+    if title_case:
+        return word in proper
+    return word in proper or word.casefold() not in common
+
+
+def _word(core: str) -> str:
+    """A word without a possessive: ``Bayes's`` -> ``Bayes``."""
+    return re.sub(r"['’]s$", "", core)
+
+
+_SENTENCE_WORD = re.compile(r"([.!?:;]\s+|^\s*)?([^\W\d_][\w'’-]*)")
+
+
+@lru_cache(maxsize=4096)
+def noun_evidence(prose: str) -> tuple[frozenset[str], frozenset[str]]:
+    """What ``prose`` (an abstract) says about words: ``(proper, common)``.
+
+    ``proper``: capitalised mid-sentence and never written in lower case;
+    ``common``: (case-folded) written in lower case and never capitalised mid-sentence.
+    """
+    capital: set[str] = set()
+    lower: set[str] = set()
+    for m in _SENTENCE_WORD.finditer(prose):
+        w = _word(m.group(2))
+        if w[0].islower():
+            lower.add(w.casefold())
+        elif m.group(1) is None and len(w) > 1 and w[1:].islower():
+            capital.add(w)
+    capital_folded = {w.casefold() for w in capital}
+    return (
+        frozenset(w for w in capital if w.casefold() not in lower),
+        frozenset(w for w in lower if w not in capital_folded),
+    )
 
 
 def _word_rule(tok: str) -> tuple[bool, bool, bool]:
@@ -216,33 +290,22 @@ def _group(text: str, tokens: list[tuple[str, str]], flags: list[tuple[bool, boo
     return tuple((t, p) for t, p in chunks)
 
 
-def _from_marks(text: str, marks: tuple[str, ...]) -> tuple[Chunk, ...]:
-    """Protect each marked phrase at its next occurrence, in order; the rest is left as is."""
-    chunks: list[Chunk] = []
-    pos = 0
-    for phrase in marks:
-        if not phrase:
-            continue
-        at = text.find(phrase, pos)
-        if at < 0:
-            continue
-        if at > pos:
-            chunks.append((text[pos:at], False))
-        chunks.append((phrase, True))
-        pos = at + len(phrase)
-    if pos < len(text):
-        chunks.append((text[pos:], False))
-    return tuple(chunks)
+def source_marks(latex: str, decode) -> tuple[Chunk, ...]:  # type: ignore[no-untyped-def]
+    """A raw BibTeX value as chunks ``(decoded text, protected)``.
 
-
-def source_marks(latex: str, decode) -> tuple[str, ...]:  # type: ignore[no-untyped-def]
-    """The decoded text of each case-protecting brace group of a raw BibTeX value.
-
-    A group protects when it sits at the value's top level and is not a
+    A brace group protects when it sits at the value's top level and is not a
     command's argument (``\\emph{X}``) or a special character (``{\\'e}``).
     """
-    out: list[str] = []
+    out: list[Chunk] = []
     i, n = 0, len(latex)
+    last = 0
+
+    def flush(end: int) -> None:
+        if end > last:
+            piece = decode(latex[last:end])
+            if piece:
+                out.append((piece, False))
+
     while i < n:
         c = latex[i]
         if c == "\\":
@@ -260,13 +323,21 @@ def source_marks(latex: str, decode) -> tuple[str, ...]:  # type: ignore[no-unty
             j = _close(latex, i)
             inner = latex[i + 1 : j]
             if not inner.startswith("\\") or inner.startswith("\\{"):
+                flush(i)
                 text = decode(inner)
                 if text:
-                    out.append(text)
+                    out.append((text, True))
+                last = j + 1
             i = j + 1
         else:
             i += 1
-    return tuple(out)
+    flush(n)
+    # Whitespace as the reader normalises it (single spaces, no ends), so the chunks spell the value.
+    spaced = [(re.sub(r"\s+", " ", t), p) for t, p in out]
+    if spaced:
+        spaced[0] = (spaced[0][0].lstrip(), spaced[0][1])
+        spaced[-1] = (spaced[-1][0].rstrip(), spaced[-1][1])
+    return tuple((t, p) for t, p in spaced if t)
 
 
 def _close(s: str, i: int) -> int:

@@ -3,11 +3,9 @@
 Abbreviating uses pyiso4, which applies the ISO 4 rules with the ISSN
 centre's List of Title Word Abbreviations (LTWA); the result is what journals
 print as their ISO abbreviation (``J. Mach. Learn. Res.``). There is no rule
-for the reverse, so ``--expand-journals`` uses a table: names bibgen
-abbreviated itself in this run cannot be known later, so the table is the
-full names of a list every user can extend (``journal-names`` in the
-configuration) plus the ISO 4 form of each; an abbreviation nobody listed is
-kept as it is.
+for the reverse, so ``--expand-journals`` uses a table: the full names in
+:data:`KNOWN` and in ``journal-names`` of the ``[bibtex]`` configuration,
+each under its ISO 4 form; an abbreviation of a name not listed is kept.
 """
 
 from __future__ import annotations
@@ -60,8 +58,12 @@ def _abbreviator():  # type: ignore[no-untyped-def]
 
 @lru_cache(maxsize=16384)
 def abbreviate(name: str) -> str:
-    """The ISO 4 abbreviation of a journal name (single-word names stay whole)."""
-    if not name.strip():
+    """The ISO 4 abbreviation of a journal name (single-word names stay whole).
+
+    A name that is already abbreviated (a word ending in ``.``) is kept, so
+    abbreviating twice changes nothing.
+    """
+    if not name.strip() or any(w.endswith(".") for w in name.split()):
         return name
     try:
         out = _abbreviator()(name, remove_part=True)

@@ -164,7 +164,7 @@ def _sort_value(e: RawEntry, name: str) -> tuple:  # type: ignore[type-arg]
     from bibgen.readers.bibtex import parse_people
 
     inner = _single_group(raw.value)
-    people, _ = parse_people(inner if inner is not None else raw.value)
+    people, _ = parse_people(" ".join((inner if inner is not None else raw.value).split()))
     return tuple(decode(p.sort_form()).casefold() for p in people)
 
 

@@ -88,7 +88,7 @@ def test_hook_fails_when_a_seed_changed_and_passes_after_sync(tmp_path: Path) ->
     failed = hook()
     assert failed.returncode == 1, failed.stdout + failed.stderr
     assert "Failed" in failed.stdout
-    assert "+  title = {{Stop} {Regressing} {Today}" in failed.stdout
+    assert "+  title = {Stop Regressing Today:" in failed.stdout
     assert "refs.bib would change" in failed.stdout
 
     sync = subprocess.run([sys.executable, "-m", "bibgen", "sync"], cwd=paper, env=env, capture_output=True, text=True)

@@ -132,3 +132,11 @@ def test_empty_and_comment_only_files_have_no_entries() -> None:
 )
 def test_parse_person(text: str, expected: Person) -> None:
     assert parse_person(text) == expected
+
+
+def test_name_lists_broken_over_lines_split_into_people():
+    # DBLP's and the ACL Anthology's shape: one name per line after "and".
+    from bibgen.readers.bibtex import parse_people
+
+    people, partial = parse_people("Nitish Srivastava and\n                  Geoffrey E. Hinton and\tAlex  Krizhevsky")
+    assert [p.family for p in people] == ["Srivastava", "Hinton", "Krizhevsky"] and not partial

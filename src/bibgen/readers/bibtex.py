@@ -391,7 +391,9 @@ def parse_people(value: str) -> tuple[tuple[Person, ...], bool]:
     """Names of a BibTeX name list and whether it ended in ``others``."""
     from pybtex.bibtex.utils import split_name_list
 
-    names = split_name_list(value)
+    # pybtex splits on " and " between single spaces only: DBLP and ACL write one
+    # name per line ("Srivastava and\n    Hinton"), so whitespace runs become one space first.
+    names = split_name_list(" ".join(value.split()))
     partial = False
     if names and names[-1].strip().lower() == "others":
         names = names[:-1]
@@ -455,8 +457,6 @@ def _to_entry(key: str, entry_type: str, raw: dict[str, str], where: Origin, opt
             aliases = tuple(a for a in (x.strip() for x in decode_verbatim(value).split(",")) if a)
             continue
         text = decode_verbatim(value) if name in VERBATIM else decode_latex(value)
-        if name in _MARKED:
-            nocase.append((text, source_marks(value, decode_latex) if "{" in value else ()))
         if name == "month":
             text = month_number(text)
         elif name == "keywords":
@@ -471,6 +471,8 @@ def _to_entry(key: str, entry_type: str, raw: dict[str, str], where: Origin, opt
         if target in fields:
             continue
         fields[target] = text
+        if name in _MARKED:
+            nocase.append((target, source_marks(value, decode_latex) if "{" in value else ((text, False),)))
     if "date" in fields:
         m = _DATE_RE.match(fields["date"].strip())
         if m:

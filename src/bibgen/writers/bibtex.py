@@ -67,6 +67,8 @@ _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
 TITLE_FIELDS = CASE_FIELDS
 _JOURNAL_FIELDS = ("journal", "journaltitle")
 _DEFAULT_LAYOUT = Layout()
+# Where the model's "container" is written.
+_CONTAINERS = frozenset({"journal", "journaltitle", "booktitle"})
 # Neutral model fields that are not written under their own name.
 _INTERNAL = frozenset({"container", "venue", "eprinttype", "eprintclass", "year", "month", "day"})
 
@@ -248,14 +250,17 @@ class BibtexWriter:
                 values[name] = _delimit("--".join(encode(p, ascii=ascii) for p in value.split("\u2013")), layout)
             elif name == "month" and layout.month_macros and _month_macro(value):
                 values[name] = _month_macro(value)
-            elif name in TITLE_FIELDS or value in marks:
-                mode = layout.protect_case
-                chunks = protect(value, mode, language, marks.get(value))
-                values[name] = _delimit(_encode_chunks(chunks, ascii), layout)
             else:
                 if name in _JOURNAL_FIELDS and layout.journals != "keep":
                     value = journal_name(value, layout)
-                values[name] = _delimit(encode(value, ascii=ascii), layout)
+                mark = marks.get(name) or (marks.get("container") if name in _CONTAINERS else None)
+                if name in TITLE_FIELDS or mark:
+                    # Journals and other non-title fields keep only the braces their source wrote.
+                    mode = layout.protect_case if name in TITLE_FIELDS else "none"
+                    chunks = protect(value, mode, language, mark, entry.get("abstract"))
+                    values[name] = _delimit(_encode_chunks(chunks, ascii), layout)
+                else:
+                    values[name] = _delimit(encode(value, ascii=ascii), layout)
         return format_fields(btype, entry.key, list(values.items()), layout)
 
 
