@@ -433,6 +433,21 @@ def parse_person(text: str) -> Person:
 _MARKED = CASE_FIELDS | {"journal", "journaltitle"}
 
 
+def _drop_derived_howpublished(fields: dict[str, str]) -> None:
+    """``howpublished = {arXiv:ID [class]}`` is what the BibTeX writer derives from the eprint
+    fields for styles that ignore them; read back, it is the eprint again, not a venue
+    (kept, a biblatex writer would print the identifier twice)."""
+    eprint = fields.get("eprint", "")
+    if not eprint:
+        return
+    for name in ("container", "howpublished"):
+        value = fields.get(name, "")
+        if value and re.fullmatch(r"arXiv:" + re.escape(eprint) + r"(?: \[[^\]]*\])?", value):
+            cls = re.search(r"\[([^\]]*)\]", value)
+            if cls is None or cls.group(1) == fields.get("eprintclass", cls.group(1)):
+                del fields[name]
+
+
 def _to_entry(key: str, entry_type: str, raw: dict[str, str], where: Origin, options: Options) -> Entry:
     kind = TYPES.get(entry_type)
     fields: dict[str, str] = {}
@@ -480,6 +495,7 @@ def _to_entry(key: str, entry_type: str, raw: dict[str, str], where: Origin, opt
             for part, value in zip(("year", "month", "day"), m.groups()):
                 if value and part not in fields:
                     fields[part] = str(int(value)) if part != "year" else value
+    _drop_derived_howpublished(fields)
     if kind in (EntryKind.MISC, EntryKind.ONLINE) and fields.get("eprinttype") == "arxiv" and "container" not in fields:
         kind = EntryKind.PREPRINT  # how both writers spell an arXiv preprint
     if kind is EntryKind.ARTICLE and fields.get("entrysubtype", "").lower() == "newspaper":
