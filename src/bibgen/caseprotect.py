@@ -87,6 +87,8 @@ _PARTS = re.compile(r"[-/–]")
 def _inner_capital(core: str) -> bool:
     """A capital after the first letter of the word or of a hyphenated part (``BERT``, ``iPhone``;
     not ``Competition-Level``, whose second capital only starts a part)."""
+    if core[1:].lower() == core[1:]:
+        return False  # most words: nothing upper-case after the first character
     for part in _PARTS.split(core):
         letters = _LETTER.findall(part)
         if any(c.isupper() for c in letters[1:]):
@@ -126,24 +128,47 @@ def _tokens(text: str) -> list[tuple[str, str]]:
     return out
 
 
+@lru_cache(maxsize=131072)
+def _info(tok: str) -> tuple[str, str, str, bool, bool, bool, int, bool]:
+    """What the rules need to know about one word, computed once per distinct word.
+
+    ``strong``: inner capital or letters with digits (always protected);
+    ``telling``: 1 capitalised, -1 lower-case, 0 neither (for the title-case rule).
+    """
+    head, core, tail = _EDGE.match(tok).groups()  # type: ignore[union-attr]
+    strong = bool(core) and (_inner_capital(core) or _mixed_digits(core))
+    parts = _PARTS.split(core) if core else [""]
+    cap_first = _capitalised(parts[0])
+    cap_later = any(_capitalised(p) for p in parts[1:])
+    first = parts[0]
+    telling = 0
+    if first.isalpha() and first.casefold() not in SMALL_WORDS and not _inner_capital(core):
+        telling = 1 if first[0].isupper() else -1
+    ends = bool(_SUBSENTENCE_END.search(tail)) or not core
+    return head, core, tail, strong, cap_first, cap_later, telling, ends
+
+
 def is_title_case(text: str) -> bool:
     """The documented rule: capitalised words at least four times the lower-case ones among the telling words."""
+    return _title_case(_tokens(text))
+
+
+def _title_case(tokens: list[tuple[str, str]]) -> bool:
     cap = low = 0
     start = True
-    for kind, tok in _tokens(text):
+    for kind, tok in tokens:
         if kind == "space":
             continue
         if kind == "math":
             start = False
             continue
-        head, core, tail = _EDGE.match(tok).groups()  # type: ignore[union-attr]
-        first = core.split("-")[0]
-        if not start and first.isalpha() and first.casefold() not in SMALL_WORDS and not _inner_capital(core):
-            if first[0].isupper():
+        info = _info(tok)
+        if not start:
+            if info[6] > 0:
                 cap += 1
-            else:
+            elif info[6] < 0:
                 low += 1
-        start = bool(_SUBSENTENCE_END.search(tail)) or not core
+        start = info[7]
     return cap > 0 and low * 4 <= cap
 
 
@@ -166,14 +191,7 @@ def protect(
     tokens = _tokens(text)
     if mode == "words" or not is_english(language):
         return _group(text, tokens, [_word_rule(tok) for _, tok in tokens], group=mode != "words")
-    title_case = is_title_case(text)
-    evidence: list[tuple[frozenset[str], frozenset[str]]] = []
-
-    def proper(core: str) -> bool:
-        if not evidence:  # the abstract is read only when a capitalised word needs a verdict
-            evidence.append(noun_evidence(abstract) if abstract else (frozenset(), frozenset()))
-        return _proper(core, title_case, *evidence[0])
-
+    title_case = _title_case(tokens)
     flags: list[tuple[bool, bool, bool]] = []  # per token: (protect core, head punct, tail punct)
     start = True
     for kind, tok in tokens:
@@ -184,51 +202,68 @@ def protect(
             flags.append((True, False, False))
             start = False
             continue
-        head, core, tail = _EDGE.match(tok).groups()  # type: ignore[union-attr]
+        head, core, tail, strong, cap_first, cap_later, _, ends = _info(tok)
         protected = bool(core) and (
-            _inner_capital(core)
-            or _mixed_digits(core)
-            or (_capitalised_part(core, start) and proper(core))
+            strong or ((cap_later or (cap_first and not start)) and _proper(_word(core), title_case, abstract))
         )
         flags.append((protected, bool(head), bool(tail)))
-        start = bool(_SUBSENTENCE_END.search(tail)) or not core
+        start = ends
     return _group(text, tokens, flags, group=True)
 
 
-def _proper(core: str, title_case: bool, proper: frozenset[str], common: frozenset[str]) -> bool:
-    word = _word(core)
+def _proper(word: str, title_case: bool, abstract: str) -> bool:
+    verdict = abstract_verdict(word, abstract) if abstract else ""
     if title_case:
-        return word in proper
-    return word in proper or word.casefold() not in common
+        return verdict == "proper"
+    return verdict != "common"
 
 
 def _word(core: str) -> str:
     """A word without a possessive: ``Bayes's`` -> ``Bayes``."""
-    return re.sub(r"['’]s$", "", core)
+    return core[:-2] if core[-2:] in ("'s", "’s") else core
 
 
-_SENTENCE_WORD = re.compile(r"([.!?:;]\s+|^\s*)?([^\W\d_][\w'’-]*)")
+def _occurrences(needle: str, hay: str):  # type: ignore[no-untyped-def]
+    """Start positions of ``needle`` as a whole word in ``hay`` (str.find: no regex per word)."""
+    n = len(needle)
+    at = hay.find(needle)
+    while at >= 0:
+        before = hay[at - 1] if at else " "
+        after = hay[at + n] if at + n < len(hay) else " "
+        if not (before.isalnum() or before in "_-'’") and not (after.isalnum() or after in "_-’"):
+            yield at
+        at = hay.find(needle, at + 1)
 
 
-@lru_cache(maxsize=4096)
+def abstract_verdict(word: str, abstract: str) -> str:
+    """What an abstract says about a capitalised ``word``: ``proper`` (capitalised in the
+    middle of a sentence and never in lower case), ``common`` (in lower case and never
+    capitalised mid-sentence) or ``""`` (it does not say)."""
+    lower = word[:1].lower() + word[1:]
+    has_lower = lower != word and next(_occurrences(lower, abstract), None) is not None
+    mid_capital = False
+    for at in _occurrences(word, abstract):
+        k = at - 1
+        while k >= 0 and abstract[k].isspace():
+            k -= 1
+        if k >= 0 and abstract[k] not in ".!?:;":
+            mid_capital = True
+            break
+    if mid_capital and not has_lower:
+        return "proper"
+    if has_lower and not mid_capital:
+        return "common"
+    return ""
+
+
 def noun_evidence(prose: str) -> tuple[frozenset[str], frozenset[str]]:
-    """What ``prose`` (an abstract) says about words: ``(proper, common)``.
-
-    ``proper``: capitalised mid-sentence and never written in lower case;
-    ``common``: (case-folded) written in lower case and never capitalised mid-sentence.
-    """
-    capital: set[str] = set()
-    lower: set[str] = set()
-    for m in _SENTENCE_WORD.finditer(prose):
-        w = _word(m.group(2))
-        if w[0].islower():
-            lower.add(w.casefold())
-        elif m.group(1) is None and len(w) > 1 and w[1:].islower():
-            capital.add(w)
-    capital_folded = {w.casefold() for w in capital}
+    """``(proper, common)`` words of ``prose`` by :func:`abstract_verdict` (for tests and tools)."""
+    words = {_word(w) for w in re.findall(r"[^\W\d_][\w'’-]*", prose)}
+    capitalised = {w[:1].upper() + w[1:] for w in words}
+    verdicts = {w: abstract_verdict(w, prose) for w in capitalised}
     return (
-        frozenset(w for w in capital if w.casefold() not in lower),
-        frozenset(w for w in lower if w not in capital_folded),
+        frozenset(w for w, v in verdicts.items() if v == "proper"),
+        frozenset(w.casefold() for w, v in verdicts.items() if v == "common"),
     )
 
 
