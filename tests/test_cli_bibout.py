@@ -86,3 +86,26 @@ def test_tidy_refuses_malformed_input_and_writes_nothing(tmp_path):
     out = run_cli("tidy", str(good), str(bad), cwd=tmp_path)
     assert out.returncode == 3 and "b.bib:" in out.stderr
     assert good.read_text() == MESSY.read_text()  # every file parses before any is written
+
+
+def test_sync_writes_the_configured_layout_and_stays_in_sync(tmp_path):
+    from conftest import SEEDS
+
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    (tmp_path / "bibgen.yaml").write_text(
+        "sources: [seeds]\noutputs: [{path: refs.bib, format: bibtex}]\n"
+        "bibtex:\n  quotes: true\n  align: 12\n  omit: [abstract]\n  field-order: [title]\n"
+    )
+    env = {"BIBGEN_CACHE_DIR": str(tmp_path / "cache")}
+    assert run_cli("sync", "--no-cache", cwd=tmp_path, env=env).returncode == 0
+    bib = (tmp_path / "refs.bib").read_text()
+    assert '@misc{kavukcuogluGemma3Technical,\n  title        = "Gemma 3 Technical Report",\n  author       = ' in bib
+    assert "abstract" not in bib
+    bib = bib.replace('"Gemma 3 Technical Report"', '"Gemma 3 Technical Report (v2)"')
+    (tmp_path / "refs.bib").write_text(bib)
+    # A hand edit in the target: merged in the same layout, and a second run changes nothing.
+    assert run_cli("sync", "--no-cache", cwd=tmp_path, env=env).returncode == 0
+    merged = (tmp_path / "refs.bib").read_text()
+    assert '  title        = "Gemma 3 Technical Report (v2)",\n  author       = ' in merged
+    check = run_cli("sync", "--check", "--no-cache", cwd=tmp_path, env=env)
+    assert check.returncode == 0, check.stdout
