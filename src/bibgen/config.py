@@ -45,7 +45,7 @@ from bibgen.model import Origin
 
 YAML_NAMES = ("bibgen.yaml", "bibgen.yml")
 PYPROJECT = "pyproject.toml"
-TOP_KEYS = ("sources", "outputs", "key-pattern", "ascii", "strict", "venues", "not-duplicates", "bibtex")
+TOP_KEYS = ("sources", "outputs", "key-pattern", "ascii", "strict", "venues", "not-duplicates", "locale", "bibtex")
 # [bibtex]: the .bib layout (bibgen.layout.Layout); each key is also a command-line option.
 BIBTEX_KEYS = {
     "protect-case": ("protect_case", str),
@@ -62,7 +62,7 @@ BIBTEX_KEYS = {
     "journal-names": ("journal_names", list),
     "trailing-comma": ("trailing_comma", bool),
 }
-OUTPUT_KEYS = ("path", "format", "style", "group-by", "fragment")
+OUTPUT_KEYS = ("path", "format", "style", "group-by", "fragment", "locale")
 DEFAULT_SOURCES = ("seeds",)
 _GLOB_CHARS = re.compile(r"[*?\[]")
 
@@ -77,6 +77,7 @@ class OutputSpec:
     origin: Origin | None = None
     group_by: str | None = None  # html page sections: year, type or none
     fragment: bool | None = None  # html: only the list, not a page
+    locale: str | None = None  # CSL locale over the style's default-locale
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,7 @@ class Config:
     strict: bool | None = None
     venues: Any = None  # bibgen.venues.VenueTable | None
     not_duplicates: frozenset[frozenset[str]] = frozenset()
+    locale: str | None = None  # CSL locale for formatted outputs (pt-BR, de-DE, ...)
     has_sources: bool = False
     raw: Mapping[str, Any] = field(default_factory=dict)
     layout: Mapping[str, Any] = field(default_factory=dict)  # Layout keyword arguments from [bibtex]
@@ -127,6 +129,7 @@ class Config:
             "venues": self.venues,
             "dedupe_policy": DedupePolicy(not_duplicates=self.not_duplicates),
             "style_dirs": (str(self.root / "styles"),),
+            "locale": self.locale,
         }
         layout = dict(self.layout)
         layout.update(overrides.pop("layout", None) or {})
@@ -136,6 +139,20 @@ class Config:
             values["layout"] = Layout(**layout)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return Options(**values)
+
+
+def _locale_value(value: Any, where: Any) -> str | None:
+    """A configured CSL locale, checked against the bundled locales (ConfigError naming the key)."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ConfigError("'locale' must be a language tag such as pt-BR", where())
+    from bibgen.style.lookup import check_locale
+
+    try:
+        return check_locale(value)
+    except BibgenError as exc:
+        raise ConfigError(exc.message, where(), exc.hint) from None
 
 
 def find_config(start: str | os.PathLike[str] | None = None) -> Path | None:
@@ -272,11 +289,12 @@ def parse_config(table: Any, cfg_path: Path, locate: Any = None) -> Config:
         fragment = out.get("fragment")
         if fragment is not None:
             expect("fragment", fragment, bool, "true or false")
+        out_locale = _locale_value(out.get("locale"), lambda: locate("outputs", i, "locale"))
         full = (root / opath).resolve()
         if full in seen:
             raise ConfigError(f"outputs[{i}] writes {opath!r} again (see outputs[{seen[full]}])", locate("outputs", i))
         seen[full] = i
-        outputs.append(OutputSpec(full, fmt, style, locate("outputs", i), group_by, fragment))
+        outputs.append(OutputSpec(full, fmt, style, locate("outputs", i), group_by, fragment, out_locale))
 
     key_pattern = table.get("key-pattern")
     if key_pattern is not None:
@@ -293,6 +311,7 @@ def parse_config(table: Any, cfg_path: Path, locate: Any = None) -> Config:
     strict = table.get("strict")
     if strict is not None:
         expect("strict", strict, bool, "true or false")
+    locale = _locale_value(table.get("locale"), lambda: locate("locale"))
 
     venues = None
     if "venues" in table:
@@ -346,6 +365,7 @@ def parse_config(table: Any, cfg_path: Path, locate: Any = None) -> Config:
         strict=strict,
         venues=venues,
         not_duplicates=frozenset(pairs),
+        locale=locale,
         has_sources="sources" in table,
         raw=dict(table),
         layout=layout,
