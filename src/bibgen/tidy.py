@@ -67,20 +67,27 @@ def _block(b: RawEntry | RawBlock, layout: Layout) -> str:
     return format_fields(b.type, b.key, values, layout)
 
 
+_BRACE = re.compile(r"(?<!\\)[{}]")
+
+
 def _single_group(raw: str) -> str | None:
     """The inside of ``{...}`` or ``"..."`` when ``raw`` is exactly one such group."""
-    if len(raw) >= 2 and raw[0] == "{" and raw[-1] == "}":
+    if len(raw) < 2:
+        return None
+    if raw[0] == "{" and raw[-1] == "}":
+        if raw.count("{") == 1 and raw.count("}") == 1:
+            return raw[1:-1]  # most values: no inner braces
         depth = 0
-        for i, c in enumerate(raw):
-            if c == "{" and (i == 0 or raw[i - 1] != "\\"):
-                depth += 1
-            elif c == "}" and (i == 0 or raw[i - 1] != "\\"):
-                depth -= 1
-                if depth == 0 and i != len(raw) - 1:
-                    return None
+        last = len(raw) - 1
+        for m in _BRACE.finditer(raw):
+            depth += 1 if m.group(0) == "{" else -1
+            if depth == 0 and m.start() != last:
+                return None  # "{a} # {b}": the first group closes early
         return raw[1:-1]
-    if len(raw) >= 2 and raw[0] == '"' and raw[-1] == '"':
+    if raw[0] == '"' and raw[-1] == '"':
         inner = raw[1:-1]
+        if '"' not in inner:
+            return inner
         depth = 0
         for c in inner:
             depth += (c == "{") - (c == "}")
@@ -99,7 +106,7 @@ def _value(name: str, raw: str, layout: Layout) -> str:
             if month:
                 return month
         return raw if raw.isdigit() else _SPACES.sub(" ", raw)
-    if name not in VERBATIM:
+    if name not in VERBATIM and ("  " in inner or "\n" in inner or "\t" in inner or "\r" in inner or inner[:1].isspace() or inner[-1:].isspace()):
         inner = _SPACES.sub(" ", inner).strip()
     if name == "month" and layout.month_macros:
         month = _month(inner)
