@@ -441,7 +441,7 @@ def _drop_derived_howpublished(fields: dict[str, str]) -> None:
     if not eprint:
         return
     for name in ("container", "howpublished"):
-        value = fields.get(name, "")
+        value = " ".join(fields.get(name, "").split())  # a wrapped line counts as one
         if value and re.fullmatch(r"arXiv:" + re.escape(eprint) + r"(?: \[[^\]]*\])?", value):
             cls = re.search(r"\[([^\]]*)\]", value)
             if cls is None or cls.group(1) == fields.get("eprintclass", cls.group(1)):
