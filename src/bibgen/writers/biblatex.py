@@ -132,5 +132,5 @@ class BiblatexWriter(BibtexWriter):
         year, month = arxiv_year_month(eprint)
         if year and not f.get("year"):
             out["date"] = biblatex_date(year, month, "")
-        if not f.get("url"):
+        if not f.get("url") and entry.kind in (EntryKind.PREPRINT, EntryKind.MISC, EntryKind.ONLINE):
             out["url"] = arxiv_url(eprint)

@@ -67,6 +67,7 @@ _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
 TITLE_FIELDS = CASE_FIELDS
 _JOURNAL_FIELDS = ("journal", "journaltitle")
 _DEFAULT_LAYOUT = Layout()
+_PREPRINT_KINDS = (EntryKind.PREPRINT, EntryKind.MISC, EntryKind.ONLINE)
 # Where the model's "container" is written.
 _CONTAINERS = frozenset({"journal", "journaltitle", "booktitle"})
 # Neutral model fields that are not written under their own name.
@@ -175,9 +176,11 @@ class BibtexWriter:
             out["year"] = year
             if month and not f.get("month"):
                 out["month"] = month
+        if entry.kind not in _PREPRINT_KINDS:
+            return  # a published work's eprint is a second locator: its own URL stays its own
         if not f.get("url"):
             out["url"] = arxiv_url(eprint)
-        if out.get("howpublished") or entry.kind not in (EntryKind.PREPRINT, EntryKind.MISC, EntryKind.ONLINE):
+        if out.get("howpublished"):
             return
         cls = f.get("eprintclass", "")
         out["howpublished"] = f"arXiv:{eprint}" + (f" [{cls}]" if cls else "")
