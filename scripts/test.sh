@@ -14,6 +14,11 @@ need=()
 command -v pdflatex >/dev/null || need+=(texlive-latex-base texlive-latex-recommended lmodern)
 command -v bibtex >/dev/null || need+=(texlive-binaries)
 kpsewhich biblatex.sty >/dev/null 2>&1 || need+=(texlive-bibtex-extra)
+# The compile matrix (tests/integration/test_bib_styles.py): IEEEtran and
+# ACM-Reference-Format; csquotes for biblatex-apa; plainnat comes with natbib.
+kpsewhich IEEEtran.bst >/dev/null 2>&1 || need+=(texlive-publishers)
+kpsewhich csquotes.sty >/dev/null 2>&1 || need+=(texlive-latex-extra)
+kpsewhich apa.bbx >/dev/null 2>&1 || need+=(texlive-bibtex-extra)
 command -v biber >/dev/null || need+=(biber)
 command -v pandoc >/dev/null || need+=(pandoc)
 command -v chromium >/dev/null || need+=(chromium)

@@ -177,6 +177,42 @@ VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Also print th
 NoColorOpt = Annotated[bool, typer.Option("--no-color", help="No colours on stderr (also: NO_COLOR=1).")]
 
 
+# .bib layout options (bibgen.layout.Layout), shared by export and tidy; config: [bibtex].
+_L = "BibTeX layout"
+ProtectOpt = Annotated[Optional[str], typer.Option("--protect-case", help="Brace title words against case changes: auto (Better BibTeX's rules; default), words, none.", rich_help_panel=_L)]
+OmitOpt = Annotated[Optional[list[str]], typer.Option("--omit", help="Leave out these fields (repeat or comma-separate: --omit abstract,keywords).", rich_help_panel=_L)]
+OnlyOpt = Annotated[Optional[list[str]], typer.Option("--only-fields", help="Write only these fields.", rich_help_panel=_L)]
+OrderOpt = Annotated[Optional[list[str]], typer.Option("--field-order", help="These fields first, in this order; the rest in bibgen's order.", rich_help_panel=_L)]
+SortOpt = Annotated[Optional[list[str]], typer.Option("--sort", help="Sort entries by key, year, author, type ('-year' descending; several: --sort -year,key); none keeps the input order.", rich_help_panel=_L)]
+AlignOpt = Annotated[Optional[int], typer.Option("--align", help="Pad field names to this width so the '=' line up.", rich_help_panel=_L)]
+QuotesOpt = Annotated[Optional[bool], typer.Option("--quotes/--braces", help='Delimit values with "..." instead of {...}.', rich_help_panel=_L)]
+MonthOpt = Annotated[Optional[bool], typer.Option("--month-macros/--no-month-macros", help="month = jun (default) or month = {6}.", rich_help_panel=_L)]
+WrapOpt = Annotated[Optional[int], typer.Option("--wrap", help="Wrap values longer than this many columns.", rich_help_panel=_L)]
+AbbrOpt = Annotated[Optional[bool], typer.Option("--abbreviate-journals", help="ISO 4 journal abbreviations (LTWA, via pyiso4).", rich_help_panel=_L)]
+ExpandOpt = Annotated[Optional[bool], typer.Option("--expand-journals", help="Full journal names for known ISO 4 abbreviations.", rich_help_panel=_L)]
+
+
+def _layout_overrides(protect_case, omit, only_fields, field_order, sort, align, quotes, month_macros, wrap, abbreviate, expand):  # type: ignore[no-untyped-def]
+    """The Layout keyword arguments the command line sets (None: not given)."""
+    from bibgen.layout import split_list
+
+    if abbreviate and expand:
+        raise typer.BadParameter("--abbreviate-journals and --expand-journals exclude each other")
+    given = {
+        "protect_case": protect_case,
+        "omit": split_list(omit) if omit else None,
+        "only_fields": split_list(only_fields) if only_fields else None,
+        "field_order": split_list(field_order) if field_order else None,
+        "sort": split_list(sort) if sort else None,
+        "align": align,
+        "quotes": quotes,
+        "month_macros": month_macros,
+        "wrap": wrap,
+        "journals": "iso4" if abbreviate else "expand" if expand else None,
+    }
+    return {k: v for k, v in given.items() if v is not None}
+
+
 @app.callback()
 def _root(
     version: Annotated[
@@ -314,6 +350,12 @@ def export(
             help="Only entries cited in these .aux/.tex files; cited keys no entry has are errors (exit 1).",
         ),
     ] = None,
+    rekey: Annotated[
+        bool, typer.Option("--rekey", help="New keys from the pattern for entries whose key is not pinned; old keys stay in ids.")
+    ] = False,
+    protect_case: ProtectOpt = None, omit: OmitOpt = None, only_fields: OnlyOpt = None, field_order: OrderOpt = None,
+    sort: SortOpt = None, align: AlignOpt = None, quotes: QuotesOpt = None, month_macros: MonthOpt = None,
+    wrap: WrapOpt = None, abbreviate_journals: AbbrOpt = None, expand_journals: ExpandOpt = None,
     config_file: ConfigOpt = None,
 ) -> None:
     """Read sources, merge duplicates, assign keys, and write one output format.
@@ -340,6 +382,11 @@ def export(
         locale=locale,
         group_by=group_by,
         html_fragment=True if html_fragment else None,
+        rekey=True if rekey else None,
+        layout=_layout_overrides(
+            protect_case, omit, only_fields, field_order, sort, align, quotes, month_macros, wrap,
+            abbreviate_journals, expand_journals,
+        ),
     )
     compile_pattern(options.key_pattern)
     if fmt is None:
@@ -495,7 +542,60 @@ def _refuse_output_among_sources(output: Path, sources: list[Path], options) -> 
     target = output.resolve()
     for path in discover(sources, options):
         if path.resolve() == target:
-            raise UsageError(f"{output}: the output file is also one of the sources; choose another -o path")
+            raise UsageError(
+                f"{output}: the output file is also one of the sources; choose another -o path "
+                f"(to reformat a .bib in place: bibgen tidy {output})"
+            )
+
+
+@app.command()
+def tidy(
+    files: Annotated[list[Path], typer.Argument(help=".bib files to reformat in place.", show_default=False)],
+    check: Annotated[
+        bool, typer.Option("--check", help="Change nothing; print a diff of what would change; exit 1 if anything would.")
+    ] = False,
+    diff: Annotated[bool, typer.Option("--diff", help="Write, and print a diff of what changed (exit 1 if anything did).")] = False,
+    omit: OmitOpt = None, only_fields: OnlyOpt = None, field_order: OrderOpt = None,
+    sort: SortOpt = None, align: AlignOpt = None, quotes: QuotesOpt = None, month_macros: MonthOpt = None,
+    wrap: WrapOpt = None, abbreviate_journals: AbbrOpt = None, expand_journals: ExpandOpt = None,
+    config_file: ConfigOpt = None,
+) -> None:
+    """Reformat .bib files in place (atomically), keeping every value, comment, @string and @preamble.
+
+    Entries keep their order unless --sort is given; values keep their source
+    text (LaTeX, braces, macros). Layout options and [bibtex] in the
+    configuration apply. Exit codes: 0 tidy or written, 1 differences with
+    --check/--diff, 2 usage error, 3 invalid input, 4 output error.
+    """
+    from dataclasses import replace
+
+    from bibgen import tidy as tidying
+    from bibgen.config import load_config
+    from bibgen.output import write_atomic
+
+    if check and diff:
+        raise typer.BadParameter("--check cannot be combined with --diff")
+    config = load_config(path=config_file)
+    overrides = _layout_overrides(
+        None, omit, only_fields, field_order, sort, align, quotes, month_macros, wrap,
+        abbreviate_journals, expand_journals,
+    )
+    layout = config.options(layout=overrides).layout
+    if "sort" not in overrides and "sort" not in config.layout:
+        layout = replace(layout, sort=("none",))  # a user's file keeps its order unless asked
+    results = [tidying.tidy_file(path, layout) for path in files]  # every file parses before any is written
+    changed = False
+    for result in results:
+        if not result.changed:
+            continue
+        changed = True
+        if check or diff:
+            sys.stdout.write(tidying.diff(result))
+        if not check:
+            write_atomic(result.path, result.new)
+        print(f"bibgen: {result.path} {'would change' if check else 'reformatted'}", file=sys.stderr)
+    if changed and (check or diff):
+        raise typer.Exit(EXIT_DIFFERENCES)
 
 
 @command()

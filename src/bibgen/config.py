@@ -12,6 +12,11 @@ Keys (TOML and YAML spell them the same way)::
     ascii           = false
     strict          = false
     not-duplicates  = [["Title A", "Title B"]]   # pairs the user says differ
+    [bibtex]                             # .bib layout; each key is also a CLI option
+    protect-case = "auto"                # auto | words | none
+    omit = ["abstract"]                  # also: only-fields, field-order, sort = ["-year"],
+    align = 14                           # indent, quotes, month-macros, wrap, journals
+                                         # (keep|iso4|expand), journal-names, trailing-comma
     [[outputs]]                          # each: path (required), format, style,
     path = "references.bib"              # and for html: group-by (year|type|none), fragment
     format = "bibtex"
@@ -43,7 +48,23 @@ from bibgen.model import Origin
 
 YAML_NAMES = ("bibgen.yaml", "bibgen.yml")
 PYPROJECT = "pyproject.toml"
-TOP_KEYS = ("sources", "outputs", "key-pattern", "ascii", "strict", "venues", "not-duplicates", "locale", "enrich")
+TOP_KEYS = ("sources", "outputs", "key-pattern", "ascii", "strict", "venues", "not-duplicates", "locale", "enrich", "bibtex")
+# [bibtex]: the .bib layout (bibgen.layout.Layout); each key is also a command-line option.
+BIBTEX_KEYS = {
+    "protect-case": ("protect_case", str),
+    "omit": ("omit", list),
+    "only-fields": ("only_fields", list),
+    "field-order": ("field_order", list),
+    "sort": ("sort", list),
+    "align": ("align", int),
+    "indent": ("indent", str),
+    "quotes": ("quotes", bool),
+    "month-macros": ("month_macros", bool),
+    "wrap": ("wrap", int),
+    "journals": ("journals", str),
+    "journal-names": ("journal_names", list),
+    "trailing-comma": ("trailing_comma", bool),
+}
 OUTPUT_KEYS = ("path", "format", "style", "group-by", "fragment", "locale")
 ENRICH_KEYS = ("providers", "lock", "contact", "overwrite", "published", "threshold", "margin", "concurrency", "timeout")
 DEFAULT_SOURCES = ("seeds",)
@@ -80,6 +101,7 @@ class Config:
     enrich: Any = None  # bibgen.enrich.stage.EnrichPolicy | None
     has_sources: bool = False
     raw: Mapping[str, Any] = field(default_factory=dict)
+    layout: Mapping[str, Any] = field(default_factory=dict)  # Layout keyword arguments from [bibtex]
 
     def source_paths(self) -> list[Path]:
         """Files and folders the ``sources`` globs name, sorted and each once.
@@ -115,6 +137,12 @@ class Config:
             "locale": self.locale,
             "enrich": self.enrich,
         }
+        layout = dict(self.layout)
+        layout.update(overrides.pop("layout", None) or {})
+        if layout:
+            from bibgen.layout import Layout
+
+            values["layout"] = Layout(**layout)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return Options(**values)
 
@@ -311,6 +339,27 @@ def parse_config(table: Any, cfg_path: Path, locate: Any = None) -> Config:
             raise ConfigError(f"not-duplicates[{i}] must be a pair of two titles", locate("not-duplicates", i))
         pairs.add(frozenset(fold(t) for t in pair))
 
+    layout: dict[str, Any] = {}
+    if "bibtex" in table:
+        data = expect("bibtex", table["bibtex"], Mapping, "a table of layout settings")
+        _check_keys(data, tuple(BIBTEX_KEYS), f"{where} bibtex", locate, ("bibtex",))
+        for key, value in data.items():
+            attr, kind = BIBTEX_KEYS[key]
+            if kind is list:
+                expect(key, value, (list, str), "a list of field names")
+                value = [value] if isinstance(value, str) else value
+                for v in value:
+                    expect(key, v, str, "a list of field names")
+                value = tuple(value)
+            else:
+                expect(key, value, kind, {str: "a string", int: "a number", bool: "true or false"}[kind])
+            layout[attr] = value
+        from bibgen.layout import Layout
+
+        try:
+            Layout(**layout)
+        except BibgenError as exc:
+            raise ConfigError(f"bibtex: {exc.message}", locate("bibtex")) from None
     enrich = _parse_enrich(table.get("enrich"), root, locate) if "enrich" in table else None
 
     return Config(
@@ -327,6 +376,7 @@ def parse_config(table: Any, cfg_path: Path, locate: Any = None) -> Config:
         enrich=enrich,
         has_sources="sources" in table,
         raw=dict(table),
+        layout=layout,
     )
 
 

@@ -917,6 +917,7 @@ def merge(members: Sequence[Entry], diagnostics: Diagnostics) -> Entry:
         partial=partial,
         origins=origins,
         aliases=tuple(k for k in keys if k != key),
+        nocase=tuple(dict.fromkeys(n for m in members for n in m.nocase)),
     )
 
 

@@ -174,6 +174,9 @@ class Entry:
     partial: frozenset[str] = frozenset()
     origins: tuple[Origin, ...] = ()
     aliases: tuple[str, ...] = ()
+    # Case protection a .bib source wrote: (text, its (piece, protected) chunks)
+    # per title-like value, so a writer keeps it as written (bibgen.caseprotect).
+    nocase: tuple[tuple[str, tuple[tuple[str, bool], ...]], ...] = ()
 
     def __post_init__(self) -> None:
         if not isinstance(self.fields, Fields):

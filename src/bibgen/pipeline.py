@@ -15,6 +15,7 @@ from bibgen.dedupe import Cluster, DedupePolicy, DedupeResult, dedupe, member_re
 from bibgen.config import YAML_NAMES as CONFIG_NAMES
 from bibgen.encoding import to_utf8
 from bibgen.errors import Diagnostics, InputError, UsageError
+from bibgen.layout import Layout
 from bibgen.keys import DEFAULT_PATTERN, apply_pins, assign_keys
 from bibgen.model import Entry, Fields, Origin, Person
 from bibgen.normalize import bare_doi, clean_text
@@ -53,6 +54,8 @@ class Options:
     html_fragment: bool = False  # html writer: only the list, not the standalone page
     encoding: str | None = None  # sources without a BOM or "% Encoding:" header ("--encoding"), else UTF-8
     keep_going: bool = False  # skip (and report) what cannot be parsed instead of failing ("--keep-going")
+    layout: Layout = field(default_factory=Layout)  # .bib writers: --omit, --sort, --protect-case, ...
+    rekey: bool = False  # new keys for entries whose key is not pinned (old ones kept as aliases)
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
     progress: Progress = field(default_factory=NoProgress)  # the CLI sets a bar on a terminal
     stats: RunStats = field(default_factory=RunStats)
@@ -215,8 +218,9 @@ def process(entries: Sequence[Entry], options: Options, pinned: Sequence[Entry] 
         ordered = sorted(entries, key=lambda e: e.origin)
         result = dedupe(ordered, options.diagnostics, options.dedupe_policy)
         members = member_records(result.entries, ordered) if pinned else None
+        deduped = [_unkeyed(e) for e in result.entries] if options.rekey else result.entries
         pinned_entries, reserved = apply_pins(
-            result.entries, pinned, options.diagnostics, options.dedupe_policy, members
+            deduped, pinned, options.diagnostics, options.dedupe_policy, members
         )
         if options.enrich is not None:
             # Before keys, so that a filled year reaches the key; from the lock only, never the network.
@@ -224,6 +228,8 @@ def process(entries: Sequence[Entry], options: Options, pinned: Sequence[Entry] 
 
             pinned_entries = apply_lock(pinned_entries, options.enrich, options.diagnostics)  # type: ignore[arg-type]
         keyed = assign_keys(pinned_entries, options.key_pattern, reserved, options.diagnostics)
+        if options.rekey:
+            keyed = [_without_own_alias(e) for e in keyed]
         by_origin = {e.origin: e.key for e in keyed}
         # The constructor, not dataclasses.replace: a large run has tens of thousands of clusters.
         clusters = tuple(
@@ -233,6 +239,18 @@ def process(entries: Sequence[Entry], options: Options, pinned: Sequence[Entry] 
     options.stats.merged += len(ordered) - len(result.entries)
     options.stats.seconds["dedupe"] = options.stats.seconds.get("dedupe", 0.0) + time.perf_counter() - start
     return DedupeResult(tuple(keyed), clusters)
+
+
+def _unkeyed(entry: Entry) -> Entry:
+    """``--rekey``: the entry without its source key, which stays an alias (``ids``) so citations resolve."""
+    if not entry.key:
+        return entry
+    return entry.replace(key="", aliases=tuple(dict.fromkeys((entry.key, *entry.aliases))))
+
+
+def _without_own_alias(entry: Entry) -> Entry:
+    kept = tuple(a for a in entry.aliases if a.casefold() != entry.key.casefold())
+    return entry if kept == entry.aliases else entry.replace(aliases=kept)
 
 
 def render(entries: Sequence[Entry], fmt: str, options: Options) -> str:

@@ -428,9 +428,13 @@ def _rank_table(fmt: str) -> dict[str, int]:
     return {name: i for i, name in enumerate(FIELD_ORDER)}
 
 
-def _render_entry(etype: str, key: str, fields: Sequence[tuple[str, str]]) -> str:
+def _render_entry(etype: str, key: str, fields: Sequence[tuple[str, str]], layout=None) -> str:  # type: ignore[no-untyped-def]
+    """One merged entry, indented and aligned as the writer's ``layout`` says (bibgen.layout)."""
+    indent, align, trailing = ("  ", 0, True) if layout is None else (layout.indent, layout.align, layout.trailing_comma)
     lines = [f"@{etype}{{{key},"]
-    lines.extend(f"  {name} = {value}," for name, value in fields)
+    for i, (name, value) in enumerate(fields):
+        comma = "," if trailing or i < len(fields) - 1 else ""
+        lines.append(f"{indent}{name.ljust(align) if align else name} = {value}{comma}")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -447,6 +451,7 @@ def merge_target(
     *,
     prune: bool = False,
     fmt: str = "bibtex",
+    layout=None,  # type: ignore[no-untyped-def]
 ) -> str:
     """The text of a .bib target: ``generated`` with the hand edits in ``target`` kept."""
     path = str(target.path)
@@ -460,6 +465,8 @@ def merge_target(
                 if a and a not in gen:
                     aliases[a] = g.key
     rank = _rank_table(fmt)
+    if layout is not None and layout.field_order:  # --field-order / field-order: these first
+        rank = {**rank, **{n: i - len(layout.field_order) for i, n in enumerate(layout.field_order)}}
     tmap: dict[str, RawEntry] = {}
     dupes: list[RawEntry] = []
     for t in target.raw_entries:
@@ -502,7 +509,7 @@ def merge_target(
                 out[key] = g.text.strip() + "\n"
                 continue
             t = RawEntry(g.type, key, (), "", 1)
-        out[key] = _merge_entry(g, gfields, t, extra, base_type, base, rank, diagnostics, path)
+        out[key] = _merge_entry(g, gfields, t, extra, base_type, base, rank, diagnostics, path, layout)
     for t in dupes:
         out.setdefault(f"{t.key}\x00{t.line}", t.text.strip() + "\n")
     parts: list[str] = []
@@ -526,6 +533,7 @@ def _merge_entry(
     rank: dict[str, int],
     diagnostics: Diagnostics,
     path: str,
+    layout=None,  # type: ignore[no-untyped-def]
 ) -> str:
     key = g.key
     tf = t.field_map()
@@ -567,7 +575,7 @@ def _merge_entry(
         fields.append((name, f.value))
     order = {n: i for i, (n, _) in enumerate(fields)}
     fields.sort(key=lambda nv: (rank.get(nv[0], len(rank)), nv[0] if nv[0] not in rank else "", order[nv[0]]))
-    return _render_entry(etype, key, fields)
+    return _render_entry(etype, key, fields, layout)
 
 
 def _report(diagnostics: Diagnostics, conflict: bool, key: str, what: str, kept: str, source: str, origin: Origin) -> None:
@@ -629,7 +637,7 @@ def plan(config: Config, options: Options, *, prune: bool = False) -> SyncResult
         text = render(entries, spec.format, _options_for(spec, options))
         if spec.path in targets:
             target = targets[spec.path]
-            new = merge_target(text, target, options.diagnostics, prune=prune, fmt=spec.format)
+            new = merge_target(text, target, options.diagnostics, prune=prune, fmt=spec.format, layout=options.layout)
             changes.append(TargetChange(spec.path, target.text, new))
         else:
             try:

@@ -29,13 +29,17 @@ def _run(cmd: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=180, errors="replace")
 
 
-def compile_bibtex(bib: str, folder: Path, style: str = "plain", shell_escape: bool = False) -> LatexRun:
-    """pdflatex, bibtex, pdflatex, pdflatex over ``\\nocite{*}``; returns the logs."""
+def compile_bibtex(
+    bib: str, folder: Path, style: str = "plain", shell_escape: bool = False, packages: str = ""
+) -> LatexRun:
+    """pdflatex, bibtex, pdflatex, pdflatex over ``\\nocite{*}``; returns the logs.
+
+    ``packages`` is extra preamble (``\\usepackage{natbib}`` for plainnat)."""
     require_program("pdflatex")
     require_program("bibtex")
     (folder / "refs.bib").write_text(bib, encoding="utf-8")
     (folder / "doc.tex").write_text(
-        PREAMBLE + "\\begin{document}\n\\nocite{*}\n\\bibliographystyle{" + style + "}\n\\bibliography{refs}\n\\end{document}\n",
+        PREAMBLE + packages + "\\begin{document}\n\\nocite{*}\n\\bibliographystyle{" + style + "}\n\\bibliography{refs}\n\\end{document}\n",
         encoding="utf-8",
     )
     latex = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error"]
@@ -55,14 +59,14 @@ def compile_bibtex(bib: str, folder: Path, style: str = "plain", shell_escape: b
     )
 
 
-def compile_biber(bib: str, folder: Path, shell_escape: bool = False) -> LatexRun:
+def compile_biber(bib: str, folder: Path, shell_escape: bool = False, style: str = "authoryear") -> LatexRun:
     """pdflatex, biber, pdflatex with biblatex over ``\\nocite{*}``."""
     require_program("pdflatex")
     require_program("biber")
     (folder / "refs.bib").write_text(bib, encoding="utf-8")
     (folder / "doc.tex").write_text(
         PREAMBLE
-        + "\\usepackage[backend=biber,style=authoryear]{biblatex}\n\\addbibresource{refs.bib}\n"
+        + "\\usepackage[american]{babel}\n\\usepackage{csquotes}\n\\usepackage[backend=biber,style=" + style + "]{biblatex}\n\\addbibresource{refs.bib}\n"
         + "\\begin{document}\n\\nocite{*}\n\\printbibliography\n\\end{document}\n",
         encoding="utf-8",
     )

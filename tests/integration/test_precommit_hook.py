@@ -88,10 +88,58 @@ def test_hook_fails_when_a_seed_changed_and_passes_after_sync(tmp_path: Path) ->
     failed = hook()
     assert failed.returncode == 1, failed.stdout + failed.stderr
     assert "Failed" in failed.stdout
-    assert "+  title = {{Stop} {Regressing} {Today}" in failed.stdout
+    assert "+  title = {Stop Regressing Today:" in failed.stdout
     assert "refs.bib would change" in failed.stdout
 
     sync = subprocess.run([sys.executable, "-m", "bibgen", "sync"], cwd=paper, env=env, capture_output=True, text=True)
     assert sync.returncode == 0, sync.stderr
     again = hook()
     assert again.returncode == 0, again.stdout + again.stderr
+
+
+UNTIDY = """% my references
+@string{nat = {Nature}}
+
+@Article{silver2016,
+    Title={Mastering the game of {Go}},
+  journal=nat, year=2016,
+        AUTHOR = "Silver, David"}
+
+@comment{keep me}
+@misc{a, title = {Zeta}}
+"""
+
+
+def test_tidy_hook_fails_on_an_untidy_bib_and_passes_once_fixed(tmp_path: Path) -> None:
+    require_program("git")
+    cmd = pre_commit()
+    hook_repo = committed_copy_of_this_project(tmp_path / "bibgen")
+    paper = tmp_path / "paper"
+    paper.mkdir()
+    (paper / "refs.bib").write_text(UNTIDY)
+    env = {**os.environ, **GIT_ENV, "BIBGEN_CACHE_DIR": str(tmp_path / "cache"), "PRE_COMMIT_HOME": str(tmp_path / "pc")}
+    git(paper, "init", "-q")
+    git(paper, "add", "-A")
+    git(paper, "commit", "-qm", "paper")
+
+    def hook() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*cmd, "try-repo", str(hook_repo), "bibgen-tidy", "--all-files"],
+            cwd=paper, env=env, capture_output=True, text=True, timeout=900,
+        )
+
+    failed = hook()
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert "Failed" in failed.stdout and "files were modified by this hook" in failed.stdout
+    tidy = (paper / "refs.bib").read_text()
+    # Layout changed; every value, the comment, the macro and the entry order kept.
+    assert tidy == (
+        "% my references\n\n@string{nat = {Nature}}\n\n@article{silver2016,\n  author = {Silver, David},\n"
+        "  title = {Mastering the game of {Go}},\n  journal = nat,\n  year = 2016,\n}\n\n"
+        "@comment{keep me}\n\n@misc{a,\n  title = {Zeta},\n}\n"
+    )
+    git(paper, "add", "-A")
+    git(paper, "commit", "-qm", "tidy")
+    again = hook()
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "Passed" in again.stdout

@@ -149,3 +149,25 @@ def test_glob_sources_sorted_and_missing_plain_names_kept(tmp_path: Path) -> Non
     config = load_config(tmp_path)
     rel = [str(p.relative_to(tmp_path)) for p in config.source_paths()]
     assert rel == ["missing", "p/a/b.txt", "p/z.txt"]
+
+
+def test_bibtex_layout_table(tmp_path):
+    from bibgen.config import load_config
+    from bibgen.errors import ConfigError
+
+    cfg = tmp_path / "bibgen.yaml"
+    cfg.write_text("bibtex:\n  protect-case: words\n  omit: abstract\n  sort: [-year, key]\n  align: 12\n  quotes: true\n")
+    layout = load_config(path=cfg).options().layout
+    assert (layout.protect_case, layout.omit, layout.sort, layout.align, layout.quotes) == (
+        "words", ("abstract",), ("-year", "key"), 12, True,
+    )
+    # Command-line values win over the configuration.
+    assert load_config(path=cfg).options(layout={"align": 0}).layout.align == 0
+    for bad, message in (
+        ("bibtex:\n  align: wide\n", "'align' must be a number"),
+        ("bibtex:\n  protect-case: always\n", "protect-case must be one of"),
+        ("bibtex:\n  sort: [colour]\n", "sort key 'colour'"),
+    ):
+        cfg.write_text(bad)
+        with pytest.raises(ConfigError, match=message):
+            load_config(path=cfg)

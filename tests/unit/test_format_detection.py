@@ -39,7 +39,7 @@ def test_cli_detects_and_from_overrides(tmp_path):
     (tmp_path / "refs.yml").write_text("doe:\n  type: article\n  title: Typst entry\n  author: Doe, J\n  date: 2020\n")
     ok = run_cli("export", "export.txt", "refs.yml", "--format", "bibtex", cwd=tmp_path)
     assert ok.returncode == 0, ok.stderr
-    assert "title = {{Detected} by content}" in ok.stdout and "{{Typst} entry}" in ok.stdout
+    assert "title = {Detected by content}" in ok.stdout and "title = {Typst entry}" in ok.stdout
     forced = run_cli("export", "refs.yml", "--from", "yaml", cwd=tmp_path)
     assert forced.returncode == 3 and forced.stdout == ""
     # one error line, then only its indented caret excerpt

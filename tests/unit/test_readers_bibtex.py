@@ -149,6 +149,39 @@ def test_parse_person(text: str, expected: Person) -> None:
     assert parse_person(text) == expected
 
 
+def test_name_lists_broken_over_lines_split_into_people():
+    # DBLP's and the ACL Anthology's shape: one name per line after "and".
+    from bibgen.readers.bibtex import parse_people
+
+    people, partial = parse_people("Nitish Srivastava and\n                  Geoffrey E. Hinton and\tAlex  Krizhevsky")
+    assert [p.family for p in people] == ["Srivastava", "Hinton", "Krizhevsky"] and not partial
+
+
+def test_derived_arxiv_howpublished_reads_back_as_the_eprint_only():
+    from bibgen.pipeline import Options, export
+
+    bib = "@misc{a, title = {T}, eprint = {1512.03385}, archiveprefix = {arXiv}, primaryclass = {cs.CV}}\n"
+    once = export_text(bib)
+    assert "howpublished = {arXiv:1512.03385 [cs.CV]}" in once
+    assert export_text(once) == once
+    assert "howpublished" not in export_text(once, "biblatex")  # biblatex prints the eprint fields itself
+    # A howpublished that says more than the identifier is the user's: kept.
+    other = export_text(bib.replace("title = {T}", "title = {T}, howpublished = {arXiv:1512.03385, v2 of the talk}"))
+    assert "howpublished = {arXiv:1512.03385, v2 of the talk}" in other
+
+
+def export_text(bib: str, fmt: str = "bibtex") -> str:
+    import tempfile
+    from pathlib import Path
+
+    from bibgen.pipeline import Options, export
+
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "in.bib"
+        path.write_text(bib)
+        return export([path], fmt, Options())
+
+
 # ---------------------------------------------------------------- plain names without pybtex
 
 from hypothesis import given as _given  # noqa: E402

@@ -35,6 +35,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, NamedTuple
 
 from bibgen.errors import InputError
+from bibgen.caseprotect import CASE_FIELDS, source_marks
 from bibgen.latex import decode as decode_latex
 from bibgen.model import Entry, EntryKind, Fields, Origin, Person
 from bibgen.readers import decode
@@ -462,6 +463,10 @@ def month_number(text: str) -> str:
 @lru_cache(maxsize=16384)  # copies of one work often carry the same list
 def parse_people(value: str) -> tuple[tuple[Person, ...], bool]:
     """Names of a BibTeX name list and whether it ended in ``others``."""
+    # pybtex splits on " and " between single spaces only: DBLP and ACL write one
+    # name per line ("Srivastava and\n    Hinton"), so whitespace runs become one space first.
+    if "\n" in value or "\t" in value or "  " in value:
+        value = " ".join(value.split())
     if "{" in value:
         from pybtex.bibtex.utils import split_name_list
 
@@ -575,6 +580,24 @@ def _split_plain_name(text: str) -> tuple[list[str], list[str], list[str], list[
 
 # ---------------------------------------------------------------- entries
 
+# Values whose braces are remembered: writers keep that protection as written.
+_MARKED = CASE_FIELDS | {"journal", "journaltitle"}
+
+
+def _drop_derived_howpublished(fields: dict[str, str]) -> None:
+    """``howpublished = {arXiv:ID [class]}`` is what the BibTeX writer derives from the eprint
+    fields for styles that ignore them; read back, it is the eprint again, not a venue
+    (kept, a biblatex writer would print the identifier twice)."""
+    eprint = fields.get("eprint", "")
+    if not eprint:
+        return
+    for name in ("container", "howpublished"):
+        value = " ".join(fields.get(name, "").split())  # a wrapped line counts as one
+        if value and re.fullmatch(r"arXiv:" + re.escape(eprint) + r"(?: \[[^\]]*\])?", value):
+            cls = re.search(r"\[([^\]]*)\]", value)
+            if cls is None or cls.group(1) == fields.get("eprintclass", cls.group(1)):
+                del fields[name]
+
 
 def _to_entry(key: str, entry_type: str, raw: dict[str, str], where: Origin, options: Options) -> Entry:
     kind = TYPES.get(entry_type)
@@ -582,6 +605,7 @@ def _to_entry(key: str, entry_type: str, raw: dict[str, str], where: Origin, opt
     people: dict[str, tuple[Person, ...]] = {}
     partial: set[str] = set()
     aliases: tuple[str, ...] = ()
+    nocase: list[tuple[str, tuple[str, ...]]] = []
     if kind is None:
         kind = EntryKind.MISC
         options.diagnostics.note(f"entry type @{entry_type} read as misc", where)
@@ -614,6 +638,8 @@ def _to_entry(key: str, entry_type: str, raw: dict[str, str], where: Origin, opt
         if target in fields:
             continue
         fields[target] = text
+        if name in _MARKED:
+            nocase.append((target, source_marks(value, decode_latex) if "{" in value else ((text, False),)))
     if "date" in fields:
         m = _DATE_RE.match(fields["date"].strip())
         if m:
@@ -621,6 +647,7 @@ def _to_entry(key: str, entry_type: str, raw: dict[str, str], where: Origin, opt
             for part, value in zip(("year", "month", "day"), m.groups()):
                 if value and part not in fields:
                     fields[part] = str(int(value)) if part != "year" else value
+    _drop_derived_howpublished(fields)
     if kind in (EntryKind.MISC, EntryKind.ONLINE) and fields.get("eprinttype") == "arxiv" and "container" not in fields:
         kind = EntryKind.PREPRINT  # how both writers spell an arXiv preprint
     if kind is EntryKind.ARTICLE and fields.get("entrysubtype", "").lower() == "newspaper":
@@ -639,4 +666,5 @@ def _to_entry(key: str, entry_type: str, raw: dict[str, str], where: Origin, opt
         key=key,
         partial=frozenset(partial),
         aliases=aliases,
+        nocase=tuple(nocase),
     )

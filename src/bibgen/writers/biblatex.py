@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 
 from bibgen.model import Entry, EntryKind
+from bibgen.preprint import arxiv_url, arxiv_year_month
 from bibgen.writers.bibtex import _INTERNAL, BibtexWriter
 
 _THESIS_TYPES = {"master's thesis": "mathesis", "masters thesis": "mathesis", "phd thesis": "phdthesis"}
@@ -112,6 +113,24 @@ class BiblatexWriter(BibtexWriter):
                 out["month"] = month
             if day:
                 out["day"] = day
+        self.preprint_fields(entry, out)
+        if "date" in out:
+            out.pop("year", None)
+            out.pop("month", None)
         if entry.aliases:
             out["ids"] = ",".join(entry.aliases)
         return btype, out
+
+    def preprint_fields(self, entry: Entry, out: dict[str, str]) -> None:
+        """``eprint``/``eprinttype``/``eprintclass`` (what biblatex prints as
+        "arXiv: ID [class]"), a URL, and a date from the identifier when none is known."""
+        f = entry.fields
+        eprint = f.get("eprint", "")
+        if not eprint or f.get("eprinttype", "arxiv") != "arxiv":
+            return
+        out["eprinttype"] = "arxiv"
+        year, month = arxiv_year_month(eprint)
+        if year and not f.get("year"):
+            out["date"] = biblatex_date(year, month, "")
+        if not f.get("url") and entry.kind in (EntryKind.PREPRINT, EntryKind.MISC, EntryKind.ONLINE):
+            out["url"] = arxiv_url(eprint)

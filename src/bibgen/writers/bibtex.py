@@ -1,8 +1,10 @@
 """The BibTeX/BibLaTeX writer family: one canonical layout, two dialects.
 
-Layout: entries sorted by key (case-insensitively), one field per line,
-two-space indent, ``name = {value},`` with a trailing comma, a blank line
-between entries, fields in a fixed order (unknown fields after, by name).
+Default layout: entries sorted by key (case-insensitively), one field per
+line, two-space indent, ``name = {value},`` with a trailing comma, a blank
+line between entries, fields in a fixed order (unknown fields after, by name).
+:class:`bibgen.layout.Layout` (``--omit``, ``--sort``, ``--align`` …) changes
+it; :mod:`bibgen.caseprotect` decides which title words are braced.
 """
 
 from __future__ import annotations
@@ -12,8 +14,11 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from bibgen.caseprotect import CASE_FIELDS, protect
 from bibgen.latex import encode
+from bibgen.layout import Layout
 from bibgen.model import Entry, EntryKind, Person
+from bibgen.preprint import arxiv_url, arxiv_year_month
 
 if TYPE_CHECKING:
     from bibgen.pipeline import Options
@@ -58,8 +63,13 @@ _RANK = {name: i for i, name in enumerate(FIELD_ORDER)}
 VERBATIM = frozenset({"doi", "url", "eprint", "ids"})
 # Fields written bare (no braces): month macros.
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-# Fields whose words are brace-protected against case changes.
-TITLE_FIELDS = frozenset({"title", "subtitle", "booktitle", "journal", "journaltitle", "series"})
+# Fields whose words are brace-protected against case changes (never journals or names).
+TITLE_FIELDS = CASE_FIELDS
+_JOURNAL_FIELDS = ("journal", "journaltitle")
+_DEFAULT_LAYOUT = Layout()
+_PREPRINT_KINDS = (EntryKind.PREPRINT, EntryKind.MISC, EntryKind.ONLINE)
+# Where the model's "container" is written.
+_CONTAINERS = frozenset({"journal", "journaltitle", "booktitle"})
 # Neutral model fields that are not written under their own name.
 _INTERNAL = frozenset({"container", "venue", "eprinttype", "eprintclass", "year", "month", "day"})
 
@@ -113,8 +123,38 @@ class BibtexWriter:
     dialect = "bibtex"
 
     def write(self, entries: list[Entry], options: Options) -> str:
-        ordered = sorted(entries, key=lambda e: (e.key.casefold(), e.key))
+        layout = getattr(options, "layout", _DEFAULT_LAYOUT)
+        ordered = self.sort(entries, layout)
         return "\n".join(self.format_entry(e, options) for e in ordered)
+
+    def sort(self, entries: list[Entry], layout: Layout) -> list[Entry]:
+        """Entries in ``layout.sort`` order; ties (and the default) by key."""
+        if layout.sort == ("none",):
+            return list(entries)
+        out = sorted(entries, key=lambda e: (e.key.casefold(), e.key))
+        for spec in reversed(layout.sort):
+            name = spec.lstrip("-")
+            if name in ("key", "none"):
+                if spec.startswith("-"):
+                    out.reverse()
+                continue
+            out.sort(key=lambda e, n=name: self._sort_value(e, n), reverse=spec.startswith("-"))
+        return out
+
+    def _sort_value(self, entry: Entry, name: str) -> tuple:  # type: ignore[type-arg]
+        if name == "year":
+            year = entry.get("year") or self._derived_year(entry)
+            return (int(year),) if year.isdigit() else (0,)
+        if name == "author":
+            people = entry.people.get("author") or entry.people.get("editor") or ()
+            return tuple(p.sort_form().casefold() for p in people)
+        return (self.entry_type_and_fields(entry)[0],)
+
+    @staticmethod
+    def _derived_year(entry: Entry) -> str:
+        if entry.get("eprinttype", "arxiv") == "arxiv" and entry.get("eprint"):
+            return arxiv_year_month(entry.get("eprint"))[0]
+        return ""
 
     # -- per dialect
 
@@ -122,6 +162,28 @@ class BibtexWriter:
     def verbatim(value: str) -> str:
         """Text of a verbatim field (URL, DOI, eprint, ids)."""
         return _verbatim(value)
+
+    def preprint_fields(self, entry: Entry, out: dict[str, str]) -> None:
+        """arXiv's own export shape (eprint, archiveprefix, primaryclass, url, year), and
+        ``howpublished = {arXiv:ID [class]}`` so styles that ignore eprint fields
+        (plain, plainnat, IEEEtran, apalike) print the identifier."""
+        f = entry.fields
+        eprint = f.get("eprint", "")
+        if not eprint or f.get("eprinttype", "arxiv") != "arxiv":
+            return
+        year, month = arxiv_year_month(eprint)
+        if year and not f.get("year"):
+            out["year"] = year
+            if month and not f.get("month"):
+                out["month"] = month
+        if entry.kind not in _PREPRINT_KINDS:
+            return  # a published work's eprint is a second locator: its own URL stays its own
+        if not f.get("url"):
+            out["url"] = arxiv_url(eprint)
+        if out.get("howpublished"):
+            return
+        cls = f.get("eprintclass", "")
+        out["howpublished"] = f"arXiv:{eprint}" + (f" [{cls}]" if cls else "")
 
     def entry_type_and_fields(self, entry: Entry) -> tuple[str, dict[str, str]]:
         """The BibTeX type and raw (unescaped) fields of an entry."""
@@ -165,34 +227,119 @@ class BibtexWriter:
             out["month"] = f["month"]
         if f.get("day"):
             out["day"] = f["day"]
+        self.preprint_fields(entry, out)
         if entry.aliases:
             out["ids"] = ",".join(entry.aliases)
         return btype, out
 
     def format_entry(self, entry: Entry, options: Options) -> str:
+        layout: Layout = getattr(options, "layout", _DEFAULT_LAYOUT)
         btype, raw = self.entry_type_and_fields(entry)
         ascii = options.ascii
-        lines = [f"@{btype}{{{entry.key},"]
         values: dict[str, str] = {}
         for role in ("author", "editor", "translator"):
             people = entry.people.get(role)
-            if people:
-                values[role] = "{" + format_people(people, role in entry.partial, ascii) + "}"
+            if people and layout.keeps(role):
+                values[role] = _delimit(format_people(people, role in entry.partial, ascii), layout)
+        marks = dict(entry.nocase)
+        language = entry.get("langid") or entry.get("language")
         for name, value in raw.items():
-            if not value:
+            if not value or not layout.keeps(name):
                 continue
             if name in VERBATIM:
-                values[name] = "{" + self.verbatim(value) + "}"
+                values[name] = _delimit(self.verbatim(value), layout)
             elif name == "pages":
                 # BibTeX styles look for "-" to print "pages"; write ranges as "--".
-                values[name] = "{" + "--".join(encode(p, ascii=ascii) for p in value.split("\u2013")) + "}"
-            elif name == "month" and value.lower()[:3] in _MONTHS and (value.isalpha() or value.isdigit()):
-                values[name] = value.lower()[:3]
-            elif name == "month" and value.isdigit() and 1 <= int(value) <= 12:
-                values[name] = _MONTHS[int(value) - 1]
+                values[name] = _delimit("--".join(encode(p, ascii=ascii) for p in value.split("\u2013")), layout)
+            elif name == "month" and layout.month_macros and _month_macro(value):
+                values[name] = _month_macro(value)
             else:
-                values[name] = "{" + encode(value, ascii=ascii, protect_case=name in TITLE_FIELDS) + "}"
-        for name in sorted(values, key=lambda n: (_RANK.get(n, len(_RANK)), n)):
-            lines.append(f"  {name} = {values[name]},")
-        lines.append("}")
-        return "\n".join(lines) + "\n"
+                if name in _JOURNAL_FIELDS and layout.journals != "keep":
+                    value = journal_name(value, layout)
+                mark = marks.get(name) or (marks.get("container") if name in _CONTAINERS else None)
+                if name in TITLE_FIELDS or mark:
+                    # Journals and other non-title fields keep only the braces their source wrote.
+                    mode = layout.protect_case if name in TITLE_FIELDS else "none"
+                    chunks = protect(value, mode, language, mark, entry.get("abstract"))
+                    values[name] = _delimit(_encode_chunks(chunks, ascii), layout)
+                else:
+                    values[name] = _delimit(encode(value, ascii=ascii), layout)
+        return format_fields(btype, entry.key, list(values.items()), layout)
+
+
+def _month_macro(value: str) -> str:
+    if value.lower()[:3] in _MONTHS and value.isalpha():
+        return value.lower()[:3]
+    if value.isdigit() and 1 <= int(value) <= 12:
+        return _MONTHS[int(value) - 1]
+    return ""
+
+
+def _encode_chunks(chunks, ascii: bool) -> str:  # type: ignore[no-untyped-def]
+    out = []
+    for text, protected in chunks:
+        enc = encode(text, ascii=ascii)
+        if protected:
+            # "{\\'E}..." at brace level one is a BibTeX special character, whose
+            # letters styles still re-case: a second pair of braces protects it.
+            enc = "{{" + enc + "}}" if enc.startswith("\\") else "{" + enc + "}"
+        out.append(enc)
+    return "".join(out)
+
+
+def _delimit(text: str, layout: Layout) -> str:
+    if layout.quotes:
+        # Inside "...", a double quote at brace level zero would end the value.
+        return '"' + text.replace('"', '{"}') + '"'
+    return "{" + text + "}"
+
+
+def field_rank(layout: Layout):  # type: ignore[no-untyped-def]
+    """Sort key of field names: the layout's order first, then the canonical one."""
+    first = {name: i for i, name in enumerate(layout.field_order)}
+    base = len(first)
+
+    def rank(name: str) -> tuple[int, int, str]:
+        if name in first:
+            return (0, first[name], name)
+        return (1, _RANK.get(name, len(_RANK)), name)
+
+    return rank
+
+
+def format_fields(btype: str, key: str, values: list[tuple[str, str]], layout: Layout) -> str:
+    """One entry in ``layout``: ``values`` are (name, already delimited text) pairs."""
+    lines = [f"@{btype}{{{key},"]
+    rank = field_rank(layout)
+    pairs = sorted(values, key=lambda nv: rank(nv[0]))  # stable: a repeated name keeps its order
+    for i, (name, value) in enumerate(pairs):
+        label = name.ljust(layout.align) if layout.align else name
+        prefix = f"{layout.indent}{label} = "
+        if layout.wrap and len(prefix) + len(value) > layout.wrap and name not in VERBATIM:
+            value = _wrap(value, len(prefix), layout.wrap)
+        comma = "," if layout.trailing_comma or i < len(pairs) - 1 else ""
+        lines.append(f"{prefix}{value}{comma}")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _wrap(value: str, start: int, width: int) -> str:
+    """Break ``value`` at spaces so lines stay within ``width`` where words allow;
+    continuation lines start under the value (BibTeX reads a line break as a space)."""
+    lines: list[str] = []
+    line = ""
+    for w in value.split(" "):
+        if line and start + len(line) + 1 + len(w) > width:
+            lines.append(line)
+            line = w
+        else:
+            line = f"{line} {w}" if line else w
+    lines.append(line)
+    return ("\n" + " " * start).join(lines)
+
+
+def journal_name(name: str, layout: Layout) -> str:
+    """ISO 4 abbreviation (``iso4``) or full name (``expand``) of a journal."""
+    from bibgen.journals import abbreviate, expand
+
+    return abbreviate(name) if layout.journals == "iso4" else expand(name, layout.journal_names)
