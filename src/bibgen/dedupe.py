@@ -38,6 +38,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+import re
 from itertools import islice
 
 from rapidfuzz import fuzz
@@ -52,7 +53,9 @@ from bibgen.normalize import (
     is_unspaced_script,
     normalize_arxiv,
     normalize_doi,
+    normalize_isbn,
     normalize_number,
+    normalize_pmid,
     person_family,
     significant_tokens,
     title_key,
@@ -62,7 +65,9 @@ from bibgen.normalize import (
     year_of,
 )
 
-EVIDENCE = ("doi", "arxiv", "title", "fuzzy")
+EVIDENCE = ("doi", "arxiv", "pmid", "isbn", "title", "fuzzy", "edited")
+# Evidence that is a shared registry identifier: it ties works the title rules would keep apart.
+IDENTIFIERS = frozenset({"doi", "arxiv", "pmid", "isbn"})
 _STRENGTH = {name: i for i, name in enumerate(EVIDENCE)}
 
 # Fuzzy matching only looks at titles at least this long (title key characters)
@@ -80,6 +85,28 @@ UNSPACED_MIN_CHARS = 6
 # neighbourhood (each title with the next few in sorted order) instead of all pairs.
 _BLOCK_ALL_PAIRS = 24
 _BLOCK_WINDOW = 6
+# In a bucket bigger than _BLOCK_ALL_PAIRS a record tries at most this many
+# earlier clusters (the nearest in content order): records that share a
+# title, authors, year and venue but differ in DOI or pages are all distinct,
+# and trying every earlier one would be quadratic.
+_BUCKET_TRIES = 32
+# Entry kinds by what they are as a publication; two different non-empty
+# classes are different works unless an identifier ties them. Preprints, web
+# pages and untyped records are versions of whatever they match.
+_KIND_CLASS = {
+    EntryKind.ARTICLE: "article",
+    EntryKind.NEWS: "article",
+    EntryKind.INPROCEEDINGS: "inproceedings",
+    EntryKind.INCOLLECTION: "incollection",
+    EntryKind.BOOK: "book",
+    EntryKind.REPORT: "report",
+    EntryKind.THESIS: "thesis",
+    EntryKind.PREPRINT: "",
+    EntryKind.ONLINE: "",
+    EntryKind.MISC: "",
+}
+# Suffixes of files whose keys the user wrote (most authoritative first): see merge().
+_KEY_AUTHORITY = {".bib": 3, ".bibtex": 3, ".biblatex": 3, ".yaml": 2, ".yml": 2, ".json": 2}
 # Prefixes that turn a word into its opposite: never a typo.
 _NEGATIONS = ("non", "un", "in", "im", "ir", "il", "dis", "anti", "de", "semi", "self", "multi", "sub", "super", "re", "pre", "post")
 # Titles that name a kind of text rather than a work (front and back matter,
@@ -109,6 +136,17 @@ class Link:
     score: float = 1.0
 
 
+@dataclass(frozen=True, slots=True, order=True)
+class Refusal:
+    """A near pair that was not merged: records ``a`` and ``b`` had ``evidence`` but ``reason`` says they differ."""
+
+    a: Origin
+    b: Origin
+    evidence: str
+    reason: str
+    titles: tuple[str, str] = ("", "")
+
+
 @dataclass(frozen=True, slots=True)
 class Cluster:
     """Records merged into one entry: members in sorted-source order, why, and how sure.
@@ -130,6 +168,7 @@ class Cluster:
 class DedupeResult:
     entries: tuple[Entry, ...]
     clusters: tuple[Cluster, ...] = field(default_factory=tuple)
+    refused: tuple[Refusal, ...] = field(default_factory=tuple)
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,11 +181,15 @@ class DedupePolicy:
     with this title are never merged by title alone". Identifier evidence (the
     same DOI or arXiv id) is not affected. ``threshold`` is the least title
     similarity (0..1) for a fuzzy match; ``fuzzy=False`` turns fuzzy matching off.
+    ``within_file=True`` lets records of one file with different keys merge
+    (by default they are different works unless exact duplicates, and near
+    pairs among them are only reported).
     """
 
     not_duplicates: frozenset[frozenset[str]] = frozenset()
     threshold: float = 0.9
     fuzzy: bool = True
+    within_file: bool = False
 
     def __post_init__(self) -> None:
         pairs = frozenset(frozenset(title_key(str(t)) for t in pair) for pair in self.not_duplicates)
@@ -175,6 +218,7 @@ class _Features:
         "index", "entry", "tkey", "plain_key", "tokens", "sig", "numbers", "markers", "doi", "arxiv",
         "year", "edition", "volume", "issue", "families", "complete", "abstract", "container",
         "preprint", "fuzzy", "short", "norm", "order", "venue", "generic",
+        "pmid", "isbn", "pages", "kclass", "filekey", "givens", "first",
     )
 
     def __init__(self, index: int, entry: Entry) -> None:
@@ -219,6 +263,27 @@ class _Features:
             self.abstract = " ".join(title_tokens.__wrapped__(abstract[:600]))[:400] if abstract else ""
         elif name == "generic":
             self.generic = self.plain_key in GENERIC_TITLES and not self.numbers
+        elif name in ("pmid", "isbn"):
+            fields = entry.fields
+            self.pmid = normalize_pmid(fields["pmid"]) if "pmid" in fields else ""
+            # A chapter or paper carries its book's ISBN: only a whole book is named by one.
+            isbn = fields.get("isbn", "")
+            self.isbn = normalize_isbn(isbn) if isbn and entry.kind is EntryKind.BOOK else ""
+        elif name == "pages":
+            self.pages = first_page(entry.get("pages"))
+        elif name == "kclass":
+            self.kclass = _KIND_CLASS[entry.kind]
+        elif name == "filekey":
+            # (file, key, content) of a record whose key the user wrote; see _within_file.
+            self.filekey = (entry.origin.path, entry.key.casefold(), self.order[:-1]) if entry.key else None
+        elif name in ("givens", "first"):
+            givens: dict[str, set[str]] = {}
+            for p in entry.authors:
+                fam = person_family(p)
+                if fam:
+                    givens.setdefault(fam, set()).add(fold(p.given).strip())
+            self.givens = givens
+            self.first = person_family(entry.authors[0]) if entry.authors else ""
         elif name in ("container", "preprint", "venue"):
             container = entry.get("container")
             self.container = title_key(container) if container else ""
@@ -242,12 +307,26 @@ def identifiers(entry: Entry) -> tuple[str, str]:
         if arxiv:
             doi = ""
     eprint = entry.get("eprint")
-    if eprint and entry.get("eprinttype", "arxiv").casefold() == "arxiv":
+    if eprint and entry.get("eprinttype", "arxiv").casefold() in ("arxiv", "arxiv.org"):
         arxiv = normalize_arxiv(eprint) or arxiv
     url = entry.get("url")
     if not arxiv and url and "arxiv.org/" in url.casefold():
         arxiv = normalize_arxiv(url.split("arxiv.org/", 1)[1])
     return doi, arxiv
+
+
+def first_page(pages: str | None) -> str:
+    """The first page of a ``pages`` value, folded (``pp. 391--400`` -> ``391``), else ``""``.
+
+    >>> first_page("pp. 391--400"), first_page("e1002"), first_page("")
+    ('391', 'e1002', '')
+    """
+    if not pages:
+        return ""
+    text = fold(pages).replace("pp.", "").replace("p.", "").strip()
+    for dash in ("\u2013", "\u2014", "\u2212", "--", "-", ","):
+        text = text.split(dash, 1)[0]
+    return text.strip().lstrip("0") or text.strip()
 
 
 def content_order(entry: Entry, key: str | None = None) -> tuple[object, ...]:
@@ -272,6 +351,7 @@ class _Group:
     __slots__ = (
         "size", "dois", "arxivs", "years", "editions", "volumes", "issues", "titles", "families", "complete",
         "numbers", "_markers", "containers", "venues", "_members", "_abstracts", "preprint", "links",
+        "_extra",
     )
 
     def __init__(self, f: _Features) -> None:
@@ -294,6 +374,27 @@ class _Group:
         self._abstracts: list[str] | None = None
         self.preprint = f.preprint
         self.links: list[Link] = []
+        self._extra: dict[str, object] | None = None  # what only a rule check needs: see extra
+
+    @property
+    def extra(self) -> dict[str, object]:
+        """Identifiers, pages, kind classes, given names and user keys of the members (made on first use)."""
+        if self._extra is None:
+            ms = self._members
+            givens: dict[str, set[str]] = {}
+            for m in ms:
+                for fam, gs in m.givens.items():
+                    givens.setdefault(fam, set()).update(gs)
+            self._extra = {
+                "pmids": {m.pmid for m in ms if m.pmid},
+                "isbns": {m.isbn for m in ms if m.isbn},
+                "pages": {m.pages for m in ms if m.pages},
+                "kclasses": {m.kclass for m in ms if m.kclass},
+                "givens": givens,
+                "filekeys": [m.filekey for m in ms if m.filekey],
+                "sigs": [m for m in ms if m.plain_key],
+            }
+        return self._extra
 
     def absorb(self, other: _Group) -> None:
         self.size += other.size
@@ -305,6 +406,16 @@ class _Group:
         self._markers = None
         self.preprint = self.preprint or other.preprint
         self.links.extend(other.links)
+        if self._extra is not None and other._extra is not None:
+            mine, theirs = self._extra, other._extra
+            for name in ("pmids", "isbns", "pages", "kclasses"):
+                mine[name].update(theirs[name])  # type: ignore[attr-defined]
+            for fam, gs in theirs["givens"].items():  # type: ignore[attr-defined]
+                mine["givens"].setdefault(fam, set()).update(gs)  # type: ignore[attr-defined]
+            mine["filekeys"].extend(theirs["filekeys"])  # type: ignore[attr-defined]
+            mine["sigs"].extend(theirs["sigs"])  # type: ignore[attr-defined]
+        else:
+            self._extra = None
 
 
     @property
@@ -337,26 +448,130 @@ def _abstracts_agree(a: _Group, b: _Group) -> bool:
     return any(fuzz.ratio(x, y, score_cutoff=90) for x in a.abstracts for y in b.abstracts)
 
 
-def _compatible(a: _Group, b: _Group, evidence: str, policy: DedupePolicy) -> bool:
-    """May two clusters merge on title evidence? False on any contradiction."""
-    if evidence in ("doi", "arxiv"):
+def _given_ok(x: str, y: str) -> bool:
+    """Can two folded given names name one person? Initials match full names; ``alan`` and ``andrew`` do not.
+
+    >>> _given_ok("a. m.", "alan"), _given_ok("alan", "andrew"), _given_ok("j.-p.", "jean-paul"), _given_ok("", "x")
+    (True, False, True, True)
+    """
+    if not x or not y or x == y:
         return True
+    px = [t for t in re.split(r"[\s.\-]+", x) if t]
+    py = [t for t in re.split(r"[\s.\-]+", y) if t]
+    for p, q in zip(px, py):
+        if len(p) == 1 or len(q) == 1:
+            if p[0] != q[0]:
+                return False
+        elif p != q and not (len(p) >= 3 and len(q) >= 3 and (p.startswith(q) or q.startswith(p))):
+            return False
+    return True
+
+
+def _given_conflict(a: _Group, b: _Group) -> str:
+    """The family name whose given names disagree on the two sides (``Alan`` against ``Andrew`` Rattle), else ``""``."""
+    ga, gb = a.extra["givens"], b.extra["givens"]
+    for fam in sorted(ga.keys() & gb.keys()):  # type: ignore[attr-defined]
+        xs, ys = ga[fam], gb[fam]  # type: ignore[index]
+        if not any(_given_ok(x, y) for x in xs for y in ys):
+            return f"different given names: {sorted(xs)[0]} {fam} / {sorted(ys)[0]} {fam}"
+    return ""
+
+
+def _title_close(x: _Features, y: _Features) -> bool:
+    """Do two titles name one work, as far as a shared identifier needs? (half the words, or 70% similar)."""
+    sx, sy = set(x.sig or x.tokens), set(y.sig or y.tokens)
+    if not sx or not sy:
+        return True
+    if len(sx & sy) * 2 >= min(len(sx), len(sy)):
+        return True
+    return fuzz.ratio(x.norm, y.norm, score_cutoff=70) > 0
+
+
+def _titles_disagree(a: _Group, b: _Group) -> bool:
+    """Does every title on one side clearly disagree with every title on the other?"""
+    sa, sb = a.extra["sigs"][:4], b.extra["sigs"][:4]  # type: ignore[index]
+    return bool(sa) and bool(sb) and not any(_title_close(x, y) for x in sa for y in sb)
+
+
+def _within_file(a: _Group, b: _Group) -> bool:
+    """Do the two sides hold records of one file under different keys that are not exact copies?"""
+    fa, fb = a.extra["filekeys"], b.extra["filekeys"]
+    if not fa or not fb:
+        return False
+    paths = {x[0] for x in fa} & {y[0] for y in fb}  # type: ignore[index]
+    return any(
+        x[0] == y[0] and x[1] != y[1] and x[2] != y[2]  # type: ignore[index]
+        for x in fa if x[0] in paths for y in fb if y[0] in paths  # type: ignore[index]
+    )
+
+
+def _refusal(a: _Group, b: _Group, evidence: str, policy: DedupePolicy, pin: bool = False) -> str:
+    """Why two clusters must not merge on ``evidence`` (a contradiction), else ``""``.
+
+    The same-work rule, one place for the dedupe and for pin matching:
+
+    - records of one file under different keys are different works unless
+      exact copies (``within_file`` opts in to merging them);
+    - a shared identifier merges unless another identifier conflicts, the
+      titles clearly disagree or the years are more than 5 apart (then one
+      identifier is probably wrong);
+    - title evidence needs no conflicting identifier, edition, volume, number
+      or first page, compatible years, the same publication class (article,
+      proceedings paper, chapter, book, report, thesis; preprints and untyped
+      records are versions of any), author lists that overlap (half of the
+      shorter complete list) and given names that can be one person.
+
+    ``pin`` (``b`` is an entry of the target file) leaves out the file, type
+    and page rules: a pinned entry is a work as bibgen wrote it before, and
+    the source may have corrected its type or pages.
+    """
+    if not pin and not policy.within_file and _within_file(a, b):
+        return "same file, different keys"
+    ea, eb = a.extra, b.extra
+    if evidence in IDENTIFIERS:
+        for name, xa, xb in (("DOI", a.dois, b.dois), ("arXiv id", a.arxivs, b.arxivs),
+                             ("PMID", ea["pmids"], eb["pmids"]), ("ISBN", ea["isbns"], eb["isbns"])):
+            if _disjoint(xa, xb):  # type: ignore[arg-type]
+                return f"same {evidence}, different {name}s"
+        if _titles_disagree(a, b):
+            return f"same {evidence}, different titles: one of them is probably wrong"
+        if a.years and b.years and min(abs(x - y) for x in a.years for y in b.years) > 5:
+            return f"same {evidence}, years more than 5 apart"
+        return ""
     if policy.distinct(a.titles, b.titles):
-        return False
-    if _disjoint(a.dois, b.dois) or _disjoint(a.arxivs, b.arxivs):
-        return False
-    if _disjoint(a.editions, b.editions) or _disjoint(a.volumes, b.volumes) or _disjoint(a.issues, b.issues):
-        return False
+        return "declared distinct (not-duplicates)"
+    for name, xa, xb in (("DOIs", a.dois, b.dois), ("arXiv ids", a.arxivs, b.arxivs),
+                         ("PMIDs", ea["pmids"], eb["pmids"]), ("ISBNs", ea["isbns"], eb["isbns"]),
+                         ("editions", a.editions, b.editions), ("volumes", a.volumes, b.volumes),
+                         ("numbers", a.issues, b.issues)):
+        if _disjoint(xa, xb):  # type: ignore[arg-type]
+            return f"different {name}"
+    if not pin:
+        classes = ea["kclasses"] | eb["kclasses"]  # type: ignore[operator]
+        if len(classes) > 1:
+            return "different types: " + " / ".join(sorted(classes))
+        if _disjoint(ea["pages"], eb["pages"]):  # type: ignore[arg-type]
+            return "different pages"
     if not _years_ok(a, b):
-        return False
+        return "years too far apart"
     # A complete author list must share somebody with everyone named on the other side.
     if a.complete and b.families and a.complete.isdisjoint(b.families):
-        return False
+        return "different authors"
     if b.complete and a.families and b.complete.isdisjoint(a.families):
-        return False
+        return "different authors"
+    if a.complete and b.complete and len(a.complete & b.complete) * 2 < min(len(a.complete), len(b.complete)):
+        return "different authors"
+    given = _given_conflict(a, b)
+    if given:
+        return given
     if evidence == "fuzzy" and (a.numbers != b.numbers or a.markers != b.markers):
-        return False
-    return True
+        return "different numbers or parts in the titles"
+    return ""
+
+
+def _compatible(a: _Group, b: _Group, evidence: str, policy: DedupePolicy) -> bool:
+    """May two clusters merge on ``evidence``? False on any contradiction (see :func:`_refusal`)."""
+    return not _refusal(a, b, evidence, policy)
 
 
 def _corroborated(a: _Group, b: _Group, strict: bool, generic: bool = False) -> bool:
@@ -391,22 +606,31 @@ def _corroborated(a: _Group, b: _Group, strict: bool, generic: bool = False) -> 
 def _may_merge(
     fa: _Features, fb: _Features, a: _Group, b: _Group, evidence: str, policy: DedupePolicy, pin: bool = False
 ) -> bool:
-    """May two clusters (``a`` holding record ``fa``, ``b`` holding ``fb``) merge on ``evidence``?
+    """May two clusters (``a`` holding record ``fa``, ``b`` holding ``fb``) merge on ``evidence``? See :func:`_why_not`."""
+    return not _why_not(fa, fb, a, b, evidence, policy, pin)
 
-    No contradiction, and for a short title or a fuzzy match a second signal:
-    the one rule for the dedupe and for matching pinned entries. With ``pin``
-    (``b`` is an entry of the target file) a generic title takes the ordinary
-    short-title rule: the pinned entry is this work as bibgen wrote it before,
-    often without the year and venue the generic rule asks for, and must keep
-    its key.
+
+def _why_not(
+    fa: _Features, fb: _Features, a: _Group, b: _Group, evidence: str, policy: DedupePolicy, pin: bool = False
+) -> str:
+    """Why two clusters may not merge on ``evidence``, else ``""``.
+
+    No contradiction (:func:`_refusal`), and for a short title or a fuzzy
+    match a second signal: the one rule for the dedupe and for matching
+    pinned entries. With ``pin`` (``b`` is an entry of the target file) a
+    generic title takes the ordinary short-title rule: the pinned entry is
+    this work as bibgen wrote it before, often without the year and venue the
+    generic rule asks for, and must keep its key.
     """
-    if not _compatible(a, b, evidence, policy):
-        return False
+    why = _refusal(a, b, evidence, policy, pin)
+    if why:
+        return why
     if evidence == "title" and (fa.short or fb.short):
-        return _corroborated(a, b, False, not pin and (fa.generic or fb.generic))
-    if evidence == "fuzzy":
-        return _corroborated(a, b, True)
-    return True
+        if not _corroborated(a, b, False, not pin and (fa.generic or fb.generic)):
+            return "short or generic title without a second signal (author, venue, year or abstract)"
+    if evidence in ("fuzzy", "edited") and not _corroborated(a, b, True):
+        return "similar title without a second signal (author, venue or abstract)"
+    return ""
 
 
 def _signals(f: _Features) -> list[tuple[str, object]]:
@@ -548,6 +772,8 @@ class _Clusters:
         # Cluster summaries by root, made when a record first meets a candidate:
         # a record alone is its own root, so a late summary equals an early one.
         self.groups: dict[int, _Group] = {}
+        # Near pairs refused, by record indices (first refusal of a pair wins): see refusals().
+        self.refused: dict[tuple[int, int], tuple[str, str]] = {}
 
     def group(self, root: int) -> _Group:
         g = self.groups.get(root)
@@ -567,7 +793,9 @@ class _Clusters:
         if ri == rj:
             return False
         gi, gj = self.group(ri), self.group(rj)
-        if not _may_merge(self.feats[i], self.feats[j], gi, gj, evidence, self.policy):
+        why = _why_not(self.feats[i], self.feats[j], gi, gj, evidence, self.policy)
+        if why:
+            self.refused.setdefault((min(i, j), max(i, j)), (evidence, why))
             return False
         if gi.size < gj.size:
             ri, rj, gi, gj = rj, ri, gj, gi
@@ -600,20 +828,52 @@ class _Clusters:
         narrow = len(members) > _BLOCK_ALL_PAIRS
         first: dict[int, int] = {}  # live root of earlier members' clusters -> position of its first member
         holders: dict[tuple[str, object], list[int]] = {}  # second signal -> positions of members with it
+        # Live roots of clusters without a DOI (without an arXiv id): on title
+        # evidence a record with a DOI can only join one of those (a cluster
+        # with another DOI is a contradiction, one with its DOI it met already),
+        # so records that share everything but the DOI stay linear.
+        no_doi: set[int] = set()
+        no_arxiv: set[int] = set()
+        by_id = narrow and evidence not in IDENTIFIERS
         for n, f in enumerate(members):
             signals = _signals(f) if narrow else ()
             rf = self.find(f.index)
             if rf not in first:
                 if narrow and f.short:
                     roots = {self.find(members[p].index) for s in signals for p in holders.get(s, ())}
+                    if by_id and f.doi:
+                        roots &= no_doi
+                    if by_id and f.arxiv:
+                        roots &= no_arxiv
+                elif by_id and (f.doi or f.arxiv):
+                    roots = set(no_doi if f.doi else first)
+                    if f.arxiv:
+                        roots &= no_arxiv
                 else:
                     roots = set(first)
-                for r in sorted(roots, key=first.__getitem__):
+                tries = sorted(roots, key=first.__getitem__)
+                if narrow and not f.short and len(tries) > _BUCKET_TRIES:
+                    tries = tries[-_BUCKET_TRIES:]  # the nearest earlier clusters in content order
+                for r in tries:
                     if self.try_union(members[first[r]].index, f.index, evidence):
-                        first[self.find(f.index)] = first.pop(r)
+                        root = self.find(f.index)
+                        first[root] = first.pop(r)
+                        if by_id:
+                            g = self.group(root)
+                            for ids, bucket in ((g.dois, no_doi), (g.arxivs, no_arxiv)):
+                                had = r in bucket
+                                bucket.discard(r)
+                                if had and not ids:
+                                    bucket.add(root)
                         break
                 else:
                     first[rf] = n
+                    if by_id:
+                        g = self.group(rf)
+                        if not g.dois:
+                            no_doi.add(rf)
+                        if not g.arxivs:
+                            no_arxiv.add(rf)
             for s in signals:
                 holders.setdefault(s, []).append(n)
 
@@ -648,10 +908,26 @@ def _run(feats: Sequence[_Features], policy: DedupePolicy) -> tuple[list[list[in
     return sorted(groups.values()), c
 
 
+def _refusals(feats: Sequence[_Features], c: _Clusters) -> tuple[Refusal, ...]:
+    """The refused near pairs whose records did not end in one cluster anyway, sorted."""
+    out = []
+    for (i, j), (evidence, why) in c.refused.items():
+        if c.find(i) != c.find(j):
+            a, b = feats[i].entry, feats[j].entry
+            if b.origin < a.origin:
+                a, b = b, a
+            out.append(Refusal(a.origin, b.origin, evidence, why, (a.title, b.title)))
+    return tuple(sorted(out))
+
+
 def dedupe(entries: Sequence[Entry], diagnostics: Diagnostics, policy: DedupePolicy = DedupePolicy()) -> DedupeResult:
     """Merge records of the same work; ``entries`` must be in sorted-source order."""
     feats = [_Features(i, e) for i, e in enumerate(entries)]
     groups, state = _run(feats, policy)
+    refused = _refusals(feats, state)
+    for r in refused:
+        if r.evidence in IDENTIFIERS:
+            diagnostics.warn(f"not merged with the record at {r.a}: {r.reason} ({r.titles[0]!r} / {r.titles[1]!r})", r.b)
     out: list[Entry] = []
     clusters: list[Cluster] = []
     for idx in groups:
@@ -671,7 +947,7 @@ def dedupe(entries: Sequence[Entry], diagnostics: Diagnostics, policy: DedupePol
                 links=links,
             )
         )
-    return DedupeResult(tuple(out), tuple(clusters))
+    return DedupeResult(tuple(out), tuple(clusters), refused)
 
 
 # ---------------------------------------------------------------- pinned keys
