@@ -303,16 +303,18 @@ def duplicates(
         Optional[str], typer.Option("--from", help="Read every source with this reader instead of by file suffix.")
     ] = None,
 ) -> None:
-    """List the records that would be merged: each cluster with its members (file:line), reason and score."""
-    from bibgen.dedupe import find_duplicates, format_clusters
+    """List the records that would be merged (each cluster with its members, reason and score) and the near pairs refused, with why."""
+    from bibgen.dedupe import dedupe, format_clusters, format_refusals
     from bibgen.pipeline import Options, read
 
     options = Options(reader=from_fmt)
     try:
-        clusters = find_duplicates(read(sources or [Path("seeds")], options), options.dedupe_policy)
+        entries = sorted(read(sources or [Path("seeds")], options), key=lambda e: e.origin)
+        result = dedupe(entries, options.diagnostics, options.dedupe_policy)
     finally:
         _emit_diagnostics(options)
-    sys.stdout.write(format_clusters(clusters))
+    sys.stdout.write(format_clusters(result.clusters))
+    sys.stdout.write(format_refusals(result.refused))
 
 
 def main() -> None:

@@ -40,7 +40,7 @@ from bibgen.model import Origin
 
 YAML_NAMES = ("bibgen.yaml", "bibgen.yml")
 PYPROJECT = "pyproject.toml"
-TOP_KEYS = ("sources", "outputs", "key-pattern", "ascii", "strict", "venues", "not-duplicates")
+TOP_KEYS = ("sources", "outputs", "key-pattern", "ascii", "strict", "venues", "not-duplicates", "merge-within-file")
 OUTPUT_KEYS = ("path", "format", "style", "group-by", "fragment")
 DEFAULT_SOURCES = ("seeds",)
 _GLOB_CHARS = re.compile(r"[*?\[]")
@@ -71,6 +71,7 @@ class Config:
     strict: bool | None = None
     venues: Any = None  # bibgen.venues.VenueTable | None
     not_duplicates: frozenset[frozenset[str]] = frozenset()
+    merge_within_file: bool = False
     has_sources: bool = False
     raw: Mapping[str, Any] = field(default_factory=dict)
 
@@ -103,7 +104,7 @@ class Config:
             "ascii": bool(self.ascii),
             "strict": bool(self.strict),
             "venues": self.venues,
-            "dedupe_policy": DedupePolicy(not_duplicates=self.not_duplicates),
+            "dedupe_policy": DedupePolicy(not_duplicates=self.not_duplicates, within_file=self.merge_within_file),
             "style_dirs": (str(self.root / "styles"),),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
@@ -262,6 +263,8 @@ def parse_config(table: Any, cfg_path: Path, locate: Any = None) -> Config:
     ascii_ = table.get("ascii")
     if ascii_ is not None:
         expect("ascii", ascii_, bool, "true or false")
+    within = table.get("merge-within-file", False)
+    expect("merge-within-file", within, bool, "true or false")
     strict = table.get("strict")
     if strict is not None:
         expect("strict", strict, bool, "true or false")
@@ -296,6 +299,7 @@ def parse_config(table: Any, cfg_path: Path, locate: Any = None) -> Config:
         strict=strict,
         venues=venues,
         not_duplicates=frozenset(pairs),
+        merge_within_file=within,
         has_sources="sources" in table,
         raw=dict(table),
     )

@@ -1083,6 +1083,8 @@ _KIND_RANK = {
 # Fields that belong to the winning (published) version, taken together from
 # the record whose kind wins; others fill them only where it has none.
 _VENUE_FIELDS = ("container", "howpublished", "venue", "publisher", "volume", "number", "pages", "year", "month", "day", "doi")
+# A date comes whole from one record: never the year of one version and the day of another.
+_DATE_FIELDS = ("year", "month", "day")
 # Fields that describe the preprint and are kept from whichever record has them.
 _PREPRINT_FIELDS = ("eprint", "eprinttype", "eprintclass")
 
@@ -1138,9 +1140,19 @@ def merge(members: Sequence[Entry], diagnostics: Diagnostics) -> Entry:
         if name in lead.fields:
             fields[name] = lead.fields[name]
             source[name] = lead.origin
+    dated = lead if "year" in lead.fields else next((m for m in members if "year" in m.fields), None)
+    if dated is not None and dated is not lead:
+        for name in _DATE_FIELDS:
+            if name in dated.fields:
+                fields[name] = dated.fields[name]
+                source[name] = dated.origin
+    if dated is not None and lead.kind is not EntryKind.PREPRINT:
+        pre = next((m for m in members if m.kind is EntryKind.PREPRINT and "year" in m.fields), None)
+        if pre is not None and _date_of(pre) != _date_of(dated) and "origdate" not in fields:
+            fields["origdate"] = _date_of(pre)  # biblatex's origdate, CSL's original-date
     for m in members:
         for name, value in m.fields.items():
-            if name == "title":
+            if name == "title" or (name in _DATE_FIELDS and dated is not None):
                 continue
             if name not in fields:
                 fields[name] = value
@@ -1173,17 +1185,14 @@ def merge(members: Sequence[Entry], diagnostics: Diagnostics) -> Entry:
     if keywords:
         fields["keywords"] = keywords
     roles = sorted({r for m in members for r in m.people})
-    people = {
-        r: merge_people(
-            [m.people.get(r, ()) for m in members if r not in m.partial]
-            + [m.people.get(r, ()) for m in members if r in m.partial]
-        )
-        for r in roles
-    }
+    people = {r: _merge_role(r, lead, members) for r in roles}
     partial = frozenset(r for r in roles if all(r in m.partial or r not in m.people for m in members))
     origins = tuple(sorted({o for m in members for o in m.origins}))
     keys = list(dict.fromkeys(a for m in members for a in (*((m.key,) if m.key else ()), *m.aliases)))
-    key = next((m.key for m in members if m.key), "")
+    # The most authoritative key survives: one written in a .bib, then a YAML or
+    # CSL-JSON id; among equals the earliest source. The others stay as aliases.
+    keyed = [m for m in members if m.key]
+    key = max(keyed, key=_key_authority).key if keyed else ""
     return Entry(
         kind=lead.kind,
         fields=Fields(fields),
@@ -1194,6 +1203,51 @@ def merge(members: Sequence[Entry], diagnostics: Diagnostics) -> Entry:
         origins=origins,
         aliases=tuple(k for k in keys if k != key),
     )
+
+
+def _key_authority(e: Entry) -> int:
+    path = e.origin.path
+    return _KEY_AUTHORITY.get(path[path.rfind("."):].lower(), 1) if "." in path else 1
+
+
+def _date_of(e: Entry) -> str:
+    """``2019``, ``2019-10`` or ``2019-10-11`` from a record's year, month and day."""
+    f = e.fields
+    parts = [f.get("year", "")]
+    month = normalize_number(f.get("month", "")) if f.get("month") else ""
+    month = month if month.isdigit() else _MONTH_NUMBER.get(f.get("month", "").lower()[:3], "")
+    if month:
+        parts.append(month.zfill(2))
+        day = f.get("day", "")
+        if day.isdigit():
+            parts.append(day.zfill(2))
+    return "-".join(parts)
+
+
+_MONTH_NUMBER = {m: str(i) for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+
+
+def _merge_role(role: str, lead: Entry, members: Sequence[Entry]) -> tuple[Person, ...]:
+    """One list of people for ``role``: never a union of two complete lists.
+
+    A complete list (one a .bib or YAML record gives) is the list: the lead's
+    (the published version's) when it has one, else the earliest. Other lists
+    only lend fuller given names to the same people (same family name and
+    initial). Without a complete list the partial lists (author pages, each
+    knowing some of the authors) are united in sorted-source order.
+    """
+    complete = [m for m in members if role in m.people and role not in m.partial]
+    if not complete:
+        return merge_people(m.people.get(role, ()) for m in members)
+    base = lead if lead in complete else complete[0]
+    out = list(base.people[role])
+    where = {person_id(p): k for k, p in enumerate(out)}
+    for m in members:
+        for p in m.people.get(role, ()):
+            k = where.get(person_id(p))
+            if k is not None and len(p.given) > len(out[k].given) and _given_ok(fold(out[k].given), fold(p.given)):
+                out[k] = p
+    return tuple(out)
 
 
 def _differ(a: str, b: str, name: str) -> bool:
@@ -1246,5 +1300,23 @@ def format_clusters(clusters: Sequence[Cluster]) -> str:
         lines.append(f"cluster {n}: {len(c.members)} records, reason {c.reason}, score {c.score:.2f}{key}")
         titles = c.titles or ("",) * len(c.members)
         for origin, title in zip(c.members, titles):
+            lines.append(f"  {origin}  {title}".rstrip())
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def format_refusals(refused: Sequence[Refusal]) -> str:
+    """A plain-text report of the near pairs that were not merged, each with its evidence and reason.
+
+    >>> r = Refusal(Origin("a.bib", 3), Origin("b.bib", 9), "title", "different types: article / report", ("X", "X"))
+    >>> print(format_refusals([r]), end="")
+    not merged 1: same title, but different types: article / report
+      a.bib:3:1  X
+      b.bib:9:1  X
+    """
+    lines: list[str] = []
+    for n, r in enumerate(refused, 1):
+        why = r.reason if r.reason.startswith("same ") else f"same {r.evidence}, but {r.reason}"
+        lines.append(f"not merged {n}: {why}")
+        for origin, title in zip((r.a, r.b), r.titles):
             lines.append(f"  {origin}  {title}".rstrip())
     return "\n".join(lines) + ("\n" if lines else "")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from bibgen.dedupe import Cluster, DedupePolicy, DedupeResult, dedupe, member_records
 from bibgen.errors import Diagnostics, InputError, UsageError
-from bibgen.keys import DEFAULT_PATTERN, apply_pins, assign_keys
+from bibgen.keys import DEFAULT_PATTERN, apply_pins, assign_keys, fold_alias_copies
 from bibgen.model import Entry, Fields, Origin, Person
 from bibgen.normalize import bare_doi, clean_text
 from bibgen.progress import NoProgress, Progress
@@ -178,6 +178,9 @@ def process(entries: Sequence[Entry], options: Options, pinned: Sequence[Entry] 
     (:func:`bibgen.keys.apply_pins`).
     """
     with bulk():
+        # Alias copies (bibgen's BibTeX output read back) are aliases, not works.
+        entries = fold_alias_copies(entries)
+        pinned = fold_alias_copies(pinned)
         ordered = sorted(entries, key=lambda e: e.origin)
         result = dedupe(ordered, options.diagnostics, options.dedupe_policy)
         members = member_records(result.entries, ordered) if pinned else None

@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from bibgen.latex import encode
-from bibgen.model import Entry, EntryKind, Person
+from bibgen.model import Entry, EntryKind, Fields, Person
 
 if TYPE_CHECKING:
     from bibgen.pipeline import Options
@@ -55,7 +55,7 @@ FIELD_ORDER = (
 )
 _RANK = {name: i for i, name in enumerate(FIELD_ORDER)}
 # Fields written without LaTeX escaping: identifiers and URLs (biber reads them verbatim).
-VERBATIM = frozenset({"doi", "url", "eprint", "ids"})
+VERBATIM = frozenset({"doi", "url", "eprint", "ids", "aliasof"})
 # Fields written bare (no braces): month macros.
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 # Fields whose words are brace-protected against case changes.
@@ -105,6 +105,20 @@ def format_people(people: Iterable[Person], partial: bool, ascii: bool) -> str:
     return " and ".join(names)
 
 
+def with_alias_copies(entries: Iterable[Entry]) -> list[Entry]:
+    """``entries`` and, for each alias of one, a copy under the alias marked ``aliasof`` (see :func:`bibgen.keys.fold_alias_copies`)."""
+    out: list[Entry] = []
+    for e in entries:
+        if not e.aliases:
+            out.append(e)
+            continue
+        main = e.replace(aliases=())
+        out.append(main)
+        for a in e.aliases:
+            out.append(main.replace(key=a, fields=Fields({**main.fields, "aliasof": e.key})))
+    return out
+
+
 class BibtexWriter:
     """Classic BibTeX (works with bibtex and with biber)."""
 
@@ -112,7 +126,14 @@ class BibtexWriter:
     suffixes = (".bib",)
     dialect = "bibtex"
 
+    # BibTeX ignores ``ids``: every alias (a key that merged into this entry)
+    # gets a citable copy of the entry, marked ``aliasof = {key}`` so that
+    # bibgen reads it back as an alias (biblatex's writer uses ``ids`` instead).
+    alias_copies = True
+
     def write(self, entries: list[Entry], options: Options) -> str:
+        if self.alias_copies:
+            entries = with_alias_copies(entries)
         ordered = sorted(entries, key=lambda e: (e.key.casefold(), e.key))
         return "\n".join(self.format_entry(e, options) for e in ordered)
 
@@ -165,7 +186,7 @@ class BibtexWriter:
             out["month"] = f["month"]
         if f.get("day"):
             out["day"] = f["day"]
-        if entry.aliases:
+        if entry.aliases and not self.alias_copies:
             out["ids"] = ",".join(entry.aliases)
         return btype, out
 
