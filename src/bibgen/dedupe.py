@@ -89,7 +89,10 @@ _BLOCK_WINDOW = 6
 # earlier clusters (the nearest in content order): records that share a
 # title, authors, year and venue but differ in DOI or pages are all distinct,
 # and trying every earlier one would be quadratic.
-_BUCKET_TRIES = 32
+_BUCKET_TRIES = 16
+# At most this many refused near pairs are reported per record (a bucket of a
+# thousand distinct works under one title would list a million pairs).
+_REFUSALS_PER_RECORD = 4
 # Entry kinds by what they are as a publication; two different non-empty
 # classes are different works unless an identifier ties them. Preprints, web
 # pages and untyped records are versions of whatever they match.
@@ -709,6 +712,20 @@ def fuzzy_score(a: _Features, b: _Features, threshold: float) -> float:
     return round(score, 4)
 
 
+def edited_score(a: _Features, b: _Features) -> float:
+    """How sure it is that title ``b`` became title ``a`` by an edit (one extends the other, or 85% alike), else 0.
+
+    Numbers and part markers must be equal (``Gemma`` never becomes ``Gemma 2``).
+    """
+    if a.numbers != b.numbers or a.markers != b.markers or not a.tokens or not b.tokens:
+        return 0.0
+    short, long_ = (a.tokens, b.tokens) if len(a.tokens) <= len(b.tokens) else (b.tokens, a.tokens)
+    if len(short) >= 3 and long_[: len(short)] == short:
+        return 0.85
+    score = fuzz.ratio(a.norm, b.norm, score_cutoff=85)
+    return round(score / 100, 4) if score else 0.0
+
+
 def _block_keys(f: _Features) -> tuple[tuple[str, ...], ...]:
     return _block_keys_of(f.sig)
 
@@ -774,6 +791,7 @@ class _Clusters:
         self.groups: dict[int, _Group] = {}
         # Near pairs refused, by record indices (first refusal of a pair wins): see refusals().
         self.refused: dict[tuple[int, int], tuple[str, str]] = {}
+        self._refused_of: dict[int, int] = {}
 
     def group(self, root: int) -> _Group:
         g = self.groups.get(root)
@@ -795,7 +813,11 @@ class _Clusters:
         gi, gj = self.group(ri), self.group(rj)
         why = _why_not(self.feats[i], self.feats[j], gi, gj, evidence, self.policy)
         if why:
-            self.refused.setdefault((min(i, j), max(i, j)), (evidence, why))
+            later = max(i, j)
+            n = self._refused_of.get(later, 0)
+            if n < _REFUSALS_PER_RECORD:
+                self._refused_of[later] = n + 1
+                self.refused.setdefault((min(i, j), later), (evidence, why))
             return False
         if gi.size < gj.size:
             ri, rj, gi, gj = rj, ri, gj, gi
@@ -835,6 +857,7 @@ class _Clusters:
         no_doi: set[int] = set()
         no_arxiv: set[int] = set()
         by_id = narrow and evidence not in IDENTIFIERS
+        recent: list[int] = []  # positions of the members that started a cluster, in order
         for n, f in enumerate(members):
             signals = _signals(f) if narrow else ()
             rf = self.find(f.index)
@@ -845,15 +868,20 @@ class _Clusters:
                         roots &= no_doi
                     if by_id and f.arxiv:
                         roots &= no_arxiv
-                elif by_id and (f.doi or f.arxiv):
-                    roots = set(no_doi if f.doi else first)
-                    if f.arxiv:
-                        roots &= no_arxiv
+                elif narrow:
+                    # The nearest earlier clusters in content order, at most
+                    # _BUCKET_TRIES, that do not contradict the record's identifiers.
+                    roots = set()
+                    for p in islice(reversed(recent), 4 * _BUCKET_TRIES):
+                        r = self.find(members[p].index)
+                        if first.get(r) != p or (by_id and ((f.doi and r not in no_doi) or (f.arxiv and r not in no_arxiv))):
+                            continue
+                        roots.add(r)
+                        if len(roots) == _BUCKET_TRIES:
+                            break
                 else:
                     roots = set(first)
                 tries = sorted(roots, key=first.__getitem__)
-                if narrow and not f.short and len(tries) > _BUCKET_TRIES:
-                    tries = tries[-_BUCKET_TRIES:]  # the nearest earlier clusters in content order
                 for r in tries:
                     if self.try_union(members[first[r]].index, f.index, evidence):
                         root = self.find(f.index)
@@ -868,6 +896,7 @@ class _Clusters:
                         break
                 else:
                     first[rf] = n
+                    recent.append(n)
                     if by_id:
                         g = self.group(rf)
                         if not g.dois:
@@ -880,8 +909,11 @@ class _Clusters:
     def fuzzy(self) -> None:
         pairs = _candidate_pairs(self.feats, self.find)
         scored = []
+        feats = self.feats
         for i, j in pairs:
-            s = fuzzy_score(self.feats[i], self.feats[j], self.policy.threshold)
+            if feats[i].tkey == feats[j].tkey:
+                continue  # one title key: the exact pass decided (and fuzzy evidence is weaker)
+            s = fuzzy_score(feats[i], feats[j], self.policy.threshold)
             if s:
                 scored.append((-s, self.feats[i].order, self.feats[j].order, i, j))
         scored.sort()
@@ -917,7 +949,8 @@ def _refusals(feats: Sequence[_Features], c: _Clusters) -> tuple[Refusal, ...]:
             if b.origin < a.origin:
                 a, b = b, a
             out.append(Refusal(a.origin, b.origin, evidence, why, (a.title, b.title)))
-    return tuple(sorted(out))
+    out.sort(key=lambda r: (r.a.path, r.a.line, r.a.column, r.b.path, r.b.line, r.b.column, r.evidence))
+    return tuple(out)
 
 
 def dedupe(entries: Sequence[Entry], diagnostics: Diagnostics, policy: DedupePolicy = DedupePolicy()) -> DedupeResult:
@@ -1040,6 +1073,22 @@ def match_pinned(
                     s = fuzzy_score(f, pf[j], policy.threshold)
                     if s:
                         consider(f.index, j, "fuzzy", s)
+    # A pinned entry nothing matched may be a title the user edited since
+    # (extended, a typo fixed): the same first author and year, a title that
+    # extends the other or is 85% the same, the same numbers and parts.
+    done_e = {i for i, _ in found}
+    done_p = {j for _, j in found}
+    by_author: dict[tuple[str, object], list[int]] = {}
+    for f in pf:
+        if f.index not in done_p and f.first and f.year and f.plain_key:
+            by_author.setdefault((f.first, f.year), []).append(f.index)
+    for f in ef:
+        if f.index in done_e or not (f.first and f.year and f.plain_key):
+            continue
+        for j in by_author.get((f.first, f.year), ())[:_BLOCK_ALL_PAIRS]:
+            s = edited_score(f, pf[j])
+            if s and not _why_not(f, pf[j], eg[f.index], pg[j], "edited", policy, pin=True):
+                found[(f.index, j)] = ("edited", s)
     return sorted(
         (PinMatch(i, j, r, s) for (i, j), (r, s) in found.items()),
         key=lambda m: (m.entry, _STRENGTH[m.reason], -m.score, m.pinned),

@@ -481,10 +481,17 @@ def apply_pins(
     # similar title would like it too (file order only breaks ties).
     holder: dict[int, int] = {}
     order = sorted((r[0], r[1], j, r[2], r[3], i) for j, cands in by_pin.items() for r, i in cands)
+    edited = {(m.entry, m.pinned) for m in matches if m.reason == "edited"}
     for _, _, j, *_, i in order:
         if i not in key_of and j not in holder:
             key_of[i] = j
             holder[j] = i
+            if (i, j) in edited:
+                diagnostics.note(
+                    f"title edited since {pins[j].key!r} was written ({pins[j].title!r} at {pins[j].origin}); "
+                    f"same first author and year, so it keeps the key",
+                    entries[i].origin,
+                )
     for j, p in enumerate(pins):
         cands = sorted(by_pin.get(j, ()))
         if not cands:
