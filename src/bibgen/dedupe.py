@@ -281,7 +281,9 @@ class _Features:
             self.filekey = (entry.origin.path, entry.key.casefold(), self.order[:-1]) if entry.key else None
         elif name in ("givens", "first"):
             givens: dict[str, set[str]] = {}
-            for p in entry.authors:
+            # Only a complete list says who the authors are: two author pages
+            # of one work may belong to two people with one family name.
+            for p in entry.authors if "author" not in entry.partial else ():
                 fam = person_family(p)
                 if fam:
                     givens.setdefault(fam, set()).add(fold(p.given).strip())
