@@ -1,35 +1,30 @@
 """Find records of the same work across sources and merge them.
 
-Evidence, strongest first (the README's "Deduplication rules" says the same):
+A wrong merge is worse than a missed one. Evidence, strongest first (the
+README's "Deduplication" section says the same):
 
-1. ``doi``: the same DOI (case, ``https://doi.org/`` and ``doi:`` prefixes
-   ignored). arXiv's own DOIs (``10.48550/arXiv.…``) count as arXiv ids.
-2. ``arxiv``: the same arXiv id, versions ignored (``2403.08295v2``), old-style
-   ids (``hep-th/9901001``) included.
-3. ``title``: the same title key (accents folded, case, punctuation, dashes and
+1. ``doi``: the same DOI, as the DOI Handbook defines it (case-insensitive,
+   the whole suffix, SICI DOIs included; resolver prefixes stripped).
+   arXiv's own DOIs (``10.48550/arXiv.…``) count as arXiv ids.
+2. ``arxiv``: the same arXiv id, versions ignored, old-style ids included.
+3. ``pmid``, ``isbn``: the same PubMed id; for two books the same ISBN.
+4. ``title``: the same title key (accents folded, case, punctuation, dashes and
    spaces ignored; the numbers in the title must be the same numbers).
-4. ``fuzzy``: nearly the same title (rapidfuzz ratio >= the policy threshold)
-   where every differing word is a one-letter typo of the other, numbers and
-   part/volume/edition markers are equal, and a second signal confirms it: an
-   author in common, a near-identical abstract, or the same venue or source
-   line. Titles in scripts without word spacing (Chinese, Japanese, Korean,
-   Thai…) are only matched exactly.
+5. ``fuzzy``: nearly the same title where every differing word is a one-letter
+   typo of the other, confirmed by a second signal.
+6. ``edited`` (pin matching only): a pinned entry's title extended or edited,
+   with the same first author and year.
 
-Identifier evidence always merges. Title evidence (3 and 4) is vetoed by any
-contradiction: two different DOIs or arXiv ids, different ``edition``,
-``volume`` or ``number`` fields, years too far apart (more than one year, or
-four when a preprint is involved), complete author lists with nobody in common,
-or a pair of titles the user declared distinct (:class:`DedupePolicy`). A short
-title (fewer than three significant words, or fewer than six characters in
-a script without word spacing) also needs a second signal: a shared author,
-the same year, the same venue or author-page source line, or a near-identical
-abstract. A generic title (:data:`GENERIC_TITLES`) needs agreeing abstracts, or
-the same complete author list in the same venue and year.
+Whether evidence may merge two clusters is decided in one place,
+:func:`_refusal` (contradictions) and :func:`_why_not` (second signals), for
+the dedupe and for pin matching alike; every refusal of a near pair is kept
+with its reason (:class:`Refusal`, printed by ``bibgen duplicates``).
 
 Candidates are found through hash blocks (identifier, title key, sorted title
-words with one word left out), never all pairs, so cost grows linearly with the
-number of records. Decisions are taken in an order that depends on the records'
-content only, never on file names or input order.
+words with one word left out), never all pairs, and a big bucket only tries
+the clusters that could take a record, so cost grows linearly with the
+number of records. Decisions are taken in an order that depends on the
+records' content only, never on file names or input order.
 """
 
 from __future__ import annotations
@@ -1172,17 +1167,20 @@ def merge(members: Sequence[Entry], diagnostics: Diagnostics) -> Entry:
 
     - the published kind wins (article, proceedings paper, book, … over report
       over preprint over web page or misc) and brings its venue, volume, pages,
-      date and DOI; other records only fill what it lacks;
+      date and DOI; other records only fill what it lacks, except the date,
+      which comes whole from one record (the published one when it has a year);
+      a preprint's differing date becomes ``origdate``;
     - arXiv fields (``eprint``, ``eprinttype``, ``eprintclass``) are kept from
       whichever record has them; an arXiv DOI on a published entry becomes its eprint;
     - the title most records agree on wins (ties: the winning record's, then the earliest);
     - the longer abstract wins; keywords are united;
-    - people: complete lists first, then partial ones (author pages), each in
-      sorted-source order, united by family name and first initial;
+    - people: the lead's complete list (else the first complete one) as it is,
+      with fuller given names from other records for the same people; only
+      partial lists (author pages) are united (:func:`_merge_role`);
     - any other field: the earliest source wins, and when another source
       disagrees a warning names both sources;
-    - the earliest source's citation key (if any) stays the key, the others
-      become aliases (``ids``).
+    - the most authoritative key stays the key (a ``.bib`` key over a YAML or
+      CSL-JSON id; among equals the earliest source), the others become aliases.
     """
     lead = max(members, key=lambda e: _KIND_RANK[e.kind])  # max keeps the first of equals
     fields: dict[str, str] = {}
@@ -1198,7 +1196,8 @@ def merge(members: Sequence[Entry], diagnostics: Diagnostics) -> Entry:
                 fields[name] = dated.fields[name]
                 source[name] = dated.origin
     if dated is not None and lead.kind is not EntryKind.PREPRINT:
-        pre = next((m for m in members if m.kind is EntryKind.PREPRINT and "year" in m.fields), None)
+        pre = next((m for m in members if _KIND_RANK[m.kind] <= _KIND_RANK[EntryKind.PREPRINT] and m is not dated
+                    and "year" in m.fields and ("eprint" in m.fields or m.kind is EntryKind.PREPRINT)), None)
         if pre is not None and _date_of(pre) != _date_of(dated) and "origdate" not in fields:
             fields["origdate"] = _date_of(pre)  # biblatex's origdate, CSL's original-date
     for m in members:

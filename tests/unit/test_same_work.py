@@ -170,3 +170,52 @@ def test_records_that_differ_only_in_doi_are_kept_apart_in_linear_time(tmp_path:
         module._why_not = real
     assert len(result.entries) == 600
     assert calls < 8 * len(entries)  # the fuzzy pass compares each with its 6 neighbours
+
+
+def test_an_edited_title_keeps_its_pinned_key_and_a_new_number_does_not() -> None:
+    from bibgen.model import Entry, EntryKind, Origin
+    from bibgen.normalize import parse_name
+
+    def rec(title: str, key: str = "", path: str = "a.yaml") -> Entry:
+        return Entry(kind=EntryKind.ARTICLE, fields={"title": title, "year": "2023", "container": "NYT"},
+                     people={"author": (parse_name("Metz, Cade"),)}, origin=Origin(path, 1), key=key)
+
+    pinned = [rec("The AI Boom Is Here", key="metz2023AIBoomHere", path="refs.bib")]
+    options = Options()
+    (e,) = process([rec("The AI Boom Is Here, and It Is Going to Be Big")], options, pinned).entries
+    assert e.key == "metz2023AIBoomHere"
+    assert any("title edited" in d.message for d in options.diagnostics.items)
+    (typo,) = process([rec("The AI Bom Is Here")], Options(), pinned).entries
+    assert typo.key == "metz2023AIBoomHere"
+    (other,) = process([rec("The AI Boom Is Here 2")], Options(), pinned).entries
+    assert other.key != "metz2023AIBoomHere"
+
+
+def test_bibtex_alias_copies_read_back_as_aliases(tmp_path: Path) -> None:
+    from bibgen.keys import fold_alias_copies
+    from bibgen.pipeline import render
+
+    (tmp_path / "refs.bib").write_text("@article{main2019, author={Doe, Jane}, title={Learning to rank quickly}, journal={J}, year={2019}}\n")
+    (tmp_path / "a.yaml").write_text("- key: old-key\n  title: Learning to rank quickly\n  authors: [Jane Doe]\n  year: 2018\n  arxiv: 1801.00001\n")
+    options = Options()
+    entries = process(read([tmp_path], options), options).entries
+    text = render(entries, "bibtex", options)
+    assert "@article{old-key," in text and "aliasof = {main2019}" in text and "ids =" not in text
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "refs.bib").write_text(text)
+    (back,) = fold_alias_copies(read([out], Options()))
+    assert back.key == "main2019" and back.aliases == ("old-key",) and "aliasof" not in back.fields
+    assert "ids = {old-key}" in render(entries, "biblatex", options)
+
+
+def test_duplicates_command_lists_refused_pairs(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from bibgen.cli import app
+
+    (tmp_path / "a.bib").write_text("@techreport{r, author={Rattle, Alan}, title={Fast sorting of large files}, institution={MIT}, year={2001}}\n")
+    (tmp_path / "b.bib").write_text("@article{j, author={Rattle, Alan}, title={Fast sorting of large files}, journal={JACM}, year={2002}}\n")
+    result = CliRunner().invoke(app, ["duplicates", str(tmp_path)])
+    assert result.exit_code == 0
+    assert "not merged 1: same title, but different types: article / report" in result.stdout
