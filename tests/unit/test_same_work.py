@@ -219,3 +219,25 @@ def test_duplicates_command_lists_refused_pairs(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["duplicates", str(tmp_path)])
     assert result.exit_code == 0
     assert "not merged 1: same title, but different types: article / report" in result.stdout
+
+
+def test_sync_writes_alias_copies_once_and_then_changes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from bibgen.cli import app
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "refs.bib").write_text("@inproceedings{devlin2019bert, author={Devlin, Jacob}, title={BERT: Pre-training of deep transformers}, booktitle={NAACL}, year={2019}}\n")
+    (src / "p.yaml").write_text("- key: bert-preprint\n  title: 'BERT: Pre-training of deep transformers'\n  authors: [Jacob Devlin]\n  date: 2018-10-11\n  arxiv: 1810.04805\n")
+    (tmp_path / "bibgen.yaml").write_text("sources: [src]\noutputs:\n  - {path: references.bib, format: bibtex}\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("BIBGEN_CACHE_DIR", str(tmp_path / "cache"))
+    runner = CliRunner()
+    assert runner.invoke(app, ["sync"]).exit_code == 0
+    text = (tmp_path / "references.bib").read_text()
+    assert "@inproceedings{bert-preprint," in text and "aliasof = {devlin2019bert}" in text
+    assert "@inproceedings{devlin2019bert," in text and "origdate = {2018-10-11}" in text
+    check = runner.invoke(app, ["sync", "--check", "--no-cache"])
+    assert check.exit_code == 0, check.stdout
+    assert (tmp_path / "references.bib").read_text() == text
