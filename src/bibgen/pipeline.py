@@ -16,6 +16,7 @@ from bibgen.keys import DEFAULT_PATTERN, apply_pins, assign_keys, fold_alias_cop
 from bibgen.model import Entry, Fields, Origin, Person
 from bibgen.normalize import bare_doi, clean_text
 from bibgen.progress import NoProgress, Progress
+from bibgen.readers import choose_reader
 from bibgen.registry import readers, writers
 from bibgen.venues import VenueTable, builtin_table
 
@@ -81,14 +82,14 @@ def read_file(path: Path, options: Options) -> list[Entry]:
     """Entries of one file, through the reader its suffix (or ``options.reader``) names."""
     if options.reader:
         reader = readers.get(options.reader)
-    else:
-        reader = readers.for_suffix(path.suffix)
-        if reader is None:
-            raise UsageError(f"{path}: no reader for '{path.suffix or path.name}' files (use --from)")
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", Origin(str(path), 1, 1)) from None
+    if not options.reader:
+        reader = choose_reader(path.suffix, data)  # by suffix, then content (.yml: hayagriva or records)
+        if reader is None:
+            raise UsageError(f"{path}: no reader for '{path.suffix or path.name}' files (use --from)")
     entries = reader.read(data, str(path), options)
     if getattr(reader, "normalized", False):
         return list(entries)  # the reader promises what normalize_entry would do (NFC, tidy spaces)
