@@ -39,6 +39,7 @@ class Options:
     html_fragment: bool = False  # html writer: only the list, not the standalone page
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
     progress: Progress = field(default_factory=NoProgress)  # the CLI sets a bar on a terminal
+    enrich: object = None  # bibgen.enrich.stage.EnrichPolicy: fill missing fields from its lock
 
     def __post_init__(self) -> None:
         self.diagnostics.strict = self.strict
@@ -189,6 +190,11 @@ def process(entries: Sequence[Entry], options: Options, pinned: Sequence[Entry] 
         pinned_entries, reserved = apply_pins(
             result.entries, pinned, options.diagnostics, options.dedupe_policy, members
         )
+        if options.enrich is not None:
+            # Before keys, so that a filled year reaches the key; from the lock only, never the network.
+            from bibgen.enrich.stage import apply_lock
+
+            pinned_entries = apply_lock(pinned_entries, options.enrich, options.diagnostics)  # type: ignore[arg-type]
         keyed = assign_keys(pinned_entries, options.key_pattern, reserved, options.diagnostics)
         by_origin = {e.origin: e.key for e in keyed}
         # The constructor, not dataclasses.replace: a large run has tens of thousands of clusters.
