@@ -594,16 +594,184 @@ def write_bib(folder: Path, records: int, seed: int) -> int:
     return len(entries)
 
 
+# ---------------------------------------------------------------- hard negatives (issue 14)
+
+# Labelled pairs of different works that look alike (the category names the
+# trap; every record of them is its own work), mixed with true duplicates
+# across files (a preprint and its published version, one article from two
+# files) so that recall is measured on the same corpus. Patterns follow what
+# real .bib files from other projects hold: techreport + later article,
+# conference paper + journal extension, a column series, SICI DOIs that share
+# their prefix, wrong DOIs pasted into several entries, parts I/II, model
+# families.
+HARD_NEGATIVES = ("hn-report", "hn-venue", "hn-thesis", "hn-authors", "hn-pages", "hn-given",
+                  "hn-wrongdoi", "hn-sici", "hn-parts", "hn-family")
+
+
+def hard_negative_corpus(records: int, seed: int) -> list[tuple[int, str, str, str, dict[str, str], str]]:
+    """(work id, category, file, entry type, fields, variation) for about ``records`` entries in a few .bib files."""
+    g = Generator(seed)
+    r = g.rng
+    pool = [g.person() for _ in range(max(10, records // 6))]
+    out: list[tuple[int, str, str, str, dict[str, str], str]] = []
+    files = ["a.bib", "b.bib", "c.bib", "d.bib"]
+    wid = [0]
+
+    def new_id() -> int:
+        wid[0] += 1
+        return wid[0]
+
+    def names(people: list[Person]) -> str:
+        return " and ".join(
+            "{" + p.literal.strip("{}") + "}" if p.literal or not p.family else f"{p.family}, {p.given}" if p.given else p.family
+            for p in people
+        )
+
+    arxiv_n = [0]
+
+    def arxiv(year: int) -> str:  # each id drawn once: two works never share one by chance
+        arxiv_n[0] += 1
+        return f"{year % 100:02d}{arxiv_n[0] % 12 + 1:02d}.{arxiv_n[0]:05d}"
+
+    def base(title: str, people: list[Person], year: int) -> dict[str, str]:
+        return {"title": "{" + bib_escape(title) + "}", "author": names(people), "year": str(year)}
+
+    def two_files() -> tuple[str, str]:
+        a, b = r.sample(files, 2)
+        return a, b
+
+    n_title = [0]
+
+    def title() -> str:
+        n_title[0] += 1
+        return g.plain_title() + f" {_WORDS[n_title[0] % len(_WORDS)]} {n_title[0]:x}".replace("0", "o")
+
+    while len(out) < records:
+        year = r.randint(1995, 2024)
+        people = r.sample(pool, r.randint(1, 4))
+        fa, fb = two_files()
+        kind = r.choice(("dup-version", "dup-copy", "dup-version", "dup-copy", *HARD_NEGATIVES))
+        t = title()
+        if kind == "dup-version":  # one work: arXiv preprint + published version
+            w = new_id()
+            pre = base(t, people, year - 1)
+            pre.update(eprint=arxiv(year), archiveprefix="arXiv")
+            pub = base(t.upper() if r.random() < 0.3 else t, people, year)
+            pub.update(journal=r.choice(_JOURNALS), volume=str(r.randint(1, 60)), pages=f"{r.randint(1, 900)}--{r.randint(901, 999)}")
+            if r.random() < 0.5:
+                pub["doi"] = f"10.{r.randint(1000, 9999)}/v.{w}"
+            out += [(w, "dup-version", fa, "misc", pre, "preprint"), (w, "dup-version", fb, "article", pub, "published")]
+        elif kind == "dup-copy":  # one article in two files, initials in one of them
+            w = new_id()
+            a = base(t, people, year)
+            a.update(journal=r.choice(_JOURNALS), pages=f"{r.randint(1, 900)}--{r.randint(901, 999)}")
+            b = dict(a, author=" and ".join(f"{p.family}, {p.given[:1]}." if p.given else p.family for p in people))
+            out += [(w, "dup-copy", fa, "article", a, "first"), (w, "dup-copy", fb, "article", b, "initials")]
+        elif kind == "hn-report":
+            a = base(t, people, year)
+            a.update(institution="MIT", number=f"TR-{r.randint(1, 99)}", type="Technical Report")
+            b = base(t, people, year + 1)
+            b.update(journal=r.choice(_JOURNALS), volume=str(r.randint(1, 60)))
+            out += [(new_id(), kind, fa, "techreport", a, "report"), (new_id(), kind, fb, "article", b, "article")]
+        elif kind == "hn-venue":
+            a = base(t, people, year)
+            a.update(booktitle=r.choice(_CONFERENCES), pages=f"{r.randint(1, 900)}--{r.randint(901, 999)}")
+            b = base(t, people, year + r.randint(0, 2))
+            b.update(journal="IEEE Transactions on Pattern Analysis and Machine Intelligence", volume="38", number="4",
+                     doi=f"10.1109/tpami.{year}.{r.randint(1000, 9999)}")
+            out += [(new_id(), kind, fa, "inproceedings", a, "conference"), (new_id(), kind, fb, "article", b, "journal")]
+        elif kind == "hn-thesis":
+            a = base(t, people[:1], year)
+            a.update(school="University of Somewhere")
+            b = base(t, people[:1], year)
+            b.update(journal=r.choice(_JOURNALS))
+            out += [(new_id(), kind, fa, "phdthesis", a, "thesis"), (new_id(), kind, fb, "article", b, "article")]
+        elif kind == "hn-authors":
+            others = [p for p in r.sample(pool, 4) if p not in people][:3] or [g.person()]
+            a = base(t, people, year)
+            b = base(t, others, year)
+            for f in (a, b):
+                f.update(journal=r.choice(_JOURNALS))
+            out += [(new_id(), kind, fa, "article", a, "one"), (new_id(), kind, fb, "article", b, "other")]
+        elif kind == "hn-pages":  # a column: one title, one journal, one year, different pages
+            venue = r.choice(_JOURNALS)
+            for i in range(r.randint(2, 4)):
+                f = base(t, people[:1], year)
+                first = 100 * (i + 1) + r.randint(0, 50)
+                f.update(journal=venue, pages=f"{first}--{first + 3}", url=f"https://example.org/column/{new_id()}")
+                out.append((wid[0], kind, r.choice(files), "article", f, f"part{i}"))
+        elif kind == "hn-given":
+            fam = r.choice([p for p in pool if p.family and not p.literal]).family
+            one, two = r.sample(["Alan", "Andrew", "Anna", "Albert", "Alice", "Arthur"], 2)
+            co = [p for p in people[:1] if p.family != fam]
+            a = base(t, [*co, Person(fam, one)], year)
+            b = base(t, [*co, Person(fam, two)], year)
+            for f in (a, b):
+                f.update(journal=r.choice(_JOURNALS))
+            out += [(new_id(), kind, fa, "article", a, one), (new_id(), kind, fb, "article", b, two)]
+        elif kind == "hn-wrongdoi":  # one DOI pasted into several different papers
+            doi = f"10.{r.randint(1000, 9999)}/wrong.{r.randint(1, 10**6)}"
+            for i in range(r.randint(2, 5)):
+                f = base(title(), r.sample(pool, 2), r.randint(1950, 2016))
+                f.update(journal=r.choice(_JOURNALS), doi=doi)
+                out.append((new_id(), kind, r.choice(files), "article", f, f"paper{i}"))
+        elif kind == "hn-sici":  # SICI DOIs: the same prefix up to '<'
+            issue = f"10.1002/(SICI)1521-3951({year}11)216:1"
+            for i in range(2):
+                f = base(title(), r.sample(pool, 2), year)
+                page = r.randint(100, 900)
+                f.update(journal="physica status solidi (b)", doi=f"{issue}<{page}::AID-PSSB{page}>3.0.CO;2-{'HX'[i]}")
+                out.append((new_id(), kind, [fa, fb][i], "article", f, f"sici{i}"))
+        elif kind == "hn-parts":
+            for i, part in enumerate(("I", "II", "III")[: r.randint(2, 3)]):
+                f = base(f"{t}, Part {part}", people, year + i)
+                f.update(journal=r.choice(_JOURNALS))
+                out.append((new_id(), kind, r.choice(files), "article", f, f"part {part}"))
+        elif kind == "hn-family":
+            name = "".join(r.choice("bcdfgklmnprstvz") + r.choice("aeiou") for _ in range(3)).capitalize()
+            team = [Person("", literal=f"{name} Team")]
+            for i, suffix in enumerate(("", " 2", " 3")):
+                f = base(f"{name}{suffix}", team, 2024)
+                f.update(eprint=arxiv(2024), archiveprefix="arXiv")
+                out.append((new_id(), kind, r.choice(files), "misc", f, name + suffix))
+    return out[:records]
+
+
+def write_hard_negatives(folder: Path, records: int, seed: int) -> int:
+    entries = hard_negative_corpus(records, seed)
+    labels = ["path\tline\twork\tcategory\tvariation"]
+    chunks: dict[str, list[str]] = {}
+    lines: dict[str, int] = {}
+    for i, (w, category, path, etype, fields, how) in enumerate(entries):
+        line = lines.get(path, 1)
+        labels.append(f"{path}\t{line}\t{w}\t{category}\t{how}")
+        body = [f"@{etype}{{k{i},"]
+        for name, value in fields.items():
+            if name == "title":  # already braced
+                body.append(f"  {name} = {value},")
+            else:
+                body.append(f"  {name} = {{{value}}},")
+        body.append("}")
+        chunks.setdefault(path, []).append("\n".join(body) + "\n\n")
+        lines[path] = line + len(body) + 1
+    for path, text in chunks.items():
+        (folder / path).write_text("".join(text), encoding="utf-8")
+    (folder / "labels.tsv").write_text("\n".join(labels) + "\n", encoding="utf-8")
+    return len(entries)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--records", type=int, required=True)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--out", type=Path, required=True)
-    ap.add_argument("--format", choices=["authorpage", "bib"], default="authorpage")
+    ap.add_argument("--format", choices=["authorpage", "bib", "hard"], default="authorpage")
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     if args.format == "authorpage":
         n = write_author_pages(args.out, args.records, args.seed)
+    elif args.format == "hard":
+        n = write_hard_negatives(args.out, args.records, args.seed)
     else:
         n = write_bib(args.out, args.records, args.seed)
     print(f"corpus: {n} {args.format} records in {args.out}", file=sys.stderr)

@@ -3,6 +3,7 @@
     python bench/quality.py                         # 10k and 100k author-page records, 10k and 100k .bib entries
     python bench/quality.py --sizes 10000 --bib-sizes   # quick look
     python bench/quality.py --errors 10             # also print 10 wrong merges and 10 missed pairs
+    python bench/quality.py --sizes --bib-sizes --hard-sizes 100000   # only the hard negatives
 
 The corpora come from bench/corpus.py (seeded; the ground truth is the work id
 each record was generated from, in labels.tsv) and are cached in bench/out/.
@@ -15,6 +16,18 @@ records end up in one cluster, a true duplicate when both come from one work.
 precision = correct predicted pairs / predicted pairs, recall = correct
 predicted pairs / true pairs. Wrong merges are also counted by the category
 of the works involved (version, part, nonlatin, generic, ...).
+
+The hard-negative corpus (``--hard-sizes``, bench/corpus.py ``--format
+hard``) spreads labelled look-alike works over four .bib files (report and
+article, conference and journal, thesis and article, one title with other
+authors, pages or given names, one wrong DOI pasted into several papers, SICI
+DOIs with one prefix, parts I/II/III, Gemma / Gemma 2 / Gemma 3 style
+families) among true duplicates across the files; every wrong pair whose
+records come from a hard negative counts as a hard-negative merge (the goal is 0).
+
+The single-file ``.bib`` corpus holds each work's copies under different keys
+in one file, which bibgen treats as different works unless
+``merge-within-file`` is set: it is scored with that switch on.
 """
 
 from __future__ import annotations
@@ -31,7 +44,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from perf import corpus  # noqa: E402  (seeded corpus cache shared with perf.py)
 
-from bibgen.dedupe import cluster  # noqa: E402
+from bibgen.dedupe import DedupePolicy, cluster  # noqa: E402
 from bibgen.pipeline import Options, read  # noqa: E402
 
 
@@ -48,13 +61,13 @@ def load_labels(folder: Path) -> dict[tuple[str, int], tuple[int, str, str]]:
     return out
 
 
-def score(folder: Path, show_errors: int = 0) -> dict[str, object]:
+def score(folder: Path, show_errors: int = 0, policy: DedupePolicy | None = None) -> dict[str, object]:
     labels = load_labels(folder)
     options = Options()
     start = time.perf_counter()
     entries = read([folder], options)
     entries.sort(key=lambda e: e.origin)
-    groups = cluster(entries)
+    groups = cluster(entries, policy or DedupePolicy())
     seconds = time.perf_counter() - start
     truth = []
     for e in entries:
@@ -80,6 +93,7 @@ def score(folder: Path, show_errors: int = 0) -> dict[str, object]:
     wrong_by_cat: Counter[str] = Counter()
     missed_by_var: Counter[str] = Counter()
     wrong_examples: list[str] = []
+    hard_merges = 0
     for members in groups:
         works = Counter(truth[i][0] for i in members)
         if len(works) > 1:
@@ -87,6 +101,8 @@ def score(folder: Path, show_errors: int = 0) -> dict[str, object]:
             sizes = list(works.values())
             bad = pairs(sum(sizes)) - sum(pairs(s) for s in sizes)
             wrong_by_cat[cats] += bad
+            if "hn-" in cats:
+                hard_merges += bad
             if len(wrong_examples) < show_errors:
                 wrong_examples.append(" | ".join(f"{entries[i].title!r} [{truth[i][0]}]" for i in members[:4]))
     cluster_of = {}
@@ -115,6 +131,7 @@ def score(folder: Path, show_errors: int = 0) -> dict[str, object]:
         "precision": tp / predicted if predicted else 1.0,
         "recall": tp / actual if actual else 1.0,
         "seconds": seconds,
+        "hard_merges": hard_merges,
         "wrong_by_category": wrong_by_cat,
         "missed_by_variation": missed_by_var,
         "wrong_examples": wrong_examples,
@@ -126,19 +143,22 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000], help="author-page record counts")
     ap.add_argument("--bib-sizes", type=int, nargs="*", default=[10_000, 100_000], help=".bib entry counts")
+    ap.add_argument("--hard-sizes", type=int, nargs="*", default=[10_000, 100_000], help="hard-negative corpus entry counts")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--errors", type=int, default=0, help="print this many wrong merges and missed pairs")
     args = ap.parse_args()
     print("pairwise precision and recall of the dedupe (ground truth: the generator's work ids)")
-    print(f"| {'corpus':<22} | {'records':>9} | {'works':>8} | {'true pairs':>10} | {'predicted':>10} | {'precision':>9} | {'recall':>7} | {'read+dedupe s':>13} |")
-    print(f"|{'-' * 24}|{'-' * 11}|{'-' * 10}|{'-' * 12}|{'-' * 12}|{'-' * 11}|{'-' * 9}|{'-' * 15}|")
-    runs = [("author pages", "authorpage", n) for n in args.sizes] + [(".bib", "bib", n) for n in args.bib_sizes]
+    print(f"| {'corpus':<22} | {'records':>9} | {'works':>8} | {'true pairs':>10} | {'predicted':>10} | {'precision':>9} | {'recall':>7} | {'hard-negative merges':>20} | {'read+dedupe s':>13} |")
+    print(f"|{'-' * 24}|{'-' * 11}|{'-' * 10}|{'-' * 12}|{'-' * 12}|{'-' * 11}|{'-' * 9}|{'-' * 22}|{'-' * 15}|")
+    runs = ([("author pages", "authorpage", n) for n in args.sizes] + [(".bib", "bib", n) for n in args.bib_sizes]
+            + [("hard negatives", "hard", n) for n in args.hard_sizes])
     details = []
     for label, fmt, n in runs:
-        s = score(corpus(n, fmt, args.seed), args.errors)
+        policy = DedupePolicy(within_file=True) if fmt == "bib" else DedupePolicy()
+        s = score(corpus(n, fmt, args.seed), args.errors, policy)
         details.append((label, n, s))
         print(f"| {label + f' seed {args.seed}':<22} | {s['records']:>9,d} | {s['works']:>8,d} | {s['true_pairs']:>10,d} | "
-              f"{s['predicted_pairs']:>10,d} | {s['precision']:>9.5f} | {s['recall']:>7.5f} | {s['seconds']:>13.1f} |", flush=True)
+              f"{s['predicted_pairs']:>10,d} | {s['precision']:>9.5f} | {s['recall']:>7.5f} | {s['hard_merges']:>20,d} | {s['seconds']:>13.1f} |", flush=True)
     for label, n, s in details:
         if s["wrong_by_category"] or s["missed_by_variation"]:
             print(f"\n{label} {n:,d}: wrong pairs by category {dict(s['wrong_by_category'].most_common())}")

@@ -621,18 +621,18 @@ def duplicates(
     encoding: EncodingOpt = None,
     config_file: ConfigOpt = None,
 ) -> None:
-    """List the records that would be merged: each cluster with its members (file:line), reason and score."""
-    from bibgen.dedupe import find_duplicates, format_clusters
+    """List the records that would be merged (each cluster with its members, reason and score) and the near pairs refused, with why."""
+    from bibgen.dedupe import dedupe, format_clusters, format_refusals
     from bibgen.pipeline import read
 
     config, options = resolve(config_file, from_fmt=from_fmt, strict=strict, keep_going=keep_going, encoding=encoding)
     try:
-        entries = read(source_list(config, sources), options)
-        clusters = find_duplicates(entries, options.dedupe_policy)
+        entries = sorted(read(source_list(config, sources), options), key=lambda e: e.origin)
+        result = dedupe(entries, options.diagnostics, options.dedupe_policy)
     finally:
         _emit_diagnostics(options)
-    _write_stdout(format_clusters(clusters))
-    merged = sum(len(c.members) - 1 for c in clusters)
+    _write_stdout(format_clusters(result.clusters) + format_refusals(result.refused))
+    merged = sum(len(c.members) - 1 for c in result.clusters)
     options.stats.merged = merged
     console.summary(options, None, "")
 

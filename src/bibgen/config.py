@@ -48,7 +48,7 @@ from bibgen.model import Origin
 
 YAML_NAMES = ("bibgen.yaml", "bibgen.yml")
 PYPROJECT = "pyproject.toml"
-TOP_KEYS = ("sources", "outputs", "key-pattern", "ascii", "strict", "venues", "not-duplicates", "locale", "enrich", "bibtex")
+TOP_KEYS = ("sources", "outputs", "key-pattern", "ascii", "strict", "venues", "not-duplicates", "locale", "enrich", "bibtex", "merge-within-file")
 # [bibtex]: the .bib layout (bibgen.layout.Layout); each key is also a command-line option.
 BIBTEX_KEYS = {
     "protect-case": ("protect_case", str),
@@ -97,6 +97,7 @@ class Config:
     strict: bool | None = None
     venues: Any = None  # bibgen.venues.VenueTable | None
     not_duplicates: frozenset[frozenset[str]] = frozenset()
+    merge_within_file: bool = False
     locale: str | None = None  # CSL locale for formatted outputs (pt-BR, de-DE, ...)
     enrich: Any = None  # bibgen.enrich.stage.EnrichPolicy | None
     has_sources: bool = False
@@ -132,7 +133,7 @@ class Config:
             "ascii": bool(self.ascii),
             "strict": bool(self.strict),
             "venues": self.venues,
-            "dedupe_policy": DedupePolicy(not_duplicates=self.not_duplicates),
+            "dedupe_policy": DedupePolicy(not_duplicates=self.not_duplicates, within_file=self.merge_within_file),
             "style_dirs": (str(self.root / "styles"),),
             "locale": self.locale,
             "enrich": self.enrich,
@@ -314,6 +315,8 @@ def parse_config(table: Any, cfg_path: Path, locate: Any = None) -> Config:
     ascii_ = table.get("ascii")
     if ascii_ is not None:
         expect("ascii", ascii_, bool, "true or false")
+    within = table.get("merge-within-file", False)
+    expect("merge-within-file", within, bool, "true or false")
     strict = table.get("strict")
     if strict is not None:
         expect("strict", strict, bool, "true or false")
@@ -372,6 +375,7 @@ def parse_config(table: Any, cfg_path: Path, locate: Any = None) -> Config:
         strict=strict,
         venues=venues,
         not_duplicates=frozenset(pairs),
+        merge_within_file=within,
         locale=locale,
         enrich=enrich,
         has_sources="sources" in table,

@@ -1,35 +1,30 @@
 """Find records of the same work across sources and merge them.
 
-Evidence, strongest first (the README's "Deduplication rules" says the same):
+A wrong merge is worse than a missed one. Evidence, strongest first (the
+README's "Deduplication" section says the same):
 
-1. ``doi``: the same DOI (case, ``https://doi.org/`` and ``doi:`` prefixes
-   ignored). arXiv's own DOIs (``10.48550/arXiv.…``) count as arXiv ids.
-2. ``arxiv``: the same arXiv id, versions ignored (``2403.08295v2``), old-style
-   ids (``hep-th/9901001``) included.
-3. ``title``: the same title key (accents folded, case, punctuation, dashes and
+1. ``doi``: the same DOI, as the DOI Handbook defines it (case-insensitive,
+   the whole suffix, SICI DOIs included; resolver prefixes stripped).
+   arXiv's own DOIs (``10.48550/arXiv.…``) count as arXiv ids.
+2. ``arxiv``: the same arXiv id, versions ignored, old-style ids included.
+3. ``pmid``, ``isbn``: the same PubMed id; for two books the same ISBN.
+4. ``title``: the same title key (accents folded, case, punctuation, dashes and
    spaces ignored; the numbers in the title must be the same numbers).
-4. ``fuzzy``: nearly the same title (rapidfuzz ratio >= the policy threshold)
-   where every differing word is a one-letter typo of the other, numbers and
-   part/volume/edition markers are equal, and a second signal confirms it: an
-   author in common, a near-identical abstract, or the same venue or source
-   line. Titles in scripts without word spacing (Chinese, Japanese, Korean,
-   Thai…) are only matched exactly.
+5. ``fuzzy``: nearly the same title where every differing word is a one-letter
+   typo of the other, confirmed by a second signal.
+6. ``edited`` (pin matching only): a pinned entry's title extended or edited,
+   with the same first author and year.
 
-Identifier evidence always merges. Title evidence (3 and 4) is vetoed by any
-contradiction: two different DOIs or arXiv ids, different ``edition``,
-``volume`` or ``number`` fields, years too far apart (more than one year, or
-four when a preprint is involved), complete author lists with nobody in common,
-or a pair of titles the user declared distinct (:class:`DedupePolicy`). A short
-title (fewer than three significant words, or fewer than six characters in
-a script without word spacing) also needs a second signal: a shared author,
-the same year, the same venue or author-page source line, or a near-identical
-abstract. A generic title (:data:`GENERIC_TITLES`) needs agreeing abstracts, or
-the same complete author list in the same venue and year.
+Whether evidence may merge two clusters is decided in one place,
+:func:`_refusal` (contradictions) and :func:`_why_not` (second signals), for
+the dedupe and for pin matching alike; every refusal of a near pair is kept
+with its reason (:class:`Refusal`, printed by ``bibgen duplicates``).
 
 Candidates are found through hash blocks (identifier, title key, sorted title
-words with one word left out), never all pairs, so cost grows linearly with the
-number of records. Decisions are taken in an order that depends on the records'
-content only, never on file names or input order.
+words with one word left out), never all pairs, and a big bucket only tries
+the clusters that could take a record, so cost grows linearly with the
+number of records. Decisions are taken in an order that depends on the
+records' content only, never on file names or input order.
 """
 
 from __future__ import annotations
@@ -38,6 +33,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+import re
 from itertools import islice
 
 from rapidfuzz import fuzz
@@ -52,7 +48,9 @@ from bibgen.normalize import (
     is_unspaced_script,
     normalize_arxiv,
     normalize_doi,
+    normalize_isbn,
     normalize_number,
+    normalize_pmid,
     person_family,
     significant_tokens,
     title_key,
@@ -62,7 +60,9 @@ from bibgen.normalize import (
     year_of,
 )
 
-EVIDENCE = ("doi", "arxiv", "title", "fuzzy")
+EVIDENCE = ("doi", "arxiv", "pmid", "isbn", "title", "fuzzy", "edited")
+# Evidence that is a shared registry identifier: it ties works the title rules would keep apart.
+IDENTIFIERS = frozenset({"doi", "arxiv", "pmid", "isbn"})
 _STRENGTH = {name: i for i, name in enumerate(EVIDENCE)}
 
 # Fuzzy matching only looks at titles at least this long (title key characters)
@@ -80,6 +80,31 @@ UNSPACED_MIN_CHARS = 6
 # neighbourhood (each title with the next few in sorted order) instead of all pairs.
 _BLOCK_ALL_PAIRS = 24
 _BLOCK_WINDOW = 6
+# In a bucket bigger than _BLOCK_ALL_PAIRS a record tries at most this many
+# earlier clusters (the nearest in content order): records that share a
+# title, authors, year and venue but differ in DOI or pages are all distinct,
+# and trying every earlier one would be quadratic.
+_BUCKET_TRIES = 16
+# At most this many refused near pairs are reported per record (a bucket of a
+# thousand distinct works under one title would list a million pairs).
+_REFUSALS_PER_RECORD = 4
+# Entry kinds by what they are as a publication; two different non-empty
+# classes are different works unless an identifier ties them. Preprints, web
+# pages and untyped records are versions of whatever they match.
+_KIND_CLASS = {
+    EntryKind.ARTICLE: "article",
+    EntryKind.NEWS: "article",
+    EntryKind.INPROCEEDINGS: "inproceedings",
+    EntryKind.INCOLLECTION: "incollection",
+    EntryKind.BOOK: "book",
+    EntryKind.REPORT: "report",
+    EntryKind.THESIS: "thesis",
+    EntryKind.PREPRINT: "",
+    EntryKind.ONLINE: "",
+    EntryKind.MISC: "",
+}
+# Suffixes of files whose keys the user wrote (most authoritative first): see merge().
+_KEY_AUTHORITY = {".bib": 3, ".bibtex": 3, ".biblatex": 3, ".yaml": 2, ".yml": 2, ".json": 2}
 # Prefixes that turn a word into its opposite: never a typo.
 _NEGATIONS = ("non", "un", "in", "im", "ir", "il", "dis", "anti", "de", "semi", "self", "multi", "sub", "super", "re", "pre", "post")
 # Titles that name a kind of text rather than a work (front and back matter,
@@ -109,6 +134,17 @@ class Link:
     score: float = 1.0
 
 
+@dataclass(frozen=True, slots=True, order=True)
+class Refusal:
+    """A near pair that was not merged: records ``a`` and ``b`` had ``evidence`` but ``reason`` says they differ."""
+
+    a: Origin
+    b: Origin
+    evidence: str
+    reason: str
+    titles: tuple[str, str] = ("", "")
+
+
 @dataclass(frozen=True, slots=True)
 class Cluster:
     """Records merged into one entry: members in sorted-source order, why, and how sure.
@@ -130,6 +166,7 @@ class Cluster:
 class DedupeResult:
     entries: tuple[Entry, ...]
     clusters: tuple[Cluster, ...] = field(default_factory=tuple)
+    refused: tuple[Refusal, ...] = field(default_factory=tuple)
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,11 +179,15 @@ class DedupePolicy:
     with this title are never merged by title alone". Identifier evidence (the
     same DOI or arXiv id) is not affected. ``threshold`` is the least title
     similarity (0..1) for a fuzzy match; ``fuzzy=False`` turns fuzzy matching off.
+    ``within_file=True`` lets records of one file with different keys merge
+    (by default they are different works unless exact duplicates, and near
+    pairs among them are only reported).
     """
 
     not_duplicates: frozenset[frozenset[str]] = frozenset()
     threshold: float = 0.9
     fuzzy: bool = True
+    within_file: bool = False
 
     def __post_init__(self) -> None:
         pairs = frozenset(frozenset(title_key(str(t)) for t in pair) for pair in self.not_duplicates)
@@ -175,6 +216,7 @@ class _Features:
         "index", "entry", "tkey", "plain_key", "tokens", "sig", "numbers", "markers", "doi", "arxiv",
         "year", "edition", "volume", "issue", "families", "complete", "abstract", "container",
         "preprint", "fuzzy", "short", "norm", "order", "venue", "generic",
+        "pmid", "isbn", "pages", "kclass", "filekey", "givens", "first",
     )
 
     def __init__(self, index: int, entry: Entry) -> None:
@@ -219,6 +261,29 @@ class _Features:
             self.abstract = " ".join(title_tokens.__wrapped__(abstract[:600]))[:400] if abstract else ""
         elif name == "generic":
             self.generic = self.plain_key in GENERIC_TITLES and not self.numbers
+        elif name in ("pmid", "isbn"):
+            fields = entry.fields
+            self.pmid = normalize_pmid(fields["pmid"]) if "pmid" in fields else ""
+            # A chapter or paper carries its book's ISBN: only a whole book is named by one.
+            isbn = fields.get("isbn", "")
+            self.isbn = normalize_isbn(isbn) if isbn and entry.kind is EntryKind.BOOK else ""
+        elif name == "pages":
+            self.pages = first_page(entry.get("pages"))
+        elif name == "kclass":
+            self.kclass = _KIND_CLASS[entry.kind]
+        elif name == "filekey":
+            # (file, key, content) of a record whose key the user wrote; see _within_file.
+            self.filekey = (entry.origin.path, entry.key.casefold(), self.order[:-1]) if entry.key else None
+        elif name in ("givens", "first"):
+            givens: dict[str, set[str]] = {}
+            # Only a complete list says who the authors are: two author pages
+            # of one work may belong to two people with one family name.
+            for p in entry.authors if "author" not in entry.partial else ():
+                fam = person_family(p)
+                if fam:
+                    givens.setdefault(fam, set()).add(fold(p.given).strip())
+            self.givens = givens
+            self.first = person_family(entry.authors[0]) if entry.authors else ""
         elif name in ("container", "preprint", "venue"):
             container = entry.get("container")
             self.container = title_key(container) if container else ""
@@ -242,12 +307,26 @@ def identifiers(entry: Entry) -> tuple[str, str]:
         if arxiv:
             doi = ""
     eprint = entry.get("eprint")
-    if eprint and entry.get("eprinttype", "arxiv").casefold() == "arxiv":
+    if eprint and entry.get("eprinttype", "arxiv").casefold() in ("arxiv", "arxiv.org"):
         arxiv = normalize_arxiv(eprint) or arxiv
     url = entry.get("url")
     if not arxiv and url and "arxiv.org/" in url.casefold():
         arxiv = normalize_arxiv(url.split("arxiv.org/", 1)[1])
     return doi, arxiv
+
+
+def first_page(pages: str | None) -> str:
+    """The first page of a ``pages`` value, folded (``pp. 391--400`` -> ``391``), else ``""``.
+
+    >>> first_page("pp. 391--400"), first_page("e1002"), first_page("")
+    ('391', 'e1002', '')
+    """
+    if not pages:
+        return ""
+    text = fold(pages).replace("pp.", "").replace("p.", "").strip()
+    for dash in ("\u2013", "\u2014", "\u2212", "--", "-", ","):
+        text = text.split(dash, 1)[0]
+    return text.strip().lstrip("0") or text.strip()
 
 
 def content_order(entry: Entry, key: str | None = None) -> tuple[object, ...]:
@@ -272,6 +351,7 @@ class _Group:
     __slots__ = (
         "size", "dois", "arxivs", "years", "editions", "volumes", "issues", "titles", "families", "complete",
         "numbers", "_markers", "containers", "venues", "_members", "_abstracts", "preprint", "links",
+        "_extra",
     )
 
     def __init__(self, f: _Features) -> None:
@@ -294,6 +374,27 @@ class _Group:
         self._abstracts: list[str] | None = None
         self.preprint = f.preprint
         self.links: list[Link] = []
+        self._extra: dict[str, object] | None = None  # what only a rule check needs: see extra
+
+    @property
+    def extra(self) -> dict[str, object]:
+        """Identifiers, pages, kind classes, given names and user keys of the members (made on first use)."""
+        if self._extra is None:
+            ms = self._members
+            givens: dict[str, set[str]] = {}
+            for m in ms:
+                for fam, gs in m.givens.items():
+                    givens.setdefault(fam, set()).update(gs)
+            self._extra = {
+                "pmids": {m.pmid for m in ms if m.pmid},
+                "isbns": {m.isbn for m in ms if m.isbn},
+                "pages": {m.pages for m in ms if m.pages},
+                "kclasses": {m.kclass for m in ms if m.kclass},
+                "givens": givens,
+                "filekeys": [m.filekey for m in ms if m.filekey],
+                "sigs": [m for m in ms if m.plain_key],
+            }
+        return self._extra
 
     def absorb(self, other: _Group) -> None:
         self.size += other.size
@@ -305,6 +406,16 @@ class _Group:
         self._markers = None
         self.preprint = self.preprint or other.preprint
         self.links.extend(other.links)
+        if self._extra is not None and other._extra is not None:
+            mine, theirs = self._extra, other._extra
+            for name in ("pmids", "isbns", "pages", "kclasses"):
+                mine[name].update(theirs[name])  # type: ignore[attr-defined]
+            for fam, gs in theirs["givens"].items():  # type: ignore[attr-defined]
+                mine["givens"].setdefault(fam, set()).update(gs)  # type: ignore[attr-defined]
+            mine["filekeys"].extend(theirs["filekeys"])  # type: ignore[attr-defined]
+            mine["sigs"].extend(theirs["sigs"])  # type: ignore[attr-defined]
+        else:
+            self._extra = None
 
 
     @property
@@ -337,26 +448,130 @@ def _abstracts_agree(a: _Group, b: _Group) -> bool:
     return any(fuzz.ratio(x, y, score_cutoff=90) for x in a.abstracts for y in b.abstracts)
 
 
-def _compatible(a: _Group, b: _Group, evidence: str, policy: DedupePolicy) -> bool:
-    """May two clusters merge on title evidence? False on any contradiction."""
-    if evidence in ("doi", "arxiv"):
+def _given_ok(x: str, y: str) -> bool:
+    """Can two folded given names name one person? Initials match full names; ``alan`` and ``andrew`` do not.
+
+    >>> _given_ok("a. m.", "alan"), _given_ok("alan", "andrew"), _given_ok("j.-p.", "jean-paul"), _given_ok("", "x")
+    (True, False, True, True)
+    """
+    if not x or not y or x == y:
         return True
+    px = [t for t in re.split(r"[\s.\-]+", x) if t]
+    py = [t for t in re.split(r"[\s.\-]+", y) if t]
+    for p, q in zip(px, py):
+        if len(p) == 1 or len(q) == 1:
+            if p[0] != q[0]:
+                return False
+        elif p != q and not (len(p) >= 3 and len(q) >= 3 and (p.startswith(q) or q.startswith(p))):
+            return False
+    return True
+
+
+def _given_conflict(a: _Group, b: _Group) -> str:
+    """The family name whose given names disagree on the two sides (``Alan`` against ``Andrew`` Rattle), else ``""``."""
+    ga, gb = a.extra["givens"], b.extra["givens"]
+    for fam in sorted(ga.keys() & gb.keys()):  # type: ignore[attr-defined]
+        xs, ys = ga[fam], gb[fam]  # type: ignore[index]
+        if not any(_given_ok(x, y) for x in xs for y in ys):
+            return f"different given names: {sorted(xs)[0]} {fam} / {sorted(ys)[0]} {fam}"
+    return ""
+
+
+def _title_close(x: _Features, y: _Features) -> bool:
+    """Do two titles name one work, as far as a shared identifier needs? (half the words, or 70% similar)."""
+    sx, sy = set(x.sig or x.tokens), set(y.sig or y.tokens)
+    if not sx or not sy:
+        return True
+    if len(sx & sy) * 2 >= min(len(sx), len(sy)):
+        return True
+    return fuzz.ratio(x.norm, y.norm, score_cutoff=70) > 0
+
+
+def _titles_disagree(a: _Group, b: _Group) -> bool:
+    """Does every title on one side clearly disagree with every title on the other?"""
+    sa, sb = a.extra["sigs"][:4], b.extra["sigs"][:4]  # type: ignore[index]
+    return bool(sa) and bool(sb) and not any(_title_close(x, y) for x in sa for y in sb)
+
+
+def _within_file(a: _Group, b: _Group) -> bool:
+    """Do the two sides hold records of one file under different keys that are not exact copies?"""
+    fa, fb = a.extra["filekeys"], b.extra["filekeys"]
+    if not fa or not fb:
+        return False
+    paths = {x[0] for x in fa} & {y[0] for y in fb}  # type: ignore[index]
+    return any(
+        x[0] == y[0] and x[1] != y[1] and x[2] != y[2]  # type: ignore[index]
+        for x in fa if x[0] in paths for y in fb if y[0] in paths  # type: ignore[index]
+    )
+
+
+def _refusal(a: _Group, b: _Group, evidence: str, policy: DedupePolicy, pin: bool = False) -> str:
+    """Why two clusters must not merge on ``evidence`` (a contradiction), else ``""``.
+
+    The same-work rule, one place for the dedupe and for pin matching:
+
+    - records of one file under different keys are different works unless
+      exact copies (``within_file`` opts in to merging them);
+    - a shared identifier merges unless another identifier conflicts, the
+      titles clearly disagree or the years are more than 5 apart (then one
+      identifier is probably wrong);
+    - title evidence needs no conflicting identifier, edition, volume, number
+      or first page, compatible years, the same publication class (article,
+      proceedings paper, chapter, book, report, thesis; preprints and untyped
+      records are versions of any), author lists that overlap (half of the
+      shorter complete list) and given names that can be one person.
+
+    ``pin`` (``b`` is an entry of the target file) leaves out the file, type
+    and page rules: a pinned entry is a work as bibgen wrote it before, and
+    the source may have corrected its type or pages.
+    """
+    if not pin and not policy.within_file and _within_file(a, b):
+        return "same file, different keys"
+    ea, eb = a.extra, b.extra
+    if evidence in IDENTIFIERS:
+        for name, xa, xb in (("DOI", a.dois, b.dois), ("arXiv id", a.arxivs, b.arxivs),
+                             ("PMID", ea["pmids"], eb["pmids"]), ("ISBN", ea["isbns"], eb["isbns"])):
+            if _disjoint(xa, xb):  # type: ignore[arg-type]
+                return f"same {evidence}, different {name}s"
+        if _titles_disagree(a, b):
+            return f"same {evidence}, different titles: one of them is probably wrong"
+        if a.years and b.years and min(abs(x - y) for x in a.years for y in b.years) > 5:
+            return f"same {evidence}, years more than 5 apart"
+        return ""
     if policy.distinct(a.titles, b.titles):
-        return False
-    if _disjoint(a.dois, b.dois) or _disjoint(a.arxivs, b.arxivs):
-        return False
-    if _disjoint(a.editions, b.editions) or _disjoint(a.volumes, b.volumes) or _disjoint(a.issues, b.issues):
-        return False
+        return "declared distinct (not-duplicates)"
+    for name, xa, xb in (("DOIs", a.dois, b.dois), ("arXiv ids", a.arxivs, b.arxivs),
+                         ("PMIDs", ea["pmids"], eb["pmids"]), ("ISBNs", ea["isbns"], eb["isbns"]),
+                         ("editions", a.editions, b.editions), ("volumes", a.volumes, b.volumes),
+                         ("numbers", a.issues, b.issues)):
+        if _disjoint(xa, xb):  # type: ignore[arg-type]
+            return f"different {name}"
+    if not pin:
+        classes = ea["kclasses"] | eb["kclasses"]  # type: ignore[operator]
+        if len(classes) > 1:
+            return "different types: " + " / ".join(sorted(classes))
+        if _disjoint(ea["pages"], eb["pages"]):  # type: ignore[arg-type]
+            return "different pages"
     if not _years_ok(a, b):
-        return False
+        return "years too far apart"
     # A complete author list must share somebody with everyone named on the other side.
     if a.complete and b.families and a.complete.isdisjoint(b.families):
-        return False
+        return "different authors"
     if b.complete and a.families and b.complete.isdisjoint(a.families):
-        return False
+        return "different authors"
+    if a.complete and b.complete and len(a.complete & b.complete) * 2 < min(len(a.complete), len(b.complete)):
+        return "different authors"
+    given = _given_conflict(a, b)
+    if given:
+        return given
     if evidence == "fuzzy" and (a.numbers != b.numbers or a.markers != b.markers):
-        return False
-    return True
+        return "different numbers or parts in the titles"
+    return ""
+
+
+def _compatible(a: _Group, b: _Group, evidence: str, policy: DedupePolicy) -> bool:
+    """May two clusters merge on ``evidence``? False on any contradiction (see :func:`_refusal`)."""
+    return not _refusal(a, b, evidence, policy)
 
 
 def _corroborated(a: _Group, b: _Group, strict: bool, generic: bool = False) -> bool:
@@ -391,22 +606,31 @@ def _corroborated(a: _Group, b: _Group, strict: bool, generic: bool = False) -> 
 def _may_merge(
     fa: _Features, fb: _Features, a: _Group, b: _Group, evidence: str, policy: DedupePolicy, pin: bool = False
 ) -> bool:
-    """May two clusters (``a`` holding record ``fa``, ``b`` holding ``fb``) merge on ``evidence``?
+    """May two clusters (``a`` holding record ``fa``, ``b`` holding ``fb``) merge on ``evidence``? See :func:`_why_not`."""
+    return not _why_not(fa, fb, a, b, evidence, policy, pin)
 
-    No contradiction, and for a short title or a fuzzy match a second signal:
-    the one rule for the dedupe and for matching pinned entries. With ``pin``
-    (``b`` is an entry of the target file) a generic title takes the ordinary
-    short-title rule: the pinned entry is this work as bibgen wrote it before,
-    often without the year and venue the generic rule asks for, and must keep
-    its key.
+
+def _why_not(
+    fa: _Features, fb: _Features, a: _Group, b: _Group, evidence: str, policy: DedupePolicy, pin: bool = False
+) -> str:
+    """Why two clusters may not merge on ``evidence``, else ``""``.
+
+    No contradiction (:func:`_refusal`), and for a short title or a fuzzy
+    match a second signal: the one rule for the dedupe and for matching
+    pinned entries. With ``pin`` (``b`` is an entry of the target file) a
+    generic title takes the ordinary short-title rule: the pinned entry is
+    this work as bibgen wrote it before, often without the year and venue the
+    generic rule asks for, and must keep its key.
     """
-    if not _compatible(a, b, evidence, policy):
-        return False
+    why = _refusal(a, b, evidence, policy, pin)
+    if why:
+        return why
     if evidence == "title" and (fa.short or fb.short):
-        return _corroborated(a, b, False, not pin and (fa.generic or fb.generic))
-    if evidence == "fuzzy":
-        return _corroborated(a, b, True)
-    return True
+        if not _corroborated(a, b, False, not pin and (fa.generic or fb.generic)):
+            return "short or generic title without a second signal (author, venue, year or abstract)"
+    if evidence in ("fuzzy", "edited") and not _corroborated(a, b, True):
+        return "similar title without a second signal (author, venue or abstract)"
+    return ""
 
 
 def _signals(f: _Features) -> list[tuple[str, object]]:
@@ -485,6 +709,20 @@ def fuzzy_score(a: _Features, b: _Features, threshold: float) -> float:
     return round(score, 4)
 
 
+def edited_score(a: _Features, b: _Features) -> float:
+    """How sure it is that title ``b`` became title ``a`` by an edit (one extends the other, or 85% alike), else 0.
+
+    Numbers and part markers must be equal (``Gemma`` never becomes ``Gemma 2``).
+    """
+    if a.numbers != b.numbers or a.markers != b.markers or not a.tokens or not b.tokens:
+        return 0.0
+    short, long_ = (a.tokens, b.tokens) if len(a.tokens) <= len(b.tokens) else (b.tokens, a.tokens)
+    if len(short) >= 3 and long_[: len(short)] == short:
+        return 0.85
+    score = fuzz.ratio(a.norm, b.norm, score_cutoff=85)
+    return round(score / 100, 4) if score else 0.0
+
+
 def _block_keys(f: _Features) -> tuple[tuple[str, ...], ...]:
     return _block_keys_of(f.sig)
 
@@ -548,6 +786,9 @@ class _Clusters:
         # Cluster summaries by root, made when a record first meets a candidate:
         # a record alone is its own root, so a late summary equals an early one.
         self.groups: dict[int, _Group] = {}
+        # Near pairs refused, by record indices (first refusal of a pair wins): see refusals().
+        self.refused: dict[tuple[int, int], tuple[str, str]] = {}
+        self._refused_of: dict[int, int] = {}
 
     def group(self, root: int) -> _Group:
         g = self.groups.get(root)
@@ -567,7 +808,13 @@ class _Clusters:
         if ri == rj:
             return False
         gi, gj = self.group(ri), self.group(rj)
-        if not _may_merge(self.feats[i], self.feats[j], gi, gj, evidence, self.policy):
+        why = _why_not(self.feats[i], self.feats[j], gi, gj, evidence, self.policy)
+        if why:
+            later = max(i, j)
+            n = self._refused_of.get(later, 0)
+            if n < _REFUSALS_PER_RECORD:
+                self._refused_of[later] = n + 1
+                self.refused.setdefault((min(i, j), later), (evidence, why))
             return False
         if gi.size < gj.size:
             ri, rj, gi, gj = rj, ri, gj, gi
@@ -600,28 +847,70 @@ class _Clusters:
         narrow = len(members) > _BLOCK_ALL_PAIRS
         first: dict[int, int] = {}  # live root of earlier members' clusters -> position of its first member
         holders: dict[tuple[str, object], list[int]] = {}  # second signal -> positions of members with it
+        # Live roots of clusters without a DOI (without an arXiv id): on title
+        # evidence a record with a DOI can only join one of those (a cluster
+        # with another DOI is a contradiction, one with its DOI it met already),
+        # so records that share everything but the DOI stay linear.
+        no_doi: set[int] = set()
+        no_arxiv: set[int] = set()
+        by_id = narrow and evidence not in IDENTIFIERS
+        recent: list[int] = []  # positions of the members that started a cluster, in order
         for n, f in enumerate(members):
             signals = _signals(f) if narrow else ()
             rf = self.find(f.index)
             if rf not in first:
                 if narrow and f.short:
                     roots = {self.find(members[p].index) for s in signals for p in holders.get(s, ())}
+                    if by_id and f.doi:
+                        roots &= no_doi
+                    if by_id and f.arxiv:
+                        roots &= no_arxiv
+                elif narrow:
+                    # The nearest earlier clusters in content order, at most
+                    # _BUCKET_TRIES, that do not contradict the record's identifiers.
+                    roots = set()
+                    for p in islice(reversed(recent), 4 * _BUCKET_TRIES):
+                        r = self.find(members[p].index)
+                        if first.get(r) != p or (by_id and ((f.doi and r not in no_doi) or (f.arxiv and r not in no_arxiv))):
+                            continue
+                        roots.add(r)
+                        if len(roots) == _BUCKET_TRIES:
+                            break
                 else:
                     roots = set(first)
-                for r in sorted(roots, key=first.__getitem__):
+                tries = sorted(roots, key=first.__getitem__)
+                for r in tries:
                     if self.try_union(members[first[r]].index, f.index, evidence):
-                        first[self.find(f.index)] = first.pop(r)
+                        root = self.find(f.index)
+                        first[root] = first.pop(r)
+                        if by_id:
+                            g = self.group(root)
+                            for ids, bucket in ((g.dois, no_doi), (g.arxivs, no_arxiv)):
+                                had = r in bucket
+                                bucket.discard(r)
+                                if had and not ids:
+                                    bucket.add(root)
                         break
                 else:
                     first[rf] = n
+                    recent.append(n)
+                    if by_id:
+                        g = self.group(rf)
+                        if not g.dois:
+                            no_doi.add(rf)
+                        if not g.arxivs:
+                            no_arxiv.add(rf)
             for s in signals:
                 holders.setdefault(s, []).append(n)
 
     def fuzzy(self) -> None:
         pairs = _candidate_pairs(self.feats, self.find)
         scored = []
+        feats = self.feats
         for i, j in pairs:
-            s = fuzzy_score(self.feats[i], self.feats[j], self.policy.threshold)
+            if feats[i].tkey == feats[j].tkey:
+                continue  # one title key: the exact pass decided (and fuzzy evidence is weaker)
+            s = fuzzy_score(feats[i], feats[j], self.policy.threshold)
             if s:
                 scored.append((-s, self.feats[i].order, self.feats[j].order, i, j))
         scored.sort()
@@ -648,10 +937,27 @@ def _run(feats: Sequence[_Features], policy: DedupePolicy) -> tuple[list[list[in
     return sorted(groups.values()), c
 
 
+def _refusals(feats: Sequence[_Features], c: _Clusters) -> tuple[Refusal, ...]:
+    """The refused near pairs whose records did not end in one cluster anyway, sorted."""
+    out = []
+    for (i, j), (evidence, why) in c.refused.items():
+        if c.find(i) != c.find(j):
+            a, b = feats[i].entry, feats[j].entry
+            if b.origin < a.origin:
+                a, b = b, a
+            out.append(Refusal(a.origin, b.origin, evidence, why, (a.title, b.title)))
+    out.sort(key=lambda r: (r.a.path, r.a.line, r.a.column, r.b.path, r.b.line, r.b.column, r.evidence))
+    return tuple(out)
+
+
 def dedupe(entries: Sequence[Entry], diagnostics: Diagnostics, policy: DedupePolicy = DedupePolicy()) -> DedupeResult:
     """Merge records of the same work; ``entries`` must be in sorted-source order."""
     feats = [_Features(i, e) for i, e in enumerate(entries)]
     groups, state = _run(feats, policy)
+    refused = _refusals(feats, state)
+    for r in refused:
+        if r.evidence in IDENTIFIERS:
+            diagnostics.warn(f"not merged with the record at {r.a}: {r.reason} ({r.titles[0]!r} / {r.titles[1]!r})", r.b)
     out: list[Entry] = []
     clusters: list[Cluster] = []
     for idx in groups:
@@ -671,7 +977,7 @@ def dedupe(entries: Sequence[Entry], diagnostics: Diagnostics, policy: DedupePol
                 links=links,
             )
         )
-    return DedupeResult(tuple(out), tuple(clusters))
+    return DedupeResult(tuple(out), tuple(clusters), refused)
 
 
 # ---------------------------------------------------------------- pinned keys
@@ -764,6 +1070,22 @@ def match_pinned(
                     s = fuzzy_score(f, pf[j], policy.threshold)
                     if s:
                         consider(f.index, j, "fuzzy", s)
+    # A pinned entry nothing matched may be a title the user edited since
+    # (extended, a typo fixed): the same first author and year, a title that
+    # extends the other or is 85% the same, the same numbers and parts.
+    done_e = {i for i, _ in found}
+    done_p = {j for _, j in found}
+    by_author: dict[tuple[str, object], list[int]] = {}
+    for f in pf:
+        if f.index not in done_p and f.first and f.year and f.plain_key:
+            by_author.setdefault((f.first, f.year), []).append(f.index)
+    for f in ef:
+        if f.index in done_e or not (f.first and f.year and f.plain_key):
+            continue
+        for j in by_author.get((f.first, f.year), ())[:_BLOCK_ALL_PAIRS]:
+            s = edited_score(f, pf[j])
+            if s and not _why_not(f, pf[j], eg[f.index], pg[j], "edited", policy, pin=True):
+                found[(f.index, j)] = ("edited", s)
     return sorted(
         (PinMatch(i, j, r, s) for (i, j), (r, s) in found.items()),
         key=lambda m: (m.entry, _STRENGTH[m.reason], -m.score, m.pinned),
@@ -807,6 +1129,8 @@ _KIND_RANK = {
 # Fields that belong to the winning (published) version, taken together from
 # the record whose kind wins; others fill them only where it has none.
 _VENUE_FIELDS = ("container", "howpublished", "venue", "publisher", "volume", "number", "pages", "year", "month", "day", "doi")
+# A date comes whole from one record: never the year of one version and the day of another.
+_DATE_FIELDS = ("year", "month", "day")
 # Fields that describe the preprint and are kept from whichever record has them.
 _PREPRINT_FIELDS = ("eprint", "eprinttype", "eprintclass")
 
@@ -843,17 +1167,20 @@ def merge(members: Sequence[Entry], diagnostics: Diagnostics) -> Entry:
 
     - the published kind wins (article, proceedings paper, book, … over report
       over preprint over web page or misc) and brings its venue, volume, pages,
-      date and DOI; other records only fill what it lacks;
+      date and DOI; other records only fill what it lacks, except the date,
+      which comes whole from one record (the published one when it has a year);
+      a preprint's differing date becomes ``origdate``;
     - arXiv fields (``eprint``, ``eprinttype``, ``eprintclass``) are kept from
       whichever record has them; an arXiv DOI on a published entry becomes its eprint;
     - the title most records agree on wins (ties: the winning record's, then the earliest);
     - the longer abstract wins; keywords are united;
-    - people: complete lists first, then partial ones (author pages), each in
-      sorted-source order, united by family name and first initial;
+    - people: the lead's complete list (else the first complete one) as it is,
+      with fuller given names from other records for the same people; only
+      partial lists (author pages) are united (:func:`_merge_role`);
     - any other field: the earliest source wins, and when another source
       disagrees a warning names both sources;
-    - the earliest source's citation key (if any) stays the key, the others
-      become aliases (``ids``).
+    - the most authoritative key stays the key (a ``.bib`` key over a YAML or
+      CSL-JSON id; among equals the earliest source), the others become aliases.
     """
     lead = max(members, key=lambda e: _KIND_RANK[e.kind])  # max keeps the first of equals
     fields: dict[str, str] = {}
@@ -862,9 +1189,20 @@ def merge(members: Sequence[Entry], diagnostics: Diagnostics) -> Entry:
         if name in lead.fields:
             fields[name] = lead.fields[name]
             source[name] = lead.origin
+    dated = lead if "year" in lead.fields else next((m for m in members if "year" in m.fields), None)
+    if dated is not None and dated is not lead:
+        for name in _DATE_FIELDS:
+            if name in dated.fields:
+                fields[name] = dated.fields[name]
+                source[name] = dated.origin
+    if dated is not None and lead.kind is not EntryKind.PREPRINT:
+        pre = next((m for m in members if _KIND_RANK[m.kind] <= _KIND_RANK[EntryKind.PREPRINT] and m is not dated
+                    and "year" in m.fields and ("eprint" in m.fields or m.kind is EntryKind.PREPRINT)), None)
+        if pre is not None and _date_of(pre) != _date_of(dated) and "origdate" not in fields:
+            fields["origdate"] = _date_of(pre)  # biblatex's origdate, CSL's original-date
     for m in members:
         for name, value in m.fields.items():
-            if name == "title":
+            if name == "title" or (name in _DATE_FIELDS and dated is not None):
                 continue
             if name not in fields:
                 fields[name] = value
@@ -897,17 +1235,14 @@ def merge(members: Sequence[Entry], diagnostics: Diagnostics) -> Entry:
     if keywords:
         fields["keywords"] = keywords
     roles = sorted({r for m in members for r in m.people})
-    people = {
-        r: merge_people(
-            [m.people.get(r, ()) for m in members if r not in m.partial]
-            + [m.people.get(r, ()) for m in members if r in m.partial]
-        )
-        for r in roles
-    }
+    people = {r: _merge_role(r, lead, members) for r in roles}
     partial = frozenset(r for r in roles if all(r in m.partial or r not in m.people for m in members))
     origins = tuple(sorted({o for m in members for o in m.origins}))
     keys = list(dict.fromkeys(a for m in members for a in (*((m.key,) if m.key else ()), *m.aliases)))
-    key = next((m.key for m in members if m.key), "")
+    # The most authoritative key survives: one written in a .bib, then a YAML or
+    # CSL-JSON id; among equals the earliest source. The others stay as aliases.
+    keyed = [m for m in members if m.key]
+    key = max(keyed, key=_key_authority).key if keyed else ""
     return Entry(
         kind=lead.kind,
         fields=Fields(fields),
@@ -919,6 +1254,51 @@ def merge(members: Sequence[Entry], diagnostics: Diagnostics) -> Entry:
         aliases=tuple(k for k in keys if k != key),
         nocase=tuple(dict.fromkeys(n for m in members for n in m.nocase)),
     )
+
+
+def _key_authority(e: Entry) -> int:
+    path = e.origin.path
+    return _KEY_AUTHORITY.get(path[path.rfind("."):].lower(), 1) if "." in path else 1
+
+
+def _date_of(e: Entry) -> str:
+    """``2019``, ``2019-10`` or ``2019-10-11`` from a record's year, month and day."""
+    f = e.fields
+    parts = [f.get("year", "")]
+    month = normalize_number(f.get("month", "")) if f.get("month") else ""
+    month = month if month.isdigit() else _MONTH_NUMBER.get(f.get("month", "").lower()[:3], "")
+    if month:
+        parts.append(month.zfill(2))
+        day = f.get("day", "")
+        if day.isdigit():
+            parts.append(day.zfill(2))
+    return "-".join(parts)
+
+
+_MONTH_NUMBER = {m: str(i) for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+
+
+def _merge_role(role: str, lead: Entry, members: Sequence[Entry]) -> tuple[Person, ...]:
+    """One list of people for ``role``: never a union of two complete lists.
+
+    A complete list (one a .bib or YAML record gives) is the list: the lead's
+    (the published version's) when it has one, else the earliest. Other lists
+    only lend fuller given names to the same people (same family name and
+    initial). Without a complete list the partial lists (author pages, each
+    knowing some of the authors) are united in sorted-source order.
+    """
+    complete = [m for m in members if role in m.people and role not in m.partial]
+    if not complete:
+        return merge_people(m.people.get(role, ()) for m in members)
+    base = lead if lead in complete else complete[0]
+    out = list(base.people[role])
+    where = {person_id(p): k for k, p in enumerate(out)}
+    for m in members:
+        for p in m.people.get(role, ()):
+            k = where.get(person_id(p))
+            if k is not None and len(p.given) > len(out[k].given) and _given_ok(fold(out[k].given), fold(p.given)):
+                out[k] = p
+    return tuple(out)
 
 
 def _differ(a: str, b: str, name: str) -> bool:
@@ -975,5 +1355,23 @@ def format_clusters(clusters: Sequence[Cluster]) -> str:
         lines.append(f"cluster {n}: {len(c.members)} records, reason {c.reason}, score {c.score:.2f}{key}")
         titles = c.titles or ("",) * len(c.members)
         for origin, title in zip(c.members, titles):
+            lines.append(f"  {origin}  {title}".rstrip())
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def format_refusals(refused: Sequence[Refusal]) -> str:
+    """A plain-text report of the near pairs that were not merged, each with its evidence and reason.
+
+    >>> r = Refusal(Origin("a.bib", 3), Origin("b.bib", 9), "title", "different types: article / report", ("X", "X"))
+    >>> print(format_refusals([r]), end="")
+    not merged 1: same title, but different types: article / report
+      a.bib:3:1  X
+      b.bib:9:1  X
+    """
+    lines: list[str] = []
+    for n, r in enumerate(refused, 1):
+        why = r.reason if r.reason.startswith("same ") else f"same {r.evidence}, but {r.reason}"
+        lines.append(f"not merged {n}: {why}")
+        for origin, title in zip((r.a, r.b), r.titles):
             lines.append(f"  {origin}  {title}".rstrip())
     return "\n".join(lines) + ("\n" if lines else "")

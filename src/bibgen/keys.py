@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bibgen.errors import Diagnostics, UsageError
-from bibgen.model import Entry, EntryKind
+from bibgen.model import Entry, EntryKind, Fields
 from bibgen.normalize import FUNCTION_WORDS, title_key
 
 DEFAULT_PATTERN = "[auth:lower][year][shorttitle(3)]"
@@ -481,10 +481,17 @@ def apply_pins(
     # similar title would like it too (file order only breaks ties).
     holder: dict[int, int] = {}
     order = sorted((r[0], r[1], j, r[2], r[3], i) for j, cands in by_pin.items() for r, i in cands)
+    edited = {(m.entry, m.pinned) for m in matches if m.reason == "edited"}
     for _, _, j, *_, i in order:
         if i not in key_of and j not in holder:
             key_of[i] = j
             holder[j] = i
+            if (i, j) in edited:
+                diagnostics.note(
+                    f"title edited since {pins[j].key!r} was written ({pins[j].title!r} at {pins[j].origin}); "
+                    f"same first author and year, so it keeps the key",
+                    entries[i].origin,
+                )
     for j, p in enumerate(pins):
         cands = sorted(by_pin.get(j, ()))
         if not cands:
@@ -518,3 +525,32 @@ def apply_pins(
             diagnostics.warn(f"key {e.key!r} is pinned to another work; generating a new key", e.origin)
             out[i] = e.replace(key="")
     return out, reserved
+
+
+def fold_alias_copies(entries: Sequence[Entry]) -> list[Entry]:
+    """Entries with the alias copies bibgen's BibTeX writer made folded back into aliases.
+
+    A copy is an entry with ``aliasof = {key}`` naming an entry of the same
+    file: it becomes an alias of that entry (as ``ids`` would) and is dropped.
+    A copy whose entry is missing is kept as an ordinary entry, without the marker.
+    """
+    if not any("aliasof" in e.fields for e in entries):
+        return list(entries)
+    by_key = {(e.origin.path, e.key.casefold()): i for i, e in enumerate(entries) if e.key and "aliasof" not in e.fields}
+    extra: dict[int, list[str]] = {}
+    out: list[Entry | None] = list(entries)
+    for i, e in enumerate(entries):
+        target = e.fields.get("aliasof")
+        if target is None:
+            continue
+        fields = {k: v for k, v in e.fields.items() if k != "aliasof"}
+        j = by_key.get((e.origin.path, target.strip().casefold()))
+        if j is None:
+            out[i] = e.replace(fields=Fields(fields))
+        else:
+            extra.setdefault(j, []).append(e.key)
+            out[i] = None
+    for j, keys in extra.items():
+        e = entries[j]
+        out[j] = e.replace(aliases=tuple(dict.fromkeys((*e.aliases, *keys))))
+    return [e for e in out if e is not None]

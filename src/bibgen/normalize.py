@@ -97,24 +97,99 @@ def parse_name(text: str) -> Person:
 
 # ---------------------------------------------------------------- identifiers
 
-_DOI_RE = re.compile(r"10\.\d{4,9}/[^\s\"<>]+", re.IGNORECASE)
+# A DOI is ``10.<registrant>/<suffix>``; the suffix may hold any printable
+# character (DOI Handbook 2.2), SICI DOIs included:
+# ``10.1002/(SICI)1521-3951(199911)216:1<391::AID-PSSB391>3.0.CO;2-H``.
+_DOI_RE = re.compile(r"10\.\d{4,9}(?:\.\d+)*/\S+", re.IGNORECASE)
+_DOI_PREFIX_RE = re.compile(r"^\s*(?:(?:https?://)?(?:dx\.)?doi\.org/|doi:\s*|info:doi/)", re.IGNORECASE)
 # arXiv's own DOIs (10.48550/arXiv.2403.08295) name a preprint, not a publication.
 _ARXIV_DOI_RE = re.compile(r"^10\.48550/arxiv\.(.+)$", re.IGNORECASE)
+_CLOSERS = {")": "(", "]": "[", "}": "{", ">": "<"}
+
+
+def _balanced_tail(doi: str) -> str:
+    """Drop sentence punctuation after a DOI; a closing bracket only when the DOI does not open it."""
+    while doi:
+        last = doi[-1]
+        if last in ".,;'\"":
+            doi = doi[:-1]
+        elif last in _CLOSERS and doi.count(last) > doi.count(_CLOSERS[last]):
+            doi = doi[:-1]
+        else:
+            break
+    return doi
 
 
 def normalize_doi(text: str) -> str:
     """``https://doi.org/10.1000/ABC`` -> ``10.1000/abc`` (DOIs are case-insensitive).
 
+    The whole suffix counts, whatever printable characters it holds (SICI
+    DOIs contain ``<``, ``>``, ``;``, ``:``); a resolver URL's percent escapes
+    are decoded; sentence punctuation and unbalanced closing brackets after it
+    are not part of it.
+
     >>> normalize_doi("https://doi.org/10.1145/3442188.3445922.")
     '10.1145/3442188.3445922'
     >>> normalize_doi("doi:10.1000/ABC%2Fdef")
     '10.1000/abc/def'
+    >>> normalize_doi("10.1002/(SICI)1521-3951(199911)216:1<391::AID-PSSB391>3.0.CO;2-H")
+    '10.1002/(sici)1521-3951(199911)216:1<391::aid-pssb391>3.0.co;2-h'
+    >>> normalize_doi("(see 10.1000/xyz)")
+    '10.1000/xyz'
     """
-    m = _DOI_RE.search(text or "")
+    if not text:
+        return ""
+    text = _DOI_PREFIX_RE.sub("", text.strip())
+    if "%" in text:
+        from urllib.parse import unquote
+
+        text = unquote(text)
+    m = _DOI_RE.search(text)
     if not m:
         return ""
-    doi = m.group(0).rstrip(".,;)]}").lower()
-    return doi.replace("%2f", "/")
+    return _balanced_tail(m.group(0)).lower()
+
+
+def normalize_isbn(text: str) -> str:
+    """An ISBN-10 or ISBN-13 as its ISBN-13 digits when its checksum holds, else ``""`` (python-stdnum).
+
+    >>> normalize_isbn("0-306-40615-2"), normalize_isbn("978-0-306-40615-7"), normalize_isbn("0-306-40615-3")
+    ('9780306406157', '9780306406157', '')
+    """
+    from stdnum import isbn
+
+    text = re.sub(r"^\s*isbn(?:-1[03])?:?\s*", "", text or "", flags=re.IGNORECASE)
+    try:
+        return str(isbn.to_isbn13(isbn.validate(text)))
+    except Exception:  # stdnum's ValidationError subclasses, and ValueError on odd input
+        return ""
+
+
+def normalize_issn(text: str) -> str:
+    """An ISSN as ``NNNNNNNC`` when its checksum holds, else ``""`` (python-stdnum).
+
+    >>> normalize_issn("0378-5955"), normalize_issn("0378-5954")
+    ('03785955', '')
+    """
+    from stdnum import issn
+
+    try:
+        return str(issn.validate(re.sub(r"^\s*issn:?\s*", "", text or "", flags=re.IGNORECASE)))
+    except Exception:
+        return ""
+
+
+_PMID_RE = re.compile(r"^\s*(?:pmid:?\s*)?(\d{1,9})\s*$", re.IGNORECASE)
+
+
+def normalize_pmid(text: str) -> str:
+    """A PubMed id as digits without leading zeros, else ``""``.
+
+    >>> normalize_pmid("PMID: 0012345"), normalize_pmid("12a")
+    ('12345', '')
+    """
+    m = _PMID_RE.match(text or "")
+    return str(int(m.group(1))) if m and int(m.group(1)) else ""
 
 
 _DOI_RESOLVER = re.compile(r"\s*(?:https?://(?:dx\.)?doi\.org/|doi:\s*)(?=10\.)", re.IGNORECASE)

@@ -16,7 +16,7 @@ from bibgen.config import YAML_NAMES as CONFIG_NAMES
 from bibgen.encoding import to_utf8
 from bibgen.errors import Diagnostics, InputError, UsageError
 from bibgen.layout import Layout
-from bibgen.keys import DEFAULT_PATTERN, apply_pins, assign_keys
+from bibgen.keys import DEFAULT_PATTERN, apply_pins, assign_keys, fold_alias_copies
 from bibgen.model import Entry, Fields, Origin, Person
 from bibgen.normalize import bare_doi, clean_text
 from bibgen.progress import NoProgress, Progress
@@ -215,6 +215,9 @@ def process(entries: Sequence[Entry], options: Options, pinned: Sequence[Entry] 
     """
     start = time.perf_counter()
     with bulk(), options.progress.stage("merging duplicates"):
+        # Alias copies (bibgen's BibTeX output read back) are aliases, not works.
+        entries = fold_alias_copies(entries)
+        pinned = fold_alias_copies(pinned)
         ordered = sorted(entries, key=lambda e: e.origin)
         result = dedupe(ordered, options.diagnostics, options.dedupe_policy)
         members = member_records(result.entries, ordered) if pinned else None

@@ -63,6 +63,7 @@ class BiblatexWriter(BibtexWriter):
     # .bib files default to the bibtex writer; biblatex is chosen by name.
     suffixes: tuple[str, ...] = ()
     dialect = "biblatex"
+    alias_copies = False  # biber resolves ``ids``
 
     @staticmethod
     def verbatim(value: str) -> str:

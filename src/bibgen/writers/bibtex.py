@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from bibgen.caseprotect import CASE_FIELDS, protect
 from bibgen.latex import encode
 from bibgen.layout import Layout
-from bibgen.model import Entry, EntryKind, Person
+from bibgen.model import Entry, EntryKind, Fields, Person
 from bibgen.preprint import arxiv_url, arxiv_year_month
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ FIELD_ORDER = (
 )
 _RANK = {name: i for i, name in enumerate(FIELD_ORDER)}
 # Fields written without LaTeX escaping: identifiers and URLs (biber reads them verbatim).
-VERBATIM = frozenset({"doi", "url", "eprint", "ids"})
+VERBATIM = frozenset({"doi", "url", "eprint", "ids", "aliasof"})
 # Fields written bare (no braces): month macros.
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 # Fields whose words are brace-protected against case changes (never journals or names).
@@ -115,6 +115,20 @@ def format_people(people: Iterable[Person], partial: bool, ascii: bool) -> str:
     return " and ".join(names)
 
 
+def with_alias_copies(entries: Iterable[Entry]) -> list[Entry]:
+    """``entries`` and, for each alias of one, a copy under the alias marked ``aliasof`` (see :func:`bibgen.keys.fold_alias_copies`)."""
+    out: list[Entry] = []
+    for e in entries:
+        if not e.aliases:
+            out.append(e)
+            continue
+        main = e.replace(aliases=())
+        out.append(main)
+        for a in e.aliases:
+            out.append(main.replace(key=a, fields=Fields({**main.fields, "aliasof": e.key})))
+    return out
+
+
 class BibtexWriter:
     """Classic BibTeX (works with bibtex and with biber)."""
 
@@ -122,8 +136,15 @@ class BibtexWriter:
     suffixes = (".bib",)
     dialect = "bibtex"
 
+    # BibTeX ignores ``ids``: every alias (a key that merged into this entry)
+    # gets a citable copy of the entry, marked ``aliasof = {key}`` so that
+    # bibgen reads it back as an alias (biblatex's writer uses ``ids`` instead).
+    alias_copies = True
+
     def write(self, entries: list[Entry], options: Options) -> str:
         layout = getattr(options, "layout", _DEFAULT_LAYOUT)
+        if self.alias_copies:
+            entries = with_alias_copies(entries)
         ordered = self.sort(entries, layout)
         return "\n".join(self.format_entry(e, options) for e in ordered)
 
@@ -228,7 +249,7 @@ class BibtexWriter:
         if f.get("day"):
             out["day"] = f["day"]
         self.preprint_fields(entry, out)
-        if entry.aliases:
+        if entry.aliases and not self.alias_copies:
             out["ids"] = ",".join(entry.aliases)
         return btype, out
 

@@ -48,6 +48,11 @@ def csl_item(entry: Entry) -> dict[str, Any]:
     date = issued(f.get("year", ""), f.get("month", ""), f.get("day", ""))
     if date:
         item["issued"] = date
+    orig = f.get("origdate", "").split("-")
+    if orig[0]:
+        odate = issued(orig[0], orig[1] if len(orig) > 1 else "", orig[2] if len(orig) > 2 else "")
+        if odate:
+            item["original-date"] = odate
     for role in ROLES:
         people = entry.people.get(role, ())
         if people:
@@ -104,6 +109,12 @@ class CslJsonWriter:
     suffixes = (".json",)
 
     def write(self, entries: list[Entry], options: Options) -> str:
-        items = [csl_item(e) for e in entries]
+        # CSL has no aliases: each alias gets a copy of the item under its own id,
+        # so pandoc and citeproc-js resolve every key that merged into the entry.
+        items = []
+        for e in entries:
+            item = csl_item(e)
+            items.append(item)
+            items.extend({**item, "id": a} for a in e.aliases)
         items.sort(key=lambda it: (str(it["id"]).casefold(), str(it["id"])))
         return dump(items)
