@@ -201,26 +201,102 @@ def encode(text: str, *, ascii: bool = False, protect_case: bool = False) -> str
     return "".join(out)
 
 
+def _keep_source(n):  # type: ignore[no-untyped-def]
+    """An unknown command stays in the text as written (``\\CSTUG``), never silently dropped."""
+    return n.latex_verbatim()
+
+
+def _first_arg_verbatim(n):  # type: ignore[no-untyped-def]
+    """``\\url{a~b}`` -> ``a~b``: a URL's characters mean themselves."""
+    args = n.nodeargd.argnlist if n.nodeargd else None
+    if not args or args[0] is None:
+        return ""
+    text = args[0].latex_verbatim()
+    return text[1:-1] if text.startswith("{") and text.endswith("}") else text
+
+
+# Commands bibgen's decoder knows beyond pylatexenc's defaults: (name, argument spec, text).
+# Text None: the first argument, verbatim; "%s": the argument rendered.
+_EXTRA_MACROS = (
+    ("textless", "", "<"), ("textgreater", "", ">"), ("textbar", "", "|"),
+    ("textbraceleft", "", "{"), ("textbraceright", "", "}"),
+    ("textasciicircum", "", "^"), ("textasciitilde", "", "~"), ("textbackslash", "", "\\"),
+    ("mbox", "{", "%s"), ("hbox", "{", "%s"), ("text", "{", "%s"), ("textnormal", "{", "%s"),
+    ("textup", "{", "%s"), ("textmd", "{", "%s"), ("NoCaseChange", "{", "%s"), ("MakeUppercase", "{", "%s"),
+    ("LaTeX", "", "LaTeX"), ("TeX", "", "TeX"), ("LaTeXe", "", "LaTeX2e"), ("BibTeX", "", "BibTeX"),
+    ("XeTeX", "", "XeTeX"), ("LuaTeX", "", "LuaTeX"), ("pdfTeX", "", "pdfTeX"), ("ConTeXt", "", "ConTeXt"),
+    ("noopsort", "{", ""), ("SortNoop", "{", ""), ("relax", "", ""), ("protect", "", ""),
+    ("url", "{", None), ("path", "{", None), ("nolinkurl", "{", None), ("href", "{{", "%s"),
+)  # fmt: skip
+
+
+# The journal macros of aas_macros.sty (AAS/ADS exports write ``journal = {\\apj}``),
+# decoded to the abbreviations that file defines.
+AAS_MACROS = {
+    "aj": "AJ", "actaa": "Acta Astron.", "araa": "ARA&A", "apj": "ApJ", "apjl": "ApJL", "apjs": "ApJS",
+    "ao": "Appl. Opt.", "apss": "Ap&SS", "aap": "A&A", "aapr": "A&A Rev.", "aaps": "A&AS", "azh": "AZh",
+    "baas": "BAAS", "bac": "Bull. astr. Inst. Czechosl.", "caa": "Chinese Astron. Astrophys.",
+    "cjaa": "Chinese J. Astron. Astrophys.", "icarus": "Icarus", "jcap": "J. Cosmology Astropart. Phys.",
+    "jrasc": "JRASC", "memras": "MmRAS", "mnras": "MNRAS", "na": "New A", "nar": "New A Rev.",
+    "pra": "Phys. Rev. A", "prb": "Phys. Rev. B", "prc": "Phys. Rev. C", "prd": "Phys. Rev. D",
+    "pre": "Phys. Rev. E", "prl": "Phys. Rev. Lett.", "pasa": "PASA", "pasp": "PASP", "pasj": "PASJ",
+    "rmxaa": "Rev. Mexicana Astron. Astrofis.", "qjras": "QJRAS", "skytel": "S&T", "solphys": "Sol. Phys.",
+    "sovast": "Soviet Ast.", "ssr": "Space Sci. Rev.", "zap": "ZAp", "nat": "Nature", "iaucirc": "IAU Circ.",
+    "aplett": "Astrophys. Lett.", "apspr": "Astrophys. Space Phys. Res.", "bain": "Bull. Astron. Inst. Netherlands",
+    "fcp": "Fund. Cosmic Phys.", "gca": "Geochim. Cosmochim. Acta", "grl": "Geophys. Res. Lett.",
+    "jcp": "J. Chem. Phys.", "jgr": "J. Geophys. Res.", "jqsrt": "J. Quant. Spec. Radiat. Transf.",
+    "memsai": "Mem. Soc. Astron. Italiana", "nphysa": "Nucl. Phys. A", "physrep": "Phys. Rep.",
+    "physscr": "Phys. Scr", "planss": "Planet. Space Sci.", "procspie": "Proc. SPIE", "psj": "PSJ",
+}  # fmt: skip
+
+
 @lru_cache(maxsize=1)
 def _decoder():  # type: ignore[no-untyped-def]
-    from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+    from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, SpecialsTextSpec, get_default_latex_context_db
 
     db = get_default_latex_context_db()
-    db.add_context_category(
-        "bibgen",
-        prepend=True,
-        macros=[
-            MacroTextSpec("textless", "<"),
-            MacroTextSpec("textgreater", ">"),
-            MacroTextSpec("textbar", "|"),
-            MacroTextSpec("textbraceleft", "{"),
-            MacroTextSpec("textbraceright", "}"),
-            MacroTextSpec("textasciicircum", "^"),
-            MacroTextSpec("textasciitilde", "~"),
-            MacroTextSpec("textbackslash", "\\"),
-        ],
-    )
+    specs = []
+    for name, _args, text in _EXTRA_MACROS:
+        if text is None:
+            specs.append(MacroTextSpec(name, simplify_repl=_first_arg_verbatim))
+        elif name == "href":
+            specs.append(MacroTextSpec(name, simplify_repl="%(2)s"))
+        else:
+            specs.append(MacroTextSpec(name, simplify_repl=text))
+    specs.extend(MacroTextSpec(name, text) for name, text in AAS_MACROS.items())
+    # A bare "&" means an ampersand in a title ("Cats & Dogs"), not a table cell.
+    db.add_context_category("bibgen", prepend=True, macros=specs, specials=[SpecialsTextSpec("&", "&")])
+    db.set_unknown_macro_spec(MacroTextSpec("", simplify_repl=_keep_source))
     return LatexNodes2Text(latex_context=db, math_mode="verbatim", strict_latex_spaces=True)
+
+
+@lru_cache(maxsize=1)
+def _walker_context():  # type: ignore[no-untyped-def]
+    from pylatexenc import latexwalker, macrospec
+
+    db = latexwalker.get_default_latex_context_db()
+    db.add_context_category(
+        "bibgen", prepend=True, macros=[macrospec.MacroSpec(name, args) for name, args, _ in _EXTRA_MACROS if args]
+    )
+    return db
+
+
+_COMMAND_RE = re.compile(r"\\([A-Za-z@]+)")
+_MATH_SPAN_RE = re.compile(r"(?<!\\)\$[^$]*\$")
+
+
+def unknown_commands(latex: str) -> list[str]:
+    """Commands in ``latex`` (outside math) that :func:`decode` does not know: it keeps them as written."""
+    if "\\" not in latex:
+        return []
+    names = {m.group(1) for m in _COMMAND_RE.finditer(_MATH_SPAN_RE.sub("", latex))}
+    return sorted(n for n in names if not _known_command(n))
+
+
+@lru_cache(maxsize=4096)
+def _known_command(name: str) -> bool:
+    db = _decoder().latex_context
+    return db.get_macro_spec(name) is not db.unknown_macro_spec
 
 
 _PLAIN_RE = re.compile(r"[\\{}$~%&#_^'`!?,-]")
@@ -238,7 +314,10 @@ def decode(latex: str) -> str:
 
 def _decode_full(latex: str) -> str:
     try:
-        return _decoder().latex_to_text(latex)
+        from pylatexenc.latexwalker import LatexWalker
+
+        nodes = LatexWalker(latex, latex_context=_walker_context(), tolerant_parsing=True).get_latex_nodes()[0]
+        return _decoder().nodelist_to_text(nodes)
     except Exception:  # pylatexenc raises assorted errors on malformed input
         return latex
 

@@ -34,7 +34,11 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from bibgen.errors import InputError
 from bibgen.latex import decode as decode_latex
-from bibgen.model import Entry, EntryKind, Fields, Origin, Person
+from bibgen.latex import unknown_commands
+from bibgen.model import Entry, EntryKind, Fields, Origin, Person, SourceForm, SourceValue, people_signature
+from bibgen.normalize import clean_text
+from bibgen.dates import SEASONS, parse_edtf
+from bibgen.typemap import BIB_KINDS
 from bibgen.readers import decode
 
 if TYPE_CHECKING:
@@ -46,33 +50,8 @@ _MONTH_NAMES = (
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
 
-TYPES: Mapping[str, EntryKind] = {
-    "article": EntryKind.ARTICLE,
-    "inproceedings": EntryKind.INPROCEEDINGS,
-    "conference": EntryKind.INPROCEEDINGS,
-    "book": EntryKind.BOOK,
-    "mvbook": EntryKind.BOOK,
-    "proceedings": EntryKind.BOOK,
-    "mvproceedings": EntryKind.BOOK,
-    "collection": EntryKind.BOOK,
-    "mvcollection": EntryKind.BOOK,
-    "incollection": EntryKind.INCOLLECTION,
-    "inbook": EntryKind.INCOLLECTION,
-    "bookinbook": EntryKind.INCOLLECTION,
-    "techreport": EntryKind.REPORT,
-    "report": EntryKind.REPORT,
-    "phdthesis": EntryKind.THESIS,
-    "mastersthesis": EntryKind.THESIS,
-    "thesis": EntryKind.THESIS,
-    "online": EntryKind.ONLINE,
-    "electronic": EntryKind.ONLINE,
-    "www": EntryKind.ONLINE,
-    "preprint": EntryKind.PREPRINT,
-    "misc": EntryKind.MISC,
-    "unpublished": EntryKind.MISC,
-    "booklet": EntryKind.MISC,
-    "manual": EntryKind.MISC,
-}
+# The type table is bibgen.typemap (one table for every dialect).
+TYPES: Mapping[str, EntryKind] = BIB_KINDS
 # Field name -> neutral name. The first one present wins; later ones are kept as they are.
 _RENAMES: Mapping[str, str] = {
     "journal": "container",
@@ -124,37 +103,49 @@ def read_bibtex(text: str, path: str, options: Options) -> list[Entry]:
     diags = options.diagnostics
     macros: dict[str, str] = {m: name for m, name in zip(MONTHS, _MONTH_NAMES)}
     raw_entries: list[tuple[str, str, dict[str, str], Origin]] = []
+    exprs: dict[int, dict[str, str]] = {}  # id(fields) -> the source expression of each value
+    preamble: list[str] = []
     for block in blocks:
         where = origin(block.line)
         if block.op == "warn":
             diags.warn(block.key, where)
         elif block.op == "string":
             macros[block.key.lower()] = _evaluate(block.fields[0][1], macros, diags, where)
+        elif block.op == "preamble":
+            preamble.append(block.key)
         else:
             fields: dict[str, str] = {}
+            expr: dict[str, str] = {}
             for name, value in block.fields:
                 if name not in fields:  # a repeated field (warned about): BibTeX keeps the first
-                    fields[name] = _evaluate(value, macros, diags, where, is_month=name == "month")
+                    parts: list[str] = []
+                    fields[name] = _evaluate(value, macros, diags, where, is_month=name == "month", expr=parts)
+                    expr[name] = source_expression(parts)
             raw_entries.append((block.key, block.type, fields, where))
+            exprs[id(fields)] = expr
 
     by_key = {key.casefold(): fields for key, _, fields, _ in raw_entries}
     out: list[Entry] = []
+    pre = tuple(dict.fromkeys(preamble))
     for key, etype, fields, where in raw_entries:
+        expr = exprs[id(fields)]
         if "crossref" in fields:
             parent = by_key.get(fields["crossref"].strip().casefold())
             if parent is None:
                 diags.warn(f"crossref '{fields['crossref']}' names no entry in this file", where)
             else:
+                parent_expr = exprs[id(parent)]
                 fields = _inherit(etype, fields, parent)
+                expr = _inherit(etype, expr, parent_expr)
             fields.pop("crossref", None)
-        out.append(_to_entry(key, etype, fields, where, options))
+        out.append(_to_entry(key, etype, fields, where, options, expr, pre))
     return out
 
 
 class _Block(NamedTuple):
     """One thing the file says, in file order: an entry, a macro, or a warning (``key`` is its message)."""
 
-    op: str  # "entry", "string" or "warn"
+    op: str  # "entry", "string", "preamble" (``key`` is its text) or "warn"
     line: int  # of the block's "@", 1-based
     key: str = ""
     type: str = ""  # entries: lower-case type
@@ -188,6 +179,8 @@ def _split_fast(text: str) -> list[_Block] | None:
                 return None  # (bibtexparser miscounts lines after a stray backslash)
             elif b.kind in ("comment", "preamble") and ("\\" in b.text or '"' in b.text or "%" in b.text):
                 return None
+            elif b.kind == "preamble":
+                out.append(_Block("preamble", b.line, b.body.strip()))
             continue
         folded = b.key.casefold()
         names = [f.name for f in b.fields]
@@ -256,7 +249,9 @@ def _split_bibtexparser(text: str, path: str, lines: list[str]) -> list[_Block]:
     out: list[_Block] = []
     for block in lib.blocks:
         line = (block.start_line or 0) + 1
-        if isinstance(block, bm.String):
+        if isinstance(block, bm.Preamble):
+            out.append(_Block("preamble", line, block.value.strip()))
+        elif isinstance(block, bm.String):
             out.append(_Block("string", line, block.key, fields=(("", block.value),)))
         elif isinstance(block, bm.DuplicateBlockKeyBlock):
             out.append(_Block("warn", line, f"duplicate citation key '{block.key}'; this entry is skipped"))
@@ -305,8 +300,12 @@ def _inherit(entry_type: str, child: dict[str, str], parent: Mapping[str, str]) 
 # ---------------------------------------------------------------- values
 
 
-def _evaluate(raw: str, macros: Mapping[str, str], diags, where: Origin, is_month: bool = False) -> str:  # type: ignore[no-untyped-def]
-    """Evaluate a raw BibTeX value (``{..} # "..." # macro # 123``) to its LaTeX text."""
+def _evaluate(raw: str, macros: Mapping[str, str], diags, where: Origin, is_month: bool = False, expr: list[str] | None = None) -> str:  # type: ignore[no-untyped-def]
+    """Evaluate a raw BibTeX value (``{..} # "..." # macro # 123``) to its LaTeX text.
+
+    ``expr``, when given, receives the value's source parts: LaTeX text, and
+    ``#name`` for a macro no ``@string`` defines (kept as a reference).
+    """
     pieces: list[str] = []
     i, n = 0, len(raw)
     while i < n:
@@ -316,6 +315,8 @@ def _evaluate(raw: str, macros: Mapping[str, str], diags, where: Origin, is_mont
         elif c == "{":
             j = _match_brace(raw, i)
             pieces.append(raw[i + 1 : j])
+            if expr is not None:
+                expr.append(pieces[-1])
             i = j + 1
         elif c == '"':
             j = i + 1
@@ -324,6 +325,8 @@ def _evaluate(raw: str, macros: Mapping[str, str], diags, where: Origin, is_mont
                 depth += (raw[j] == "{") - (raw[j] == "}")
                 j += 1
             pieces.append(raw[i + 1 : j])
+            if expr is not None:
+                expr.append(pieces[-1])
             i = j + 1
         else:
             j = i
@@ -340,7 +343,32 @@ def _evaluate(raw: str, macros: Mapping[str, str], diags, where: Origin, is_mont
             else:
                 diags.warn(f"undefined macro '{word}'; its name is used as the text", where)
                 pieces.append(word)
+                if expr is not None:
+                    expr.append("#" + word)
+                continue
+            if expr is not None:
+                expr.append(pieces[-1])
     return "".join(pieces)
+
+
+_WS = re.compile(r"\s+")
+
+
+def source_expression(parts: list[str]) -> str:
+    """A value's BibTeX source, whitespace normalised: ``{text}``, or ``{a} # name`` around undefined macros."""
+    out: list[str] = []
+    text: list[str] = []
+    for p in parts:
+        if p.startswith("#"):
+            if text:
+                out.append("{" + _WS.sub(" ", "".join(text)).strip() + "}")
+                text = []
+            out.append(p[1:])
+        else:
+            text.append(p)
+    if text or not out:
+        out.append("{" + _WS.sub(" ", "".join(text)).strip() + "}")
+    return " # ".join(out)
 
 
 # A brace not preceded by a backslash (the lookbehind also sees before ``pos``).
@@ -385,12 +413,54 @@ def month_number(text: str) -> str:
 # ---------------------------------------------------------------- names
 
 
+def split_names(value: str) -> tuple[list[str], bool]:
+    """A BibTeX name list split on ``and`` at brace depth 0, surrounded by any whitespace.
+
+    BibTeX reads ``and`` case-insensitively between white space of any kind
+    (a line break or tab included). The flag says whether a name was empty: a
+    dangling or doubled ``and``.
+    """
+    names: list[str] = []
+    current: list[str] = []
+    depth = 0
+    word: list[str] = []
+    empty = False
+
+    def end_word() -> None:
+        if word:
+            current.append("".join(word))
+            word.clear()
+
+    for ch in value:
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        if ch.isspace() and depth <= 0:
+            end_word()
+            continue
+        word.append(ch)
+    end_word()
+    for w in current:
+        if w.lower() == "and":
+            names.append("")
+        elif names:
+            names[-1] = f"{names[-1]} {w}".strip()
+        else:
+            names.append(w)
+    if not current:
+        return [], False
+    if current[0].lower() == "and":
+        names.insert(0, "")
+    cleaned = [n for n in names if n]
+    empty = len(cleaned) != len(names) or any(not n for n in names)
+    return cleaned, empty
+
+
 @lru_cache(maxsize=16384)  # copies of one work often carry the same list
 def parse_people(value: str) -> tuple[tuple[Person, ...], bool]:
     """Names of a BibTeX name list and whether it ended in ``others``."""
-    from pybtex.bibtex.utils import split_name_list
-
-    names = split_name_list(value)
+    names, _ = split_names(value)
     partial = False
     if names and names[-1].strip().lower() == "others":
         names = names[:-1]
@@ -403,18 +473,18 @@ def parse_person(text: str) -> Person:
     """One BibTeX name, split by pybtex's rules, each part LaTeX-decoded (cached: names repeat)."""
     from pybtex.database import Person as PybtexPerson
 
-    text = text.strip()
+    text = _WS.sub(" ", text).strip()
     if not text:
         return Person()
     if text.startswith("{") and _match_brace(text, 0) == len(text) - 1 and re.search(r"\s", text):
-        return Person(literal=decode_latex(text[1:-1]).strip())
+        return Person(literal=clean_text(decode_latex(text[1:-1])))
     try:
         p = PybtexPerson(text)
     except Exception:  # pybtex rejects some malformed names (too many commas)
-        return Person(literal=decode_latex(text))
+        return Person(literal=clean_text(decode_latex(text)))
 
     def join(parts: list[str]) -> str:
-        return decode_latex(" ".join(parts)).strip()
+        return clean_text(decode_latex(" ".join(parts)))
 
     return Person(
         family=join(p.last_names),
@@ -426,36 +496,68 @@ def parse_person(text: str) -> Person:
 
 # ---------------------------------------------------------------- entries
 
+# Values whose source form is never written back: identifiers and URLs are
+# written from their text (the writers' own verbatim rules), month as a macro.
+_NO_SOURCE = VERBATIM | {"month", "date"}
 
-def _to_entry(key: str, entry_type: str, raw: dict[str, str], where: Origin, options: Options) -> Entry:
+
+def _split_keywords(text: str) -> list[str]:
+    """Keywords split on the field's own separator: ``;`` when present, else ``,``."""
+    sep = ";" if ";" in text else ","
+    return [k for k in (w.strip() for w in text.split(sep)) if k]
+
+
+def _to_entry(
+    key: str,
+    entry_type: str,
+    raw: dict[str, str],
+    where: Origin,
+    options: Options,
+    expr: Mapping[str, str] | None = None,
+    preamble: tuple[str, ...] = (),
+) -> Entry:
     kind = TYPES.get(entry_type)
     fields: dict[str, str] = {}
     people: dict[str, tuple[Person, ...]] = {}
     partial: set[str] = set()
     aliases: tuple[str, ...] = ()
+    sources: list[tuple[str, SourceValue]] = []
+    expr = expr or {}
+    diags = options.diagnostics
     if kind is None:
         kind = EntryKind.MISC
-        options.diagnostics.note(f"entry type @{entry_type} read as misc", where)
+        diags.note(f"entry type @{entry_type} read as misc; written back as @{entry_type}", where)
     if entry_type == "mastersthesis" and "type" not in raw:
         fields["type"] = "Master's thesis"
     for name, value in raw.items():
         if name in PEOPLE_ROLES:
+            names, empty = split_names(value)
+            if empty:
+                diags.warn(f"{name} list has an empty name (a dangling or doubled 'and'); it is skipped", where)
             ps, is_partial = parse_people(value)
             if ps:
                 people[name] = ps
                 if is_partial:
                     partial.add(name)
+                if name in expr and not empty:
+                    sources.append((name, SourceValue(name, expr[name], people_signature(ps, is_partial))))
             continue
         if name == "ids":
             aliases = tuple(a for a in (x.strip() for x in decode_verbatim(value).split(",")) if a)
             continue
         text = decode_verbatim(value) if name in VERBATIM else decode_latex(value)
+        if name not in VERBATIM and "\\" in value:
+            kept = unknown_commands(value)
+            if kept:
+                cmds = ", ".join("\\" + c for c in kept)
+                diags.warn(f"field '{name}': unknown LaTeX command {cmds} kept as written", where)
         if name == "month":
             text = month_number(text)
         elif name == "keywords":
-            text = "; ".join(k for k in (w.strip() for w in re.split(r"[,;]", text)) if k)
+            text = "; ".join(_split_keywords(text))
         elif name in ("archiveprefix", "eprinttype"):
             text = text.strip().lower()
+        text = clean_text(text)
         target = _RENAMES.get(name, name)
         if target == "container" and kind not in _CONTAINER_KINDS:
             target = name
@@ -464,13 +566,22 @@ def _to_entry(key: str, entry_type: str, raw: dict[str, str], where: Origin, opt
         if target in fields:
             continue
         fields[target] = text
+        if name in expr and name not in _NO_SOURCE and text:
+            sources.append((target, SourceValue(name, expr[name], text)))
     if "date" in fields:
-        m = _DATE_RE.match(fields["date"].strip())
-        if m:
-            del fields["date"]
-            for part, value in zip(("year", "month", "day"), m.groups()):
-                if value and part not in fields:
-                    fields[part] = str(int(value)) if part != "year" else value
+        parsed = parse_edtf(fields["date"])
+        if parsed is None:
+            diags.warn(f"date '{fields['date']}' is not an ISO 8601/EDTF date; kept as text", where)
+        else:
+            start, end, is_range = parsed
+            first = start or end
+            simple = not is_range and first is not None and not first.uncertain and not first.month in SEASONS.values()
+            if simple and "T" not in fields["date"]:
+                del fields["date"]
+            if first is not None:
+                for part, value in zip(("year", "month", "day"), first[:3]):
+                    if value and part not in fields:
+                        fields[part] = value
     if kind in (EntryKind.MISC, EntryKind.ONLINE) and fields.get("eprinttype") == "arxiv" and "container" not in fields:
         kind = EntryKind.PREPRINT  # how both writers spell an arXiv preprint
     if kind is EntryKind.ARTICLE and fields.get("entrysubtype", "").lower() == "newspaper":
@@ -481,6 +592,7 @@ def _to_entry(key: str, entry_type: str, raw: dict[str, str], where: Origin, opt
         del fields["type"]  # biblatex's spelling of the BibTeX type: nothing to keep
     elif kind is EntryKind.THESIS and subtype == "mathesis":
         fields["type"] = "Master's thesis"
+    source = SourceForm("bib", entry_type, kind, tuple(sorted(sources)), preamble)
     return Entry(
         kind=kind,
         fields=Fields(fields),
@@ -489,4 +601,5 @@ def _to_entry(key: str, entry_type: str, raw: dict[str, str], where: Origin, opt
         key=key,
         partial=frozenset(partial),
         aliases=aliases,
+        source=source,
     )

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 
 from bibgen.model import Entry, EntryKind
-from bibgen.writers.bibtex import _INTERNAL, BibtexWriter
+from bibgen.writers.bibtex import _INTERNAL, BibtexWriter, SourceText
 
 _THESIS_TYPES = {"master's thesis": "mathesis", "masters thesis": "mathesis", "phd thesis": "phdthesis"}
 _TYPES = {
@@ -44,7 +44,7 @@ def biblatex_date(year: str, month: str, day: str) -> str:
     if not (year.isdigit() and len(year) == 4):
         return ""
     if not month:
-        return year
+        return str(year)
     if not (month.isdigit() and 1 <= int(month) <= 12):
         return ""
     out = f"{year}-{int(month):02d}"
@@ -70,8 +70,7 @@ class BiblatexWriter(BibtexWriter):
         percent-encoded."""
         return re.sub(r"[{}\\\s]", lambda m: "%{:02X}".format(ord(m.group(0))), value)
 
-    def entry_type_and_fields(self, entry: Entry) -> tuple[str, dict[str, str]]:
-        f = dict(entry.fields)
+    def _generic_type_and_fields(self, entry: Entry, f: dict[str, str]) -> tuple[str, dict[str, str]]:
         container = f.get("container", "")
         out: dict[str, str] = {k: v for k, v in f.items() if k not in _INTERNAL}
         kind = entry.kind
@@ -95,15 +94,20 @@ class BiblatexWriter(BibtexWriter):
         if "address" in out:
             out["location"] = out.pop("address")
         if "keywords" in out:
-            out["keywords"] = ", ".join(k.strip() for k in out["keywords"].split(";") if k.strip())
+            words = [k.strip() for k in out["keywords"].split(";") if k.strip()]
+            if not isinstance(out["keywords"], SourceText):
+                # biblatex separates keywords with commas; a keyword with a comma keeps ";".
+                out["keywords"] = "; ".join(words) if any("," in w for w in words) else ", ".join(words)
         eprinttype = f.get("eprinttype", "")
         if eprinttype:
             out["eprinttype"] = eprinttype
         if f.get("eprintclass"):
             out["eprintclass"] = f["eprintclass"]
         year, month, day = f.get("year", ""), f.get("month", ""), f.get("day", "")
-        date = biblatex_date(year, month, day)
-        if date:
+        date = "" if "date" in out else biblatex_date(year, month, day)
+        if "date" in out:
+            pass  # a range, datetime, season or uncertain date: biblatex reads it as written
+        elif date:
             out["date"] = date
         else:
             if year:

@@ -13,7 +13,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from bibgen.latex import encode
-from bibgen.model import Entry, EntryKind, Person
+from bibgen.model import Entry, EntryKind, Person, SourceValue, people_signature
+from bibgen.typemap import field_name, output_type
 
 if TYPE_CHECKING:
     from bibgen.pipeline import Options
@@ -62,6 +63,92 @@ _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
 TITLE_FIELDS = frozenset({"title", "subtitle", "booktitle", "journal", "journaltitle", "series"})
 # Neutral model fields that are not written under their own name.
 _INTERNAL = frozenset({"container", "venue", "eprinttype", "eprintclass", "year", "month", "day"})
+
+
+class SourceText(str):
+    """A field's text that still equals what the input said: written as its source form.
+
+    It is a ``str`` (the decoded text), so the dialect mappings move it like any
+    value; ``source`` is the :class:`~bibgen.model.SourceValue` it came from.
+    """
+
+    __slots__ = ("source",)
+    source: SourceValue
+
+    def __new__(cls, text: str, source: SourceValue) -> SourceText:
+        obj = super().__new__(cls, text)
+        obj.source = source
+        return obj
+
+
+def source_fields(entry: Entry) -> dict[str, str]:
+    """``entry.fields``, each value that is unchanged since it was read as a :class:`SourceText`."""
+    f: dict[str, str] = dict(entry.fields)
+    src = entry.source
+    if src is None or src.dialect != "bib":
+        return f
+    for name, sv in src.fields:
+        value = f.get(name)
+        if value is not None and value == sv.text:
+            f[name] = SourceText(value, sv)
+    return f
+
+
+def faithful(entry: Entry, dialect: str, btype: str, out: dict[str, str]) -> tuple[str, dict[str, str]]:
+    """The type and field names the input used, where the entry still means what it said.
+
+    The type is kept (or mapped by :mod:`bibgen.typemap`) while the entry keeps
+    the kind the reader gave it; each unchanged value goes back under the name it
+    was read from (``organization`` of a ``@manual``, ``school`` of a thesis),
+    translated to the output dialect.
+    """
+    src = entry.source
+    if src is None or src.kind is not entry.kind:
+        return btype, out
+    mapped = output_type(dialect, src.dialect, src.type)
+    if mapped:
+        btype = mapped
+    if src.dialect != "bib":
+        return btype, out
+    renamed: dict[str, str] = {}
+    for name, value in out.items():
+        if isinstance(value, SourceText):
+            target = field_name(dialect, value.source.name, btype)
+            if target != name and target not in out and target not in renamed:
+                renamed[target] = value
+                continue
+        renamed.setdefault(name, value)
+    if btype in ("mastersthesis", "phdthesis", "techreport") and "type" in renamed:
+        if not isinstance(renamed["type"], SourceText):
+            del renamed["type"]  # the reader's spelled-out subtype: the type already says it
+    return btype, renamed
+
+
+_BARE_SPECIAL = re.compile(r"(?<!\\)([&%#])")
+
+
+def _compilable(expr: str) -> str:
+    """A source expression with bare ``&``, ``%``, ``#`` inside its braces escaped.
+
+    BibTeX copies them to the ``.bbl`` where LaTeX would stop (``&``) or drop the
+    rest of the line (``%``); ``\\&`` prints what the user meant.
+    """
+    if not ("&" in expr or "%" in expr or "#" in expr):
+        return expr
+    out: list[str] = []
+    depth = 0
+    prev = ""
+    for ch in expr:
+        if ch == "{" and prev != "\\":
+            depth += 1
+        elif ch == "}" and prev != "\\":
+            depth -= 1
+        if depth > 0 and ch in "&%#" and prev != "\\":
+            out.append("\\" + ch)
+        else:
+            out.append(ch)
+        prev = "" if prev == "\\" and ch == "\\" else ch
+    return "".join(out)
 
 
 def _verbatim(value: str) -> str:
@@ -114,7 +201,9 @@ class BibtexWriter:
 
     def write(self, entries: list[Entry], options: Options) -> str:
         ordered = sorted(entries, key=lambda e: (e.key.casefold(), e.key))
-        return "\n".join(self.format_entry(e, options) for e in ordered)
+        body = "\n".join(self.format_entry(e, options) for e in ordered)
+        preamble = preamble_blocks(ordered)
+        return preamble + "\n" + body if preamble and body else preamble + body
 
     # -- per dialect
 
@@ -124,8 +213,11 @@ class BibtexWriter:
         return _verbatim(value)
 
     def entry_type_and_fields(self, entry: Entry) -> tuple[str, dict[str, str]]:
-        """The BibTeX type and raw (unescaped) fields of an entry."""
-        f = dict(entry.fields)
+        """The BibTeX type and raw (unescaped) fields of an entry; unchanged values are :class:`SourceText`."""
+        btype, out = self._generic_type_and_fields(entry, source_fields(entry))
+        return faithful(entry, self.dialect, btype, out)
+
+    def _generic_type_and_fields(self, entry: Entry, f: dict[str, str]) -> tuple[str, dict[str, str]]:
         container = f.get("container", "")
         out: dict[str, str] = {k: v for k, v in f.items() if k not in _INTERNAL}
         kind = entry.kind
@@ -174,14 +266,21 @@ class BibtexWriter:
         ascii = options.ascii
         lines = [f"@{btype}{{{entry.key},"]
         values: dict[str, str] = {}
+        src = entry.source if entry.source is not None and entry.source.dialect == "bib" else None
         for role in ("author", "editor", "translator"):
             people = entry.people.get(role)
             if people:
-                values[role] = "{" + format_people(people, role in entry.partial, ascii) + "}"
+                sv = src.get(role) if src is not None else None
+                if sv is not None and sv.text == people_signature(people, role in entry.partial):
+                    values[role] = _compilable(sv.raw)
+                else:
+                    values[role] = "{" + format_people(people, role in entry.partial, ascii) + "}"
         for name, value in raw.items():
             if not value:
                 continue
-            if name in VERBATIM:
+            if isinstance(value, SourceText) and not (ascii and not value.source.raw.isascii()):
+                values[name] = _compilable(value.source.raw)
+            elif name in VERBATIM:
                 values[name] = "{" + self.verbatim(value) + "}"
             elif name == "pages":
                 # BibTeX styles look for "-" to print "pages"; write ranges as "--".
@@ -196,3 +295,13 @@ class BibtexWriter:
             lines.append(f"  {name} = {values[name]},")
         lines.append("}")
         return "\n".join(lines) + "\n"
+
+
+def preamble_blocks(entries: Iterable[Entry]) -> str:
+    """The ``@preamble`` blocks of the files the entries came from, each once, in first-use order."""
+    seen: dict[str, None] = {}
+    for e in entries:
+        if e.source is not None:
+            for p in e.source.preamble:
+                seen.setdefault(p, None)
+    return "".join(f"@preamble{{{p}}}\n" for p in seen)
