@@ -14,6 +14,7 @@ Read it top to bottom: ``(dialect, type, kind, bibtex, biblatex, csl)``.
 from __future__ import annotations
 
 from collections.abc import Mapping
+import re
 from typing import NamedTuple
 
 from bibgen.model import EntryKind
@@ -141,6 +142,7 @@ ROWS: tuple[TypeRow, ...] = tuple(TypeRow(*r) for r in (
 ))
 # fmt: on
 
+_BIB_NAME = re.compile(r"[a-z][a-z0-9_\-]*")
 BY_TYPE: Mapping[tuple[str, str], TypeRow] = {(r.dialect, r.type): r for r in ROWS}
 BIB_KINDS: Mapping[str, EntryKind] = {r.type: r.kind for r in ROWS if r.dialect == "bib"}
 CSL_KINDS: Mapping[str, EntryKind] = {r.type: r.kind for r in ROWS if r.dialect == "csl"}
@@ -168,7 +170,9 @@ def output_type(dialect: str, source_dialect: str, source_type: str) -> str:
         return source_type if source_type in CSL_TYPES else ""
     row = BY_TYPE.get((source_dialect, source_type))
     if row is None:
-        return ""
+        # A type no table knows (@customa, @letter-like house types): BibTeX and
+        # biber treat it as misc but read it, so it is written back as it was.
+        return source_type if source_dialect == "bib" and dialect != "csl" and _BIB_NAME.fullmatch(source_type) else ""
     return {"bibtex": row.bibtex, "biblatex": row.biblatex, "csl": row.csl}[dialect]
 
 

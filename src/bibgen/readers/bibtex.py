@@ -14,7 +14,7 @@ explicit and tested:
 * Names are split with pybtex's parser (``von Last, Jr, First``); a trailing
   ``others`` marks the list as partial. A fully braced name with a space
   (``{World Health Organization}``) is a corporate (literal) name.
-* ``crossref`` is resolved against entries of the same file and dropped;
+* ``crossref`` is resolved against entries of the same file (and kept);
   ``ids`` becomes :attr:`Entry.aliases`.
 * BibTeX and BibLaTeX field names are mapped to bibgen's neutral names
   (``journal``/``journaltitle``/``booktitle`` -> ``container``, ...); any other
@@ -74,7 +74,10 @@ _CONTAINER_KINDS = frozenset(
 )  # fmt: skip
 PEOPLE_ROLES = ("author", "editor", "translator")
 # Identifiers and URLs: no LaTeX decoding beyond the escapes writers put in.
-VERBATIM = frozenset({"doi", "url", "eprint", "ids", "file", "isbn", "issn", "urldate", "crossref", "xdata"})
+VERBATIM = frozenset(
+    {"doi", "url", "eprint", "ids", "file", "isbn", "issn", "urldate", "crossref", "xdata", "xref", "date",
+     "eventdate", "origdate", "pdf", "verba", "verbb", "verbc"}
+)  # fmt: skip
 _VERBATIM_ESCAPES = re.compile(r"\\([%&#_$~{}])")
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 
@@ -137,7 +140,7 @@ def read_bibtex(text: str, path: str, options: Options) -> list[Entry]:
                 parent_expr = exprs[id(parent)]
                 fields = _inherit(etype, fields, parent)
                 expr = _inherit(etype, expr, parent_expr)
-            fields.pop("crossref", None)
+            # crossref itself is kept (written back): the parent may be cited on its own.
         out.append(_to_entry(key, etype, fields, where, options, expr, pre))
     return out
 
@@ -498,7 +501,9 @@ def parse_person(text: str) -> Person:
 
 # Values whose source form is never written back: identifiers and URLs are
 # written from their text (the writers' own verbatim rules), month as a macro.
-_NO_SOURCE = VERBATIM | {"month", "date"}
+# ids become aliases; a simple date is handled below; month's source says the
+# input wrote a month field (writers write it as a macro, not its source).
+_NO_SOURCE = frozenset({"ids", "date"})
 
 
 def _split_keywords(text: str) -> list[str]:
@@ -522,6 +527,7 @@ def _to_entry(
     partial: set[str] = set()
     aliases: tuple[str, ...] = ()
     sources: list[tuple[str, SourceValue]] = []
+    read_as: dict[str, str] = {}  # neutral field -> the name it was read from
     expr = expr or {}
     diags = options.diagnostics
     if kind is None:
@@ -562,10 +568,19 @@ def _to_entry(
         if target == "container" and kind not in _CONTAINER_KINDS:
             target = name
         if target in fields:
-            target = name  # a second journal/booktitle/...: keep it under its own name
+            if target == name and read_as.get(target, name) != name and read_as[target] not in fields:
+                # "address" after "location": the earlier one goes back under its own name
+                other = read_as.pop(target)
+                fields[other] = fields.pop(target)
+                read_as[other] = other
+            else:
+                target = name  # a second journal/booktitle/...: keep it under its own name
         if target in fields:
             continue
         fields[target] = text
+        read_as[target] = name
+    for target, name in read_as.items():
+        text = fields[target]
         if name in expr and name not in _NO_SOURCE and text:
             sources.append((target, SourceValue(name, expr[name], text)))
     if "date" in fields:
@@ -576,7 +591,12 @@ def _to_entry(
             start, end, is_range = parsed
             first = start or end
             simple = not is_range and first is not None and not first.uncertain and not first.month in SEASONS.values()
-            if simple and "T" not in fields["date"]:
+            own = not any(p in raw for p in ("year", "month", "day"))  # else both are kept as written
+            if simple and own and "T" not in fields["date"]:
+                # year/month/day say it all; the source form brings "date" back in BibTeX output.
+                if "date" in expr:
+                    iso = "-".join(p for p in (first.year, first.month.zfill(2) if first.month else "", first.day.zfill(2) if first.day else "") if p)
+                    sources.append(("date", SourceValue("date", expr["date"], iso)))
                 del fields["date"]
             if first is not None:
                 for part, value in zip(("year", "month", "day"), first[:3]):

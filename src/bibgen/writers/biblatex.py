@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 
 from bibgen.model import Entry, EntryKind
-from bibgen.writers.bibtex import _INTERNAL, BibtexWriter, SourceText
+from bibgen.writers.bibtex import _INTERNAL, BibtexWriter, SourceText, place
 
 _THESIS_TYPES = {"master's thesis": "mathesis", "masters thesis": "mathesis", "phd thesis": "phdthesis"}
 _TYPES = {
@@ -76,22 +76,23 @@ class BiblatexWriter(BibtexWriter):
         kind = entry.kind
         btype = _TYPES[kind]
         if kind in (EntryKind.ARTICLE, EntryKind.NEWS):
-            out["journaltitle"] = container
+            place(out, "journaltitle", container)
             if kind is EntryKind.NEWS:
                 out.setdefault("entrysubtype", "newspaper")
         elif kind in (EntryKind.INPROCEEDINGS, EntryKind.INCOLLECTION):
-            out["booktitle"] = container
+            place(out, "booktitle", container)
         elif kind is EntryKind.BOOK:
             if container and "publisher" not in out:
                 out["publisher"] = container
         elif kind in (EntryKind.REPORT, EntryKind.THESIS):
-            out["institution"] = out.pop("publisher", "") or container
+            place(out, "institution", out.pop("publisher", "") or container)
             default = "techreport" if kind is EntryKind.REPORT else "phdthesis"
-            out["type"] = _THESIS_TYPES.get(out.get("type", "").casefold(), out.get("type", "")) or default
+            if not isinstance(out.get("type"), SourceText):
+                out["type"] = _THESIS_TYPES.get(out.get("type", "").casefold(), out.get("type", "")) or default
         elif container and "howpublished" not in out:
             # @misc and @online: the venue is where it was published.
-            out["howpublished"] = container
-        if "address" in out:
+            place(out, "howpublished", container)
+        if "address" in out and "location" not in out:
             out["location"] = out.pop("address")
         if "keywords" in out:
             words = [k.strip() for k in out["keywords"].split(";") if k.strip()]
@@ -104,9 +105,14 @@ class BiblatexWriter(BibtexWriter):
         if f.get("eprintclass"):
             out["eprintclass"] = f["eprintclass"]
         year, month, day = f.get("year", ""), f.get("month", ""), f.get("day", "")
-        date = "" if "date" in out else biblatex_date(year, month, day)
-        if "date" in out:
-            pass  # a range, datetime, season or uncertain date: biblatex reads it as written
+        # Parts the input wrote as fields of their own (year, month) are written so again.
+        own = {p: v for p, v in (("year", year), ("month", month), ("day", day)) if isinstance(v, SourceText)}
+        date = "" if "date" in out or own else biblatex_date(year, month, day)
+        if "date" in out or own:
+            # a range, datetime, season or uncertain date: biblatex reads it as written
+            out.update(own)
+            if "date" not in out:
+                out.update({p: v for p, v in (("year", year), ("month", month), ("day", day)) if v})
         elif date:
             out["date"] = date
         else:

@@ -56,7 +56,10 @@ FIELD_ORDER = (
 )
 _RANK = {name: i for i, name in enumerate(FIELD_ORDER)}
 # Fields written without LaTeX escaping: identifiers and URLs (biber reads them verbatim).
-VERBATIM = frozenset({"doi", "url", "eprint", "ids"})
+VERBATIM = frozenset(
+    {"doi", "url", "eprint", "ids", "crossref", "xref", "xdata", "file", "pdf", "verba", "verbb", "verbc",
+     "date", "urldate", "eventdate", "origdate"}
+)  # fmt: skip
 # Fields written bare (no braces): month macros.
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 # Fields whose words are brace-protected against case changes.
@@ -113,13 +116,19 @@ def faithful(entry: Entry, dialect: str, btype: str, out: dict[str, str]) -> tup
     renamed: dict[str, str] = {}
     for name, value in out.items():
         if isinstance(value, SourceText):
-            target = field_name(dialect, value.source.name, btype)
-            if target != name and target not in out and target not in renamed:
-                renamed[target] = value
+            moved = False
+            for target in (field_name(dialect, value.source.name, btype), value.source.name):
+                if target == name:
+                    break
+                if target not in out and target not in renamed:
+                    renamed[target] = value
+                    moved = True
+                    break
+            if moved:
                 continue
         renamed.setdefault(name, value)
     if btype in ("mastersthesis", "phdthesis", "techreport") and "type" in renamed:
-        if not isinstance(renamed["type"], SourceText):
+        if not isinstance(renamed["type"], SourceText) and src.get("type") is None:
             del renamed["type"]  # the reader's spelled-out subtype: the type already says it
     return btype, renamed
 
@@ -138,17 +147,45 @@ def _compilable(expr: str) -> str:
     out: list[str] = []
     depth = 0
     prev = ""
+    math = False
     for ch in expr:
         if ch == "{" and prev != "\\":
             depth += 1
         elif ch == "}" and prev != "\\":
             depth -= 1
-        if depth > 0 and ch in "&%#" and prev != "\\":
+        elif ch == "$" and prev != "\\":
+            math = not math  # math keeps its own & (matrix columns)
+        if depth > 0 and ch in "&%#" and prev != "\\" and not (math and ch == "&"):
             out.append("\\" + ch)
         else:
             out.append(ch)
         prev = "" if prev == "\\" and ch == "\\" else ch
     return "".join(out)
+
+
+def place(out: dict[str, str], name: str, value: str) -> None:
+    """``out[name] = value``, unless the entry has its own field of that name (a second
+    journal, an institution beside a school): then the value goes under the name it
+    was read from (or is left out when it is the same text), and neither is lost."""
+    have = out.get(name)
+    if not value:
+        out.setdefault(name, value)
+    elif not have or have is value:
+        out[name] = value
+    elif have != value:
+        other = value.source.name if isinstance(value, SourceText) else ""
+        if other and other not in out:
+            out[other] = value
+
+
+def _iso_date(year: str, month: str, day: str) -> str:
+    """``YYYY[-MM[-DD]]`` of numeric parts (as the reader wrote a simple ``date``)."""
+    parts = [year]
+    if month.isdigit():
+        parts.append(month.zfill(2))
+        if day.isdigit():
+            parts.append(day.zfill(2))
+    return "-".join(parts)
 
 
 def _verbatim(value: str) -> str:
@@ -214,7 +251,18 @@ class BibtexWriter:
 
     def entry_type_and_fields(self, entry: Entry) -> tuple[str, dict[str, str]]:
         """The BibTeX type and raw (unescaped) fields of an entry; unchanged values are :class:`SourceText`."""
-        btype, out = self._generic_type_and_fields(entry, source_fields(entry))
+        f = source_fields(entry)
+        btype, out = self._generic_type_and_fields(entry, f)
+        src = entry.source
+        if src is not None and src.dialect == "bib":
+            if isinstance(f.get("venue"), SourceText):
+                out["venue"] = f["venue"]  # biblatex's event venue, not bibgen's source line
+            sv = src.get("date") if "date" not in f else None
+            if sv is not None and sv.text == _iso_date(f.get("year", ""), f.get("month", ""), f.get("day", "")):
+                out["date"] = SourceText(sv.text, sv)  # the input's own date (BibTeX styles read year beside it)
+                if self.dialect == "biblatex" and src.get("year") is None:
+                    for part in ("year", "month", "day"):
+                        out.pop(part, None)
         return faithful(entry, self.dialect, btype, out)
 
     def _generic_type_and_fields(self, entry: Entry, f: dict[str, str]) -> tuple[str, dict[str, str]]:
@@ -223,29 +271,29 @@ class BibtexWriter:
         kind = entry.kind
         if kind is EntryKind.ARTICLE:
             btype = "article"
-            out["journal"] = container
+            place(out, "journal", container)
         elif kind is EntryKind.INPROCEEDINGS:
             btype = "inproceedings"
-            out["booktitle"] = container
+            place(out, "booktitle", container)
         elif kind is EntryKind.INCOLLECTION:
             btype = "incollection"
-            out["booktitle"] = container
+            place(out, "booktitle", container)
         elif kind is EntryKind.BOOK:
             btype = "book"
             if container and "publisher" not in out:
                 out["publisher"] = container
         elif kind is EntryKind.REPORT:
             btype = "techreport"
-            out["institution"] = f.get("publisher") or container
+            place(out, "institution", f.get("publisher") or container)
             out.pop("publisher", None)
         elif kind is EntryKind.THESIS:
             btype = "phdthesis"
-            out["school"] = f.get("publisher") or container
+            place(out, "school", f.get("publisher") or container)
             out.pop("publisher", None)
         else:
             btype = "misc"
             if container and "howpublished" not in out:
-                out["howpublished"] = container
+                place(out, "howpublished", container)
         if f.get("eprinttype", "") == "arxiv" or kind is EntryKind.PREPRINT:
             if f.get("eprinttype", "arxiv") == "arxiv":
                 out["archiveprefix"] = "arXiv"
@@ -278,8 +326,8 @@ class BibtexWriter:
         for name, value in raw.items():
             if not value:
                 continue
-            if isinstance(value, SourceText) and not (ascii and not value.source.raw.isascii()):
-                values[name] = _compilable(value.source.raw)
+            if isinstance(value, SourceText) and name != "month" and not (ascii and not value.source.raw.isascii()):
+                values[name] = value.source.raw if name in VERBATIM else _compilable(value.source.raw)
             elif name in VERBATIM:
                 values[name] = "{" + self.verbatim(value) + "}"
             elif name == "pages":
