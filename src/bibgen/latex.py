@@ -217,6 +217,11 @@ def _pdflatex_cluster(cluster: str) -> str:
     return cluster  # a script T1 cannot print (CJK, Cyrillic): kept, the document must set it up
 
 
+def pdflatex_text(text: str) -> str:
+    """LaTeX ``text`` with the characters pdflatex (UTF-8 input, T1) cannot print written as accent commands."""
+    return _to_pdflatex(text)
+
+
 def _to_pdflatex(text: str) -> str:
     """UTF-8 text pdflatex (T1) can print: characters it has no input mapping for as accent commands."""
     if text.isascii() or not _PDFLATEX_UNSAFE.search(text):

@@ -74,7 +74,7 @@ def test_crossref_macros_and_biblatex_fields() -> None:
     assert child.get("container") == "Big Conference"
     assert child.get("year") == "2020"
     assert child.get("publisher") == "Proc. of ACM"
-    assert "crossref" not in child.fields
+    assert child.fields["crossref"] == "parent"  # resolved, and kept: written back
     assert by_key["arx"].kind is EntryKind.PREPRINT
     assert by_key["arx"].get("eprinttype") == "arxiv"
     assert by_key["arx"].get("eprintclass") == "cs.LG"

@@ -479,6 +479,8 @@ def parse_person(text: str) -> Person:
     text = _WS.sub(" ", text).strip()
     if not text:
         return Person()
+    if _EXTENDED_NAME.match(text):
+        return _extended_person(text)
     if text.startswith("{") and _match_brace(text, 0) == len(text) - 1 and re.search(r"\s", text):
         return Person(literal=clean_text(decode_latex(text[1:-1])))
     try:
@@ -495,6 +497,32 @@ def parse_person(text: str) -> Person:
         particle=join(p.prelast_names),
         suffix=join(p.lineage_names),
     )
+
+
+# biblatex's extended name format (manual §3.4): "family=Rabble, given=Richard, prefix=von".
+_EXTENDED_NAME = re.compile(r"^(?:[a-z-]+\s*=\s*[^,]*,\s*)*(?:family|given|prefix|suffix)\s*=", re.IGNORECASE)
+_EXTENDED_PART = {"family": "family", "given": "given", "prefix": "particle", "suffix": "suffix"}
+
+
+def _extended_person(text: str) -> Person:
+    parts: dict[str, str] = {}
+    depth, start = 0, 0
+    pieces = []
+    for i, ch in enumerate(text):
+        depth += (ch == "{") - (ch == "}")
+        if ch == "," and depth == 0:
+            pieces.append(text[start:i])
+            start = i + 1
+    pieces.append(text[start:])
+    for piece in pieces:
+        key, _, value = piece.partition("=")
+        field = _EXTENDED_PART.get(key.strip().lower())
+        if field:
+            value = value.strip()
+            if value.startswith("{") and _match_brace(value, 0) == len(value) - 1:
+                value = value[1:-1]
+            parts[field] = clean_text(decode_latex(value))
+    return Person(**parts)
 
 
 # ---------------------------------------------------------------- entries

@@ -197,8 +197,8 @@ class RecordsParser:
                         fields.setdefault(k, val)
                 if kind in _CONTAINER_KINDS and "container" not in values:
                     fields["container"] = v.fields.get("container", venue) if v.kind is kind else venue
-                elif kind not in _CONTAINER_KINDS and "howpublished" not in values and "publisher" not in values:
-                    fields.setdefault("howpublished", venue)
+                elif kind in (EntryKind.BOOK, EntryKind.REPORT, EntryKind.THESIS) and "publisher" not in values:
+                    fields["publisher"] = venue  # the press, institution or school
             fields["venue"] = venue
         if kind is None:
             kind = EntryKind.MISC

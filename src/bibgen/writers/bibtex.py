@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from bibgen.latex import encode
+from bibgen.latex import encode, pdflatex_text
 from bibgen.model import Entry, EntryKind, Person, SourceValue, people_signature
 from bibgen.typemap import field_name, output_type
 
@@ -133,6 +133,8 @@ def faithful(entry: Entry, dialect: str, btype: str, out: dict[str, str]) -> tup
     return btype, renamed
 
 
+# biblatex's extended name format, which BibTeX cannot read: such a list is written from its names.
+_EXTENDED_NAMES = re.compile(r"(?i)\b(?:family|given|prefix|suffix)\s*=")
 _BARE_SPECIAL = re.compile(r"(?<!\\)([&%#])")
 
 
@@ -245,6 +247,12 @@ class BibtexWriter:
     # -- per dialect
 
     @staticmethod
+    def source_text(raw: str) -> str:
+        """A value's source form as written back: bare ``& % #`` escaped, and characters
+        pdflatex (T1) has no input mapping for written as accent commands."""
+        return pdflatex_text(_compilable(raw))
+
+    @staticmethod
     def verbatim(value: str) -> str:
         """Text of a verbatim field (URL, DOI, eprint, ids)."""
         return _verbatim(value)
@@ -319,15 +327,20 @@ class BibtexWriter:
             people = entry.people.get(role)
             if people:
                 sv = src.get(role) if src is not None else None
-                if sv is not None and sv.text == people_signature(people, role in entry.partial):
-                    values[role] = _compilable(sv.raw)
+                if (
+                    sv is not None
+                    and sv.text == people_signature(people, role in entry.partial)
+                    and not (self.dialect == "bibtex" and _EXTENDED_NAMES.search(sv.raw))
+                    and not (ascii and not sv.raw.isascii())
+                ):
+                    values[role] = self.source_text(sv.raw)
                 else:
                     values[role] = "{" + format_people(people, role in entry.partial, ascii) + "}"
         for name, value in raw.items():
             if not value:
                 continue
             if isinstance(value, SourceText) and name != "month" and not (ascii and not value.source.raw.isascii()):
-                values[name] = value.source.raw if name in VERBATIM else _compilable(value.source.raw)
+                values[name] = value.source.raw if name in VERBATIM else self.source_text(value.source.raw)
             elif name in VERBATIM:
                 values[name] = "{" + self.verbatim(value) + "}"
             elif name == "pages":

@@ -60,7 +60,11 @@ def csl_item(entry: Entry) -> dict[str, Any]:
         item["number"] = f"arXiv:{f['eprint']}"  # Zotero's "Archive ID": styles print it
     date = csl_date(f["date"]) if "date" in f else None
     if date is None or "date-parts" not in date:
+        # An open range: its known end as date-parts (what styles print), the range in "raw" (EDTF).
+        raw = date.get("raw") if date else None
         date = issued(f.get("year", ""), f.get("month", ""), f.get("day", ""))
+        if date is not None and raw:
+            date["raw"] = raw
     if date:
         item["issued"] = date
     for role in ROLES:
