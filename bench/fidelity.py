@@ -173,6 +173,16 @@ def _norm(name: str, value: str) -> str:
     return v
 
 
+def _text(latex: str) -> str:
+    """What LaTeX prints (accent commands and the characters they make are the same text)."""
+    import unicodedata
+
+    from bibgen.latex import decode, pdflatex_text
+
+    # pdflatex_text first: a character in math kept as UTF-8 or written as its command is one character.
+    return unicodedata.normalize("NFC", " ".join(decode(pdflatex_text(latex)).split()))
+
+
 def _balanced(s: str) -> bool:
     depth = 0
     for ch in s:
@@ -224,10 +234,11 @@ def compare(name: str, dialect: str, source: str, output: str) -> FileReport:
                 a, b = _names(value), _names(ofields[target])
                 rep.names_in += len(a)
                 rep.names_out += len(b)
-                if a != b:
+                if a != b and [tuple(map(_text, x)) for x in a] != [tuple(map(_text, x)) for x in b]:
                     rep.names_changed.append(f"{e.key}: {fname}: {a} -> {b}")
                 continue
-            if _norm(fname, value) != _norm(fname, ofields[target]):
+            a, b = _norm(fname, value), _norm(fname, ofields[target])
+            if a != b and (fname in _VERBATIM or _text(a) != _text(b)):
                 rep.changed.append(f"{e.key}: {fname}: {_norm(fname, value)!r} -> {_norm(fname, ofields[target])!r}")
     return rep
 

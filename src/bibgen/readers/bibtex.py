@@ -66,6 +66,11 @@ _RENAMES: Mapping[str, str] = {
     "organization": "publisher",
     "location": "address",
 }
+# Among spellings of one neutral field, the lower rank becomes it; the others keep their names.
+_SPELLING_RANK: Mapping[str, int] = {
+    "journaltitle": 1, "booktitle": 2, "institution": 1, "school": 2, "organization": 3, "location": 1,
+    "eprinttype": 1, "eprintclass": 1,
+}  # fmt: skip
 # Only these kinds take a container from ``booktitle``/``journal``; a @book's
 # booktitle (its own title in biblatex multi-volume works) stays as it is.
 _CONTAINER_KINDS = frozenset(
@@ -563,7 +568,8 @@ def _to_entry(
         diags.note(f"entry type @{entry_type} read as misc; written back as @{entry_type}", where)
     if entry_type == "mastersthesis" and "type" not in raw:
         fields["type"] = "Master's thesis"
-    for name, value in raw.items():
+    # Which of two spellings becomes the neutral field does not depend on their order.
+    for name, value in sorted(raw.items(), key=lambda kv: _SPELLING_RANK.get(kv[0], 0)):
         if name in PEOPLE_ROLES:
             names, empty = split_names(value)
             if empty:

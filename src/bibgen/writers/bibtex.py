@@ -176,7 +176,7 @@ def place(out: dict[str, str], name: str, value: str) -> None:
         out[name] = value
     elif have != value:
         other = value.source.name if isinstance(value, SourceText) else ""
-        if other and other not in out:
+        if other and (other not in out or out[other] is value):
             out[other] = value
 
 
