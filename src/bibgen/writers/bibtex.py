@@ -127,9 +127,9 @@ def faithful(entry: Entry, dialect: str, btype: str, out: dict[str, str]) -> tup
             if moved:
                 continue
         renamed.setdefault(name, value)
-    if btype in ("mastersthesis", "phdthesis", "techreport") and "type" in renamed:
+    if btype in ("mastersthesis", "phdthesis", "techreport", "report", "thesis") and "type" in renamed:
         if not isinstance(renamed["type"], SourceText) and src.get("type") is None:
-            del renamed["type"]  # the reader's spelled-out subtype: the type already says it
+            del renamed["type"]  # the reader's spelled-out subtype or the writer's default: the input had none
     return btype, renamed
 
 
