@@ -374,6 +374,10 @@ def source_expression(parts: list[str]) -> str:
             out.append(p[1:])
         else:
             text.append(p)
+    if len(parts) == 1 and not out:
+        p = parts[0]
+        if "  " not in p and "\n" not in p and "\t" not in p and "\r" not in p:
+            return "{" + p.strip() + "}"
     if text or not out:
         out.append("{" + _WS.sub(" ", "".join(text)).strip() + "}")
     return " # ".join(out)
@@ -421,7 +425,8 @@ def month_number(text: str) -> str:
 # ---------------------------------------------------------------- names
 
 
-def split_names(value: str) -> tuple[list[str], bool]:
+@lru_cache(maxsize=16384)
+def split_names(value: str) -> tuple[tuple[str, ...], bool]:
     """A BibTeX name list split on ``and`` at brace depth 0, surrounded by any whitespace.
 
     BibTeX reads ``and`` case-insensitively between white space of any kind
@@ -457,18 +462,17 @@ def split_names(value: str) -> tuple[list[str], bool]:
         else:
             names.append(w)
     if not current:
-        return [], False
+        return (), False
     if current[0].lower() == "and":
         names.insert(0, "")
-    cleaned = [n for n in names if n]
-    empty = len(cleaned) != len(names) or any(not n for n in names)
-    return cleaned, empty
+    cleaned = tuple(n for n in names if n)
+    return cleaned, len(cleaned) != len(names)
 
 
 @lru_cache(maxsize=16384)  # copies of one work often carry the same list
 def parse_people(value: str) -> tuple[tuple[Person, ...], bool]:
     """Names of a BibTeX name list and whether it ended in ``others``."""
-    names, _ = split_names(value)
+    names = list(split_names(value)[0])
     partial = False
     if names and names[-1].strip().lower() == "others":
         names = names[:-1]
@@ -569,7 +573,10 @@ def _to_entry(
     if entry_type == "mastersthesis" and "type" not in raw:
         fields["type"] = "Master's thesis"
     # Which of two spellings becomes the neutral field does not depend on their order.
-    for name, value in sorted(raw.items(), key=lambda kv: _SPELLING_RANK.get(kv[0], 0)):
+    items = raw.items()
+    if any(n in _SPELLING_RANK for n in raw):
+        items = sorted(items, key=lambda kv: _SPELLING_RANK.get(kv[0], 0))  # type: ignore[assignment]
+    for name, value in items:
         if name in PEOPLE_ROLES:
             names, empty = split_names(value)
             if empty:
