@@ -144,9 +144,19 @@ def _to_ascii(text: str) -> str:
     return "".join(_accent_cluster(m.group(0)) or _cluster_ascii(m.group(0)) for m in _CLUSTER_RE.finditer(text))
 
 
+def _is_mark(ch: str) -> bool:
+    """A combining mark with no letter before it: kept as it is (no command prints it alone)."""
+    import unicodedata
+
+    return bool(unicodedata.combining(ch))
+
+
 @lru_cache(maxsize=4096)
 def _cluster_ascii(cluster: str) -> str:
     import unicodedata
+
+    if _is_mark(cluster[0]):
+        return cluster
 
     d = unicodedata.normalize("NFD", cluster)
     if len(d) > 1 and d[0].isascii() and d[0].isalpha() and all(unicodedata.combining(c) for c in d[1:]):
@@ -210,9 +220,9 @@ def _pdflatex_cluster(cluster: str) -> str:
     accent = _accent_cluster(cluster)
     if accent is not None:
         return accent
-    if len(cluster) == 1:
+    if len(cluster) == 1 and not _is_mark(cluster):
         math = _ascii_char(cluster)
-        if math.lstrip("{").startswith("\\ensuremath"):
+        if math.lstrip("{").startswith("\\ensuremath") and _decode_token(math) == cluster:
             return math  # Greek letters and math symbols: compile in any encoding
     return cluster  # a script T1 cannot print (CJK, Cyrillic): kept, the document must set it up
 
