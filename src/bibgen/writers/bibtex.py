@@ -57,8 +57,7 @@ FIELD_ORDER = (
 _RANK = {name: i for i, name in enumerate(FIELD_ORDER)}
 # Fields written without LaTeX escaping: identifiers and URLs (biber reads them verbatim).
 VERBATIM = frozenset(
-    {"doi", "url", "eprint", "ids", "crossref", "xref", "xdata", "file", "pdf", "verba", "verbb", "verbc",
-     "date", "urldate", "eventdate", "origdate"}
+    {"doi", "url", "eprint", "ids", "crossref", "xref", "xdata", "date", "urldate", "eventdate", "origdate"}
 )  # fmt: skip
 # Fields written bare (no braces): month macros.
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
