@@ -56,6 +56,7 @@ from importlib import resources
 from typing import Any
 
 from bibgen.model import EntryKind
+from bibgen.typemap import CSL_KINDS
 
 KIND_TO_TYPE: Mapping[EntryKind, str] = {
     EntryKind.ARTICLE: "article-journal",
@@ -70,25 +71,8 @@ KIND_TO_TYPE: Mapping[EntryKind, str] = {
     EntryKind.NEWS: "article-newspaper",
     EntryKind.MISC: "document",
 }
-TYPE_TO_KIND: Mapping[str, EntryKind] = {
-    **{v: k for k, v in KIND_TO_TYPE.items()},
-    "article-magazine": EntryKind.ARTICLE,
-    "periodical": EntryKind.ARTICLE,
-    "review": EntryKind.ARTICLE,
-    "review-book": EntryKind.ARTICLE,
-    "collection": EntryKind.BOOK,
-    "classic": EntryKind.BOOK,
-    "entry": EntryKind.INCOLLECTION,
-    "entry-dictionary": EntryKind.INCOLLECTION,
-    "entry-encyclopedia": EntryKind.INCOLLECTION,
-    "post": EntryKind.ONLINE,
-    "post-weblog": EntryKind.ONLINE,
-    "software": EntryKind.MISC,
-    "dataset": EntryKind.MISC,
-    "manuscript": EntryKind.MISC,
-    "pamphlet": EntryKind.MISC,
-    "standard": EntryKind.REPORT,
-}
+# Every CSL 1.0.2 type and its kind: the one type table, bibgen.typemap.
+TYPE_TO_KIND: Mapping[str, EntryKind] = CSL_KINDS
 # neutral field -> CSL variable, for plain string fields.
 FIELD_TO_CSL: Mapping[str, str] = {
     "title": "title",
@@ -114,6 +98,17 @@ FIELD_TO_CSL: Mapping[str, str] = {
     "shorttitle": "title-short",
 }
 CSL_TO_FIELD: Mapping[str, str] = {v: k for k, v in FIELD_TO_CSL.items()}
+# Date fields (biblatex names, and CSL's own read from CSL-JSON) -> CSL date variable.
+DATE_FIELDS: Mapping[str, str] = {
+    "date": "issued",
+    "urldate": "accessed",
+    "eventdate": "event-date",
+    "origdate": "original-date",
+    "event-date": "event-date",
+    "original-date": "original-date",
+    "submitted": "submitted",
+    "available-date": "available-date",
+}
 # Kinds whose ``number`` is an issue number rather than a report/document number.
 ISSUE_KINDS = frozenset({EntryKind.ARTICLE, EntryKind.INPROCEEDINGS, EntryKind.NEWS})
 ROLES = ("author", "editor", "translator")

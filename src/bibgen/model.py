@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -152,6 +152,56 @@ class Person:
 People = Mapping[str, tuple[Person, ...]]
 
 
+class SourceValue(NamedTuple):
+    """One field as the input wrote it, beside the text bibgen decoded from it.
+
+    ``name`` is the input's field name (``organization``, ``journaltitle``),
+    ``raw`` its LaTeX source (``@string`` macros expanded, ``#`` joined,
+    whitespace normalised, outer delimiters removed), ``text`` the neutral
+    field's value as the reader stored it. A writer uses ``raw`` only while the
+    entry still holds ``text``: a value bibgen changed is rendered again.
+    """
+
+    name: str
+    raw: str
+    text: str
+
+
+def people_signature(people: tuple[Person, ...], partial: bool) -> str:
+    """A text that changes whenever a name list does: a role's :attr:`SourceValue.text`."""
+    return repr((tuple(people), partial))
+
+
+@dataclass(frozen=True, slots=True)
+class SourceForm:
+    """What a BibTeX/biblatex (or CSL-JSON) record said, kept so same-dialect output can say it again.
+
+    ``dialect`` is ``bibtex`` (BibTeX and biblatex files) or ``csl``; ``type`` the
+    entry type as written (``manual``, ``legal_case``) and ``kind`` the kind the
+    reader gave it (the type is only honoured while the entry keeps that kind);
+    ``fields`` maps a neutral field name (or a role, ``author``) to its
+    :class:`SourceValue`; ``preamble`` holds the file's ``@preamble`` texts.
+    """
+
+    dialect: str
+    type: str
+    kind: EntryKind
+    fields: tuple[tuple[str, SourceValue], ...] = ()
+    preamble: tuple[str, ...] = ()
+
+    def get(self, name: str) -> SourceValue | None:
+        """The source of neutral field (or role) ``name``, if the input had one."""
+        for k, v in self.fields:
+            if k == name:
+                return v
+        return None
+
+    def unchanged(self, name: str, text: str) -> SourceValue | None:
+        """The source of ``name`` when the entry still holds the text read from it."""
+        sv = self.get(name)
+        return sv if sv is not None and sv.text == text else None
+
+
 @dataclass(frozen=True, slots=True)
 class Entry:
     """One bibliographic work.
@@ -163,7 +213,8 @@ class Entry:
     (``;``-separated), ``note``, ``edition``, ``howpublished``, ``venue`` (the
     raw source line). ``partial`` names the roles whose list is known to be
     incomplete: an author page knows one author of many. ``origins`` lists every
-    record merged into this one; ``origin`` is the first of them.
+    record merged into this one; ``origin`` is the first of them. ``source``
+    is what a BibTeX/CSL input said (:class:`SourceForm`), for faithful output.
     """
 
     kind: EntryKind
@@ -177,6 +228,7 @@ class Entry:
     # Case protection a .bib source wrote: (text, its (piece, protected) chunks)
     # per title-like value, so a writer keeps it as written (bibgen.caseprotect).
     nocase: tuple[tuple[str, tuple[tuple[str, bool], ...]], ...] = ()
+    source: SourceForm | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.fields, Fields):

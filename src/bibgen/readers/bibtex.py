@@ -14,7 +14,7 @@ explicit and tested:
 * Names are split with pybtex's parser (``von Last, Jr, First``); a trailing
   ``others`` marks the list as partial. A fully braced name with a space
   (``{World Health Organization}``) is a corporate (literal) name.
-* ``crossref`` is resolved against entries of the same file and dropped;
+* ``crossref`` is resolved against entries of the same file (and kept);
   ``ids`` becomes :attr:`Entry.aliases`.
 * BibTeX and BibLaTeX field names are mapped to bibgen's neutral names
   (``journal``/``journaltitle``/``booktitle`` -> ``container``, ...); any other
@@ -37,7 +37,11 @@ from typing import TYPE_CHECKING, NamedTuple
 from bibgen.errors import InputError
 from bibgen.caseprotect import CASE_FIELDS, source_marks
 from bibgen.latex import decode as decode_latex
-from bibgen.model import Entry, EntryKind, Fields, Origin, Person
+from bibgen.latex import unknown_commands
+from bibgen.model import Entry, EntryKind, Fields, Origin, Person, SourceForm, SourceValue, people_signature
+from bibgen.normalize import clean_text
+from bibgen.dates import SEASONS, parse_edtf
+from bibgen.typemap import BIB_KINDS
 from bibgen.readers import decode
 
 if TYPE_CHECKING:
@@ -49,33 +53,8 @@ _MONTH_NAMES = (
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
 
-TYPES: Mapping[str, EntryKind] = {
-    "article": EntryKind.ARTICLE,
-    "inproceedings": EntryKind.INPROCEEDINGS,
-    "conference": EntryKind.INPROCEEDINGS,
-    "book": EntryKind.BOOK,
-    "mvbook": EntryKind.BOOK,
-    "proceedings": EntryKind.BOOK,
-    "mvproceedings": EntryKind.BOOK,
-    "collection": EntryKind.BOOK,
-    "mvcollection": EntryKind.BOOK,
-    "incollection": EntryKind.INCOLLECTION,
-    "inbook": EntryKind.INCOLLECTION,
-    "bookinbook": EntryKind.INCOLLECTION,
-    "techreport": EntryKind.REPORT,
-    "report": EntryKind.REPORT,
-    "phdthesis": EntryKind.THESIS,
-    "mastersthesis": EntryKind.THESIS,
-    "thesis": EntryKind.THESIS,
-    "online": EntryKind.ONLINE,
-    "electronic": EntryKind.ONLINE,
-    "www": EntryKind.ONLINE,
-    "preprint": EntryKind.PREPRINT,
-    "misc": EntryKind.MISC,
-    "unpublished": EntryKind.MISC,
-    "booklet": EntryKind.MISC,
-    "manual": EntryKind.MISC,
-}
+# The type table is bibgen.typemap (one table for every dialect).
+TYPES: Mapping[str, EntryKind] = BIB_KINDS
 # Field name -> neutral name. The first one present wins; later ones are kept as they are.
 _RENAMES: Mapping[str, str] = {
     "journal": "container",
@@ -90,6 +69,11 @@ _RENAMES: Mapping[str, str] = {
     "organization": "publisher",
     "location": "address",
 }
+# Among spellings of one neutral field, the lower rank becomes it; the others keep their names.
+_SPELLING_RANK: Mapping[str, int] = {
+    "journaltitle": 1, "booktitle": 2, "institution": 1, "school": 2, "organization": 3, "location": 1,
+    "eprinttype": 1, "eprintclass": 1,
+}  # fmt: skip
 # Only these kinds take a container from ``booktitle``/``journal``; a @book's
 # booktitle (its own title in biblatex multi-volume works) stays as it is.
 _CONTAINER_KINDS = frozenset(
@@ -98,7 +82,10 @@ _CONTAINER_KINDS = frozenset(
 )  # fmt: skip
 PEOPLE_ROLES = ("author", "editor", "translator")
 # Identifiers and URLs: no LaTeX decoding beyond the escapes writers put in.
-VERBATIM = frozenset({"doi", "url", "eprint", "ids", "file", "isbn", "issn", "urldate", "crossref", "xdata"})
+VERBATIM = frozenset(
+    {"doi", "url", "eprint", "ids", "file", "isbn", "issn", "urldate", "crossref", "xdata", "xref", "date",
+     "eventdate", "origdate", "pdf", "verba", "verbb", "verbc"}
+)  # fmt: skip
 _VERBATIM_ESCAPES = re.compile(r"\\([%&#_$~{}])")
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 
@@ -128,6 +115,8 @@ def read_bibtex(text: str, path: str, options: Options) -> list[Entry]:
     diags = options.diagnostics
     macros: dict[str, str] = {m: name for m, name in zip(MONTHS, _MONTH_NAMES)}
     raw_entries: list[tuple[str, str, dict[str, str], Origin]] = []
+    exprs: dict[int, dict[str, str]] = {}  # id(fields) -> the source expression of each value
+    preamble: list[str] = []
     for block in blocks:
         where = origin(block.line)
         if block.op == "warn":
@@ -138,31 +127,41 @@ def read_bibtex(text: str, path: str, options: Options) -> list[Entry]:
             _skip_or_fail(InputError(block.key, where), "block", options)
         elif block.op == "string":
             macros[block.key.lower()] = _evaluate(block.fields[0][1], macros, diags, where)
+        elif block.op == "preamble":
+            preamble.append(block.key)
         else:
             fields: dict[str, str] = {}
+            expr: dict[str, str] = {}
             for name, value in block.fields:
                 if name not in fields:  # a repeated field (warned about): BibTeX keeps the first
-                    fields[name] = _evaluate(value, macros, diags, where, is_month=name == "month")
+                    parts: list[str] = []
+                    fields[name] = _evaluate(value, macros, diags, where, is_month=name == "month", expr=parts)
+                    expr[name] = source_expression(parts)
             raw_entries.append((block.key, block.type, fields, where))
+            exprs[id(fields)] = expr
 
     by_key = {key.casefold(): fields for key, _, fields, _ in raw_entries}
     out: list[Entry] = []
+    pre = tuple(dict.fromkeys(preamble))
     for key, etype, fields, where in raw_entries:
+        expr = exprs[id(fields)]
         if "crossref" in fields:
             parent = by_key.get(fields["crossref"].strip().casefold())
             if parent is None:
                 diags.warn(f"crossref '{fields['crossref']}' names no entry in this file", where)
             else:
+                parent_expr = exprs[id(parent)]
                 fields = _inherit(etype, fields, parent)
-            fields.pop("crossref", None)
-        out.append(_to_entry(key, etype, fields, where, options))
+                expr = _inherit(etype, expr, parent_expr)
+            # crossref itself is kept (written back): the parent may be cited on its own.
+        out.append(_to_entry(key, etype, fields, where, options, expr, pre))
     return out
 
 
 class _Block(NamedTuple):
     """One thing the file says, in file order: an entry, a macro, or a warning (``key`` is its message)."""
 
-    op: str  # "entry", "string", "warn", "skip" (a warning, counted) or "fail" (an error unless --keep-going)
+    op: str  # "entry", "string", "preamble" (``key`` is its text), "warn", "skip" (a warning, counted) or "fail" (an error unless --keep-going)
     line: int  # of the block's "@", 1-based
     key: str = ""
     type: str = ""  # entries: lower-case type
@@ -196,6 +195,8 @@ def _split_fast(text: str) -> list[_Block] | None:
                 return None  # (bibtexparser miscounts lines after a stray backslash)
             elif b.kind in ("comment", "preamble") and ("\\" in b.text or '"' in b.text or "%" in b.text):
                 return None
+            elif b.kind == "preamble":
+                out.append(_Block("preamble", b.line, b.body.strip()))
             continue
         folded = b.key.casefold()
         names = [f.name for f in b.fields]
@@ -318,7 +319,9 @@ def _split_bibtexparser(text: str, path: str, lines: list[str]) -> list[_Block]:
     out: list[_Block] = []
     for block in lib.blocks:
         line = (block.start_line or 0) + 1
-        if isinstance(block, bm.String):
+        if isinstance(block, bm.Preamble):
+            out.append(_Block("preamble", line, block.value.strip()))
+        elif isinstance(block, bm.String):
             out.append(_Block("string", line, block.key, fields=(("", block.value),)))
         elif isinstance(block, bm.DuplicateBlockKeyBlock):
             out.append(_Block("skip", line, f"duplicate citation key '{block.key}'; this entry is skipped"))
@@ -367,9 +370,13 @@ def _inherit(entry_type: str, child: dict[str, str], parent: Mapping[str, str]) 
 # ---------------------------------------------------------------- values
 
 
-def _evaluate(raw: str, macros: Mapping[str, str], diags, where: Origin, is_month: bool = False) -> str:  # type: ignore[no-untyped-def]
-    """Evaluate a raw BibTeX value (``{..} # "..." # macro # 123``) to its LaTeX text."""
-    if raw[:1] == "{" and _match_brace(raw, 0) == len(raw) - 1:
+def _evaluate(raw: str, macros: Mapping[str, str], diags, where: Origin, is_month: bool = False, expr: list[str] | None = None) -> str:  # type: ignore[no-untyped-def]
+    """Evaluate a raw BibTeX value (``{..} # "..." # macro # 123``) to its LaTeX text.
+
+    ``expr``, when given, receives the value's source parts: LaTeX text, and
+    ``#name`` for a macro no ``@string`` defines (kept as a reference).
+    """
+    if expr is None and raw[:1] == "{" and _match_brace(raw, 0) == len(raw) - 1:
         return raw[1:-1]  # the usual value: one brace group
     pieces: list[str] = []
     i, n = 0, len(raw)
@@ -380,6 +387,8 @@ def _evaluate(raw: str, macros: Mapping[str, str], diags, where: Origin, is_mont
         elif c == "{":
             j = _match_brace(raw, i)
             pieces.append(raw[i + 1 : j])
+            if expr is not None:
+                expr.append(pieces[-1])
             i = j + 1
         elif c == '"':
             j = i + 1
@@ -388,6 +397,8 @@ def _evaluate(raw: str, macros: Mapping[str, str], diags, where: Origin, is_mont
                 depth += (raw[j] == "{") - (raw[j] == "}")
                 j += 1
             pieces.append(raw[i + 1 : j])
+            if expr is not None:
+                expr.append(pieces[-1])
             i = j + 1
         else:
             j = i
@@ -404,7 +415,36 @@ def _evaluate(raw: str, macros: Mapping[str, str], diags, where: Origin, is_mont
             else:
                 diags.warn(f"undefined macro '{word}'; its name is used as the text", where)
                 pieces.append(word)
+                if expr is not None:
+                    expr.append("#" + word)
+                continue
+            if expr is not None:
+                expr.append(pieces[-1])
     return "".join(pieces)
+
+
+_WS = re.compile(r"\s+")
+
+
+def source_expression(parts: list[str]) -> str:
+    """A value's BibTeX source, whitespace normalised: ``{text}``, or ``{a} # name`` around undefined macros."""
+    out: list[str] = []
+    text: list[str] = []
+    for p in parts:
+        if p.startswith("#"):
+            if text:
+                out.append("{" + _WS.sub(" ", "".join(text)).strip() + "}")
+                text = []
+            out.append(p[1:])
+        else:
+            text.append(p)
+    if len(parts) == 1 and not out:
+        p = parts[0]
+        if "  " not in p and "\n" not in p and "\t" not in p and "\r" not in p:
+            return "{" + p.strip() + "}"
+    if text or not out:
+        out.append("{" + _WS.sub(" ", "".join(text)).strip() + "}")
+    return " # ".join(out)
 
 
 # A brace not preceded by a backslash (the lookbehind also sees before ``pos``).
@@ -460,19 +500,54 @@ def month_number(text: str) -> str:
 # ---------------------------------------------------------------- names
 
 
+@lru_cache(maxsize=16384)
+def split_names(value: str) -> tuple[tuple[str, ...], bool]:
+    """A BibTeX name list split on ``and`` at brace depth 0, surrounded by any whitespace.
+
+    BibTeX reads ``and`` case-insensitively between white space of any kind
+    (a line break or tab included). The flag says whether a name was empty: a
+    dangling or doubled ``and``.
+    """
+    names: list[str] = []
+    current: list[str] = []
+    depth = 0
+    word: list[str] = []
+    empty = False
+
+    def end_word() -> None:
+        if word:
+            current.append("".join(word))
+            word.clear()
+
+    for ch in value:
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        if ch.isspace() and depth <= 0:
+            end_word()
+            continue
+        word.append(ch)
+    end_word()
+    for w in current:
+        if w.lower() == "and":
+            names.append("")
+        elif names:
+            names[-1] = f"{names[-1]} {w}".strip()
+        else:
+            names.append(w)
+    if not current:
+        return (), False
+    if current[0].lower() == "and":
+        names.insert(0, "")
+    cleaned = tuple(n for n in names if n)
+    return cleaned, len(cleaned) != len(names)
+
+
 @lru_cache(maxsize=16384)  # copies of one work often carry the same list
 def parse_people(value: str) -> tuple[tuple[Person, ...], bool]:
     """Names of a BibTeX name list and whether it ended in ``others``."""
-    # pybtex splits on " and " between single spaces only: DBLP and ACL write one
-    # name per line ("Srivastava and\n    Hinton"), so whitespace runs become one space first.
-    if "\n" in value or "\t" in value or "  " in value:
-        value = " ".join(value.split())
-    if "{" in value:
-        from pybtex.bibtex.utils import split_name_list
-
-        names = split_name_list(value)
-    else:  # what split_name_list does without braces, in one C-level split
-        names = [n.strip() for n in _AND_RE.split(value)] if value else []
+    names = list(split_names(value)[0])
     partial = False
     if names and names[-1].strip().lower() == "others":
         names = names[:-1]
@@ -480,28 +555,21 @@ def parse_people(value: str) -> tuple[tuple[Person, ...], bool]:
     return tuple(p for p in (parse_person(n) for n in names) if p != Person()), partial
 
 
-_EMPTY_NAME = re.compile(r"^\s*and(?:\s|$)|(?:^|\s)and\s*$|\sand\s+and(?:\s|$)", re.I)
-
-
-def _check_name_list(role: str, value: str, where: Origin, options: Options) -> None:
-    """Warn about an empty name: a list that starts or ends with ``and``, or ``and and``."""
-    if "and" in value.lower() and _EMPTY_NAME.search(value.replace("{", " ").replace("}", " ")):
-        options.diagnostics.warn(f"{role} list {value.strip()!r} has an empty name (a dangling 'and')", where)
-
-
 @lru_cache(maxsize=65536)
 def parse_person(text: str) -> Person:
     """One BibTeX name, split by pybtex's rules, each part LaTeX-decoded (cached: names repeat)."""
     from pybtex.database import Person as PybtexPerson
 
-    text = text.strip()
+    text = _WS.sub(" ", text).strip()
     if not text:
         return Person()
+    if _EXTENDED_NAME.match(text):
+        return _extended_person(text)
     if text.startswith("{") and _match_brace(text, 0) == len(text) - 1 and re.search(r"\s", text):
-        return Person(literal=decode_latex(text[1:-1]).strip())
+        return Person(literal=clean_text(decode_latex(text[1:-1])))
 
     def join(parts: list[str]) -> str:
-        return decode_latex(" ".join(parts)).strip()
+        return clean_text(decode_latex(" ".join(parts)))
 
     plain = _split_plain_name(text)
     if plain is not None:
@@ -510,7 +578,7 @@ def parse_person(text: str) -> Person:
     try:
         p = PybtexPerson(text)
     except Exception:  # pybtex rejects some malformed names (too many commas)
-        return Person(literal=decode_latex(text))
+        return Person(literal=clean_text(decode_latex(text)))
 
     return Person(
         family=join(p.last_names),
@@ -578,6 +646,32 @@ def _split_plain_name(text: str) -> tuple[list[str], list[str], list[str], list[
     return last, _words(parts[2]), von, _words(parts[1])
 
 
+# biblatex's extended name format (manual §3.4): "family=Rabble, given=Richard, prefix=von".
+_EXTENDED_NAME = re.compile(r"^(?:[a-z-]+\s*=\s*[^,]*,\s*)*(?:family|given|prefix|suffix)\s*=", re.IGNORECASE)
+_EXTENDED_PART = {"family": "family", "given": "given", "prefix": "particle", "suffix": "suffix"}
+
+
+def _extended_person(text: str) -> Person:
+    parts: dict[str, str] = {}
+    depth, start = 0, 0
+    pieces = []
+    for i, ch in enumerate(text):
+        depth += (ch == "{") - (ch == "}")
+        if ch == "," and depth == 0:
+            pieces.append(text[start:i])
+            start = i + 1
+    pieces.append(text[start:])
+    for piece in pieces:
+        key, _, value = piece.partition("=")
+        field = _EXTENDED_PART.get(key.strip().lower())
+        if field:
+            value = value.strip()
+            if value.startswith("{") and _match_brace(value, 0) == len(value) - 1:
+                value = value[1:-1]
+            parts[field] = clean_text(decode_latex(value))
+    return Person(**parts)
+
+
 # ---------------------------------------------------------------- entries
 
 # Values whose braces are remembered: writers keep that protection as written.
@@ -599,54 +693,116 @@ def _drop_derived_howpublished(fields: dict[str, str]) -> None:
                 del fields[name]
 
 
-def _to_entry(key: str, entry_type: str, raw: dict[str, str], where: Origin, options: Options) -> Entry:
+# Values whose source form is never written back: identifiers and URLs are
+# written from their text (the writers' own verbatim rules), month as a macro.
+# ids become aliases; a simple date is handled below; month's source says the
+# input wrote a month field (writers write it as a macro, not its source).
+_NO_SOURCE = frozenset({"ids", "date"})
+
+
+def _split_keywords(text: str) -> list[str]:
+    """Keywords split on the field's own separator: ``;`` when present, else ``,``."""
+    sep = ";" if ";" in text else ","
+    return [k for k in (w.strip() for w in text.split(sep)) if k]
+
+
+def _to_entry(
+    key: str,
+    entry_type: str,
+    raw: dict[str, str],
+    where: Origin,
+    options: Options,
+    expr: Mapping[str, str] | None = None,
+    preamble: tuple[str, ...] = (),
+) -> Entry:
     kind = TYPES.get(entry_type)
     fields: dict[str, str] = {}
     people: dict[str, tuple[Person, ...]] = {}
     partial: set[str] = set()
     aliases: tuple[str, ...] = ()
     nocase: list[tuple[str, tuple[str, ...]]] = []
+    sources: list[tuple[str, SourceValue]] = []
+    read_as: dict[str, str] = {}  # neutral field -> the name it was read from
+    expr = expr or {}
+    diags = options.diagnostics
     if kind is None:
         kind = EntryKind.MISC
-        options.diagnostics.note(f"entry type @{entry_type} read as misc", where)
+        diags.note(f"entry type @{entry_type} read as misc; written back as @{entry_type}", where)
     if entry_type == "mastersthesis" and "type" not in raw:
         fields["type"] = "Master's thesis"
-    for name, value in raw.items():
+    # Which of two spellings becomes the neutral field does not depend on their order.
+    items = raw.items()
+    if any(n in _SPELLING_RANK for n in raw):
+        items = sorted(items, key=lambda kv: _SPELLING_RANK.get(kv[0], 0))  # type: ignore[assignment]
+    for name, value in items:
         if name in PEOPLE_ROLES:
-            _check_name_list(name, value, where, options)
+            names, empty = split_names(value)
+            if empty:
+                diags.warn(f"{name} list has an empty name (a dangling or doubled 'and'); it is skipped", where)
             ps, is_partial = parse_people(value)
             if ps:
                 people[name] = ps
                 if is_partial:
                     partial.add(name)
+                if name in expr and not empty:
+                    sources.append((name, SourceValue(name, expr[name], people_signature(ps, is_partial))))
             continue
         if name == "ids":
             aliases = tuple(a for a in (x.strip() for x in decode_verbatim(value).split(",")) if a)
             continue
         text = decode_verbatim(value) if name in VERBATIM else decode_latex(value)
+        if name not in VERBATIM and "\\" in value:
+            kept = unknown_commands(value)
+            if kept:
+                cmds = ", ".join("\\" + c for c in kept)
+                diags.warn(f"field '{name}': unknown LaTeX command {cmds} kept as written", where)
         if name == "month":
             text = month_number(text)
         elif name == "keywords":
-            text = "; ".join(k for k in (w.strip() for w in re.split(r"[,;]", text)) if k)
+            text = "; ".join(_split_keywords(text))
         elif name in ("archiveprefix", "eprinttype"):
             text = text.strip().lower()
+        text = clean_text(text)
         target = _RENAMES.get(name, name)
         if target == "container" and kind not in _CONTAINER_KINDS:
             target = name
         if target in fields:
-            target = name  # a second journal/booktitle/...: keep it under its own name
+            if target == name and read_as.get(target, name) != name and read_as[target] not in fields:
+                # "address" after "location": the earlier one goes back under its own name
+                other = read_as.pop(target)
+                fields[other] = fields.pop(target)
+                read_as[other] = other
+            else:
+                target = name  # a second journal/booktitle/...: keep it under its own name
         if target in fields:
             continue
         fields[target] = text
         if name in _MARKED:
             nocase.append((target, source_marks(value, decode_latex) if "{" in value else ((text, False),)))
+        read_as[target] = name
+    for target, name in read_as.items():
+        text = fields[target]
+        if name in expr and name not in _NO_SOURCE and text:
+            sources.append((target, SourceValue(name, expr[name], text)))
     if "date" in fields:
-        m = _DATE_RE.match(fields["date"].strip())
-        if m:
-            del fields["date"]
-            for part, value in zip(("year", "month", "day"), m.groups()):
-                if value and part not in fields:
-                    fields[part] = str(int(value)) if part != "year" else value
+        parsed = parse_edtf(fields["date"])
+        if parsed is None:
+            diags.warn(f"date '{fields['date']}' is not an ISO 8601/EDTF date; kept as text", where)
+        else:
+            start, end, is_range = parsed
+            first = start or end
+            simple = not is_range and first is not None and not first.uncertain and not first.month in SEASONS.values()
+            own = not any(p in raw for p in ("year", "month", "day"))  # else both are kept as written
+            if simple and own and "T" not in fields["date"]:
+                # year/month/day say it all; the source form brings "date" back in BibTeX output.
+                if "date" in expr:
+                    iso = "-".join(p for p in (first.year, first.month.zfill(2) if first.month else "", first.day.zfill(2) if first.day else "") if p)
+                    sources.append(("date", SourceValue("date", expr["date"], iso)))
+                del fields["date"]
+            if first is not None:
+                for part, value in zip(("year", "month", "day"), first[:3]):
+                    if value and part not in fields:
+                        fields[part] = value
     _drop_derived_howpublished(fields)
     if kind in (EntryKind.MISC, EntryKind.ONLINE) and fields.get("eprinttype") == "arxiv" and "container" not in fields:
         kind = EntryKind.PREPRINT  # how both writers spell an arXiv preprint
@@ -658,6 +814,7 @@ def _to_entry(key: str, entry_type: str, raw: dict[str, str], where: Origin, opt
         del fields["type"]  # biblatex's spelling of the BibTeX type: nothing to keep
     elif kind is EntryKind.THESIS and subtype == "mathesis":
         fields["type"] = "Master's thesis"
+    source = SourceForm("bib", entry_type, kind, tuple(sorted(sources)), preamble)
     return Entry(
         kind=kind,
         fields=Fields(fields),
@@ -667,4 +824,5 @@ def _to_entry(key: str, entry_type: str, raw: dict[str, str], where: Origin, opt
         partial=frozenset(partial),
         aliases=aliases,
         nocase=tuple(nocase),
+        source=source,
     )

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from bibgen.csl import CSL_TO_FIELD, OTHERS, RICH_TEXT, TYPE_TO_KIND, strip_markup, validator
 from bibgen.errors import InputError
-from bibgen.model import Entry, EntryKind, Fields, Origin, Person
+from bibgen.model import Entry, EntryKind, Fields, Origin, Person, SourceForm
 from bibgen.readers import decode
 
 if TYPE_CHECKING:
@@ -146,9 +146,13 @@ class CslJsonReader:
         if item.get("issue") not in (None, ""):
             fields["number"] = str(item["issue"])
         fields.update(_date_fields(item.get("issued")))
+        parts = (item.get("issued") or {}).get("date-parts") if isinstance(item.get("issued"), dict) else None
+        if parts and len(parts) == 2 and all(parts):
+            fields["date"] = "/".join(_iso(p) for p in parts)  # a range: kept whole, year from its start
         key = str(item.get("citation-key") or item["id"])
         return Entry(
-            kind=kind, fields=Fields(fields), people=people, origin=where, key=key, partial=frozenset(partial)
+            kind=kind, fields=Fields(fields), people=people, origin=where, key=key, partial=frozenset(partial),
+            source=SourceForm("csl", ctype, kind),
         )
 
 
@@ -188,6 +192,12 @@ def _date_fields(date: Any) -> dict[str, str]:
             return dict(zip(("year", "month", "day"), words))
         return {"year": text}
     return {}
+
+
+def _iso(parts: list[Any]) -> str:
+    """``[2020, 3, 1]`` -> ``2020-03-01``."""
+    out = [str(parts[0])] + [str(p).zfill(2) for p in parts[1:3]]
+    return "-".join(out)
 
 
 def _date_text(date: dict[str, Any]) -> str:

@@ -16,7 +16,7 @@ The schema (documented in the README, example in ``examples/records.yaml``)::
         editors: [...]            # same form as authors
         year: 2016                # or date: 2016-09-12 (YYYY, YYYY-MM or YYYY-MM-DD)
         venue: arXiv.org Sound    # a source line, classified like author pages
-                                  # (ignored for the kind when type is given)
+                                  # (with type given: the container)
         container: ...            # journal / proceedings / collection title
         publisher, volume, number, pages, edition, howpublished, doi, url: ...
         arxiv: 1609.03499         # or {id: 1609.03499, eprintclass: cs.SD}
@@ -59,6 +59,10 @@ NAME_KEYS = frozenset({"family", "given", "particle", "suffix", "literal"})
 ARXIV_KEYS = frozenset({"id", "eprintclass"})
 PARTIAL_MARKERS = frozenset({"et al.", "et al", "others", "and others"})
 _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+# Kinds whose venue is their container (journal, proceedings, book, newspaper).
+_CONTAINER_KINDS = frozenset(
+    {EntryKind.ARTICLE, EntryKind.INPROCEEDINGS, EntryKind.INCOLLECTION, EntryKind.NEWS, EntryKind.MISC, EntryKind.ONLINE}
+)
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 class _Loader(yaml.SafeLoader):
     """SafeLoader that refuses aliases: no node is ever shared or expanded."""
@@ -185,6 +189,16 @@ class RecordsParser:
                         self.origin(values["venue"]),
                         "give 'type:' or add a rule to the venue table in your configuration",
                     )
+            else:
+                # An explicit type decides the kind; the venue still says where it appeared.
+                v = self.options.venue_table.classify(venue)
+                if v.kind is EntryKind.PREPRINT or kind is EntryKind.PREPRINT:
+                    for k, val in v.fields.items():
+                        fields.setdefault(k, val)
+                if kind in _CONTAINER_KINDS and "container" not in values:
+                    fields["container"] = v.fields.get("container", venue) if v.kind is kind else venue
+                elif kind in (EntryKind.BOOK, EntryKind.REPORT, EntryKind.THESIS) and "publisher" not in values:
+                    fields["publisher"] = venue  # the press, institution or school
             fields["venue"] = venue
         if kind is None:
             kind = EntryKind.MISC

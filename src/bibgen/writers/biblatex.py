@@ -23,7 +23,7 @@ import re
 
 from bibgen.model import Entry, EntryKind
 from bibgen.preprint import arxiv_url, arxiv_year_month
-from bibgen.writers.bibtex import _INTERNAL, BibtexWriter
+from bibgen.writers.bibtex import _INTERNAL, BibtexWriter, SourceText, place
 
 _THESIS_TYPES = {"master's thesis": "mathesis", "masters thesis": "mathesis", "phd thesis": "phdthesis"}
 _TYPES = {
@@ -45,7 +45,7 @@ def biblatex_date(year: str, month: str, day: str) -> str:
     if not (year.isdigit() and len(year) == 4):
         return ""
     if not month:
-        return year
+        return str(year)
     if not (month.isdigit() and 1 <= int(month) <= 12):
         return ""
     out = f"{year}-{int(month):02d}"
@@ -72,40 +72,50 @@ class BiblatexWriter(BibtexWriter):
         percent-encoded."""
         return re.sub(r"[{}\\\s]", lambda m: "%{:02X}".format(ord(m.group(0))), value)
 
-    def entry_type_and_fields(self, entry: Entry) -> tuple[str, dict[str, str]]:
-        f = dict(entry.fields)
+    def _generic_type_and_fields(self, entry: Entry, f: dict[str, str]) -> tuple[str, dict[str, str]]:
         container = f.get("container", "")
         out: dict[str, str] = {k: v for k, v in f.items() if k not in _INTERNAL}
         kind = entry.kind
         btype = _TYPES[kind]
         if kind in (EntryKind.ARTICLE, EntryKind.NEWS):
-            out["journaltitle"] = container
+            place(out, "journaltitle", container)
             if kind is EntryKind.NEWS:
                 out.setdefault("entrysubtype", "newspaper")
         elif kind in (EntryKind.INPROCEEDINGS, EntryKind.INCOLLECTION):
-            out["booktitle"] = container
+            place(out, "booktitle", container)
         elif kind is EntryKind.BOOK:
             if container and "publisher" not in out:
                 out["publisher"] = container
         elif kind in (EntryKind.REPORT, EntryKind.THESIS):
-            out["institution"] = out.pop("publisher", "") or container
+            place(out, "institution", out.pop("publisher", "") or container)
             default = "techreport" if kind is EntryKind.REPORT else "phdthesis"
-            out["type"] = _THESIS_TYPES.get(out.get("type", "").casefold(), out.get("type", "")) or default
+            if not isinstance(out.get("type"), SourceText):
+                out["type"] = _THESIS_TYPES.get(out.get("type", "").casefold(), out.get("type", "")) or default
         elif container and "howpublished" not in out:
             # @misc and @online: the venue is where it was published.
-            out["howpublished"] = container
-        if "address" in out:
+            place(out, "howpublished", container)
+        if "address" in out and "location" not in out:
             out["location"] = out.pop("address")
         if "keywords" in out:
-            out["keywords"] = ", ".join(k.strip() for k in out["keywords"].split(";") if k.strip())
+            words = [k.strip() for k in out["keywords"].split(";") if k.strip()]
+            if not isinstance(out["keywords"], SourceText):
+                # biblatex separates keywords with commas; a keyword with a comma keeps ";".
+                out["keywords"] = "; ".join(words) if any("," in w for w in words) else ", ".join(words)
         eprinttype = f.get("eprinttype", "")
         if eprinttype:
             out["eprinttype"] = eprinttype
         if f.get("eprintclass"):
             out["eprintclass"] = f["eprintclass"]
         year, month, day = f.get("year", ""), f.get("month", ""), f.get("day", "")
-        date = biblatex_date(year, month, day)
-        if date:
+        # Parts the input wrote as fields of their own (year, month) are written so again.
+        own = {p: v for p, v in (("year", year), ("month", month), ("day", day)) if isinstance(v, SourceText)}
+        date = "" if "date" in out or own else biblatex_date(year, month, day)
+        if "date" in out or own:
+            # a range, datetime, season or uncertain date: biblatex reads it as written
+            out.update(own)
+            if "date" not in out:
+                out.update({p: v for p, v in (("year", year), ("month", month), ("day", day)) if v})
+        elif date:
             out["date"] = date
         else:
             if year:

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from bibgen.csl import ARCHIVES, FIELD_TO_CSL, ISSUE_KINDS, KIND_TO_TYPE, OTHERS, RICH_TEXT, ROLES
+from bibgen.csl import ARCHIVES, DATE_FIELDS, FIELD_TO_CSL, ISSUE_KINDS, KIND_TO_TYPE, OTHERS, RICH_TEXT, ROLES, schema
+from bibgen.dates import csl_date
+from bibgen.typemap import output_type
 from bibgen.latex import split_math
 from bibgen.mathtext import convert_math
 from bibgen.model import Entry, EntryKind, Person
@@ -33,11 +36,22 @@ def csl_name(p: Person) -> dict[str, str]:
 def csl_item(entry: Entry) -> dict[str, Any]:
     """One CSL-JSON item for ``entry``."""
     f = entry.fields
-    item: dict[str, Any] = {"id": entry.key, "type": KIND_TO_TYPE[entry.kind]}
+    ctype = KIND_TO_TYPE[entry.kind]
+    src = entry.source
+    if src is not None and src.kind is entry.kind:
+        ctype = output_type("csl", src.dialect, src.type) or ctype
+    item: dict[str, Any] = {"id": entry.key, "type": ctype}
+    free = _free_variables()
     for name, value in f.items():
         target = FIELD_TO_CSL.get(name)
         if target and value:
             item[target] = protect_math(value) if target in RICH_TEXT else value
+        elif name in DATE_FIELDS and name != "date":
+            date = csl_date(value)
+            if date is not None:
+                item[DATE_FIELDS[name]] = date
+        elif name in free and value and name not in item:
+            item[name] = value  # a CSL variable read from CSL-JSON, kept under its own name
     if f.get("number"):
         item["issue" if entry.kind in ISSUE_KINDS else "number"] = f["number"]
     eprinttype = f.get("eprinttype", "")
@@ -45,7 +59,13 @@ def csl_item(entry: Entry) -> dict[str, Any]:
         item["archive"] = ARCHIVES.get(eprinttype, eprinttype)
     if eprinttype == "arxiv" and f.get("eprint") and entry.kind is EntryKind.PREPRINT and "number" not in item:
         item["number"] = f"arXiv:{f['eprint']}"  # Zotero's "Archive ID": styles print it
-    date = issued(f.get("year", ""), f.get("month", ""), f.get("day", ""))
+    date = csl_date(f["date"]) if "date" in f else None
+    if date is None or "date-parts" not in date:
+        # An open range: its known end as date-parts (what styles print), the range in "raw" (EDTF).
+        raw = date.get("raw") if date else None
+        date = issued(f.get("year", ""), f.get("month", ""), f.get("day", ""))
+        if date is not None and raw:
+            date["raw"] = raw
     if date:
         item["issued"] = date
     orig = f.get("origdate", "").split("-")
@@ -61,6 +81,14 @@ def csl_item(entry: Entry) -> dict[str, Any]:
                 names.append({"literal": OTHERS})
             item[role] = names
     return item
+
+
+@lru_cache(maxsize=1)
+def _free_variables() -> frozenset[str]:
+    """CSL string variables a field may carry under its own name (not mapped, not set by the writer)."""
+    props = schema()["items"]["properties"]
+    taken = {"id", "type", "number", "issue", "archive", "citation-key", *FIELD_TO_CSL.values(), *ROLES}
+    return frozenset(k for k, v in props.items() if k not in taken and "string" in str(v.get("type", "")))
 
 
 def protect_math(text: str) -> str:
