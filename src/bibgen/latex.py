@@ -486,11 +486,15 @@ _SPACE_RE = re.compile(r"[ \t\r\n]*")
 _OWN_RULES = frozenset({"begin", "end", "verb", "(", ")", "[", "]", "item", "par"})
 
 
-@lru_cache(maxsize=1)
 def _parser_context():  # type: ignore[no-untyped-def]
-    from pylatexenc.latexwalker import get_default_latex_context_db
+    # The context _decode_full parses with: bibgen's extra commands (\noopsort,
+    # \url, ...) and an unknown command taking the braced group after it, so
+    # both paths cut a value into the same pieces.
+    return _walker_context()
 
-    return get_default_latex_context_db()  # what latex_to_text parses with
+
+# Commands whose argument is verbatim (a URL): never unwrapped and re-scanned.
+_VERBATIM_ARG = frozenset(name for name, _args, text in _EXTRA_MACROS if text is None)
 
 
 @lru_cache(maxsize=None)
@@ -511,8 +515,8 @@ def _argspec(name: str) -> str | None:
 def _wrapper(name: str) -> tuple[str, str] | None:
     """(before, after) when a one-argument command's text is its argument's text between
     two fixed strings: ("", "") for \\emph or \\textit, ("<", ">") for \\url; else None."""
-    if _argspec(name) != "{":
-        return None
+    if _argspec(name) != "{" or name in _VERBATIM_ARG or not _known_command(name):
+        return None  # an unknown command is kept as written, its argument too
     probe = _decode_token("\\" + name + "{Qz}")
     at = -1 if probe is None else probe.find("Qz")
     if probe is None or at < 0:
@@ -722,6 +726,10 @@ def _decode_token(token: str) -> str | None:
     """pylatexenc's text of one atom; None where pylatexenc fails on it (then it fails on
     the whole value too, and keeps that as written: the fast path must not guess)."""
     try:
-        return _decoder().latex_to_text(token)
+        from pylatexenc.latexwalker import LatexWalker
+
+        # Parsed as _decode_full parses a whole value, so both paths agree.
+        nodes = LatexWalker(token, latex_context=_walker_context(), tolerant_parsing=True).get_latex_nodes()[0]
+        return _decoder().nodelist_to_text(nodes)
     except Exception:  # pylatexenc raises assorted errors on malformed input
         return None
