@@ -17,6 +17,7 @@ from bibgen.model import Entry, Fields, Origin, Person
 from bibgen.normalize import bare_doi, clean_text
 from bibgen.progress import NoProgress, Progress
 from bibgen.registry import readers, writers
+from bibgen.safety import check_entries, has_invisible
 from bibgen.venues import VenueTable, builtin_table
 
 
@@ -88,9 +89,10 @@ def read_file(path: Path, options: Options) -> list[Entry]:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", Origin(str(path), 1, 1)) from None
-    entries = reader.read(data, str(path), options)
+    # The model boundary: keys and field names every writer can emit as data (bibgen.safety).
+    entries = check_entries(reader.read(data, str(path), options), options.diagnostics, has_invisible(data))
     if getattr(reader, "normalized", False):
-        return list(entries)  # the reader promises what normalize_entry would do (NFC, tidy spaces)
+        return entries  # the reader promises what normalize_entry would do (NFC, tidy spaces)
     return [normalize_entry(e) for e in entries]
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from bibgen.latex import encode
 from bibgen.model import Entry, EntryKind, Person
+from bibgen.safety import require_entry
 
 if TYPE_CHECKING:
     from bibgen.pipeline import Options
@@ -192,6 +193,7 @@ class BibtexWriter:
                 values[name] = _MONTHS[int(value) - 1]
             else:
                 values[name] = "{" + encode(value, ascii=ascii, protect_case=name in TITLE_FIELDS) + "}"
+        require_entry(entry, values)  # defence in depth: the readers' boundary check, again (bibgen.safety)
         for name in sorted(values, key=lambda n: (_RANK.get(n, len(_RANK)), n)):
             lines.append(f"  {name} = {values[name]},")
         lines.append("}")
