@@ -12,7 +12,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from bibgen.errors import EXIT_DIFFERENCES, EXIT_OK, BibgenError
+from bibgen.errors import EXIT_DIFFERENCES, BibgenError
+from bibgen.output import write_stdout
 
 app = typer.Typer(
     name="bibgen",
@@ -40,6 +41,8 @@ ConfigOpt = Annotated[
         help="Configuration file (pyproject.toml or bibgen.yaml). Default: the nearest one above the current folder.",
     ),
 ]
+
+ForceOpt = Annotated[bool, typer.Option("--force", help="Also replace read-only output files.")]
 
 
 @app.callback()
@@ -103,6 +106,7 @@ def export(
             help="Only entries cited in these .aux/.tex files; cited keys no entry has are errors (exit 1).",
         ),
     ] = None,
+    force: ForceOpt = False,
     config_file: ConfigOpt = None,
 ) -> None:
     """Read sources, merge duplicates, assign keys, and write one output format.
@@ -172,9 +176,9 @@ def export(
     finally:
         _emit_diagnostics(options)
     if output is None:
-        sys.stdout.write(text)
+        write_stdout(text)
     else:
-        write_atomic(output, text)
+        write_atomic(output, text, force=force)
     if missing:
         for cite in missing:
             print(f"{cite.origin}: error: no entry has key '{cite.key}'", file=sys.stderr)
@@ -193,6 +197,7 @@ def sync(
     watch: Annotated[bool, typer.Option("--watch", help="Sync again whenever a source or the configuration changes.")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors (exit 3).")] = False,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Always run the pipeline (skip the in-sync cache).")] = False,
+    force: ForceOpt = False,
     config_file: ConfigOpt = None,
 ) -> None:
     """Write every output the configuration names, keeping keys and hand edits.
@@ -221,12 +226,12 @@ def sync(
 
     def run(config, options) -> bool:  # type: ignore[no-untyped-def]
         try:
-            result = syncing.sync(config, options, check=check, prune=prune, use_cache=not no_cache)
+            result = syncing.sync(config, options, check=check, prune=prune, use_cache=not no_cache, force=force)
         finally:
             _emit_diagnostics(options)
             options.diagnostics.items.clear()
         if check or diff:
-            sys.stdout.write(result.diff())
+            write_stdout(result.diff())
         for change in result.changes:
             if change.changed:
                 name = syncing._display(change.path, None)
@@ -256,7 +261,7 @@ def init(
 
     written = init_project(Path.cwd(), prefer_yaml=yaml_file)
     print(f"bibgen: wrote {written.description}", file=sys.stderr)
-    sys.stdout.write(written.snippet)
+    write_stdout(written.snippet)
 
 
 def _format_for(output: Optional[Path]) -> str:
@@ -293,7 +298,7 @@ def styles(
     from bibgen.style.lookup import format_table, list_styles
 
     options = load_config(path=config_file).options()
-    sys.stdout.write(format_table(list_styles(options.style_dirs, all_styles=all_styles)))
+    write_stdout(format_table(list_styles(options.style_dirs, all_styles=all_styles)))
 
 
 @app.command()
@@ -312,13 +317,14 @@ def duplicates(
         clusters = find_duplicates(read(sources or [Path("seeds")], options), options.dedupe_policy)
     finally:
         _emit_diagnostics(options)
-    sys.stdout.write(format_clusters(clusters))
+    write_stdout(format_clusters(clusters))
 
 
 def main() -> None:
     """Console entry point: run the app, turning BibgenError into one line and an exit code."""
     try:
         code = app(standalone_mode=False)
+        sys.stdout.flush()  # a full disk or a closed pipe shows here, not in the interpreter's exit
         # Without standalone mode click returns typer.Exit's code instead of raising.
         if isinstance(code, int) and code:
             sys.exit(code)
@@ -326,14 +332,22 @@ def main() -> None:
         print(exc, file=sys.stderr)
         sys.exit(exc.exit_code)
     except typer.Exit as exc:
+        try:
+            sys.stdout.flush()
+        except OSError as err:
+            from bibgen.output import os_error
+
+            sys.exit(os_error(err))
         sys.exit(exc.exit_code)
     except typer.Abort:
         print("bibgen: aborted", file=sys.stderr)
         sys.exit(130)
     except KeyboardInterrupt:
         sys.exit(130)
-    except BrokenPipeError:
-        sys.exit(EXIT_OK)
+    except OSError as exc:  # stdout (ENOSPC, EPIPE), or an OS error no stage turned into a BibgenError
+        from bibgen.output import os_error
+
+        sys.exit(os_error(exc))
     except Exception as exc:  # typer/click usage errors (typer vendors click in recent releases)
         if hasattr(exc, "show") and hasattr(exc, "exit_code"):
             exc.show()

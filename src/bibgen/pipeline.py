@@ -18,6 +18,7 @@ from bibgen.normalize import bare_doi, clean_text
 from bibgen.progress import NoProgress, Progress
 from bibgen.registry import readers, writers
 from bibgen.safety import check_entries, has_invisible
+from bibgen.walk import walk_files
 from bibgen.venues import VenueTable, builtin_table
 
 
@@ -56,18 +57,18 @@ def discover(sources: Iterable[str | os.PathLike[str]], options: Options) -> lis
     for src in sources:
         path = Path(src)
         if path.is_dir():
-            seen_dirs: set[tuple[int, int]] = set()
-            for root, dirs, files in os.walk(path, followlinks=True):
-                st = os.stat(root)
-                if (st.st_dev, st.st_ino) in seen_dirs:
-                    dirs[:] = []
-                    continue
-                seen_dirs.add((st.st_dev, st.st_ino))
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(files):
-                    p = Path(root, name)
-                    if not name.startswith(".") and (suffixes is None or p.suffix.lower() in suffixes):
-                        found.setdefault(str(p), p)
+            # Loops are walked once; links out of the folder are not followed (bibgen.walk).
+            files, skipped = walk_files(path, onerror=_walk_error)
+            for link in skipped:
+                options.diagnostics.warn(
+                    f"symbolic link to {os.path.realpath(link)}, outside {path}; not followed",
+                    Origin(link, 1, 1),
+                    "name the target as a source to read it",
+                )
+            for name in files:
+                p = Path(name)
+                if suffixes is None or p.suffix.lower() in suffixes:
+                    found.setdefault(str(p), p)
         elif path.is_file():
             found.setdefault(str(path), path)
         elif path.exists():
@@ -75,6 +76,11 @@ def discover(sources: Iterable[str | os.PathLike[str]], options: Options) -> lis
         else:
             raise UsageError(f"{path}: no such file or folder")
     return [found[k] for k in sorted(found)]
+
+
+def _walk_error(exc: OSError) -> None:
+    """A folder under a source that cannot be listed: its files would be missing silently."""
+    raise InputError(f"cannot read folder: {exc.strerror}", Origin(str(exc.filename), 1, 1))
 
 
 def read_file(path: Path, options: Options) -> list[Entry]:
