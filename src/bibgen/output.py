@@ -199,7 +199,11 @@ def require_unchanged(path: str | os.PathLike[str], seen: tuple[int, int, str] |
 
 
 class TargetLock:
-    """An exclusive ``fcntl.flock`` on ``.<name>.lock`` beside a target (after symlinks), held while syncing it."""
+    """An exclusive ``fcntl.flock`` on ``.<name>.lock`` beside a target (after symlinks), held while syncing it.
+
+    The file is removed when the sync ends (a killed run leaves it behind,
+    unlocked and harmless).
+    """
 
     def __init__(self, path: str | os.PathLike[str], timeout: float | None = None) -> None:
         real = Path(os.path.realpath(path))
@@ -212,29 +216,42 @@ class TargetLock:
         import time
 
         where = Origin(str(self.path), 1, 1)
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o666 & ~_umask())
-        except OSError as exc:
-            raise OutputError(f"cannot create the lock file: {exc.strerror}", where) from None
         deadline = time.monotonic() + self.timeout
         while True:
             try:
-                fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                return self
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o666 & ~_umask())
+            except OSError as exc:
+                raise OutputError(f"cannot create the lock file: {exc.strerror}", where) from None
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
+                os.close(fd)
                 if time.monotonic() >= deadline:
-                    os.close(self.fd)
-                    self.fd = None
                     raise OutputError(
                         f"another bibgen is syncing this target (waited {self.timeout:g} s)", where,
                         "wait for it to finish, then run 'bibgen sync' again",
                     ) from None
                 time.sleep(0.05)
+                continue
             except OSError:
-                return self  # a file system without locks: the re-check before the rename still guards
+                self.fd = fd  # a file system without locks: the re-check before the rename still guards
+                return self
+            # The holder before us removes the file as it finishes: a lock on a removed file is no lock.
+            try:
+                same = os.fstat(fd).st_ino == os.stat(self.path, follow_symlinks=False).st_ino
+            except OSError:
+                same = False
+            if same:
+                self.fd = fd
+                return self
+            os.close(fd)
 
     def __exit__(self, *exc: object) -> None:
         if self.fd is not None:
-            os.close(self.fd)  # closing releases the lock; the file stays (removing it would race)
+            try:
+                os.unlink(self.path)  # still holding the lock: waiters notice (see __enter__)
+            except OSError:
+                pass
+            os.close(self.fd)
             self.fd = None
