@@ -203,3 +203,79 @@ def require_entry(entry: Entry, fields: Mapping[str, str]) -> None:
     for a in entry.aliases:
         require_key(a, entry.origin)
     require_field_names(fields, entry.origin)
+
+
+# ---------------------------------------------------------------- bounded work (readers)
+
+
+def _env_size(name: str, default: int) -> int:
+    """A size limit from the environment (``64MiB``, ``1000000``), else ``default``."""
+    import os
+
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    units = {"kib": 1 << 10, "mib": 1 << 20, "gib": 1 << 30, "k": 1000, "m": 1000**2, "g": 1000**3}
+    m = re.fullmatch(r"(\d+)\s*([a-zA-Z]*)", text)
+    if not m or (m.group(2) and m.group(2).lower() not in units):
+        from bibgen.errors import UsageError
+
+        raise UsageError(f"${name}: {text!r} is not a size (e.g. 64MiB)")
+    return int(m.group(1)) * units.get(m.group(2).lower(), 1)
+
+
+# The text @string macros may add to one .bib file. Real files define journal
+# names (a few MB in the largest); a "billion laughs" doubles a macro 40 times.
+max_macro_expansion = _env_size("BIBGEN_MAX_MACRO_EXPANSION", 64 << 20)
+
+
+def expansion_error(origin: Origin) -> InputError:
+    return InputError(
+        f"@string macros expand to more than {max_macro_expansion >> 20} MiB of text in this file",
+        origin,
+        "a macro that refers to itself many times over; raise $BIBGEN_MAX_MACRO_EXPANSION if this file is real",
+    )
+
+
+_REFERENCE_FIELDS = ("crossref", "xdata")
+
+
+def check_reference_cycles(raw_entries: list[tuple[str, str, dict[str, str], Origin]]) -> None:
+    """An InputError when ``crossref``/``xdata`` links form a cycle; it names every entry of the cycle.
+
+    ``raw_entries`` are ``(key, type, raw fields, origin)`` of one file. Each
+    entry is visited once (a colouring depth-first search), so this is linear.
+    """
+    index = {key.casefold(): (key, fields, where) for key, _, fields, where in raw_entries}
+    if not any(name in fields for _, _, fields, _ in raw_entries for name in _REFERENCE_FIELDS):
+        return
+
+    def targets(fields: dict[str, str]) -> list[str]:
+        out = []
+        for name in _REFERENCE_FIELDS:
+            value = fields.get(name)
+            if value:
+                out.extend(t.strip().strip("{}").strip().casefold() for t in value.split(","))
+        return [t for t in out if t in index]
+
+    state: dict[str, int] = {}  # 1 on the path, 2 done
+    for start in index:
+        if state.get(start):
+            continue
+        path = [start]
+        stack = [iter(targets(index[start][1]))]
+        state[start] = 1
+        while stack:
+            nxt = next(stack[-1], None)
+            if nxt is None:
+                state[path.pop()] = 2
+                stack.pop()
+                continue
+            if state.get(nxt) == 1:
+                cycle = path[path.index(nxt):] + [nxt]
+                shown_path = " -> ".join(f"'{index[k][0]}' ({index[k][2]})" for k in cycle)
+                raise InputError(f"crossref/xdata cycle: {shown_path}", index[cycle[0]][2])
+            if state.get(nxt) is None:
+                state[nxt] = 1
+                path.append(nxt)
+                stack.append(iter(targets(index[nxt][1])))

@@ -32,6 +32,7 @@ from functools import lru_cache
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, NamedTuple
 
+from bibgen import safety as limits
 from bibgen.errors import InputError
 from bibgen.latex import decode as decode_latex
 from bibgen.model import Entry, EntryKind, Fields, Origin, Person
@@ -124,19 +125,27 @@ def read_bibtex(text: str, path: str, options: Options) -> list[Entry]:
     diags = options.diagnostics
     macros: dict[str, str] = {m: name for m, name in zip(MONTHS, _MONTH_NAMES)}
     raw_entries: list[tuple[str, str, dict[str, str], Origin]] = []
+    expanded = 0
     for block in blocks:
         where = origin(block.line)
         if block.op == "warn":
             diags.warn(block.key, where)
         elif block.op == "string":
-            macros[block.key.lower()] = _evaluate(block.fields[0][1], macros, diags, where)
+            value = macros[block.key.lower()] = _evaluate(block.fields[0][1], macros, diags, where)
+            expanded += len(value)  # every macro's text counts once against the file's budget
+            if expanded > limits.max_macro_expansion:
+                raise limits.expansion_error(where)
         else:
             fields: dict[str, str] = {}
             for name, value in block.fields:
                 if name not in fields:  # a repeated field (warned about): BibTeX keeps the first
                     fields[name] = _evaluate(value, macros, diags, where, is_month=name == "month")
+                    expanded += max(0, len(fields[name]) - len(value))
+            if expanded > limits.max_macro_expansion:
+                raise limits.expansion_error(where)
             raw_entries.append((block.key, block.type, fields, where))
 
+    limits.check_reference_cycles(raw_entries)  # crossref/xdata cycles: an error naming both places
     by_key = {key.casefold(): fields for key, _, fields, _ in raw_entries}
     out: list[Entry] = []
     for key, etype, fields, where in raw_entries:
@@ -308,6 +317,7 @@ def _inherit(entry_type: str, child: dict[str, str], parent: Mapping[str, str]) 
 def _evaluate(raw: str, macros: Mapping[str, str], diags, where: Origin, is_month: bool = False) -> str:  # type: ignore[no-untyped-def]
     """Evaluate a raw BibTeX value (``{..} # "..." # macro # 123``) to its LaTeX text."""
     pieces: list[str] = []
+    grown = 0  # characters macros added: bounded (a @string "billion laughs")
     i, n = 0, len(raw)
     while i < n:
         c = raw[i]
@@ -337,6 +347,9 @@ def _evaluate(raw: str, macros: Mapping[str, str], diags, where: Origin, is_mont
                 pieces.append(str(MONTHS.index(word.lower()) + 1))
             elif word.lower() in macros:
                 pieces.append(macros[word.lower()])
+                grown += len(pieces[-1])
+                if grown > limits.max_macro_expansion:
+                    raise limits.expansion_error(where)
             else:
                 diags.warn(f"undefined macro '{word}'; its name is used as the text", where)
                 pieces.append(word)

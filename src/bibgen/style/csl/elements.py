@@ -37,13 +37,14 @@ class Ctx:
     __slots__ = (
         "item", "loc", "counts", "suppressed", "record", "sort_mode", "names_marked",
         "piq", "english", "citation_number", "year_suffix", "sort_names", "engine", "implicit_ys",
-        "present", "type", "dates", "disamb_names",
+        "present", "type", "dates", "disamb_names", "calls",
     )
 
     def __init__(self, engine: Any, item: dict, english: bool,
                  shared: tuple[set[str], dict[str, Any], dict] | None = None) -> None:
         self.engine = engine
         self.item = item
+        self.calls = 0  # macro calls rendered for this entry (MacroCall: bounded)
         self.loc: Locale = engine.locale
         self.counts = [0, 0]
         self.suppressed: set[str] = set()
@@ -369,6 +370,10 @@ def page_runs(value: str, ctx: Ctx) -> list[Run]:
     ]
 
 
+# Real styles call a few hundred macros per entry; a hostile one may call billions.
+MAX_MACRO_CALLS_PER_ENTRY = 100_000
+
+
 class MacroCall(Element):
     __slots__ = ("macro", "engine", "ctxname", "children")
 
@@ -382,6 +387,14 @@ class MacroCall(Element):
             raise StyleError(f"unknown macro {self.macro!r}", el)
 
     def render(self, ctx: Ctx) -> list[Run]:
+        ctx.calls += 1
+        if ctx.calls > MAX_MACRO_CALLS_PER_ENTRY:
+            from bibgen.errors import InputError
+
+            raise InputError(
+                f"rendering one entry takes more than {MAX_MACRO_CALLS_PER_ENTRY:,} macro calls (at {self.macro!r})",
+                self.engine.tree.origin(self.engine.macro_xml[self.macro]),
+            )
         children = self.children
         if children is None:
             # Compiled on first use: macros may call each other in any order.
