@@ -214,7 +214,11 @@ def _target_entries(target: Target, options: Options) -> list[Entry]:
         text = "\n".join(parts)
         # Diagnostics about the target are the reader's business, not this run's.
         quiet = dataclasses.replace(options, diagnostics=Diagnostics())
-        return [e for e in reader.read(text.encode("utf-8"), str(target.path), quiet) if e.key]
+        from bibgen.safety import check_entries
+
+        # Pinned keys are written again: the same boundary check as every source (bibgen.safety).
+        entries = check_entries(reader.read(text.encode("utf-8"), str(target.path), quiet), quiet.diagnostics)
+        return [e for e in entries if e.key]
     return [_entry_from_raw(r, target.path) for r in target.raw_entries]
 
 
