@@ -78,11 +78,11 @@ def test_crossref_and_xdata_cycles_are_errors_with_both_places(text, tmp_path):
         assert f"'b' ({src}:2:1)" in line
 
 
-def macro_bomb(levels: int, fanout: int) -> str:
+def macro_bomb(levels: int, fanout: int, leaf: str = "title") -> str:
     macros = "".join(
         f'<macro name="m{i}"><group>' + f'<text macro="m{i + 1}"/>' * fanout + "</group></macro>" for i in range(levels)
     )
-    macros += f'<macro name="m{levels}"><text variable="title"/></macro>'
+    macros += f'<macro name="m{levels}"><text variable="{leaf}"/></macro>'
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">\n'
         "<info><title>Bomb</title><id>bomb</id><updated>2020-01-01T00:00:00+00:00</updated></info>\n"
@@ -91,10 +91,12 @@ def macro_bomb(levels: int, fanout: int) -> str:
     )
 
 
-@pytest.mark.parametrize(("levels", "fanout", "message"), [(29, 10, "elements per entry"), (6, 10, "macro calls"), (80, 1, "deeper than 64")])
+@pytest.mark.parametrize(("levels", "fanout", "message"), [(29, 10, "elements per entry"), (6, 10, "macro calls"), (80, 1, "deeper than 64"), (4, 10, "times the entry's data")],
+    ids=["expansion", "calls", "depth", "output"],)
 def test_hostile_csl_macros_are_a_located_error(levels, fanout, message, tmp_path):
     style = tmp_path / "bomb.csl"
-    style.write_text(macro_bomb(levels, fanout))
+    # the calls case prints nothing (a variable no entry has): only the number of calls grows
+    style.write_text(macro_bomb(levels, fanout, "archive" if message == "macro calls" else "title"))
     run = bibgen("export", "-f", "text", "-s", str(style), str(SEEDS), cwd=tmp_path)
     assert run.returncode == 3
     assert one_error(run.stderr).startswith(f"{style}:") and message in run.stderr

@@ -37,7 +37,7 @@ class Ctx:
     __slots__ = (
         "item", "loc", "counts", "suppressed", "record", "sort_mode", "names_marked",
         "piq", "english", "citation_number", "year_suffix", "sort_names", "engine", "implicit_ys",
-        "present", "type", "dates", "disamb_names", "calls",
+        "present", "type", "dates", "disamb_names", "calls", "budget",
     )
 
     def __init__(self, engine: Any, item: dict, english: bool,
@@ -45,6 +45,7 @@ class Ctx:
         self.engine = engine
         self.item = item
         self.calls = 0  # macro calls rendered for this entry (MacroCall: bounded)
+        self.budget = 0  # the text one entry may render (set on first use, MacroCall)
         self.loc: Locale = engine.locale
         self.counts = [0, 0]
         self.suppressed: set[str] = set()
@@ -372,6 +373,10 @@ def page_runs(value: str, ctx: Ctx) -> list[Run]:
 
 # Real styles call a few hundred macros per entry; a hostile one may call billions.
 MAX_MACRO_CALLS_PER_ENTRY = 100_000
+# ...and print each variable about once: an entry renders at most 64 KiB plus
+# 16 times the text of its data.
+MAX_OUTPUT_FLOOR = 64 * 1024
+MAX_OUTPUT_FACTOR = 16
 
 
 class MacroCall(Element):
@@ -402,6 +407,21 @@ class MacroCall(Element):
         out = render_seq(children, ctx)
         if not out:
             return out
+        # Bounded output: a style that repeats a long variable thousands of times.
+        size = 0
+        for run in out:
+            size += len(run[0])
+        if size > MAX_OUTPUT_FLOOR:
+            if not ctx.budget:
+                ctx.budget = MAX_OUTPUT_FLOOR + MAX_OUTPUT_FACTOR * sum(len(str(v)) for v in ctx.item.values())
+            if size > ctx.budget:
+                from bibgen.errors import InputError
+
+                raise InputError(
+                    f"macro {self.macro!r} renders {size:,} characters for one entry, "
+                    f"more than {MAX_OUTPUT_FACTOR} times the entry's data",
+                    self.engine.tree.origin(self.engine.macro_xml[self.macro]),
+                )
         # Like a nested group, a macro that printed (even only a term) counts as
         # content for the enclosing group, as in citeproc-js (chicago "Preprint").
         if not out[0][2] & R.NOT_CONTENT or not all(g & R.NOT_CONTENT for t, _, g in out if t):
