@@ -50,9 +50,19 @@ def resolve_output(path: str | os.PathLike[str], force: bool = False) -> Path:
             else "not a regular file"
         )  # fmt: skip
         raise OutputError(f"refusing to write: {real} is {what}, not a regular file", where)
-    if not force and (not st.st_mode & 0o222 or not os.access(real, os.W_OK)):
-        raise OutputError(f"refusing to write: {real} is read-only", where, "use --force to replace it")
+    if not force:
+        require_writable(real, where)
     return real
+
+
+def require_writable(real: Path, where: Origin) -> None:
+    """An OutputError for a read-only file (no write bit, or not writable by this user); absent is fine."""
+    try:
+        st = os.stat(real)
+    except OSError:
+        return
+    if not st.st_mode & 0o222 or not os.access(real, os.W_OK):
+        raise OutputError(f"refusing to write: {real} is read-only", where, "use --force to replace it")
 
 
 def write_atomic(path: str | os.PathLike[str], text: str, force: bool = False, before_replace=None) -> bool:  # type: ignore[no-untyped-def]
@@ -63,12 +73,14 @@ def write_atomic(path: str | os.PathLike[str], text: str, force: bool = False, b
     with the temp file complete; it may raise to stop the write (sync re-checks
     the target there).
     """
-    target = resolve_output(path, force)
+    target = resolve_output(path, force=True)  # the kind of file first; read-only only matters for a change
     where = Origin(str(path), 1, 1)
     data = text.encode("utf-8")
     try:
         if target.is_file() and _holds(target, data):
             return False
+        if not force:
+            require_writable(target, where)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
     except OSError as exc:
         raise OutputError(f"cannot write: {exc.strerror}", where) from None

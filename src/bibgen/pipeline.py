@@ -60,11 +60,9 @@ def discover(sources: Iterable[str | os.PathLike[str]], options: Options) -> lis
             # Loops are walked once; links out of the folder are not followed (bibgen.walk).
             files, skipped = walk_files(path, onerror=_walk_error)
             for link in skipped:
-                options.diagnostics.warn(
-                    f"symbolic link to {os.path.realpath(link)}, outside {path}; not followed",
-                    Origin(link, 1, 1),
-                    "name the target as a source to read it",
-                )
+                message = f"symbolic link to {os.path.realpath(link)}, outside {path}; not followed"
+                if not any(d.message == message for d in options.diagnostics.items):  # discover may run twice
+                    options.diagnostics.warn(message, Origin(link, 1, 1), "name the target as a source to read it")
             for name in files:
                 p = Path(name)
                 if suffixes is None or p.suffix.lower() in suffixes:

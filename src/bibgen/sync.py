@@ -683,7 +683,7 @@ def sync(
                     spec.path.parent.mkdir(parents=True, exist_ok=True)
                 except OSError as exc:
                     raise OutputError(f"cannot write: {exc.strerror}", Origin(str(spec.path), 1, 1)) from None
-                resolve_output(spec.path, force)  # a FIFO or read-only target fails before the pipeline runs
+                resolve_output(spec.path, force=True)  # a FIFO or a device fails before the pipeline runs
                 locks.enter_context(TargetLock(spec.path))
         result = plan(config, options, prune=prune)
         if not check:

@@ -35,11 +35,16 @@ def test_fifo_output_is_refused_and_kept(tmp_path):
 
 
 def test_device_output_is_refused_and_kept(tmp_path):
-    # /dev/null is a character device: renaming over it would replace it (as root, for everyone).
-    run = run_cli("export", str(SEEDS), "-o", "/dev/null", cwd=tmp_path)
+    # A private copy of /dev/null (root can make one): a regression must not replace the real one.
+    device = tmp_path / "null"
+    try:
+        os.mknod(device, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    except PermissionError:
+        device = Path("/dev/null")  # not root: the old bug could not replace it either
+    run = run_cli("export", str(SEEDS), "-o", str(device), cwd=tmp_path)
     assert run.returncode == 4
     assert "is a device" in one_error_line(run.stderr)
-    assert stat.S_ISCHR(os.lstat("/dev/null").st_mode)
+    assert stat.S_ISCHR(os.lstat(device).st_mode)
 
 
 def test_socket_and_folder_outputs_are_refused(tmp_path):
@@ -91,9 +96,11 @@ def test_read_only_target_is_refused_unless_force(tmp_path):
     assert forced.returncode == 0, forced.stderr
     assert out.read_text().startswith("@")
     assert stat.S_IMODE(out.stat().st_mode) == 0o444  # its mode is kept
+    # Nothing to change: a read-only file that already holds the output is fine.
+    assert run_cli("export", str(SEEDS), "-o", str(out), cwd=tmp_path).returncode == 0
 
 
-def test_read_only_sync_target_is_refused_before_the_pipeline(tmp_path):
+def test_read_only_sync_target_is_refused_unless_force(tmp_path):
     (tmp_path / "seeds").mkdir()
     (tmp_path / "seeds" / "a.yaml").write_text("- {title: A work, year: 2020}\n")
     (tmp_path / "bibgen.yaml").write_text("sources: [seeds]\noutputs:\n  - {path: refs.bib, format: bibtex}\n")
