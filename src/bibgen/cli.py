@@ -74,6 +74,14 @@ def export(
             "(apa, ieee, ...; see 'bibgen styles') or a .csl file. Default: apa when CSL is available, else plain.",
         ),
     ] = None,
+    locale: Annotated[
+        Optional[str],
+        typer.Option(
+            "--locale",
+            help="CSL locale for text, markdown and html (en-US, de-DE, pt-BR, ...: every official CSL locale); "
+            "overrides the style's default-locale.",
+        ),
+    ] = None,
     group_by: Annotated[
         Optional[str],
         typer.Option("--group-by", help="Sections of the html page: year (default), type or none."),
@@ -129,6 +137,7 @@ def export(
         strict=True if strict else None,
         reader=from_fmt,
         style=style,
+        locale=locale,
         group_by=group_by,
         html_fragment=True if html_fragment else None,
     )
@@ -139,13 +148,13 @@ def export(
     if fmt is None:
         fmt = _format_for(output)
     writers.get(fmt)  # fail on an unknown format before reading anything
-    if style is not None or group_by is not None:
+    if style is not None or group_by is not None or locale is not None:
         from bibgen.render.page import GROUPINGS
         from bibgen.style.lookup import find_style
 
         if group_by is not None and group_by not in GROUPINGS:
             raise typer.BadParameter(f"'{group_by}' is not one of {', '.join(GROUPINGS)}", param_hint="--group-by")
-        find_style(style, options.style_dirs)  # an unknown style fails before reading anything
+        find_style(style, options.style_dirs, options.locale)  # an unknown style or locale fails before reading anything
     missing = ()
     if output is not None:
         named = sources or (config.source_paths() if config.path else [Path("seeds")])

@@ -40,8 +40,8 @@ from bibgen.model import Origin
 
 YAML_NAMES = ("bibgen.yaml", "bibgen.yml")
 PYPROJECT = "pyproject.toml"
-TOP_KEYS = ("sources", "outputs", "key-pattern", "ascii", "strict", "venues", "not-duplicates")
-OUTPUT_KEYS = ("path", "format", "style", "group-by", "fragment")
+TOP_KEYS = ("sources", "outputs", "key-pattern", "ascii", "strict", "venues", "not-duplicates", "locale")
+OUTPUT_KEYS = ("path", "format", "style", "group-by", "fragment", "locale")
 DEFAULT_SOURCES = ("seeds",)
 _GLOB_CHARS = re.compile(r"[*?\[]")
 
@@ -56,6 +56,7 @@ class OutputSpec:
     origin: Origin | None = None
     group_by: str | None = None  # html page sections: year, type or none
     fragment: bool | None = None  # html: only the list, not a page
+    locale: str | None = None  # CSL locale over the style's default-locale
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ class Config:
     strict: bool | None = None
     venues: Any = None  # bibgen.venues.VenueTable | None
     not_duplicates: frozenset[frozenset[str]] = frozenset()
+    locale: str | None = None  # CSL locale for formatted outputs (pt-BR, de-DE, ...)
     has_sources: bool = False
     raw: Mapping[str, Any] = field(default_factory=dict)
 
@@ -105,9 +107,24 @@ class Config:
             "venues": self.venues,
             "dedupe_policy": DedupePolicy(not_duplicates=self.not_duplicates),
             "style_dirs": (str(self.root / "styles"),),
+            "locale": self.locale,
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return Options(**values)
+
+
+def _locale_value(value: Any, where: Any) -> str | None:
+    """A configured CSL locale, checked against the bundled locales (ConfigError naming the key)."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ConfigError("'locale' must be a language tag such as pt-BR", where())
+    from bibgen.style.lookup import check_locale
+
+    try:
+        return check_locale(value)
+    except BibgenError as exc:
+        raise ConfigError(exc.message, where(), exc.hint) from None
 
 
 def find_config(start: str | os.PathLike[str] | None = None) -> Path | None:
@@ -244,11 +261,12 @@ def parse_config(table: Any, cfg_path: Path, locate: Any = None) -> Config:
         fragment = out.get("fragment")
         if fragment is not None:
             expect("fragment", fragment, bool, "true or false")
+        out_locale = _locale_value(out.get("locale"), lambda: locate("outputs", i, "locale"))
         full = (root / opath).resolve()
         if full in seen:
             raise ConfigError(f"outputs[{i}] writes {opath!r} again (see outputs[{seen[full]}])", locate("outputs", i))
         seen[full] = i
-        outputs.append(OutputSpec(full, fmt, style, locate("outputs", i), group_by, fragment))
+        outputs.append(OutputSpec(full, fmt, style, locate("outputs", i), group_by, fragment, out_locale))
 
     key_pattern = table.get("key-pattern")
     if key_pattern is not None:
@@ -265,6 +283,7 @@ def parse_config(table: Any, cfg_path: Path, locate: Any = None) -> Config:
     strict = table.get("strict")
     if strict is not None:
         expect("strict", strict, bool, "true or false")
+    locale = _locale_value(table.get("locale"), lambda: locate("locale"))
 
     venues = None
     if "venues" in table:
@@ -296,6 +315,7 @@ def parse_config(table: Any, cfg_path: Path, locate: Any = None) -> Config:
         strict=strict,
         venues=venues,
         not_duplicates=frozenset(pairs),
+        locale=locale,
         has_sources="sources" in table,
         raw=dict(table),
     )

@@ -35,6 +35,7 @@ class Options:
     # Formatted references (text, markdown, html writers): see bibgen.style.lookup.
     style: str | None = None  # style name or .csl path; None: apa with the CSL processor, else plain
     style_dirs: tuple[str, ...] = ()  # project folders searched for <style>.csl
+    locale: str | None = None  # CSL locale (pt-BR, de-DE, ...) over the style's default-locale
     group_by: str = "year"  # HTML page sections: year, type or none
     html_fragment: bool = False  # html writer: only the list, not the standalone page
     diagnostics: Diagnostics = field(default_factory=Diagnostics)

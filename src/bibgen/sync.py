@@ -595,7 +595,7 @@ def _options_for(spec: OutputSpec, options: Options) -> Options:
     """Options for one output: its style, and for html its grouping and fragment setting."""
     changes = {
         name: value
-        for name, value in (("style", spec.style), ("group_by", spec.group_by), ("html_fragment", spec.fragment))
+        for name, value in (("style", spec.style), ("group_by", spec.group_by), ("html_fragment", spec.fragment), ("locale", spec.locale))
         if value is not None
     }
     if not changes:
@@ -624,7 +624,7 @@ def plan(config: Config, options: Options, *, prune: bool = False) -> SyncResult
             if spec.style is not None:
                 from bibgen.style.lookup import find_style
 
-                find_style(spec.style, options.style_dirs)
+                find_style(spec.style, options.style_dirs, spec.locale or options.locale)
         except UsageError as exc:
             raise ConfigError(exc.message, spec.origin, exc.hint) from None
     paths = discover_sources(config, options, None, [s.path for s in config.outputs])

@@ -44,10 +44,11 @@ class CslFileStyle:
 
     engine = "csl"
 
-    def __init__(self, found: CslFile) -> None:
+    def __init__(self, found: CslFile, locale: str | None = None) -> None:
         self.name = found.name
         self.title = found.title
         self.path = found.path
+        self.locale = locale  # overrides the style's default-locale when set
         self._style: Any = None
 
     def _load(self) -> Any:
@@ -61,7 +62,7 @@ class CslFileStyle:
             except (OSError, UnicodeDecodeError) as exc:
                 raise UsageError(f"cannot read CSL style: {exc}", Origin(str(self.path), 1, 1)) from None
             try:
-                self._style = engine.from_string(xml, name=self.name, path=str(self.path))
+                self._style = engine.from_string(xml, name=self.name, path=str(self.path), locale=self.locale)
             except BibgenError:
                 raise
             except Exception as exc:  # a malformed style must not end in a traceback

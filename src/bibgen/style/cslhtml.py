@@ -39,9 +39,14 @@ def _super(m: re.Match[str]) -> str:
     return c
 
 
+_TWO_SPACES = re.compile(r"\s\s")
+
+
 def _escape(text: str) -> str:
     # citeproc-js writes numeric character references for these three.
     text = text.replace("&", "&#38;").replace("<", "&#60;").replace(">", "&#62;")
+    if "  " in text or ("\u00a0" in text and _TWO_SPACES.search(text)):
+        text = _TWO_SPACES.sub("\u00a0 ", text)  # citeproc-js: /\s\s/g -> NBSP + space
     return _SUPER_RE.sub(_super, text) if _SUPER_RE.search(text) else text
 
 
@@ -94,7 +99,7 @@ def to_citeproc_html(refs: Sequence[Reference]) -> str:
                 f'    <div class="csl-left-margin">{nodes_html(r.label)}</div>'
                 f'<div class="csl-right-inline">{nodes_html(r.body)}</div>'
             )
-            lines.append("  </div>")
+            lines.append(f"{r.trailing}  </div>")
         else:
             lines.append(f'  <div class="csl-entry">{nodes_html(r.body)}</div>')
     lines.append("</div>")

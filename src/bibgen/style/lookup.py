@@ -49,8 +49,14 @@ def default_style(style_dirs: Iterable[str | os.PathLike[str]] = ()) -> str:
     return FALLBACK_STYLE
 
 
-def find_style(name: str | None, style_dirs: Iterable[str | os.PathLike[str]] = ()) -> Any:
-    """The style called ``name`` (None: :func:`default_style`), by the lookup order above."""
+def find_style(name: str | None, style_dirs: Iterable[str | os.PathLike[str]] = (), locale: str | None = None) -> Any:
+    """The style called ``name`` (None: :func:`default_style`), by the lookup order above.
+
+    ``locale`` (a CSL language tag) overrides a CSL style's ``default-locale``;
+    an unknown tag is a :class:`~bibgen.errors.UsageError`.
+    """
+    if locale is not None:
+        check_locale(locale)
     from bibgen.registry import styles
     from bibgen.style.cslbridge import CslFileStyle
     from bibgen.style.cslfiles import find_csl, is_path
@@ -65,8 +71,25 @@ def find_style(name: str | None, style_dirs: Iterable[str | os.PathLike[str]] = 
         return styles.get(name)
     found = find_csl(name, dirs)
     if found is not None:
-        return CslFileStyle(found)
+        return CslFileStyle(found, locale)
     raise UsageError(f"unknown style '{name}'", hint=_suggest(name, dirs))
+
+
+def check_locale(tag: str) -> str:
+    """``tag`` when a bundled CSL locale serves it (exactly or by its language), else a UsageError."""
+    import re
+
+    from bibgen.style.csl.locale import available_locales
+
+    if not re.fullmatch(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*", tag):
+        raise UsageError(f"invalid locale '{tag}'", hint="a language tag such as en-US, de-DE or pt-BR")
+    primary = tag.split("-")[0].split("_")[0].lower()
+    known = available_locales()
+    if not any(k.split("-")[0].lower() == primary for k in known):
+        close = difflib.get_close_matches(tag, known, n=3, cutoff=0.5)
+        hint = ("did you mean " + ", ".join(f"'{c}'" for c in close) + "?") if close else f"bundled: {', '.join(known)}"
+        raise UsageError(f"unknown locale '{tag}'", hint=hint)
+    return tag
 
 
 def _suggest(name: str, dirs: tuple[Any, ...]) -> str:

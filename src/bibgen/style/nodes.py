@@ -68,6 +68,9 @@ class Reference:
     body: tuple[Node, ...]
     label: tuple[Node, ...] = ()
     entry: object | None = field(default=None, compare=False)
+    # White space a group's suffix left at the very end, dropped from the body;
+    # citeproc-js's HTML writes it after the right-inline block of a labelled entry.
+    trailing: str = field(default="", compare=False)
 
 
 @runtime_checkable

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from bibgen.csl import ARCHIVES, FIELD_TO_CSL, ISSUE_KINDS, KIND_TO_TYPE, OTHERS, RICH_TEXT, ROLES
 from bibgen.latex import split_math
+from bibgen.mathtext import convert_math
 from bibgen.model import Entry, EntryKind, Person
 
 if TYPE_CHECKING:
@@ -58,9 +59,20 @@ def csl_item(entry: Entry) -> dict[str, Any]:
 
 
 def protect_math(text: str) -> str:
-    """``$...$`` math wrapped in ``<span class="nocase">`` so styles do not change its case."""
+    """``$...$`` math as Unicode where it has a faithful form (``$\\alpha$`` -> ``α``), else kept as TeX.
+
+    Either way it is wrapped in ``<span class="nocase">`` so styles do not change its case
+    (see :mod:`bibgen.mathtext`).
+    """
     pieces = split_math(text)
-    return "".join(f'<span class="nocase">{p}</span>' if is_math else p for is_math, p in pieces)
+    out = []
+    for is_math, p in pieces:
+        if is_math:
+            converted = convert_math(p[1:-1]) if p.startswith("$") and p.endswith("$") and len(p) > 2 else None
+            out.append(f'<span class="nocase">{converted if converted is not None else p}</span>')
+        else:
+            out.append(p)
+    return "".join(out)
 
 
 def issued(year: str, month: str, day: str) -> dict[str, Any] | None:

@@ -24,7 +24,7 @@ def format_references(entries: Sequence[Entry], options: Options) -> list[Refere
     """The references of ``entries`` in ``options.style`` (entries go to the style sorted by key)."""
     from bibgen.style.lookup import find_style
 
-    style = find_style(getattr(options, "style", None), getattr(options, "style_dirs", ()))
+    style = find_style(getattr(options, "style", None), getattr(options, "style_dirs", ()), getattr(options, "locale", None))
     ordered = sorted(entries, key=lambda e: (e.key.casefold(), e.key))
     return list(style.format(ordered))
 

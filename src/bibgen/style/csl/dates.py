@@ -45,6 +45,8 @@ class DatePart:
             return str(y)
         if self.name == "month":
             if not m:
+                if isinstance(season, str):
+                    return season  # a season given by name, as citeproc-js prints it
                 if season and self.form in ("long", "short"):
                     return loc.term(f"season-{season:02d}") or ""
                 if season:
@@ -117,7 +119,7 @@ class Date(Element):
             return self.deco.apply(rich(d.literal), ctx)
         loc = ctx.loc
         if d.end is None:
-            out = self._render_one(d.start, d.season, ctx, loc, self.dparts)
+            out = self._render_one(d.start, d.season_text or d.season, ctx, loc, self.dparts)
         else:
             out = self._render_range(d, ctx, loc)
         if not out:
@@ -172,23 +174,23 @@ class Date(Element):
                 diff = lvl
                 break
         if diff is None:
-            return self._render_one(a, d.season, ctx, loc, self.dparts)
+            return self._render_one(a, d.season_text or d.season, ctx, loc, self.dparts)
         idx = [i for i, p in enumerate(self.dparts) if p.name in _LEVEL and p.idx >= diff]
         if not idx:
-            return self._render_one(a, d.season, ctx, loc, self.dparts)
+            return self._render_one(a, d.season_text or d.season, ctx, loc, self.dparts)
         i, j = idx[0], idx[-1]
         delim_part = next(p for p in self.dparts if p.idx == diff and p.name in _LEVEL)
         before, seg, after = self.dparts[:i], self.dparts[i : j + 1], self.dparts[j + 1 :]
-        out = self._render_one(a, d.season, ctx, loc, before) if before else []
+        out = self._render_one(a, d.season_text or d.season, ctx, loc, before) if before else []
         if out and self.delimiter:
             R.append(out, [(self.delimiter, NO_FMT, 0)])
-        R.append(out, self._render_one(a, d.season, ctx, loc, seg, strip_last_suffix=True))
+        R.append(out, self._render_one(a, d.season_text or d.season, ctx, loc, seg, strip_last_suffix=True))
         R.append(out, [(delim_part.range_delim, NO_FMT, DASH if delim_part.range_delim == "\u2013" else 0)])
         R.append(out, self._render_one(b, 0, ctx, loc, seg, strip_first_prefix=True))
         if after:
             if self.delimiter:
                 R.append(out, [(self.delimiter, NO_FMT, 0)])
-            R.append(out, self._render_one(a, d.season, ctx, loc, after))
+            R.append(out, self._render_one(a, d.season_text or d.season, ctx, loc, after))
         return out
 
 

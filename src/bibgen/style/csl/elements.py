@@ -308,6 +308,10 @@ _SHORT_ALIASES = {
 }
 
 
+_URL_PATH = re.compile(r"^(.*\.[^/\n]+)/.*")
+_URL_SCHEME = re.compile(r"https?://")
+
+
 class Variable(Element):
     __slots__ = ("name", "short", "kind", "engine")
 
@@ -346,6 +350,11 @@ class Variable(Element):
         elif self.kind == 2:
             s = str(v)
             url = s if self.name == "URL" or s.startswith("http") else "https://doi.org/" + s
+            if self.short and self.name == "URL" and ctx.var("URL-short") is None:
+                # citeproc-js's short URL: up to the host, without the scheme for www hosts.
+                s = _URL_PATH.sub(r"\1", s, count=1)
+                if "//www." in s:
+                    s = _URL_SCHEME.sub("", s, count=1)
             out = [(s, ("link\x00" + url,), 0)]
         elif self.kind == 3 and isinstance(v, str) and "-" in v and _NUM_RANGE.match(v):
             # citeproc-js prints a numeric range in a number variable with an en dash.
@@ -404,9 +413,16 @@ class MacroCall(Element):
         if children is None:
             # Compiled on first use: macros may call each other in any order.
             children = self.children = self.engine.macro(self.macro, self.ctxname)
+        counts = ctx.counts
+        c0, r0 = counts
         out = render_seq(children, ctx)
         if not out:
             return out
+        # citeproc-js expands a macro as a group ("Macro group is treated as a
+        # real node"): one that tried variables and printed none is suppressed,
+        # terms and values with it (elsevier-harvard's "[WWW Document]").
+        if counts[0] > c0 and counts[1] == r0:
+            return []
         # Bounded output: a style that repeats a long variable thousands of times.
         size = 0
         for run in out:
@@ -600,7 +616,9 @@ class Condition:
         # printed by a cs:substitute still counts as present.
         present = ctx.present
         if self.match == "all":
-            if self.ntypes and (self.ntypes > 1 or ctx.type not in self.types):
+            # The types of one attribute are one test that any of them passes,
+            # whatever the match (citeproc-js: "ALWAYS composed as an any match").
+            if self.ntypes and ctx.type not in self.types:
                 return False
             for v in self.vars:
                 if v not in present:

@@ -19,7 +19,21 @@ _FORM_FALLBACK = {
     "symbol": ("symbol", "short", "long"),
 }
 
-LOCALE_FILES = ("en-US", "en-GB", "de-DE", "fr-FR", "es-ES")
+_LOCALES = resources.files("bibgen") / "data" / "locales"
+
+
+@lru_cache(maxsize=1)
+def _locale_files() -> tuple[str, ...]:
+    """The languages of the bundled locale files (every official CSL locale)."""
+    return tuple(sorted(p.name[len("locales-") : -len(".xml")] for p in _LOCALES.iterdir() if p.name.startswith("locales-") and p.name.endswith(".xml")))
+
+
+@lru_cache(maxsize=1)
+def _primary_dialects() -> dict[str, str]:
+    """Language -> its primary dialect (``pt`` -> ``pt-PT``), from the CSL repository's ``locales.json``."""
+    import json
+
+    return dict(json.loads((_LOCALES / "locales.json").read_text(encoding="utf-8"))["primary-dialects"])
 
 
 @dataclass
@@ -73,6 +87,10 @@ class Locale:
                         s = s.strip()
                     if "\n" in m:
                         m = m.strip()
+                    # citeproc-js prints a straight apostrophe of a term as a
+                    # typographic one (fr "Disponible à l’adresse").
+                    s = s.replace("'", "\u2019")
+                    m = m.replace("'", "\u2019")
                     if name.startswith("ordinal"):
                         # A style that redefines any ordinal replaces the whole set.
                         if not getattr(self, "_ordinals_reset", False) and el.get("_style") == "1":
@@ -136,26 +154,69 @@ def _safe_parse(text: str) -> ET.Element:
     return ET.fromstring(text)
 
 
-@lru_cache(maxsize=16)
+def _parse_file(lang: str) -> ET.Element:
+    return _safe_parse((_LOCALES / f"locales-{lang}.xml").read_text(encoding="utf-8"))
+
+
+def _defines_ordinals(el: ET.Element) -> bool:
+    return any(t.get("name", "").startswith("ordinal") for t in el.iter(NS + "term"))
+
+
+@lru_cache(maxsize=64)
 def _file_locale(lang: str) -> Locale:
-    base = resources.files("bibgen") / "data" / "locales"
+    """The locale files for ``lang`` layered as CSL 1.0.2 (and citeproc-js) fall back.
+
+    Lowest first: ``en-US``, the language's primary dialect (``de-DE`` under
+    ``de-AT``), the exact dialect. A layer that defines ordinals replaces the
+    ordinals below it, so an English suffix never survives under another language.
+    """
+    layers = ["en-US"]
+    primary = _primary_dialects().get(lang.split("-")[0])
+    if primary and primary in _locale_files():
+        layers.append(primary)
+    layers.append(lang)
     loc = Locale(lang)
-    path = base / f"locales-{lang}.xml"
-    loc.merge(_safe_parse(path.read_text(encoding="utf-8")))
+    done: list[str] = []
+    for layer in layers:
+        if layer in done:
+            continue
+        el = _parse_file(layer)
+        if done and _defines_ordinals(el):
+            for k in [k for k in loc.terms if k[0].startswith("ordinal")]:
+                del loc.terms[k]
+            loc.ordinal_match.clear()
+        loc.merge(el)
+        done.append(layer)
     return loc
 
 
 def resolve_lang(lang: str | None) -> str:
-    """The bundled locale file to use for a style's ``default-locale``."""
+    """The bundled locale file for a language tag: the exact dialect, else the language's primary dialect, else en-US.
+
+    Tags are matched case-insensitively (``pt-br`` finds ``pt-BR``); a bare
+    language (``de``) or an unknown dialect (``de-LU``) takes the primary dialect
+    from the CSL repository's ``locales.json``, then any dialect of that language.
+    """
     if not lang:
         return "en-US"
-    if lang in LOCALE_FILES:
-        return lang
-    primary = lang.split("-")[0]
-    for cand in LOCALE_FILES:
-        if cand.split("-")[0] == primary:
+    files = _locale_files()
+    by_fold = {f.lower(): f for f in files}
+    tag = lang.replace("_", "-").strip()
+    if tag.lower() in by_fold:
+        return by_fold[tag.lower()]
+    primary = tag.split("-")[0].lower()
+    dialect = _primary_dialects().get(primary)
+    if dialect in files:
+        return dialect  # type: ignore[return-value]
+    for cand in files:
+        if cand.split("-")[0].lower() == primary:
             return cand
     return "en-US"
+
+
+def available_locales() -> tuple[str, ...]:
+    """Every bundled locale (for ``--locale`` and ``bibgen styles --locales``)."""
+    return _locale_files()
 
 
 def load_locale(lang: str | None, style_locales: list[ET.Element]) -> Locale:

@@ -26,7 +26,7 @@ class NameSpec:
     __slots__ = (
         "and_", "delimiter", "dp_etal", "dp_last", "etal_min", "etal_first", "etal_last",
         "init", "init_with", "nas", "sort_sep", "form", "given_deco", "family_deco", "deco",
-        "demote", "hyphen", "_etal",
+        "demote", "hyphen", "_etal", "name_deco",
     )
 
     def __init__(self, opts: dict[str, str], el: ET.Element | None) -> None:
@@ -49,7 +49,22 @@ class NameSpec:
         self.hyphen = o.get("initialize-with-hyphen", "true") != "false"
         self.given_deco = self.family_deco = None
         self._etal: tuple[str, Deco | None] | None = None
-        self.deco = Deco(el) if el is not None else None
+        # cs:name's affixes go around the whole list; its formatting goes on each
+        # name (and, after et-al truncation, on the list with "et al." too), as
+        # citeproc-js renders them.
+        self.deco = None
+        self.name_deco = None
+        if el is not None:
+            aff = Deco(el)
+            if aff.prefix or aff.suffix:
+                aff.roles = aff.plain_roles = ()
+                aff.quotes = aff.strip = False
+                aff.case = None
+                self.deco = aff
+            per = Deco(el)
+            per.prefix = per.suffix = ""
+            per.active = bool(per.roles or per.quotes or per.case or per.strip)
+            self.name_deco = per if per.active else None
         if el is not None:
             for p in el.findall(NS + "name-part"):
                 if p.get("name") == "given":
@@ -62,7 +77,8 @@ class NameSpec:
     def render_name(self, name: dict, inverted: bool, ctx: Ctx) -> list[Run]:
         p = name_parts(name)
         if p.literal:
-            return rich(p.literal)
+            # citeproc-js formats an institution's name as a family name (ABNT: upper case).
+            return self._part(p.literal, self.family_deco, ctx) if not ctx.sort_mode else rich(p.literal)
         if ctx.sort_mode:
             if self.form == "short":
                 fam = p.family if self.demote != "never" or not p.ndp else f"{p.ndp} {p.family}"
@@ -84,7 +100,7 @@ class NameSpec:
         fam_runs = self._part(family, self.family_deco, ctx)
         if self.form == "short":
             if p.ndp:
-                return _join_particle(p.ndp, fam_runs)
+                return self._family(p.ndp, family, ctx)
             return fam_runs
         if p.cjk:
             return fam_runs + self._part(given, self.given_deco, ctx)
@@ -92,7 +108,7 @@ class NameSpec:
         if inverted:
             sep = self.sort_sep
             if self.demote != "display-and-sort":
-                head = _join_particle(p.ndp, fam_runs) if p.ndp else fam_runs
+                head = self._family(p.ndp, family, ctx) if p.ndp else fam_runs
                 tail_runs = self._part(giv, self.given_deco, ctx) if giv else []
                 if p.dp:
                     tail_runs = tail_runs + [((" " if tail_runs else "") + p.dp, NO_FMT, 0)]
@@ -112,7 +128,7 @@ class NameSpec:
         out = self._part(giv, self.given_deco, ctx) if giv else []
         if p.dp:
             out = out + [((" " if out else "") + p.dp, NO_FMT, 0)]
-        last = _join_particle(p.ndp, fam_runs) if p.ndp else fam_runs
+        last = self._family(p.ndp, family, ctx) if p.ndp else fam_runs
         # An elided dropping particle ("d'") joins the family name without a space.
         if out and not (p.dp and p.dp.endswith(("'", "\u2019", "-")) and not p.ndp):
             out.append((" ", NO_FMT, 0))
@@ -120,6 +136,11 @@ class NameSpec:
         if p.suffix:
             out.append(((", " if p.comma_suffix else " ") + p.suffix, NO_FMT, 0))
         return out
+
+    def _family(self, ndp: str, family: str, ctx: Ctx) -> list[Run]:
+        """The family name with its non-dropping particle, both under the family name-part's formatting."""
+        runs = _join_particle(ndp, rich(family))
+        return self.family_deco.apply(runs, ctx) if self.family_deco is not None else runs
 
     def _part(self, text: str, deco: Deco | None, ctx: Ctx) -> list[Run]:
         runs = rich(text)
@@ -172,6 +193,9 @@ class NameSpec:
             self.render_name(nm, nas == "all" or (nas == "first" and i == 0), ctx)
             for i, nm in enumerate(shown)
         ]
+        per = self.name_deco if not ctx.sort_mode else None
+        if per is not None:
+            rendered = [per.apply(r, ctx) for r in rendered]
         if ctx.sort_mode:
             if etal and etal_last and n > k + 1 and not force_etal:
                 rendered.append(self.render_name(names[-1], True, ctx))
@@ -202,7 +226,8 @@ class NameSpec:
             out.extend(r)
         if use_last:
             out.append((delim + "\u2026 ", NO_FMT, 0))
-            out.extend(self.render_name(names[-1], nas == "all", ctx))
+            last_name = self.render_name(names[-1], nas == "all", ctx)
+            out.extend(per.apply(last_name, ctx) if per is not None else last_name)
         elif etal:
             et = self._etal_runs(ctx)
             if et:
@@ -215,6 +240,8 @@ class NameSpec:
                 )
                 tail = [(delim if use else " ", NO_FMT, 0)] + et
                 R.append(out, [(t, f, g | R.ETAL) for t, f, g in tail], ctx.piq)
+                if per is not None:
+                    out = per.apply(out, ctx)
         if self.deco is not None:
             out = self.deco.apply(out, ctx)
         return out
@@ -326,8 +353,7 @@ class Names(Element):
             if not R.is_empty(out):
                 ctx.suppressed.update(used)
                 ctx.counts[1] += 1
-                if not isinstance(sub, Names):
-                    out = self.deco.apply(out, ctx)
+                out = self.deco.apply(out, ctx)
                 if not ctx.sort_mode and not ctx.names_marked:
                     out = [(t, f, g | NAMES) for t, f, g in out]
                     ctx.names_marked = True

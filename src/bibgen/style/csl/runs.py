@@ -330,17 +330,16 @@ def text_case(runs: list[Run], case: str, english: bool = True) -> list[Run]:
             if m.group(0).islower():
                 _cap_first(s, m.start(), m.end(), ops, prot)
     elif case == "sentence":
-        if not english:
-            return runs
-        upper = s.upper() == s
+        # citeproc-js's sentence case, in every language: the first word's first
+        # letter in capitals, every later word in lower case (nocase text kept).
         first = True
         for m in _WORD.finditer(s):
-            if upper:
-                for k in range(m.start(), m.end()):
-                    ops[k] = 2
             if first:
                 _cap_first(s, m.start(), m.end(), ops, prot)
                 first = False
+            else:
+                for k in range(m.start(), m.end()):
+                    ops[k] = 2
     elif case == "title":
         if not english:
             return runs
@@ -381,6 +380,10 @@ def _cap_first(s: str, a: int, b: int, ops: list[int], prot: list[bool]) -> None
     for k in range(a, b):
         c = s[k]
         if c.isalpha():
+            # citeproc-js does not upper-case a lone Greek letter, a symbol in
+            # a science title ("α-synuclein", "γ-rays").
+            if "\u0370" <= c <= "\u03ff" and not (k + 1 < len(s) and s[k + 1].isalpha()):
+                return
             if not prot[k]:
                 ops[k] = 1
             return

@@ -31,6 +31,7 @@ from bibgen.style.csl.elements import (
     collect_tagged,
     render_seq,
 )
+from bibgen.style.csl.collation import make_collator
 from bibgen.style.csl.locale import NS, Locale, load_locale
 from bibgen.style.csl.names import NameSpec, Names
 from bibgen.style.csl.runs import NAMES, Run
@@ -147,15 +148,18 @@ class _SortKey:
 class Engine:
     """The compiled style: layouts, macros, sort keys and options."""
 
-    def __init__(self, text: str, path: str) -> None:
+    def __init__(self, text: str, path: str, locale: str | None = None) -> None:
         tree = _Tree(text, path)
         self.tree = tree
         root = tree.root
         if root.tag != NS + "style":
             raise InputError("not a CSL style: the root element must be <style>", tree.origin(root))
         self.root = root
-        self.lang = root.get("default-locale") or "en-US"
+        # A locale asked for (``--locale``, like citeproc-js's forceLang and
+        # pandoc's ``lang``) wins over the style's default-locale; then en-US.
+        self.lang = locale or root.get("default-locale") or "en-US"
         self.locale: Locale = load_locale(self.lang, root.findall(NS + "locale"))
+        self.collate = make_collator(self.lang, _collate)  # sort keys as ICU sorts in this language
         self.page_range_format = root.get("page-range-format")
         self.style_opts = {v: root.get(k) for k, v in _INHERITED.items() if root.get(k) is not None}
         self.macro_xml = {m.get("name", ""): m for m in root.findall(NS + "macro")}
@@ -360,21 +364,24 @@ class Engine:
                 ctx.sort_mode = True
                 ctx.sort_names = (key.names_min, key.names_first, key.names_last)
                 s = R.plain(spec.render_list(v, ctx))  # type: ignore[arg-type]
-                return (1, _collate(s)) if s else None
+                return (1, self.collate(s)) if s else None
             if var in DATE_VARIABLES:
                 s = date_sort_key(v)
                 return (1, s) if s else None
             if var in NUMBER_VARIABLES and is_numeric(v):
                 return (0, first_int(str(v)) or 0)
             s = R.plain(list(R.parse_rich(str(v))))
-            return (1, _collate(s)) if s.strip() else None
+            return (1, self.collate(s)) if s.strip() else None
         ctx.sort_mode = True
         ctx.sort_names = (key.names_min, key.names_first, key.names_last)
+        printed = ctx.counts[1]
         runs = render_seq(self.macro(key.macro or "", "bibliography"), ctx)
         s = R.plain(runs)
-        if not s.strip():
+        if not s.strip() or ctx.counts[1] == printed:
+            # A key macro that printed no variable (only a term such as
+            # "n.d.") is an empty key, sorted last either way, as in citeproc-js.
             return None
-        return (1, _collate(s))
+        return (1, self.collate(s))
 
     def bibliography(self, items: list[dict]) -> list[Reference]:
         originals = items
@@ -418,11 +425,13 @@ class Engine:
             # the end of an entry, but keeps one from a top-level text's suffix.
             last = tagged[-1][0] if tagged else None
             trim = isinstance(last, Group) and last.deco.suffix[-1:].isspace()
+            trailing = ""
             while trim and (body and body[-1][0][-1:].isspace() or (body and not body[-1][0])):
                 t, f, g = body[-1]
-                t = t.rstrip()
-                if t:
-                    body[-1] = (t, f, g)
+                stripped = t.rstrip()
+                trailing = t[len(stripped):] + trailing
+                if stripped:
+                    body[-1] = (stripped, f, g)
                     break
                 body.pop()
             if self.layout_deco.active:
@@ -438,6 +447,7 @@ class Engine:
                     body=R.to_nodes(body),
                     label=R.to_nodes(label_runs),
                     entry=original,
+                    trailing=trailing if label_runs else "",
                 )
             )
         return refs
@@ -779,10 +789,13 @@ class CslStyle:
         self.title = engine.title
 
     @classmethod
-    def from_string(cls, xml_text: str, name: str = "", path: str = "<style>") -> CslStyle:
-        """Compile a style from its XML text; errors are :class:`~bibgen.errors.InputError`."""
+    def from_string(cls, xml_text: str, name: str = "", path: str = "<style>", locale: str | None = None) -> CslStyle:
+        """Compile a style from its XML text; errors are :class:`~bibgen.errors.InputError`.
+
+        ``locale`` (a language tag such as ``pt-BR``) overrides the style's ``default-locale``.
+        """
         try:
-            engine = Engine(xml_text, path)
+            engine = Engine(xml_text, path, locale)
         except RecursionError:
             # A hostile or broken style nested thousands of levels deep.
             raise InputError("the CSL style nests elements too deeply", Origin(path)) from None

@@ -81,17 +81,27 @@ def _minimal(a: str, b: str, keep: int) -> str:
 
 
 def _chicago(a: str, b: str, v15: bool) -> str:
+    """The end of a range under chicago(-15) or chicago-16, as citeproc-js shortens it.
+
+    citeproc-js's chicago-15 keeps the last two digits when both ends share
+    their hundreds (``321–28``, ``1702–21``) and the last three from 10,000 on,
+    else the whole end (``1702–1821``, ``96–113``); its chicago-16 keeps the
+    fewest trailing digits (two at least) that the ends do not share.
+    """
     b = _expand(a, b)
-    n = int(a)
-    if n < 100 or n % 100 == 0:
+    begin, end = int(a), int(b)
+    if v15:
+        if begin > 100 and begin % 100 and begin // 100 == end // 100:
+            return str(end % 100)
+        if begin >= 10000:
+            return str(end % 1000)
         return b
-    if n % 100 < 10:
-        return _minimal(a, b, 1)
-    if v15 and len(a) == 4 and len(b) == 4:
-        changed = _minimal(a, b, 1)
-        if len(changed) >= 3:
-            return b
-    return _minimal(a, b, 2)
+    if begin > 100 and begin % 100:
+        for i in range(2, len(b)):
+            divisor = 10**i
+            if begin // divisor == end // divisor:
+                return str(end % divisor)
+    return b
 
 
 def page_range(value: str, fmt: str | None, delimiter: str) -> list[tuple[str, bool]]:
@@ -154,6 +164,7 @@ class DateValue:
     # The season was a name ("Winter"), not 1-4: citeproc-js prints it, but as
     # text, not as a variable, so a group holding only it is suppressed.
     season_name: bool = False
+    season_text: str = ""  # the name as given ("Winter"): printed as is, in every locale
 
 
 _RAW = re.compile(r"(-?\d{1,4})(?:[-/](\d{1,2}))?(?:[-/](\d{1,2}))?")
@@ -218,7 +229,8 @@ def parse_date(value: object) -> DateValue | None:
         end = None
     raw_season = value.get("season")
     named = isinstance(raw_season, str) and raw_season.strip() not in ("1", "2", "3", "4")
-    return DateValue(start, end, season, circa, literal, named and bool(season))
+    return DateValue(start, end, season, circa, literal, named and bool(season),
+                     raw_season.strip() if named and season else "")
 
 
 # ---------------------------------------------------------------- names

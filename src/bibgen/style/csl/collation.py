@@ -1,0 +1,149 @@
+"""Language-aware sort keys: CLDR's tailorings on top of citeproc-js's base-strength comparison.
+
+citeproc-js compares sort keys with ``Intl.Collator(<style locale>, {sensitivity:
+"base", ignorePunctuation: true, numeric: true})``, so the order of a
+bibliography depends on the locale: ICU's Russian collation puts Cyrillic
+before Latin (``[reorder Cyrl]``), Swedish sorts ``å ä ö`` after ``z``, Polish
+``ł`` after ``l``, Turkish ``ş`` after ``s``. The language-neutral part (accents
+and case ignored, punctuation ignored, digit runs numeric) is
+:func:`bibgen.style.csl.style._collate`; this module adds, per language, the
+CLDR tailorings (``common/collation/<lang>.xml``) that change which letters are
+equal at base strength and the order of scripts. Han characters sort by code
+point, not by pinyin or stroke count (that needs ICU's data).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import lru_cache
+
+# A letter above every letter of every script, with no decomposition (CJK
+# Extension G's last ideograph in Unicode 14, Python 3.11's database): base + MARK
+# sorts after every word that continues the base letter ("lz" < "ł").
+MARK = "\U0003134a"
+
+
+def _after(base: str, n: int = 0) -> str:
+    return base + MARK + "abcdefghij"[n]
+
+
+# Letters that are letters of their own, sorted after a base letter
+# (lower-case; upper case is folded to them first). From CLDR's standard collations.
+_LETTERS: dict[str, dict[str, str]] = {
+    "tr": {"ç": _after("c"), "ğ": _after("g"), "ı": "h" + MARK, "ö": _after("o"), "ş": _after("s"), "ü": _after("u")},
+    "sv": {"å": _after("z", 0), "ä": _after("z", 1), "æ": _after("z", 1), "ö": _after("z", 2), "ø": _after("z", 2)},
+    "fi": {"å": _after("z", 0), "ä": _after("z", 1), "æ": _after("z", 1), "ö": _after("z", 2), "ø": _after("z", 2)},
+    "da": {"æ": _after("z", 0), "ä": _after("z", 0), "ø": _after("z", 1), "ö": _after("z", 1), "å": _after("z", 2)},
+    "nb": {"æ": _after("z", 0), "ä": _after("z", 0), "ø": _after("z", 1), "ö": _after("z", 1), "å": _after("z", 2)},
+    "es": {"ñ": _after("n")},
+    "pl": {"ą": _after("a"), "ć": _after("c"), "ę": _after("e"), "ł": _after("l"), "ń": _after("n"),
+           "ó": _after("o"), "ś": _after("s"), "ź": _after("z", 0), "ż": _after("z", 1)},
+    "cs": {"č": _after("c"), "ř": _after("r"), "š": _after("s"), "ž": _after("z")},
+    "sk": {"ä": _after("a"), "č": _after("c"), "ô": _after("o"), "ř": _after("r"), "š": _after("s"), "ž": _after("z")},
+    "hr": {"č": _after("c", 0), "ć": _after("c", 1), "đ": _after("d", 1), "š": _after("s"), "ž": _after("z")},
+    "sl": {"č": _after("c"), "š": _after("s"), "ž": _after("z")},
+    "ro": {"ă": _after("a", 0), "â": _after("a", 1), "î": _after("i"), "ș": _after("s"), "ş": _after("s"),
+           "ț": _after("t"), "ţ": _after("t")},
+    "is": {"á": _after("a"), "ð": _after("d"), "é": _after("e"), "í": _after("i"), "ó": _after("o"),
+           "ú": _after("u"), "ý": _after("y"), "þ": _after("z", 0), "æ": _after("z", 1), "ö": _after("z", 2)},
+}
+_LETTERS["az"] = _LETTERS["tr"]
+_LETTERS["nn"] = _LETTERS["no"] = _LETTERS["nb"]
+_LETTERS["bs"] = _LETTERS["hr"]
+# Digraphs that are one letter: Czech/Slovak "ch" after "h"; Croatian "dž" after "d", "lj", "nj".
+_DIGRAPHS: dict[str, dict[str, str]] = {
+    "cs": {"ch": _after("h")},
+    "sk": {"ch": _after("h")},
+    "hr": {"dž": _after("d", 0), "lj": _after("l"), "nj": _after("n")},
+}
+_DIGRAPHS["bs"] = _DIGRAPHS["hr"]
+
+# Scripts a language's collation sorts before Latin (CLDR "[reorder ...]").
+_SCRIPTS = {
+    "Cyrl": ((0x0400, 0x052F), (0x1C80, 0x1C8F), (0x2DE0, 0x2DFF), (0xA640, 0xA69F)),
+    "Grek": ((0x0370, 0x03FF), (0x1F00, 0x1FFF)),
+    "Hani": ((0x2E80, 0x2FDF), (0x3005, 0x3007), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3134F)),
+    "Kana": ((0x3040, 0x30FF), (0x31F0, 0x31FF), (0xFF66, 0xFF9F)),
+    "Hang": ((0x1100, 0x11FF), (0x3130, 0x318F), (0xAC00, 0xD7AF)),
+    "Bopo": ((0x3100, 0x312F), (0x31A0, 0x31BF)),
+    "Hebr": ((0x0590, 0x05FF),),
+    "Arab": ((0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF)),
+    "Deva": ((0x0900, 0x097F),),
+    "Thai": ((0x0E00, 0x0E7F),),
+    "Armn": ((0x0530, 0x058F),),
+    "Khmr": ((0x1780, 0x17FF),),
+    "Geor": ((0x10A0, 0x10FF),),
+}
+_REORDER: dict[str, tuple[str, ...]] = {
+    **{lang: ("Cyrl",) for lang in ("ru", "uk", "bg", "mk", "be", "mn", "kk", "ky", "tg")},
+    "el": ("Grek",), "zh": ("Hani", "Bopo"), "ja": ("Kana", "Hani"), "ko": ("Hang", "Hani"),
+    "he": ("Hebr",), "ar": ("Arab",), "fa": ("Arab",), "ur": ("Arab",), "hi": ("Deva",),
+    "th": ("Thai",), "hy": ("Armn",), "km": ("Khmr",), "ka": ("Geor",),
+}
+
+
+def _script_test(scripts: tuple[str, ...]) -> Callable[[str], bool]:
+    ranges = [r for s in scripts for r in _SCRIPTS[s]]
+
+    @lru_cache(maxsize=8192)
+    def first(c: str) -> bool:
+        o = ord(c)
+        return any(lo <= o <= hi for lo, hi in ranges)
+
+    return first
+
+
+def _reorder_key(key: str, first: Callable[[str], bool]) -> str:
+    # Symbols and spaces ("\x01..." from the base key) stay lowest. Digits and the
+    # reordered script's letters get "\x02", every other letter "\x03", so the
+    # reordered script sorts before Latin while digits still precede letters.
+    out: list[str] = []
+    append = out.append
+    symbol = False
+    for c in key:
+        if symbol or c == "\x01":
+            append(c)  # "\x01" and the symbol after it stay as they are
+            symbol = c == "\x01"
+        elif c.isdigit() or first(c):
+            append("\x02" + c)
+        else:
+            append("\x03" + c)
+    return "".join(out)
+
+
+def _lang_of(tag: str | None) -> tuple[str, str]:
+    tag = (tag or "en-US").replace("_", "-")
+    parts = tag.split("-")
+    return parts[0].lower(), "-".join(parts[1:]).lower()
+
+
+@lru_cache(maxsize=64)
+def make_collator(lang: str | None, base: Callable[[str], str]) -> Callable[[str], str]:
+    """A sort-key function for the language tag ``lang`` (``ru-RU``, ``sv-SE``, ``sr-Cyrl-RS``...) over ``base``."""
+    primary, rest = _lang_of(lang)
+    letters = _LETTERS.get(primary)
+    digraphs = _DIGRAPHS.get(primary)
+    scripts = _REORDER.get(primary)
+    if primary == "sr":
+        scripts = None if "latn" in rest else ("Cyrl",)
+        letters, digraphs = (_LETTERS["hr"], _DIGRAPHS["hr"]) if "latn" in rest else (None, None)
+    if not (letters or digraphs or scripts):
+        return base
+    pattern = None
+    if letters or digraphs:
+        alts = sorted({*(digraphs or {}), *(letters or {})}, key=len, reverse=True)
+        pattern = re.compile("|".join(re.escape(a) for a in alts))
+        table = {**(letters or {}), **(digraphs or {})}
+        # Turkish: a dotted capital I is i, a plain capital I is dotless ı.
+        turkic = primary in ("tr", "az")
+    first = _script_test(scripts) if scripts else None
+
+    def collate(s: str) -> str:
+        if pattern is not None:
+            low = s.replace("I", "ı").replace("İ", "i").lower() if turkic else s.lower()
+            s = pattern.sub(lambda m: table[m.group(0)], low)
+        key = base(s)
+        return _reorder_key(key, first) if first is not None else key
+
+    return collate
