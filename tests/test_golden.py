@@ -24,6 +24,8 @@ VARIANTS: dict[str, tuple[str, dict]] = {
     "expected.biblatex.bib": ("biblatex", {}),
     "expected.csl.json": ("csl-json", {}),
     "expected.yaml": ("yaml", {}),
+    "expected.ris": ("ris", {}),
+    "expected.hayagriva.yml": ("hayagriva", {}),
 }
 DIAGNOSTICS = "expected.warnings.txt"
 

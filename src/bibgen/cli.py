@@ -329,6 +329,66 @@ def duplicates(
     write_stdout(format_clusters(clusters))
 
 
+@app.command()
+def enrich(
+    sources: SourcesArg = None,
+    offline: Annotated[bool, typer.Option("--offline", help="Use only the lookup cache; never touch the network.")] = False,
+    refresh: Annotated[bool, typer.Option("--refresh", help="Ask the providers again instead of the cache.")] = False,
+    explain: Annotated[
+        Optional[str], typer.Option("--explain", help="Show what the lock says about the entry with this key, and stop.")
+    ] = None,
+    providers: Annotated[
+        Optional[str], typer.Option("--providers", help="Comma-separated providers in the order to ask, e.g. 'arxiv,crossref'.")
+    ] = None,
+    from_fmt: Annotated[
+        Optional[str], typer.Option("--from", help="Read every source with this reader instead of by file suffix.")
+    ] = None,
+    config_file: ConfigOpt = None,
+) -> None:
+    """Look up missing years, authors, arXiv ids, DOIs and venues; record them in the enrichment lock.
+
+    Only this command uses the network. export and sync fill entries from the
+    lock (with 'enrich' in the configuration), so their output never depends
+    on the network. Exit codes: 0 every lookup ran (matched, ambiguous or not
+    found), 1 some lookups failed (what succeeded is written), 2 usage or
+    configuration error, 3 invalid input, 4 the lock cannot be written.
+    """
+    from dataclasses import replace as _replace
+
+    from bibgen.config import load_config
+    from bibgen.enrich.lock import DEFAULT_NAME
+    from bibgen.enrich.stage import EnrichPolicy
+    from bibgen.errors import UsageError
+
+    config = load_config(path=config_file)
+    policy = config.enrich or EnrichPolicy(lock=(config.root / DEFAULT_NAME).resolve())
+    if providers is not None:
+        from bibgen.enrich.providers import names
+
+        chosen = tuple(p.strip() for p in providers.split(",") if p.strip())
+        unknown = [p for p in chosen if p not in names()]
+        if unknown or not chosen:
+            raise UsageError(f"--providers: unknown provider '{(unknown or [''])[0]}' (valid: {', '.join(names())})")
+        policy = _replace(policy, providers=chosen)
+    if offline and refresh:
+        raise UsageError("--offline and --refresh cannot be combined")
+    # Entries as export sees them (deduplicated, keyed), but not yet filled from the lock.
+    options = config.options(reader=from_fmt)
+    options.enrich = policy if explain is not None else None
+    from bibgen.progress import for_stream
+
+    options.progress = for_stream(sys.stderr)
+    from bibgen.enrich.run import run_enrich
+
+    named = sources or (config.source_paths() if config.path else [Path("seeds")])
+    try:
+        code = run_enrich(config, options, policy, named, offline=offline, refresh=refresh, explain=explain)
+    finally:
+        _emit_diagnostics(options)
+    if code:
+        raise typer.Exit(code)
+
+
 def main() -> None:
     """Console entry point: run the app, turning BibgenError into one line and an exit code."""
     try:

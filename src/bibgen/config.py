@@ -20,6 +20,9 @@ Keys (TOML and YAML spell them the same way)::
     [[venues.rule]]
     match = "NeurIPS"
     kind = "inproceedings"
+    [enrich]                             # fill missing fields from the lock `bibgen enrich` writes
+    providers = ["arxiv", "crossref"]    # also: lock, contact, overwrite, published, threshold,
+    contact = "me@example.org"           # margin, concurrency, timeout (README: Enrichment)
 
 Unknown or misspelled keys stop the run with a :class:`ConfigError` that names
 the file, the line when it can be found, the key, and the closest valid key.
@@ -40,8 +43,9 @@ from bibgen.model import Origin
 
 YAML_NAMES = ("bibgen.yaml", "bibgen.yml")
 PYPROJECT = "pyproject.toml"
-TOP_KEYS = ("sources", "outputs", "key-pattern", "ascii", "strict", "venues", "not-duplicates", "locale")
+TOP_KEYS = ("sources", "outputs", "key-pattern", "ascii", "strict", "venues", "not-duplicates", "locale", "enrich")
 OUTPUT_KEYS = ("path", "format", "style", "group-by", "fragment", "locale")
+ENRICH_KEYS = ("providers", "lock", "contact", "overwrite", "published", "threshold", "margin", "concurrency", "timeout")
 DEFAULT_SOURCES = ("seeds",)
 _GLOB_CHARS = re.compile(r"[*?\[]")
 
@@ -73,6 +77,7 @@ class Config:
     venues: Any = None  # bibgen.venues.VenueTable | None
     not_duplicates: frozenset[frozenset[str]] = frozenset()
     locale: str | None = None  # CSL locale for formatted outputs (pt-BR, de-DE, ...)
+    enrich: Any = None  # bibgen.enrich.stage.EnrichPolicy | None
     has_sources: bool = False
     raw: Mapping[str, Any] = field(default_factory=dict)
 
@@ -108,6 +113,7 @@ class Config:
             "dedupe_policy": DedupePolicy(not_duplicates=self.not_duplicates),
             "style_dirs": (str(self.root / "styles"),),
             "locale": self.locale,
+            "enrich": self.enrich,
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return Options(**values)
@@ -305,6 +311,8 @@ def parse_config(table: Any, cfg_path: Path, locate: Any = None) -> Config:
             raise ConfigError(f"not-duplicates[{i}] must be a pair of two titles", locate("not-duplicates", i))
         pairs.add(frozenset(fold(t) for t in pair))
 
+    enrich = _parse_enrich(table.get("enrich"), root, locate) if "enrich" in table else None
+
     return Config(
         path=cfg_path,
         root=root,
@@ -316,9 +324,74 @@ def parse_config(table: Any, cfg_path: Path, locate: Any = None) -> Config:
         venues=venues,
         not_duplicates=frozenset(pairs),
         locale=locale,
+        enrich=enrich,
         has_sources="sources" in table,
         raw=dict(table),
     )
+
+
+def _parse_enrich(value: Any, root: Path, locate: Any) -> Any:
+    """The ``enrich`` table (or ``enrich = true``) as an EnrichPolicy; ``false`` turns enrichment off."""
+    from bibgen.enrich.lock import DEFAULT_NAME
+    from bibgen.enrich.providers import names
+    from bibgen.enrich.stage import OVERWRITABLE, EnrichPolicy
+
+    if value is False:
+        return None
+    if value is True:
+        value = {}
+    if not isinstance(value, Mapping):
+        raise ConfigError("'enrich' must be true, false or a table of settings", locate("enrich"))
+    _check_keys(value, ENRICH_KEYS, "enrich", locate, ("enrich",))
+
+    def where(key: str) -> Origin:
+        return locate("enrich", key)
+
+    kw: dict[str, Any] = {"lock": (root / DEFAULT_NAME).resolve()}
+    if "providers" in value:
+        provs = value["providers"]
+        if isinstance(provs, str):
+            provs = [provs]
+        if not isinstance(provs, list) or not all(isinstance(p, str) for p in provs):
+            raise ConfigError("'enrich.providers' must be a list of provider names", where("providers"))
+        for p in provs:
+            if p not in names():
+                raise ConfigError(f"unknown provider '{p}' in 'enrich.providers'", where("providers"), "valid: " + ", ".join(names()))
+        if len(set(provs)) != len(provs):
+            raise ConfigError("'enrich.providers' names a provider twice", where("providers"))
+        kw["providers"] = tuple(provs)
+    if "lock" in value:
+        if not isinstance(value["lock"], str) or not value["lock"].strip():
+            raise ConfigError("'enrich.lock' must be a file name", where("lock"))
+        kw["lock"] = (root / value["lock"]).resolve()
+    if "contact" in value:
+        if not isinstance(value["contact"], str) or ("@" not in value["contact"] and value["contact"]):
+            raise ConfigError("'enrich.contact' must be an e-mail address", where("contact"))
+        kw["contact"] = value["contact"].strip()
+    if "overwrite" in value:
+        ow = value["overwrite"]
+        if not isinstance(ow, list) or not all(isinstance(f, str) for f in ow):
+            raise ConfigError("'enrich.overwrite' must be a list of field names", where("overwrite"))
+        for f in ow:
+            if f not in OVERWRITABLE:
+                raise ConfigError(f"'enrich.overwrite': '{f}' is not a field enrichment fills", where("overwrite"), "valid: " + ", ".join(OVERWRITABLE))
+        kw["overwrite"] = frozenset(ow)
+    if "published" in value:
+        if not isinstance(value["published"], bool):
+            raise ConfigError("'enrich.published' must be true or false", where("published"))
+        kw["published"] = value["published"]
+    for key, lo, hi in (("threshold", 0.5, 1.0), ("margin", 0.0, 0.5), ("timeout", 1.0, 600.0)):
+        if key in value:
+            v = value[key]
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not lo <= v <= hi:
+                raise ConfigError(f"'enrich.{key}' must be a number from {lo:g} to {hi:g}", where(key))
+            kw[key] = float(v)
+    if "concurrency" in value:
+        v = value["concurrency"]
+        if isinstance(v, bool) or not isinstance(v, int) or not 1 <= v <= 16:
+            raise ConfigError("'enrich.concurrency' must be a whole number from 1 to 16", where("concurrency"))
+        kw["concurrency"] = v
+    return EnrichPolicy(**kw)
 
 
 def _close_hint(message: str, valid: tuple[str, ...]) -> str:

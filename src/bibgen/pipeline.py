@@ -16,6 +16,7 @@ from bibgen.keys import DEFAULT_PATTERN, apply_pins, assign_keys
 from bibgen.model import Entry, Fields, Origin, Person
 from bibgen.normalize import bare_doi, clean_text
 from bibgen.progress import NoProgress, Progress
+from bibgen.readers import choose_reader
 from bibgen.registry import readers, writers
 from bibgen.safety import check_entries, has_invisible
 from bibgen.walk import walk_files
@@ -40,6 +41,7 @@ class Options:
     html_fragment: bool = False  # html writer: only the list, not the standalone page
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
     progress: Progress = field(default_factory=NoProgress)  # the CLI sets a bar on a terminal
+    enrich: object = None  # bibgen.enrich.stage.EnrichPolicy: fill missing fields from its lock
 
     def __post_init__(self) -> None:
         self.diagnostics.strict = self.strict
@@ -86,14 +88,14 @@ def read_file(path: Path, options: Options) -> list[Entry]:
     """Entries of one file, through the reader its suffix (or ``options.reader``) names."""
     if options.reader:
         reader = readers.get(options.reader)
-    else:
-        reader = readers.for_suffix(path.suffix)
-        if reader is None:
-            raise UsageError(f"{path}: no reader for '{path.suffix or path.name}' files (use --from)")
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", Origin(str(path), 1, 1)) from None
+    if not options.reader:
+        reader = choose_reader(path.suffix, data)  # by suffix, then content (.yml: hayagriva or records)
+        if reader is None:
+            raise UsageError(f"{path}: no reader for '{path.suffix or path.name}' files (use --from)")
     # The model boundary: keys and field names every writer can emit as data (bibgen.safety).
     entries = check_entries(reader.read(data, str(path), options), options.diagnostics, has_invisible(data))
     if getattr(reader, "normalized", False):
@@ -191,6 +193,11 @@ def process(entries: Sequence[Entry], options: Options, pinned: Sequence[Entry] 
         pinned_entries, reserved = apply_pins(
             result.entries, pinned, options.diagnostics, options.dedupe_policy, members
         )
+        if options.enrich is not None:
+            # Before keys, so that a filled year reaches the key; from the lock only, never the network.
+            from bibgen.enrich.stage import apply_lock
+
+            pinned_entries = apply_lock(pinned_entries, options.enrich, options.diagnostics)  # type: ignore[arg-type]
         keyed = assign_keys(pinned_entries, options.key_pattern, reserved, options.diagnostics)
         by_origin = {e.origin: e.key for e in keyed}
         # The constructor, not dataclasses.replace: a large run has tens of thousands of clusters.

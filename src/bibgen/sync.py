@@ -714,6 +714,8 @@ def _cache_args(config: Config, options: Options, prune: bool) -> tuple[Any, ...
     tag = "plain" if plain else f"prune={prune} strict={options.strict} pattern={options.key_pattern} ascii={options.ascii} reader={options.reader}"
     outputs = [(str(s.path), s.format, s.style) for s in config.outputs]
     outputs += _style_files(config)
+    if config.enrich is not None:  # the enrichment lock feeds every output: editing it invalidates the cache
+        outputs.append((str(config.enrich.lock), "enrich-lock", None))
     return (config.path, str(config.root), list(config.sources), outputs, tag)
 
 

@@ -21,7 +21,7 @@ from bibgen.pipeline import Options, normalize_entry
 from bibgen.registry import readers, writers
 
 SCHEMA = Path(__file__).resolve().parents[2] / "src" / "bibgen" / "data" / "csl-data.json"
-FORMATS = {"bibtex": "bibtex", "csl-json": "csl-json", "yaml": "yaml"}  # writer -> reader
+FORMATS = {"bibtex": "bibtex", "csl-json": "csl-json", "yaml": "yaml", "ris": "ris", "hayagriva": "hayagriva"}  # writer -> reader
 
 letters = st.text(alphabet=st.characters(categories=("Lu", "Ll", "Lo")), min_size=1, max_size=10)
 word = st.one_of(letters, st.sampled_from(["WaveNet", "BYOL", "Gemma3-4B", "Ørsted", "Łódź", "Straße", "x86", "中文"]))

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bibgen.errors import UsageError
@@ -142,8 +142,15 @@ def test_csl_references_carry_key_and_entry():
     assert all(r.entry in entries and r.entry.key == r.key for r in refs)
 
 
+# The twelve private-use stand-ins hide() uses (U+E0B0-U+E0BB) are the one
+# exception: data holding one is scrubbed to U+FFFD (pybtexstyle._SCRUB), since
+# it would otherwise come back as a LaTeX special. A random run found U+E0B0.
+_STANDIN_CHARS = "".join(chr(c) for c in range(0xE0B0, 0xE0BC))
+
+
 @settings(max_examples=300, deadline=None)
-@given(st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1, max_size=40))
+@given(st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp"), blacklist_characters=_STANDIN_CHARS), min_size=1, max_size=40))
+@example(text="a\ue0afb\ue0bcc")  # the neighbours of the stand-ins survive
 def test_text_survives_pybtex_latex_reading(text):
     from pybtex.richtext import Text as RichText
 

@@ -60,3 +60,37 @@ def decode(data: bytes, path: str, max_line: int | None = None) -> str:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text
+
+
+# Suffixes that say nothing about the format: RIS and MEDLINE exports often come as .txt.
+GENERIC_SUFFIXES = frozenset({"", ".txt"})
+SNIFF_BYTES = 8192
+
+
+def choose_reader(suffix: str, head: bytes):  # type: ignore[no-untyped-def]
+    """The reader for a file with this suffix and these first bytes, or None.
+
+    Readers that claim the suffix come first. When several claim it (``.yml``:
+    hayagriva and bibgen's YAML records) the first whose ``sniff(head)`` says
+    yes wins, else the one without a ``sniff`` (the suffix's default). For a
+    suffix that names no format (``.txt``, none) a reader that recognises the
+    content (RIS, MEDLINE) wins over the suffix's reader.
+    """
+    from bibgen.registry import readers
+
+    suffix = suffix.lower()
+    head = head[:SNIFF_BYTES]
+    claiming = [r for r in readers.all() if suffix in getattr(r, "suffixes", ())]
+    # Only formats whose first line is unmistakable (``TY  -``, ``PMID-``) override a suffix.
+    sniffers = [r for r in readers.all() if getattr(r, "sniff_any_suffix", False)]
+    if suffix in GENERIC_SUFFIXES or not claiming:
+        for r in sniffers:
+            if r.sniff(head):
+                return r
+    if len(claiming) > 1:
+        for r in claiming:
+            if callable(getattr(r, "sniff", None)) and r.sniff(head):
+                return r
+        defaults = [r for r in claiming if not callable(getattr(r, "sniff", None))]
+        return (defaults or claiming)[0]
+    return claiming[0] if claiming else None

@@ -1,0 +1,1 @@
+"""Dialect mappings, one table-shaped module per format (RIS, hayagriva)."""
