@@ -24,4 +24,7 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 python3 -m pip install -q --disable-pip-version-check -e '.[test]'
+# The derandomized hypothesis profile (tests/conftest.py): a clean run passes or
+# fails the same way every time. HYPOTHESIS_PROFILE=dev runs random examples.
+export HYPOTHESIS_PROFILE="${HYPOTHESIS_PROFILE:-ci}"
 exec python3 -m pytest "$@"

@@ -9,9 +9,39 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests: CI runs a fixed, derandomized profile, so whether a run passes
+# never depends on a random seed; local runs are random, so they keep finding new
+# cases (each one found becomes an explicit @example). HYPOTHESIS_PROFILE picks a
+# profile by name and wins over CI. A test's own @settings (max_examples, ...)
+# still applies on top of the profile.
+settings.register_profile(
+    "ci",
+    derandomize=True,
+    database=None,
+    print_blob=True,
+    deadline=None,
+    max_examples=100,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("dev", print_blob=True, deadline=None, max_examples=100)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """``HYPOTHESIS_MAX_EXAMPLES=N``: every property test runs N examples (long local runs)."""
+    wanted = os.environ.get("HYPOTHESIS_MAX_EXAMPLES")
+    if not wanted:
+        return
+    for item in items:
+        test = getattr(item, "obj", None)
+        own = getattr(test, "_hypothesis_internal_use_settings", None)
+        if own is not None:
+            test._hypothesis_internal_use_settings = settings(own, max_examples=int(wanted))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

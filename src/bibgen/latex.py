@@ -110,16 +110,23 @@ _LIGATURE_RE = re.compile(r"-(?=-)|'(?=')|`(?=`)|!(?=`)|\?(?=`)|,(?=,)")
 
 
 _SPECIAL_CHARS = tuple(_TEXT_ESCAPES)
+_SPECIAL_RE = re.compile("[" + re.escape("".join(_TEXT_ESCAPES)) + "]")
+
+
+def _escape_one(m: re.Match[str]) -> str:
+    return _TEXT_ESCAPES[m.group()]
 
 
 def _escape_specials(text: str) -> str:
-    # str.translate does the one-character escapes in C; the ligature pass runs
-    # only when a pair is present. Neither escapes' output contains a ligature pair.
-    # Most text needs neither, and one-character `in` tests find that out several
-    # times faster than translate or a regex search.
-    if any(c in text for c in _SPECIAL_CHARS):
-        text = text.translate(_ESCAPE_TABLE)
-    if ("-" in text or "'" in text or "`" in text) and _LIGATURE_RE.search(text):  # every pair ends in one of these
+    # One pass does the one-character escapes; the ligature pass runs
+    # only when a pair may be present. Neither escapes' output contains a ligature
+    # pair. Most text needs neither, and one character-class search (or substring
+    # tests) finds that out much faster than translate or the ligature regex.
+    if _SPECIAL_RE.search(text):
+        # Replacements longer than one character put str.translate on its slow,
+        # per-character path; re.sub only works where a special is.
+        text = _SPECIAL_RE.sub(_escape_one, text)
+    if "--" in text or "''" in text or "`" in text or ",," in text:  # every pair but these ends in "`"
         text = _LIGATURE_RE.sub(lambda m: m.group(0) + "{}", text)
     return text
 
@@ -243,65 +250,276 @@ def _decode_full(latex: str) -> str:
         return latex
 
 
-# The LaTeX that .bib files are mostly made of, decoded without pylatexenc's
-# parser (which costs about a millisecond per value): protective braces,
-# accents on one letter (\"o, {\'e}, \c{c}, \H o), letters such as {\o} and
-# \ss{}, escaped specials, ~, dashes and inline math. Each accent or letter
-# is decoded once by pylatexenc itself, so the result is pylatexenc's; any
-# other construct (a command with arguments, %, &, #, quotes pairs, ...) sends the
-# whole value to pylatexenc. In math, a command must be a known symbol or have
-# its argument in braces (pylatexenc reads $\textbf$ as a command swallowing
-# what follows). tests/unit/test_latex.py checks both agree.
-_SIMPLE_RE = re.compile(
-    r"""\\(?:["'^`~=.](?:[A-Za-z]|\{[A-Za-z]\})"""  # \"o \'{e}
-    r"""|[cvHukrdbt](?:\ [A-Za-z]|\{[A-Za-z]\})"""  # \c c \v{c}
-    r"""|(?:aa|AA|ae|AE|oe|OE|ss|o|O|l|L|i|j)(?:\{\})?(?![^\W\d_]|\s)"""  # {\o} \ss{}
-    r"""|[&%#_$\{\}])"""  # \& \%
-    r"""|\$(?:[^$\\{}]|\\(?:(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Pi|Sigma|Phi|Psi|Omega|ell|infty|log|ln|exp|min|max|sum|prod|cdot|times|pm|leq|geq|neq|approx|sim|to|partial|nabla|ldots|cdots)(?![A-Za-z])|[A-Za-z]+(?=\{))|\\[^A-Za-z$]|\{(?:[^$\\{}]|\\(?:(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Pi|Sigma|Phi|Psi|Omega|ell|infty|log|ln|exp|min|max|sum|prod|cdot|times|pm|leq|geq|neq|approx|sim|to|partial|nabla|ldots|cdots)(?![A-Za-z])|[A-Za-z]+(?=\{))|\\[^A-Za-z$])*\})*\$"""  # $\ell_{1}$
-    r"""|[{}]|~|-{1,3}""",
+# The fast path: a scanner over the LaTeX that .bib files are made of, which
+# cuts a value into plain text, braces, comments, inline math and *atoms*: one
+# command with its arguments (``\"o``, ``\c c``, ``{\ss}``, ``\emph{...}``,
+# ``\url{...}``) or one of pylatexenc's specials (``~``, ``--``, ````, ``&``).
+# Every atom is self-contained (its arguments are brace groups or a single
+# letter), so pylatexenc decodes it alone exactly as in context; each distinct
+# atom is decoded once (cached), and commands that only show their argument
+# (``\emph``, ``\textit``; ``\url`` between ``<>``) are unwrapped here and
+# their argument scanned in turn. Math is kept verbatim (pylatexenc's math_mode="verbatim") once the
+# scanner has checked pylatexenc would end it at the same ``$``: braces
+# balance, no ``%``, and every command's arguments lie inside it. Anything
+# else (environments, \verb, optional arguments, display math, a blank line
+# after a command, unbalanced braces, % in math or in an argument) sends the
+# whole value to pylatexenc. Each value is scanned once, left to right, and
+# every brace group once more at most, so time is linear in its length.
+# tests/unit/test_latex.py checks with hypothesis that both paths agree;
+# bench/realistic.py reports how often the slow path is taken.
+# pylatexenc reads a command name as any run of letters, non-ASCII ones too
+# (``\o中`` is one unknown command): such names are left to it.
+# The first two alternatives are shortcuts for what abstracts are full of: a
+# group of plain text ({GPU}: its text) and a braced one-letter accent ({\"o},
+# {\'{e}}: one cached atom); the scanner would reach the same result token by token.
+_TOKEN_RE = re.compile(
+    r"""\{[^{}\\$%~&'`\-]*+\}|\{\\["'^`~=.](?:[A-Za-z]|\{[A-Za-z]\})\}"""
+    r"""|\\(?:[^\W\d_]+|.|$)|[{}$%~&]|---?|``|''|[!?]`""",
+    re.DOTALL,
 )
-# Outside the tokens above: anything pylatexenc treats specially.
-_SIMPLE_BAD_GAP = re.compile(r"[\\$%&#_^]|``|''|[!?]`|,,")
+_MATH_TOKEN_RE = re.compile(r"\\(?:[^\W\d_]+|.|$)|[{}$%]", re.DOTALL)
+_BRACE_RE = re.compile(r"\\.|[{}]", re.DOTALL)
+_SPACE_RE = re.compile(r"[ \t\r\n]*")
+# Commands pylatexenc parses by rules of their own; the fast path leaves them to it.
+_OWN_RULES = frozenset({"begin", "end", "verb", "(", ")", "[", "]", "item", "par"})
 
 
-def _decode_simple(latex: str) -> str | None:
-    if "----" in latex or "$$" in latex:
+@lru_cache(maxsize=1)
+def _parser_context():  # type: ignore[no-untyped-def]
+    from pylatexenc.latexwalker import get_default_latex_context_db
+
+    return get_default_latex_context_db()  # what latex_to_text parses with
+
+
+@lru_cache(maxsize=None)
+def _argspec(name: str) -> str | None:
+    """pylatexenc's argument spec of a command ('' for none), None when it has a parser of its own."""
+    if name in _OWN_RULES or not name.isascii():
         return None
-    out: list[str] = []
-    pos = 0
+    spec = _parser_context().get_macro_spec(name)
+    if spec is None:
+        return ""
+    argspec = getattr(spec.args_parser, "argspec", None)
+    if argspec is None or type(spec.args_parser).__name__ != "MacroStandardArgsParser":
+        return None
+    return argspec
+
+
+@lru_cache(maxsize=None)
+def _wrapper(name: str) -> tuple[str, str] | None:
+    """(before, after) when a one-argument command's text is its argument's text between
+    two fixed strings: ("", "") for \\emph or \\textit, ("<", ">") for \\url; else None."""
+    if _argspec(name) != "{":
+        return None
+    probe = _decode_token("\\" + name + "{Qz}")
+    at = -1 if probe is None else probe.find("Qz")
+    if probe is None or at < 0:
+        return None
+    before, after = probe[:at], probe[at + 2 :]
+    for text in ("", " a  b ", "x-y"):
+        if _decode_token("\\" + name + "{" + text + "}") != before + text + after:
+            return None
+    return before, after
+
+
+def _group_end(text: str, start: int) -> int:
+    """Index of the brace closing the group opened at ``start``; -1 if none."""
     depth = 0
-    bad = _SIMPLE_BAD_GAP.search
-    for m in _SIMPLE_RE.finditer(latex):
-        start = m.start()
-        if start > pos:
-            gap = latex[pos:start]
-            if bad(gap):
-                return None  # a construct the pattern does not know
-            out.append(gap)
+    for m in _BRACE_RE.finditer(text, start):
+        c = m.group()
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth == 0:
+                return m.start()
+    return -1
+
+
+def _skip_space(text: str, pos: int) -> int:
+    """``pos`` past spaces and at most one line break (a blank line is a paragraph: -1)."""
+    end = _SPACE_RE.match(text, pos).end()  # type: ignore[union-attr]
+    return -1 if text.count("\n", pos, end) > 1 else end
+
+
+def _arguments_end(text: str, pos: int, argspec: str, letters: bool) -> tuple[int, list[tuple[int, int]]]:
+    """(end of a command's arguments, their brace groups' inner spans); end -1 when not simple.
+
+    ``pos`` is just after the command's name. A mandatory argument is a brace
+    group, one letter or digit, or a command without arguments (``\\"\\i``);
+    an optional one must be absent.
+    """
+    groups: list[tuple[int, int]] = []
+    end = pos
+    n = len(text)
+    for a in argspec:
+        k = _skip_space(text, end)
+        if k < 0:
+            return -1, groups
+        if a in "*[":
+            if k < n and text[k] == a:
+                return -1, groups
+            continue
+        if a != "{" or k >= n:
+            return -1, groups
+        c = text[k]
+        if c == "{":
+            close = _group_end(text, k)
+            if close < 0:
+                return -1, groups
+            groups.append((k + 1, close))
+            end = close + 1
+        elif c.isalnum():
+            end = k + 1
+        elif c == "\\":
+            m = _TOKEN_RE.match(text, k)
+            name = m.group()[1:]  # type: ignore[union-attr]
+            if not name.isalpha() or _argspec(name) != "":
+                return -1, groups
+            end = _skip_space(text, m.end())  # type: ignore[union-attr]
+            if end < 0:
+                return -1, groups
+        else:
+            return -1, groups
+    if not argspec and letters:
+        end = _skip_space(text, end)  # TeX drops the spaces after a command word
+    return end, groups
+
+
+def _math_end(text: str, pos: int) -> int:
+    """Index just past the ``$`` closing inline math opened before ``pos``; -1 if pylatexenc might disagree."""
+    if text.startswith("$", pos):
+        return -1  # $$ display math
+    depth = 0
+    for m in _MATH_TOKEN_RE.finditer(text, pos):
         tok = m.group()
         c = tok[0]
+        if c == "$":
+            return m.end() if depth == 0 else -1
         if c == "{":
             depth += 1
         elif c == "}":
             depth -= 1
             if depth < 0:
-                return None
-        elif c == "~":
-            out.append("\u00a0")
-        elif c == "-":
-            out.append(("-", "\u2013", "\u2014")[len(tok) - 1])
-        elif c == "$":
-            out.append(tok)
+                return -1
+        elif c == "%":
+            return -1
         else:
-            out.append(_decode_token(tok))
-        pos = m.end()
-    rest = latex[pos:]
-    if depth or bad(rest):
+            name = tok[1:]
+            if not name:
+                return -1
+            argspec = _argspec(name)
+            if argspec is None:
+                return -1
+            if argspec:
+                end, groups = _arguments_end(text, m.end(), argspec, name.isalpha())
+                if end < 0 or any("$" in text[a:b] for a, b in groups):
+                    return -1
+                if "$" in text[m.end() : end]:
+                    return -1
+    return -1
+
+
+def _decode_simple(latex: str) -> str | None:
+    """``latex`` decoded as pylatexenc would, or None where the fast path cannot be sure."""
+    out: list[str] = []
+    if _scan(latex, 0, len(latex), out):
+        return "".join(out)
+    return None
+
+
+# Where a token can start. The token pattern itself is an alternation, which
+# the regex engine tries at every position: finding the next candidate with
+# one character class first is several times faster on long plain text.
+_TOKEN_START_RE = re.compile(r"[\\{}$%~&`'!?-]")
+
+
+def _scan(latex: str, pos: int, stop: int, out: list[str]) -> bool:
+    depth = 0
+    find = _TOKEN_START_RE.search
+    match = _TOKEN_RE.match
+    at = pos
+    while True:
+        if at < pos:
+            at = pos  # past what a command, math or a comment took
+        s = find(latex, at, stop)
+        if s is None:
+            out.append(latex[pos:stop])
+            return depth == 0
+        m = match(latex, s.start(), stop)
+        if m is None:  # a lone - ' ` ! or ?: plain text
+            at = s.start() + 1
+            continue
+        start = m.start()
+        if start > pos:
+            out.append(latex[pos:start])
+        tok = m.group()
+        pos = at = m.end()
+        c = tok[0]
+        if c == "{":
+            if len(tok) == 1:
+                depth += 1
+            elif tok[1] == "\\":
+                text = _decode_token(tok)  # a braced accent
+                if text is None:
+                    return False
+                out.append(text)
+            else:
+                out.append(tok[1:-1])
+        elif c == "}":
+            depth -= 1
+            if depth < 0:
+                return False
+        elif c == "\\":
+            name = tok[1:]
+            argspec = _argspec(name) if name else None
+            if argspec is None:
+                return False
+            end, groups = _arguments_end(latex, pos, argspec, name.isalpha())
+            if end < 0 or end > stop:
+                return False
+            for a, b in groups:
+                if "%" in latex[a:b] or "$" in latex[a:b]:
+                    return False
+            wrap = _wrapper(name) if len(groups) == 1 else None
+            if wrap is not None:
+                a, b = groups[0]
+                out.append(wrap[0])
+                if not _scan(latex, a, b, out):
+                    return False
+                out.append(wrap[1])
+            else:
+                text = _decode_token(latex[start:end])
+                if text is None:
+                    return False
+                out.append(text)
+            pos = end
+        elif c == "$":
+            end = _math_end(latex, pos)
+            if end < 0 or end > stop:
+                return False
+            out.append(latex[start:end])
+            pos = end
+        elif c == "%":
+            nl = latex.find("\n", pos, stop)
+            if nl < 0:
+                pos = stop
+            else:
+                pos = _SPACE_RE.match(latex, nl + 1).end()  # type: ignore[union-attr]
+                if latex.count("\n", nl, pos) > 1 or pos > stop:
+                    return False
+        else:
+            text = _decode_token(tok)
+            if text is None:
+                return False
+            out.append(text)
+
+
+@lru_cache(maxsize=65536)
+def _decode_token(token: str) -> str | None:
+    """pylatexenc's text of one atom; None where pylatexenc fails on it (then it fails on
+    the whole value too, and keeps that as written: the fast path must not guess)."""
+    try:
+        return _decoder().latex_to_text(token)
+    except Exception:  # pylatexenc raises assorted errors on malformed input
         return None
-    out.append(rest)
-    return "".join(out)
-
-
-@lru_cache(maxsize=4096)
-def _decode_token(token: str) -> str:
-    return _decode_full(token)

@@ -15,7 +15,9 @@ _SPACE_RE = re.compile(r"[\s\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # Anything clean_text would change in NFC text: a control, a space other than
 # " ", two spaces in a row, or a space at either end.
-_UNTIDY_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]|\s\s|^\s|\s$")
+# Every whitespace character but " " is in the class, so "\s\s", "^\s" and "\s$"
+# need only be checked for plain spaces (str methods: much faster on long text).
+_UNTIDY_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]")
 
 
 def clean_text(text: str) -> str:
@@ -28,7 +30,7 @@ def clean_text(text: str) -> str:
             return text
     elif not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
-    elif not _UNTIDY_RE.search(text):
+    elif not _UNTIDY_RE.search(text) and "  " not in text and text[0] != " " and text[-1] != " ":
         return text  # NFC, no controls, only single plain spaces inside: nothing to do
     text = _CONTROL_RE.sub("", text)
     return _SPACE_RE.sub(" ", text).strip()

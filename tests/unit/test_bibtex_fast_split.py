@@ -49,6 +49,18 @@ def test_every_bib_file_in_the_repository_reads_the_same_both_ways(path: Path, m
     assert fast == slow
 
 
+def test_the_fast_path_takes_escaped_braces_that_pair_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "@article{k1,\n  title = {Codes over $\\{0,1\\}^n$ and \\{sets\\}},\n  year = 2020,\n}\n"
+    fast, slow, took = both_ways(text, monkeypatch)
+    assert took and fast == slow
+
+
+@pytest.mark.parametrize("text", ["@article{k1, title = {a \\{ } b \\}}}\n", "@article{k1, title = {a \\\\{b}}\n"])
+def test_escaped_braces_that_do_not_pair_up_go_to_bibtexparser(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    fast, slow, took = both_ways(text, monkeypatch)
+    assert not took and fast == slow
+
+
 def test_the_fast_path_takes_ordinary_files(monkeypatch: pytest.MonkeyPatch) -> None:
     text = '@string{acm = "ACM"}\n@article{k1,\n  title = {A {B} c},\n  journal = acm # " J",\n  year = 2020,\n}\n'
     fast, slow, took = both_ways(text, monkeypatch)
@@ -77,7 +89,9 @@ _WORD = st.text(st.sampled_from(list("abcXYZ 019-:,.\\'\"%@#={}()\n\té")), max_
 @st.composite
 def braced(draw: st.DrawFn, depth: int = 0) -> str:
     parts = draw(st.lists(st.one_of(_WORD.map(lambda w: w.replace("{", "").replace("}", "")),
-                                    braced(depth + 1) if depth < 4 else st.just("")), max_size=4))
+                                    braced(depth + 1) if depth < 4 else st.just(""),
+                                    # escaped braces: BibTeX counts them, bibtexparser skips them
+                                    st.sampled_from(["\\{", "\\}", "$\\{0,1\\}^n$", "\\\\", "\\\\{"])), max_size=4))
     return "{" + "".join(parts) + "}"
 
 
@@ -116,3 +130,27 @@ def bib_text(draw: st.DrawFn) -> str:
 def test_generated_files_read_the_same_both_ways(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
     fast, slow, _ = both_ways(text, monkeypatch)
     assert fast == slow
+
+
+def _match_brace_by_loop(raw: str, i: int) -> int:
+    """The reference: walk every unescaped brace from ``i``."""
+    import re
+
+    depth = 0
+    for m in re.finditer(r"(?<!\\)[{}]", raw[i:] if i == 0 else raw):
+        if m.start() < i:
+            continue
+        if m.group() == "{":
+            depth += 1
+        else:
+            depth -= 1
+            if depth == 0:
+                return m.start()
+    return len(raw)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["{", "}", "\\", "a", "\\{", "\\}", "\\\\", " "]), max_size=14).map("".join), st.integers(0, 14))
+def test_match_brace_agrees_with_a_brace_by_brace_walk(raw: str, i: int) -> None:
+    i = min(i, len(raw))
+    assert reader._match_brace(raw, i) == _match_brace_by_loop(raw, i)

@@ -98,3 +98,14 @@ def test_title_key_ignores_case_punctuation_spacing(a, b):
 @pytest.mark.parametrize(("a", "b"), [("Gemma", "Gemma 2"), ("Gemma 2", "Gemma 3"), ("Gemini", "Gemini 1.5")])
 def test_numbers_separate_titles(a, b):
     assert (title_key(a), title_numbers(a)) != (title_key(b), title_numbers(b))
+
+
+def test_every_whitespace_but_the_space_counts_as_untidy() -> None:
+    """clean_text checks plain spaces with str methods and every other whitespace with one class."""
+    import re
+    import sys
+
+    from bibgen.normalize import _UNTIDY_RE
+
+    spaces = [chr(c) for c in range(sys.maxunicode + 1) if re.match(r"\s", chr(c))]
+    assert spaces and all(_UNTIDY_RE.match(c) for c in spaces if c != " ")

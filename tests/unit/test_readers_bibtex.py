@@ -132,3 +132,31 @@ def test_empty_and_comment_only_files_have_no_entries() -> None:
 )
 def test_parse_person(text: str, expected: Person) -> None:
     assert parse_person(text) == expected
+
+
+# ---------------------------------------------------------------- plain names without pybtex
+
+from hypothesis import given as _given  # noqa: E402
+from hypothesis import settings as _settings  # noqa: E402
+from hypothesis import strategies as _st  # noqa: E402
+
+_NAME_PIECES = ["Anna", "van", "der", "de", "La", "Jr", "Jr.", "III", "K.", "J.-L.", "Jean-Luc", "d'Alembert",
+                "O'Brien", "ø", "Øst", "1st", "é", "ǅa", " ", "  ", ",", ", ", "~", "-", "and", " and ", " AND ",
+                "al", ".", "Ngọc", "ß", "'", "\t", "\n", "中文", "x", "{", "}", "\\'e", "others"]
+
+
+@_settings(max_examples=500, deadline=None)
+@_given(_st.lists(_st.sampled_from(_NAME_PIECES), min_size=1, max_size=9).map("".join))
+def test_plain_names_split_as_pybtex_splits_them(text: str) -> None:
+    from pybtex.bibtex.utils import split_name_list
+    from pybtex.database import Person as PybtexPerson
+
+    from bibgen.readers.bibtex import _AND_RE, _split_plain_name
+
+    if "{" not in text:
+        assert ([n.strip() for n in _AND_RE.split(text)] if text else []) == split_name_list(text)
+    name = text.strip()
+    fast = _split_plain_name(name) if name else None
+    if fast is not None:
+        p = PybtexPerson(name)
+        assert fast == (p.last_names, p.first_names + p.middle_names, p.prelast_names, p.lineage_names)

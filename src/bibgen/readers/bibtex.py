@@ -201,7 +201,9 @@ def _split_fast(text: str) -> list[_Block] | None:
         folded = b.key.casefold()
         names = [f.name for f in b.fields]
         t = b.text
-        if not b.key or folded in keys or len(set(names)) != len(names) or "\\{" in t or "\\}" in t:
+        if not b.key or folded in keys or len(set(names)) != len(names):
+            return None
+        if ("\\{" in t or "\\}" in t) and not all(_escaped_braces_nest(f.value) for f in b.fields):
             return None
         if "%" in t and _BARE_PERCENT.search(t):
             return None
@@ -217,6 +219,27 @@ def _split_fast(text: str) -> list[_Block] | None:
 # "% ..." inside an entry: bibsplit reads a comment, bibtexparser text. (So do
 # escaped braces, which BibTeX counts and bibtexparser does not: tested with "in".)
 _BARE_PERCENT = re.compile(r"(?<!\\)%")
+_ANY_BRACE = re.compile(r"\\[{}]|[{}]")
+
+
+def _escaped_braces_nest(value: str) -> bool:
+    """Do ``\\{ \\}`` pair up like brackets of their own kind, nested with the plain braces?
+
+    BibTeX counts an escaped brace as a brace and bibtexparser skips it; both
+    then end every group at the same place (``$\\{0,1\\}^n$``).
+    """
+    if "\\\\{" in value or "\\\\}" in value:
+        return False  # \\ then a brace: the two splitters may read the backslashes differently
+    stack: list[str] = []
+    for m in _ANY_BRACE.finditer(value):
+        tok = m.group()
+        if tok[-1] == "{":
+            stack.append(tok)
+        elif not stack or stack.pop() != tok[:-1] + "{":
+            return False
+    return not stack
+
+
 def _escaped_quote_outside_braces(value: str) -> bool:
     """Does ``\\"`` occur at brace depth 0, inside a "..." part (where bibtexparser reads it as an escape)?"""
     depth = 0
@@ -316,6 +339,8 @@ def _inherit(entry_type: str, child: dict[str, str], parent: Mapping[str, str]) 
 
 def _evaluate(raw: str, macros: Mapping[str, str], diags, where: Origin, is_month: bool = False) -> str:  # type: ignore[no-untyped-def]
     """Evaluate a raw BibTeX value (``{..} # "..." # macro # 123``) to its LaTeX text."""
+    if raw[:1] == "{" and _match_brace(raw, 0) == len(raw) - 1:
+        return raw[1:-1]  # the usual value: one brace group
     pieces: list[str] = []
     grown = 0  # characters macros added: bounded (a @string "billion laughs")
     i, n = 0, len(raw)
@@ -357,7 +382,8 @@ def _evaluate(raw: str, macros: Mapping[str, str], diags, where: Origin, is_mont
 
 
 # A brace not preceded by a backslash (the lookbehind also sees before ``pos``).
-_BRACE_RE = re.compile(r"(?<!\\)[{}]")
+# (The class comes first: a pattern that starts with a lookbehind is tried at every position.)
+_BRACE_RE = re.compile(r"[{}](?<!\\[{}])")
 
 
 def _match_brace(raw: str, i: int) -> int:
@@ -366,6 +392,16 @@ def _match_brace(raw: str, i: int) -> int:
     The regex jumps from brace to brace instead of looking at every character
     of a long abstract.
     """
+    if raw.startswith("{", i) and raw.endswith("}") and raw[-2:-1] != "\\" and raw[i - 1 : i] != "\\":
+        if raw.find("{", i + 1) < 0 and raw.find("}", i + 1) == len(raw) - 1:
+            return len(raw) - 1  # no brace inside
+        # The usual value, one group to the end: its braces (found in C) must
+        # reduce to nothing once the outer pair is dropped.
+        inner = "".join(_BRACE_RE.findall(raw, i + 1, len(raw) - 1))
+        while "{}" in inner:
+            inner = inner.replace("{}", "")
+        if not inner:
+            return len(raw) - 1
     depth = 0
     for m in _BRACE_RE.finditer(raw, i):
         if raw[m.start()] == "{":
@@ -401,9 +437,12 @@ def month_number(text: str) -> str:
 @lru_cache(maxsize=16384)  # copies of one work often carry the same list
 def parse_people(value: str) -> tuple[tuple[Person, ...], bool]:
     """Names of a BibTeX name list and whether it ended in ``others``."""
-    from pybtex.bibtex.utils import split_name_list
+    if "{" in value:
+        from pybtex.bibtex.utils import split_name_list
 
-    names = split_name_list(value)
+        names = split_name_list(value)
+    else:  # what split_name_list does without braces, in one C-level split
+        names = [n.strip() for n in _AND_RE.split(value)] if value else []
     partial = False
     if names and names[-1].strip().lower() == "others":
         names = names[:-1]
@@ -421,13 +460,18 @@ def parse_person(text: str) -> Person:
         return Person()
     if text.startswith("{") and _match_brace(text, 0) == len(text) - 1 and re.search(r"\s", text):
         return Person(literal=decode_latex(text[1:-1]).strip())
+
+    def join(parts: list[str]) -> str:
+        return decode_latex(" ".join(parts)).strip()
+
+    plain = _split_plain_name(text)
+    if plain is not None:
+        last, given, von, jr = plain
+        return Person(family=join(last), given=join(given), particle=join(von), suffix=join(jr))
     try:
         p = PybtexPerson(text)
     except Exception:  # pybtex rejects some malformed names (too many commas)
         return Person(literal=decode_latex(text))
-
-    def join(parts: list[str]) -> str:
-        return decode_latex(" ".join(parts)).strip()
 
     return Person(
         family=join(p.last_names),
@@ -435,6 +479,64 @@ def parse_person(text: str) -> Person:
         particle=join(p.prelast_names),
         suffix=join(p.lineage_names),
     )
+
+
+_AND_RE = re.compile(" [Aa][Nn][Dd] ")  # pybtex's split_name_list separator
+_NAME_SPACE_RE = re.compile(r"(?:\s|~)+")  # pybtex's BIBTEX_SPACE_RE where there is no backslash
+
+
+def _is_von(word: str) -> bool:
+    """pybtex's is_von_name for a word without braces or backslashes."""
+    c = word[0]
+    if c.isupper():
+        return False
+    if c.islower():
+        return True
+    for ch in word:
+        if ch.isalpha():
+            return ch.islower()
+    return False
+
+
+def _words(part: str) -> list[str]:
+    return [w for w in (w.strip() for w in _NAME_SPACE_RE.split(part)) if w]
+
+
+def _split_plain_name(text: str) -> tuple[list[str], list[str], list[str], list[str]] | None:
+    """(last, first + middle, von, jr) words as pybtex's Person splits them, for a name without
+    braces or backslashes (most names); None for any other, which pybtex then splits.
+
+    tests/unit/test_readers_bibtex.py checks both agree on generated names.
+    """
+    if "{" in text or "}" in text or "\\" in text:
+        return None
+    parts = [p.strip() for p in text.split(",")]
+    if len(parts) > 3:
+        return None  # pybtex reports an error: its own path handles that
+
+    def von_last(words: list[str]) -> tuple[list[str], list[str]]:
+        head, tail = words[:-1], words[-1:]
+        pos = len(head)
+        for i in range(len(head) - 1, -1, -1):  # rsplit_at: after the last von word
+            if _is_von(head[i]):
+                pos = i + 1
+                break
+        else:
+            pos = 0
+        return head[pos:] + tail, head[:pos]
+
+    if len(parts) == 1:
+        words = _words(text)
+        pos = next((i for i, w in enumerate(words) if _is_von(w)), len(words))
+        first, rest = words[:pos], words[pos:]
+        if not rest and first:
+            rest = [first.pop()]
+        last, von = von_last(rest) if rest else ([], [])
+        return last, first, von, []
+    last, von = von_last(_words(parts[0])) if _words(parts[0]) else ([], [])
+    if len(parts) == 2:
+        return last, _words(parts[1]), von, []
+    return last, _words(parts[2]), von, _words(parts[1])
 
 
 # ---------------------------------------------------------------- entries

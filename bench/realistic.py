@@ -1,0 +1,159 @@
+"""Speed on .bib files with realistic values, beside the tools users would pick instead.
+
+    python bench/realistic.py                  # 10k and 100k records, every tool found
+    python bench/realistic.py --sizes 10000    # quick look
+    python bench/realistic.py --repeat 3       # median of three runs per command
+
+The corpus is bench/realistic_bib.py (seeded; cached in bench/out/): Zotero,
+arXiv and DBLP style values, abstracts of 1-3 KB with inline math, escapes
+and accents. Each command runs in its own process; the figures are wall time
+its CPU time (user + system; steadier than wall time on a shared machine) and
+the peak RSS of that process (os.wait4). Rows:
+
+* ``bibgen export --format bibtex`` (read, normalize, dedupe, key, write);
+* bibtexparser v2 bare ``parse_file`` + ``write_string`` (no decoding, no dedupe);
+* bibtex-tidy ``--duplicates --merge=combine --sort`` when installed under
+  bench/node_modules (``npm install --prefix bench bibtex-tidy``);
+* BibTool ``-s -d`` (sort, mark duplicates) when ``bibtool`` is on PATH
+  (Debian: ``apt-get install bibtool``).
+
+Ratios are bibgen's time over each tool's, wall / CPU (below 1.0 means bibgen
+is faster; on a loaded machine the CPU ratio is the steadier one).
+The last lines give the growth t(100k)/t(10k) and the share of values bibgen's
+LaTeX decoder sends to pylatexenc (the slow path), measured in this process
+by reading the corpus once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+PY = sys.executable
+
+BIBTEXPARSER_BARE = """
+import sys, bibtexparser
+lib = bibtexparser.parse_file(sys.argv[1])
+open(sys.argv[2], "w").write(bibtexparser.write_string(lib))
+"""
+
+
+def measure(cmd: list[str], repeat: int) -> tuple[float, float, float, int]:
+    """(median wall seconds, median CPU seconds, peak RSS MiB, exit code) of a command run ``repeat`` times."""
+    walls, cpus, rss, code = [], [], 0.0, 0
+    for _ in range(repeat):
+        with tempfile.TemporaryFile() as errfile:  # a file, not a pipe: many warnings cannot block the child
+            start = time.perf_counter()
+            proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=errfile)
+            _, status, usage = os.wait4(proc.pid, 0)
+            walls.append(time.perf_counter() - start)
+            cpus.append(usage.ru_utime + usage.ru_stime)
+            code = os.waitstatus_to_exitcode(status)
+            rss = max(rss, usage.ru_maxrss / 1024)
+            if code != 0:
+                errfile.seek(0)
+                last = errfile.read().decode(errors="replace").strip().splitlines()[-1:]
+                print(f"   ! {' '.join(cmd[:3])}… exited {code}: {last}", file=sys.stderr)
+    return statistics.median(walls), statistics.median(cpus), rss, code
+
+
+def corpus(records: int, seed: int) -> Path:
+    folder = OUT / f"realistic-{records}-seed{seed}"
+    if not (folder / ".complete").exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        subprocess.run([PY, str(ROOT / "bench" / "realistic_bib.py"), "--records", str(records), "--seed", str(seed),
+                        "--out", str(folder)], check=True)
+        (folder / ".complete").write_text("ok")
+    return folder / "corpus.bib"
+
+
+def slow_path_share(src: Path) -> tuple[int, int, int]:
+    """(values decoded, values sent to pylatexenc, values with LaTeX at all) when bibgen reads ``src``."""
+    import bibgen.latex as latex
+    from bibgen.readers import bibtex
+
+    calls = [0, 0, 0]
+    fast, plain = latex._decode_simple, latex._PLAIN_RE.search
+
+    def counting_decode(text: str) -> str:
+        calls[0] += 1
+        if plain(text):
+            calls[2] += 1
+            if fast(text) is None:
+                calls[1] += 1
+        return original(text)
+
+    original = latex.decode
+    bibtex.decode_latex = counting_decode  # the reader's own reference to latex.decode
+    try:
+        from bibgen.pipeline import Options
+
+        bibtex.BibtexReader().read(src.read_bytes(), str(src), Options())
+    finally:
+        bibtex.decode_latex = original
+    return calls[0], calls[1], calls[2]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000])
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--repeat", type=int, default=1, help="runs per command (the median is shown)")
+    ap.add_argument("--baseline", type=Path, help="also time, at the smallest size, the bibgen whose src/ folder this is (an older checkout)")
+    args = ap.parse_args()
+    tidy = ROOT / "bench" / "node_modules" / ".bin" / "bibtex-tidy"
+    bibtool = shutil.which("bibtool")
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; median of {args.repeat}")
+    print(f"| {'command':<52} | {'records':>8} | {'MB':>5} | {'wall s':>7} | {'CPU s':>7} | {'peak MiB':>8} | {'bibgen / it (wall / CPU)':>24} |")
+    print(f"|{'-' * 54}|{'-' * 9}:|{'-' * 6}:|{'-' * 8}:|{'-' * 8}:|{'-' * 9}:|{'-' * 25}:|")
+    ours: dict[int, float] = {}
+    ours_cpu: dict[int, float] = {}
+    for n in args.sizes:
+        src = corpus(n, args.seed)
+        mb = src.stat().st_size / 1e6
+        runs = [("bibgen export --format bibtex", [PY, "-m", "bibgen", "export", "--format", "bibtex", str(src),
+                                                  "-o", str(OUT / f"realistic-out-{n}.bib")]),
+                ("bibtexparser v2 bare parse_file + write_string", [PY, "-c", BIBTEXPARSER_BARE, str(src),
+                                                                     str(OUT / f"realistic-bare-{n}.bib")])]
+        if args.baseline and n == min(args.sizes):  # (an old checkout can be very slow at 100k)
+            runs.append((f"bibgen export, {args.baseline}", ["env", f"PYTHONPATH={args.baseline.resolve()}", PY, "-m",
+                         "bibgen", "export", "--format", "bibtex", str(src), "-o", str(OUT / f"realistic-base-{n}.bib")]))
+        if tidy.exists():
+            runs.append(("bibtex-tidy --duplicates --merge=combine --sort",
+                         [str(tidy), str(src), "--duplicates", "--merge=combine", "--sort", "--quiet",
+                          "-o", str(OUT / f"realistic-tidy-{n}.bib")]))
+        if bibtool:
+            runs.append(("BibTool -s -d", [bibtool, "-s", "-d", "-i", str(src), "-o", str(OUT / f"realistic-bibtool-{n}.bib")]))
+        for label, cmd in runs:
+            wall, cpu, rss, code = measure(cmd, args.repeat)
+            if label == runs[0][0]:
+                ours[n], our_cpu = wall, cpu
+                ours_cpu[n] = cpu
+            ratio = "" if label == runs[0][0] else f"{ours[n] / wall:.2f} / {our_cpu / max(cpu, 1e-9):.2f}"
+            flag = "" if code == 0 else f" (exit {code})"
+            print(f"| {label:<52} | {n:>8,d} | {mb:>5.0f} | {wall:>7.2f} | {cpu:>7.2f} | {rss:>8.0f} | {ratio:>24} |{flag}",
+                  flush=True)
+        if not tidy.exists():
+            print("  (bibtex-tidy not installed: npm install --prefix bench bibtex-tidy)")
+        if not bibtool:
+            print("  (BibTool not installed: apt-get install bibtool)")
+    if 10_000 in ours and 100_000 in ours:
+        print(f"\ngrowth t(100k)/t(10k) of bibgen export: wall {ours[100_000] / ours[10_000]:.1f}, "
+              f"CPU {ours_cpu[100_000] / ours_cpu[10_000]:.1f} (linear = 10)")
+    src = corpus(min(args.sizes), args.seed)
+    total, slow, latexish = slow_path_share(src)
+    print(f"slow path ({min(args.sizes):,} records): {slow:,} of {total:,} decoded values went to pylatexenc "
+          f"({100 * slow / max(total, 1):.2f}%; {latexish:,} values had LaTeX specials)")
+
+
+if __name__ == "__main__":
+    main()
