@@ -20,7 +20,7 @@ def test_huge_line_is_refused_with_location(tmp_path):
         fh.write(b"\n")
     result = run_cli("export", str(path))
     assert result.returncode == 3
-    assert result.stderr.startswith(f"{path}:10:1: error: line 10 is longer than 1 MiB")
+    assert result.stderr.startswith(f"{path}:10:1: error: line 10 is longer than 1 MiB; this is not an author page")
     assert result.stdout == ""
 
 

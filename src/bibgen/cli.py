@@ -28,7 +28,8 @@ from typing import Annotated, Any, Callable, Optional
 
 import typer
 
-from bibgen.errors import EXIT_DIFFERENCES, EXIT_OK, BibgenError
+from bibgen.errors import EXIT_DIFFERENCES, BibgenError
+from bibgen.output import write_stdout
 
 app = typer.Typer(
     name="bibgen",
@@ -212,6 +213,8 @@ def _layout_overrides(protect_case, omit, only_fields, field_order, sort, align,
     }
     return {k: v for k, v in given.items() if v is not None}
 
+ForceOpt = Annotated[bool, typer.Option("--force", help="Also replace read-only output files.")]
+
 
 @app.callback()
 def _root(
@@ -356,6 +359,7 @@ def export(
     protect_case: ProtectOpt = None, omit: OmitOpt = None, only_fields: OnlyOpt = None, field_order: OrderOpt = None,
     sort: SortOpt = None, align: AlignOpt = None, quotes: QuotesOpt = None, month_macros: MonthOpt = None,
     wrap: WrapOpt = None, abbreviate_journals: AbbrOpt = None, expand_journals: ExpandOpt = None,
+    force: ForceOpt = False,
     config_file: ConfigOpt = None,
 ) -> None:
     """Read sources, merge duplicates, assign keys, and write one output format.
@@ -430,7 +434,7 @@ def export(
     if output is None:
         _write_stdout(text)
     else:
-        write_atomic(output, text)
+        write_atomic(output, text, force=force)
     console.summary(options, len(entries), str(output) if output else "stdout")
     if missing:
         for cite in missing:
@@ -453,6 +457,7 @@ def sync(
     keep_going: KeepGoingOpt = False,
     encoding: EncodingOpt = None,
     from_fmt: FromOpt = None,
+    force: ForceOpt = False,
     config_file: ConfigOpt = None,
 ) -> None:
     """Write every output the configuration names, keeping keys and hand edits.
@@ -480,12 +485,12 @@ def sync(
 
     def run(config, options) -> bool:  # type: ignore[no-untyped-def]
         try:
-            result = syncing.sync(config, options, check=check, prune=prune, use_cache=not no_cache)
+            result = syncing.sync(config, options, check=check, prune=prune, use_cache=not no_cache, force=force)
         finally:
             _emit_diagnostics(options)
             options.diagnostics.items.clear()
         if check or diff:
-            sys.stdout.write(result.diff())
+            write_stdout(result.diff())
         for change in result.changes:
             if change.changed:
                 name = syncing._display(change.path, None)
@@ -638,14 +643,23 @@ def duplicates(
 
 
 def _write_stdout(text: str) -> None:
-    """Data to stdout, always as UTF-8 whatever the locale says (ASCII with --ascii is a subset)."""
-    buffer = getattr(sys.stdout, "buffer", None)
-    if buffer is None:  # a text-only stream (tests that capture stdout)
-        sys.stdout.write(text)
-        return
-    sys.stdout.flush()
-    buffer.write(text.encode("utf-8"))
-    buffer.flush()
+    """Data to stdout, always as UTF-8 whatever the locale says (ASCII with --ascii is a subset).
+
+    An OS error there (full disk, closed pipe) is one line with exit 4 (bibgen.output.stdout_error).
+    """
+    from bibgen.output import stdout_error
+
+    try:
+        buffer = getattr(sys.stdout, "buffer", None)
+        if buffer is None:  # a text-only stream (tests that capture stdout)
+            sys.stdout.write(text)
+            sys.stdout.flush()
+            return
+        sys.stdout.flush()
+        buffer.write(text.encode("utf-8"))
+        buffer.flush()
+    except OSError as exc:
+        raise stdout_error(exc) from None
 
 
 @command()
@@ -709,6 +723,7 @@ def main() -> None:
     """Console entry point: run the app, turning BibgenError into one line and an exit code."""
     try:
         code = app(standalone_mode=False)
+        sys.stdout.flush()  # a full disk or a closed pipe shows here, not in the interpreter's exit
         # Without standalone mode click returns typer.Exit's code instead of raising.
         if isinstance(code, int) and code:
             sys.exit(code)
@@ -716,14 +731,22 @@ def main() -> None:
         console.error(exc)
         sys.exit(exc.exit_code)
     except typer.Exit as exc:
+        try:
+            sys.stdout.flush()
+        except OSError as err:
+            from bibgen.output import os_error
+
+            sys.exit(os_error(err))
         sys.exit(exc.exit_code)
     except typer.Abort:
         print("bibgen: aborted", file=sys.stderr)
         sys.exit(130)
     except KeyboardInterrupt:
         sys.exit(130)
-    except BrokenPipeError:
-        sys.exit(EXIT_OK)
+    except OSError as exc:  # stdout (ENOSPC, EPIPE), or an OS error no stage turned into a BibgenError
+        from bibgen.output import os_error
+
+        sys.exit(os_error(exc))
     except Exception as exc:  # typer/click usage errors (typer vendors click in recent releases)
         if hasattr(exc, "show") and hasattr(exc, "exit_code"):
             exc.show()

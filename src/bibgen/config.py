@@ -503,9 +503,20 @@ class _TomlLocator:
 def _load_yaml(path: Path, text: str) -> tuple[Any, Any]:
     import yaml
 
+    class NoAliasLoader(yaml.SafeLoader):
+        """Anchors and aliases refused: an alias bomb in a cloned repository's bibgen.yaml cannot hang anyone."""
+
+        def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+            if self.check_event(yaml.AliasEvent):
+                event = self.peek_event()
+                raise yaml.MarkedYAMLError(None, None, "aliases (*name) are not allowed in bibgen.yaml", event.start_mark)
+            return super().compose_node(parent, index)
+
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.load(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=NoAliasLoader)
+        data = yaml.load(text, Loader=NoAliasLoader)
+    except RecursionError:
+        raise ConfigError("invalid YAML: nested too deeply", Origin(str(path), 1, 1)) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -525,7 +536,10 @@ def _load_yaml(path: Path, text: str) -> tuple[Any, Any]:
                 walk(v, at + (i,))
 
     if node is not None:
-        walk(node, ())
+        try:
+            walk(node, ())
+        except RecursionError:
+            raise ConfigError("invalid YAML: nested too deeply", Origin(str(path), 1, 1)) from None
 
     def locate(*keys: Any) -> Origin:
         for n in range(len(keys), 0, -1):

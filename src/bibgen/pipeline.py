@@ -23,6 +23,8 @@ from bibgen.progress import NoProgress, Progress
 from bibgen.readers import choose_reader
 from bibgen.registry import readers, writers
 from bibgen.validate import check_entry
+from bibgen.safety import check_entries, has_invisible
+from bibgen.walk import walk_files
 from bibgen.venues import VenueTable, builtin_table
 
 
@@ -78,20 +80,18 @@ def discover(sources: Iterable[str | os.PathLike[str]], options: Options) -> lis
     for src in sources:
         path = Path(src)
         if path.is_dir():
-            seen_dirs: set[tuple[int, int]] = set()
-            for root, dirs, files in os.walk(path, followlinks=True):
-                st = os.stat(root)
-                if (st.st_dev, st.st_ino) in seen_dirs:
-                    dirs[:] = []
-                    continue
-                seen_dirs.add((st.st_dev, st.st_ino))
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(files):
-                    p = Path(root, name)
-                    if name in CONFIG_NAMES:
-                        continue  # bibgen's own configuration is never a source
-                    if not name.startswith(".") and (suffixes is None or p.suffix.lower() in suffixes):
-                        found.setdefault(str(p), p)
+            # Loops are walked once; links out of the folder are not followed (bibgen.walk).
+            files, skipped = walk_files(path, onerror=_walk_error)
+            for link in skipped:
+                message = f"symbolic link to {os.path.realpath(link)}, outside {path}; not followed"
+                if not any(d.message == message for d in options.diagnostics.items):  # discover may run twice
+                    options.diagnostics.warn(message, Origin(link, 1, 1), "name the target as a source to read it")
+            for name in files:
+                p = Path(name)
+                if p.name in CONFIG_NAMES:
+                    continue  # bibgen's own configuration is never a source
+                if suffixes is None or p.suffix.lower() in suffixes:
+                    found.setdefault(str(p), p)
         elif path.is_file():
             if path.name in CONFIG_NAMES:
                 raise UsageError(f"{path}: this is bibgen's configuration file, not a source", hint="use --config to name it")
@@ -101,6 +101,11 @@ def discover(sources: Iterable[str | os.PathLike[str]], options: Options) -> lis
         else:
             raise UsageError(f"{path}: no such file or folder")
     return [found[k] for k in sorted(found)]
+
+
+def _walk_error(exc: OSError) -> None:
+    """A folder under a source that cannot be listed: its files would be missing silently."""
+    raise InputError(f"cannot read folder: {exc.strerror}", Origin(str(exc.filename), 1, 1))
 
 
 def read_file(path: Path, options: Options) -> list[Entry]:
@@ -116,7 +121,8 @@ def read_file(path: Path, options: Options) -> list[Entry]:
         reader = choose_reader(path.suffix, data)  # by suffix, then content (.yml: hayagriva or records)
         if reader is None:
             raise UsageError(f"{path}: no reader for '{path.suffix or path.name}' files (use --from)")
-    entries = reader.read(data, str(path), options)
+    # The model boundary: keys and field names every writer can emit as data (bibgen.safety).
+    entries = check_entries(reader.read(data, str(path), options), options.diagnostics, has_invisible(data))
     if getattr(reader, "normalized", False):
         out = list(entries)  # the reader promises what normalize_entry would do (NFC, tidy spaces)
     else:

@@ -68,6 +68,7 @@ class TargetChange:
     path: Path
     old: str | None
     new: str
+    seen: tuple[int, int, str] | None = None  # bibgen.output.snapshot when ``old`` was read
 
     @property
     def changed(self) -> bool:
@@ -123,6 +124,7 @@ class Target:
     state: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)
     entries: list[Entry] = field(default_factory=list)
     format: str = "bibtex"
+    seen: tuple[int, int, str] | None = None  # bibgen.output.snapshot of what was read
 
     @property
     def raw_entries(self) -> list[RawEntry]:
@@ -145,8 +147,10 @@ def read_target(path: Path, options: Options, fmt: str = "bibtex") -> Target:
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", Origin(str(path), 1, 1)) from None
     from bibgen.encoding import to_utf8
+    from bibgen.output import snapshot
     from bibgen.readers import decode
 
+    seen = snapshot(path, data)
     text = decode(to_utf8(data, str(path), options.encoding), str(path))
     blocks = split_bib(text, str(path))
     state: dict[str, tuple[str, dict[str, str]]] = {}
@@ -156,7 +160,7 @@ def read_target(path: Path, options: Options, fmt: str = "bibtex") -> Target:
             state.update(parse_state(b.body))
         else:
             kept.append(b)
-    target = Target(path, text, kept, state, format=fmt)
+    target = Target(path, text, kept, state, format=fmt, seen=seen)
     target.entries = _target_entries(target, options)
     return target
 
@@ -211,7 +215,11 @@ def _target_entries(target: Target, options: Options) -> list[Entry]:
         text = "\n".join(parts)
         # Diagnostics about the target are the reader's business, not this run's.
         quiet = dataclasses.replace(options, diagnostics=Diagnostics())
-        return [e for e in reader.read(text.encode("utf-8"), str(target.path), quiet) if e.key]
+        from bibgen.safety import check_entries
+
+        # Pinned keys are written again: the same boundary check as every source (bibgen.safety).
+        entries = check_entries(reader.read(text.encode("utf-8"), str(target.path), quiet), quiet.diagnostics)
+        return [e for e in entries if e.key]
     return [_entry_from_raw(r, target.path) for r in target.raw_entries]
 
 
@@ -638,40 +646,62 @@ def plan(config: Config, options: Options, *, prune: bool = False) -> SyncResult
         if spec.path in targets:
             target = targets[spec.path]
             new = merge_target(text, target, options.diagnostics, prune=prune, fmt=spec.format, layout=options.layout)
-            changes.append(TargetChange(spec.path, target.text, new))
+            changes.append(TargetChange(spec.path, target.text, new, target.seen))
         else:
+            from bibgen.output import snapshot
+
+            seen = None
             try:
-                old = spec.path.read_text("utf-8")
+                data = spec.path.read_bytes()
+                seen = snapshot(spec.path, data)
+                old = data.decode("utf-8")
             except (FileNotFoundError, NotADirectoryError, UnicodeDecodeError):
                 old = None
             except OSError as exc:
                 raise InputError(f"cannot read: {exc.strerror}", Origin(str(spec.path), 1, 1)) from None
-            changes.append(TargetChange(spec.path, old, text))
+            changes.append(TargetChange(spec.path, old, text, seen))
     return SyncResult(tuple(changes), tuple(entries))
 
 
-def sync(config: Config, options: Options, *, check: bool = False, prune: bool = False, use_cache: bool = True) -> SyncResult:
+def sync(
+    config: Config, options: Options, *, check: bool = False, prune: bool = False, use_cache: bool = True, force: bool = False
+) -> SyncResult:
     """Bring every configured output in step with the sources; ``check`` only reports.
 
     In-sync states are remembered in a small cache outside the project
     (:mod:`bibgen.synccache`), so an unchanged project is confirmed without
     running the pipeline.
+
+    Writing, each target is locked (:class:`bibgen.output.TargetLock`) from
+    before it is read until it is written, and just before the rename it is
+    re-checked (size, mtime, hash): an edit made meanwhile by hand or by a tool
+    that takes no lock stops the run with an OutputError instead of being lost.
     """
+    import contextlib
+
     from bibgen import synccache
-    from bibgen.output import write_atomic
+    from bibgen.output import TargetLock, require_unchanged, resolve_output, write_atomic
 
     cache = _cache_args(config, options, prune) if use_cache else None
     if cache is not None and synccache.is_in_sync(cache[0], cache[4]):
         return SyncResult(())
-    result = plan(config, options, prune=prune)
-    if not check:
-        for change in result.changes:
-            if change.changed:
+    with contextlib.ExitStack() as locks:
+        if not check:
+            for spec in sorted(config.outputs, key=lambda s: str(s.path)):
                 try:
-                    change.path.parent.mkdir(parents=True, exist_ok=True)
+                    spec.path.parent.mkdir(parents=True, exist_ok=True)
                 except OSError as exc:
-                    raise OutputError(f"cannot write: {exc.strerror}", Origin(str(change.path), 1, 1)) from None
-                write_atomic(change.path, change.new)
+                    raise OutputError(f"cannot write: {exc.strerror}", Origin(str(spec.path), 1, 1)) from None
+                resolve_output(spec.path, force=True)  # a FIFO or a device fails before the pipeline runs
+                locks.enter_context(TargetLock(spec.path))
+        result = plan(config, options, prune=prune)
+        if not check:
+            for change in result.changes:
+                if change.changed:
+                    write_atomic(
+                        change.path, change.new, force=force,
+                        before_replace=lambda c=change: require_unchanged(c.path, c.seen),
+                    )
     if cache is not None and (not check or not result.changed):
         synccache.record(*cache)
     return result

@@ -78,9 +78,11 @@ def _sources(root: str, patterns: Sequence[str]) -> list[str]:
     out: list[str] = []
     for path in sorted(found):
         if os.path.isdir(path):
-            for r, dirs, files in os.walk(path, followlinks=True):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                out.extend(os.path.join(r, n) for n in sorted(files) if not n.startswith("."))
+            from bibgen.walk import walk_files  # loops walked once, no links out (as discover does)
+
+            files, skipped = walk_files(path)
+            out.extend(sorted(files))
+            out.extend(f"link {s}" for s in skipped)
         else:
             out.append(path)
     return out

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from bibgen.errors import InputError
 from bibgen.model import Entry, Fields, Origin
 from bibgen.normalize import clean_text, parse_name
-from bibgen.readers import decode
+from bibgen.readers import MAX_LINE_BYTES, decode
 
 if TYPE_CHECKING:
     from bibgen.pipeline import Options
@@ -75,7 +75,7 @@ class AuthorPageReader:
     normalized = True
 
     def read(self, data: bytes, path: str, options: Options) -> list[Entry]:
-        text = decode(data, path)
+        text = decode(data, path, max_line=MAX_LINE_BYTES)
         lines = text.split("\n")
         heading = next((i for i, ln in enumerate(lines) if clean_text(ln).casefold() == HEADING), None)
         if heading is None:

@@ -34,6 +34,7 @@ from functools import lru_cache
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, NamedTuple
 
+from bibgen import safety as limits
 from bibgen.errors import InputError
 from bibgen.caseprotect import CASE_FIELDS, source_marks
 from bibgen.latex import decode as decode_latex
@@ -117,6 +118,7 @@ def read_bibtex(text: str, path: str, options: Options) -> list[Entry]:
     raw_entries: list[tuple[str, str, dict[str, str], Origin]] = []
     exprs: dict[int, dict[str, str]] = {}  # id(fields) -> the source expression of each value
     preamble: list[str] = []
+    expanded = 0
     for block in blocks:
         where = origin(block.line)
         if block.op == "warn":
@@ -126,7 +128,10 @@ def read_bibtex(text: str, path: str, options: Options) -> list[Entry]:
         elif block.op == "fail":
             _skip_or_fail(InputError(block.key, where), "block", options)
         elif block.op == "string":
-            macros[block.key.lower()] = _evaluate(block.fields[0][1], macros, diags, where)
+            value = macros[block.key.lower()] = _evaluate(block.fields[0][1], macros, diags, where)
+            expanded += len(value)  # every macro's text counts once against the file's budget
+            if expanded > limits.max_macro_expansion:
+                raise limits.expansion_error(where)
         elif block.op == "preamble":
             preamble.append(block.key)
         else:
@@ -137,9 +142,13 @@ def read_bibtex(text: str, path: str, options: Options) -> list[Entry]:
                     parts: list[str] = []
                     fields[name] = _evaluate(value, macros, diags, where, is_month=name == "month", expr=parts)
                     expr[name] = source_expression(parts)
+                    expanded += max(0, len(fields[name]) - len(value))
+            if expanded > limits.max_macro_expansion:
+                raise limits.expansion_error(where)
             raw_entries.append((block.key, block.type, fields, where))
             exprs[id(fields)] = expr
 
+    limits.check_reference_cycles(raw_entries)  # crossref/xdata cycles: an error naming both places
     by_key = {key.casefold(): fields for key, _, fields, _ in raw_entries}
     out: list[Entry] = []
     pre = tuple(dict.fromkeys(preamble))
@@ -379,6 +388,7 @@ def _evaluate(raw: str, macros: Mapping[str, str], diags, where: Origin, is_mont
     if expr is None and raw[:1] == "{" and _match_brace(raw, 0) == len(raw) - 1:
         return raw[1:-1]  # the usual value: one brace group
     pieces: list[str] = []
+    grown = 0  # characters macros added: bounded (a @string "billion laughs")
     i, n = 0, len(raw)
     while i < n:
         c = raw[i]
@@ -412,6 +422,9 @@ def _evaluate(raw: str, macros: Mapping[str, str], diags, where: Origin, is_mont
                 pieces.append(str(MONTHS.index(word.lower()) + 1))
             elif word.lower() in macros:
                 pieces.append(macros[word.lower()])
+                grown += len(pieces[-1])
+                if grown > limits.max_macro_expansion:
+                    raise limits.expansion_error(where)
             else:
                 diags.warn(f"undefined macro '{word}'; its name is used as the text", where)
                 pieces.append(word)

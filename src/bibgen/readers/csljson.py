@@ -118,11 +118,12 @@ class CslJsonReader:
             if isinstance(value, dict):
                 text = _date_text(value)
                 if text:
-                    fields["urldate" if var == "accessed" else var] = text
+                    fields["urldate" if var == "accessed" else var.lower()] = text
                 continue
             if isinstance(value, list):
                 value = ", ".join(str(v) for v in value)
-            fields[CSL_TO_FIELD.get(var, var)] = strip_markup(str(value)) if var in RICH_TEXT else str(value)
+            # Field names are lower case in the model (PMID -> pmid); bibgen.safety checks them.
+            fields[CSL_TO_FIELD.get(var, var.lower())] = strip_markup(str(value)) if var in RICH_TEXT else str(value)
         if "accessed" in item:
             text = _date_text(item["accessed"])
             if text:

@@ -90,7 +90,12 @@ class YamlReader:
             raise InputError(f"not valid YAML: {exc.problem or exc.context}", where) from None
         except yaml.YAMLError as exc:
             raise InputError(f"not valid YAML: {exc}", Origin(path)) from None
-        return RecordsParser(path, options).records(root)
+        except RecursionError:
+            raise InputError("YAML nested too deeply", Origin(path, 1, 1)) from None
+        try:
+            return RecordsParser(path, options).records(root)
+        except RecursionError:
+            raise InputError("YAML nested too deeply", Origin(path, 1, 1)) from None
 
 
 class RecordsParser:

@@ -20,6 +20,7 @@ from bibgen.layout import Layout
 from bibgen.model import Entry, EntryKind, Fields, Person, SourceValue, people_signature
 from bibgen.preprint import arxiv_url, arxiv_year_month
 from bibgen.typemap import field_name, output_type
+from bibgen.safety import require_entry
 
 if TYPE_CHECKING:
     from bibgen.pipeline import Options
@@ -450,6 +451,7 @@ class BibtexWriter:
                     values[name] = _delimit(_encode_chunks(chunks, ascii), layout)
                 else:
                     values[name] = _delimit(encode(value, ascii=ascii), layout)
+        require_entry(entry, values)  # defence in depth: the readers' boundary check, again (bibgen.safety)
         return format_fields(btype, entry.key, list(values.items()), layout)
 
 

@@ -37,13 +37,15 @@ class Ctx:
     __slots__ = (
         "item", "loc", "counts", "suppressed", "record", "sort_mode", "names_marked",
         "piq", "english", "citation_number", "year_suffix", "sort_names", "engine", "implicit_ys",
-        "present", "type", "dates", "disamb_names",
+        "present", "type", "dates", "disamb_names", "calls", "budget",
     )
 
     def __init__(self, engine: Any, item: dict, english: bool,
                  shared: tuple[set[str], dict[str, Any], dict] | None = None) -> None:
         self.engine = engine
         self.item = item
+        self.calls = 0  # macro calls rendered for this entry (MacroCall: bounded)
+        self.budget = 0  # the text one entry may render (set on first use, MacroCall)
         self.loc: Locale = engine.locale
         self.counts = [0, 0]
         self.suppressed: set[str] = set()
@@ -378,6 +380,14 @@ def page_runs(value: str, ctx: Ctx) -> list[Run]:
     ]
 
 
+# Real styles call a few hundred macros per entry; a hostile one may call billions.
+MAX_MACRO_CALLS_PER_ENTRY = 100_000
+# ...and print each variable about once: an entry renders at most 64 KiB plus
+# 16 times the text of its data.
+MAX_OUTPUT_FLOOR = 64 * 1024
+MAX_OUTPUT_FACTOR = 16
+
+
 class MacroCall(Element):
     __slots__ = ("macro", "engine", "ctxname", "children")
 
@@ -391,6 +401,14 @@ class MacroCall(Element):
             raise StyleError(f"unknown macro {self.macro!r}", el)
 
     def render(self, ctx: Ctx) -> list[Run]:
+        ctx.calls += 1
+        if ctx.calls > MAX_MACRO_CALLS_PER_ENTRY:
+            from bibgen.errors import InputError
+
+            raise InputError(
+                f"rendering one entry takes more than {MAX_MACRO_CALLS_PER_ENTRY:,} macro calls (at {self.macro!r})",
+                self.engine.tree.origin(self.engine.macro_xml[self.macro]),
+            )
         children = self.children
         if children is None:
             # Compiled on first use: macros may call each other in any order.
@@ -405,6 +423,21 @@ class MacroCall(Element):
         # terms and values with it (elsevier-harvard's "[WWW Document]").
         if counts[0] > c0 and counts[1] == r0:
             return []
+        # Bounded output: a style that repeats a long variable thousands of times.
+        size = 0
+        for run in out:
+            size += len(run[0])
+        if size > MAX_OUTPUT_FLOOR:
+            if not ctx.budget:
+                ctx.budget = MAX_OUTPUT_FLOOR + MAX_OUTPUT_FACTOR * sum(len(str(v)) for v in ctx.item.values())
+            if size > ctx.budget:
+                from bibgen.errors import InputError
+
+                raise InputError(
+                    f"macro {self.macro!r} renders {size:,} characters for one entry, "
+                    f"more than {MAX_OUTPUT_FACTOR} times the entry's data",
+                    self.engine.tree.origin(self.engine.macro_xml[self.macro]),
+                )
         # Like a nested group, a macro that printed (even only a term) counts as
         # content for the enclosing group, as in citeproc-js (chicago "Preprint").
         if not out[0][2] & R.NOT_CONTENT or not all(g & R.NOT_CONTENT for t, _, g in out if t):

