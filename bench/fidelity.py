@@ -89,9 +89,12 @@ def guess_dialect(text: str) -> str:
 
 
 def export_file(path: Path, fmt: str, options: Options | None = None) -> tuple[str, Options]:
-    """What ``bibgen export --format FMT FILE`` writes (read, normalize, write; one file: nothing to merge)."""
-    options = options or Options()
-    text = path.read_text("utf-8", errors="replace")
+    """What ``bibgen export --keep-going --format FMT FILE`` writes (read, normalize, write; one
+    file: nothing to merge). Some corpus files hold broken blocks on purpose: they are skipped, with a warning."""
+    options = options or Options(keep_going=True)
+    from bibgen.encoding import to_utf8
+
+    text = to_utf8(path.read_bytes(), str(path), options.encoding).decode("utf-8", errors="replace")  # as bibgen reads it
     entries = [normalize_entry(e) for e in read_bibtex(text, str(path), options)]
     return writers.get(fmt).write(entries, options), options
 

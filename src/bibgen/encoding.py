@@ -7,8 +7,11 @@ another encoding, in this order:
 1. a byte-order mark: UTF-8, UTF-16 (LE/BE) or UTF-32 (LE/BE);
 2. an ``% Encoding: NAME`` line at the top of the file, as JabRef writes it
    (``% Encoding: windows-1252``, ``% Encoding: ISO8859_1``, ``% Encoding: UTF-8``);
-3. ``--encoding NAME`` (any codec Python knows: latin-1, cp1252, utf-16, …);
-4. otherwise UTF-8.
+3. an Emacs/Vim coding cookie in a comment on one of the first two lines
+   (``% -*- coding: latin-9 -*-``, ``% vim: set fileencoding=cp1252``), as
+   PEP 263 reads it for Python and biber's own test files use it;
+4. ``--encoding NAME`` (any codec Python knows: latin-1, cp1252, utf-16, …);
+5. otherwise UTF-8.
 
 Lines and columns survive the transcoding (each character stays one
 character), so every diagnostic still names the right place. Bytes the
@@ -33,6 +36,8 @@ _BOMS = (
 )
 # JabRef's header: "% Encoding: windows-1252" on one of the first lines.
 _HEADER = re.compile(rb"\A(?:[ \t]*(?:%[^\n]*)?\r?\n){0,4}?[ \t]*%[ \t]*Encoding:[ \t]*([A-Za-z0-9_.:\-]+)[ \t]*\r?$", re.M)
+# An editor's coding cookie (PEP 263's pattern) in a "%" comment on line 1 or 2.
+_COOKIE = re.compile(rb"\A(?:[^\n]*\n)?[ \t]*%[^\n]*?coding[:=][ \t]*([-\w.]+)")
 # Java charset names JabRef has written that Python spells differently.
 _ALIASES = {"iso8859_1": "latin-1", "iso8859_15": "iso8859-15", "cp1252": "cp1252", "utf8": "utf-8", "macroman": "mac-roman"}
 
@@ -56,6 +61,15 @@ def sniff(data: bytes, fallback: str | None = None) -> tuple[str, int, str]:
             return check_encoding(m.group(1).decode("ascii")), 0, "% Encoding: header"
         except UsageError:
             pass  # an unknown name in the header: fall through to --encoding / UTF-8
+    m = _COOKIE.match(data[:1024])
+    if m:
+        # Emacs appends the line-end convention ("latin-9-unix"); "latin-9" is Emacs' latin9.
+        name = re.sub(r"-(?:unix|dos|mac)$", "", m.group(1).decode("ascii"))
+        name = {"latin-9": "latin9", "latin-0": "latin9"}.get(name.lower(), name)
+        try:
+            return check_encoding(name), 0, "coding: cookie"
+        except UsageError:
+            pass
     if fallback:
         return check_encoding(fallback), 0, "--encoding"
     return "utf-8", 0, ""

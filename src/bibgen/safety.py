@@ -43,7 +43,8 @@ if TYPE_CHECKING:
 MAX_KEY_LENGTH = 256
 KEY_PUNCTUATION = "_-:./+&?<>"
 _ASCII_KEY = re.compile(r"[A-Za-z0-9_\-:./+&?<>]+")
-FIELD_NAME = re.compile(r"[a-z_][a-z0-9_.:\-]*")
+# biblatex data annotations ("author+an", "title+an:default", biblatex manual §3.7) are field names too.
+FIELD_NAME = re.compile(r"[a-z_][a-z0-9_.:\-]*(?:\+an(?::[a-z0-9_\-]+)?)?")
 # Zero-width and bidirectional formatting characters (Trojan Source, CVE-2021-42574).
 INVISIBLE = "\u061c\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff"
 _INVISIBLE_RE = re.compile("[" + INVISIBLE + "]")

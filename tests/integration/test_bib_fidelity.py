@@ -39,6 +39,9 @@ _BOTH = {
     "biber-examples.bib": "biblatex-only name options; U+02BF",
     "biber-tool.bib": "crossrefs to missing entries, malformed xdata on purpose",
     "jabref-MedlineImporterTestMathML.bib": "an entry without a key",
+    # "% ..." inside an entry is a comment to biber; BibTeX reads it into the next field's
+    # name, which bibgen refuses as unsafe (exit 3, with file:line), so the file is not exported.
+    "biber-tool.bib": "a '%' comment line inside an entry (BibTeX makes it part of a field name)",
 }
 NOT_COMPILED = {
     "bibtex": {
@@ -65,13 +68,33 @@ def test_corpus_is_documented():
     assert set(NOT_COMPILED["bibtex"]) | set(NOT_COMPILED["biber"]) <= listed
 
 
+# Entries a file holds on purpose that bibgen does not keep, with why (each is reported).
+SKIPPED_ON_PURPOSE = {
+    # "%@BOOK{L27," is commented out for biber; for BibTeX it is a block with a "%" field
+    # name: bibgen skips it with a located warning (--keep-going), as it is not an entry.
+    "biber-names.bib": {"L27", "L28"},
+}
+NOT_COMPARED = {
+    # bibgen gives a keyless entry a generated key; the comparison goes by key.
+    "jabref-MedlineImporterTestMathML.bib": "an entry without a key",
+    # "% ..." inside an entry is a comment to biber; BibTeX reads it into the next field's
+    # name, which bibgen refuses as unsafe (exit 3, with file:line), so the file is not exported.
+    "biber-tool.bib": "a '%' comment line inside an entry (BibTeX makes it part of a field name)",
+}
+
+
 @pytest.mark.parametrize(("path", "dialect"), FILES, ids=[p.name for p, _ in FILES])
 def test_every_entry_type_field_and_name_survives(path, dialect):
-    source = path.read_text("utf-8", errors="replace")
+    if path.name in NOT_COMPARED:
+        pytest.skip(f"{path.name}: {NOT_COMPARED[path.name]}")
+    from bibgen.encoding import to_utf8
+
+    source = to_utf8(path.read_bytes(), str(path)).decode("utf-8", errors="replace")  # as bibgen reads it
     output, _ = fidelity.export_file(path, dialect)
     rep = fidelity.compare(path.name, dialect, source, output)
-    assert rep.entries_in == rep.entries_out and rep.entries_in > 0
-    assert rep.lost == []
+    skipped = SKIPPED_ON_PURPOSE.get(path.name, set())
+    assert rep.entries_in == rep.entries_out + len(skipped) and rep.entries_in > 0
+    assert rep.lost == [f"{k}: entry" for k in sorted(skipped)]
     assert rep.types_changed == []
     assert rep.names_changed == []
     assert rep.changed == []
@@ -86,7 +109,10 @@ def _corpus_entries(skip: dict[str, str]) -> list:
     for i, (path, _) in enumerate(FILES):
         if path.name in skip:
             continue
-        for e in read_bibtex(path.read_text("utf-8", errors="replace"), str(path), Options()):
+        from bibgen.encoding import to_utf8
+
+        text = to_utf8(path.read_bytes(), str(path)).decode("utf-8", errors="replace")
+        for e in read_bibtex(text, str(path), Options(keep_going=True)):  # broken blocks on purpose: skipped
             e = normalize_entry(e)
             fields = e.fields
             for ref in ("crossref", "xref"):

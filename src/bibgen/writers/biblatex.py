@@ -124,8 +124,10 @@ class BiblatexWriter(BibtexWriter):
                 out["month"] = month
             if day:
                 out["day"] = day
+        had_date = "date" in out
         self.preprint_fields(entry, out)
-        if "date" in out:
+        if "date" in out and not had_date:
+            # a date derived from the arXiv identifier says what year and month would
             out.pop("year", None)
             out.pop("month", None)
         if entry.aliases:
