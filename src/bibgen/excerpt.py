@@ -45,10 +45,17 @@ def excerpt(origin: Origin | None) -> list[str]:
 def _source_line(path: str, lineno: int) -> str | None:
     from bibgen.encoding import to_utf8
 
+    import os
+    import stat
+
     try:
+        # Only a regular file: opening a FIFO or a device named in an error (an
+        # output bibgen refused to write) would block or read forever.
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None
         with open(path, "rb") as fh:
             data = fh.read(MAX_BYTES + 1)
-    except OSError:
+    except (OSError, ValueError):
         return None
     if len(data) > MAX_BYTES:
         return None
