@@ -312,7 +312,7 @@ def test_encodings_bom_jabref_header_and_flag(tmp_path: Path) -> None:
     assert ok.returncode == 0, err(ok)
     assert "Café Müller 5" in out(ok)  # UTF-8 whatever the locale
     ascii_ = bibgen("export", "--ascii", "--encoding", "latin-1", str(latin))
-    assert ascii_.stdout.isascii() and "G{\\\"o}del" in out(ascii_)
+    assert ascii_.stdout.isascii() and ("G{\\\"o}del" in out(ascii_) or "G{\\\"{o}}del" in out(ascii_))
     assert bibgen("export", "--encoding", "klingon", str(latin)).returncode == 2
 
 

@@ -46,9 +46,13 @@ def test_protect_case_modes():
 
 
 def test_rekey_keeps_the_old_key_as_an_alias():
-    out = run_cli("export", str(DATA), "--rekey", "--only-fields", "ids,title")
+    out = run_cli("export", str(DATA), "--rekey", "--only-fields", "aliasof,title")
     assert out.returncode == 0, out.stderr
-    assert "@misc{he2015DeepResidualLearning,\n  ids = {he2015deepresiduallearningimage}," in out.stdout
+    # BibTeX has no ids: the old key stays citable as a copy marked aliasof (see "Keys that keep resolving")
+    assert "@misc{he2015DeepResidualLearning,\n  title" in out.stdout
+    assert "@misc{he2015deepresiduallearningimage,\n  title = {Deep Residual Learning for Image Recognition},\n  aliasof = {he2015DeepResidualLearning}" in out.stdout
+    biblatex = run_cli("export", str(DATA), "-f", "biblatex", "--rekey", "--only-fields", "ids,title")
+    assert "@misc{he2015DeepResidualLearning,\n  ids = {he2015deepresiduallearningimage}," in biblatex.stdout
     kept = run_cli("export", str(DATA), "--only-fields", "title")
     assert "@misc{he2015deepresiduallearningimage," in kept.stdout and "ids" not in kept.stdout
 

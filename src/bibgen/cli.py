@@ -28,7 +28,7 @@ from typing import Annotated, Any, Callable, Optional
 
 import typer
 
-from bibgen.errors import EXIT_DIFFERENCES, BibgenError
+from bibgen.errors import EXIT_DIFFERENCES, EXIT_INPUT, EXIT_OK, BibgenError
 from bibgen.output import write_stdout
 
 app = typer.Typer(
@@ -116,8 +116,11 @@ class Console:
         from bibgen.excerpt import excerpt
 
         print(self.paint(str(exc)), file=sys.stderr)
-        for line in excerpt(exc.origin):
-            print(line, file=sys.stderr)
+        # The excerpt shows the faulty line of a source; an output error or a file that
+        # cannot be read at all has no such line (its 1:1 only names the file).
+        if exc.exit_code == EXIT_INPUT and not exc.message.startswith(("cannot read", "refusing")):
+            for line in excerpt(exc.origin):
+                print(line, file=sys.stderr)
 
     def status(self, message: str) -> None:
         if not self.quiet:

@@ -54,8 +54,10 @@ def test_injection_is_a_one_line_error_with_location(case, tmp_path):
     out = tmp_path / "out.bib"
     run = run_cli("export", str(src), "-o", str(out), cwd=tmp_path)
     assert run.returncode == 3, run.stderr
-    assert ONE_LINE_ERROR.match(run.stderr.splitlines(keepends=True)[-1]), run.stderr
-    assert run.stderr.splitlines()[-1].startswith(f"{src}:"), run.stderr
+    # The error is the last message; only its indented caret excerpt may follow it.
+    messages = [ln for ln in run.stderr.splitlines(keepends=True) if not ln.startswith(" ")]
+    assert ONE_LINE_ERROR.match(messages[-1]), run.stderr
+    assert messages[-1].startswith(f"{src}:"), run.stderr
     assert not out.exists()  # no partial output
 
 

@@ -417,7 +417,7 @@ class BibtexWriter:
                     and not (self.dialect == "bibtex" and _EXTENDED_NAMES.search(sv.raw))
                     and not (ascii and not sv.raw.isascii())
                 ):
-                    values[role] = self.source_text(sv.raw)  # the input's own value, delimiters included
+                    values[role] = _redelimit(self.source_text(sv.raw), layout)  # the input's own value
                 else:
                     values[role] = _delimit(format_people(people, role in entry.partial, ascii), layout)
         marks = dict(entry.nocase)
@@ -432,7 +432,8 @@ class BibtexWriter:
                 and not (name in _JOURNAL_FIELDS and layout.journals != "keep")
             ):
                 # Unchanged since read: the input's own source form (its braces, macros, LaTeX).
-                values[name] = value.source.raw if name in VERBATIM else self.source_text(value.source.raw)
+                raw_value = value.source.raw if name in VERBATIM else self.source_text(value.source.raw)
+                values[name] = _redelimit(raw_value, layout)
             elif name in VERBATIM:
                 values[name] = _delimit(self.verbatim(value), layout)
             elif name == "pages":
@@ -475,10 +476,48 @@ def _encode_chunks(chunks, ascii: bool) -> str:  # type: ignore[no-untyped-def]
     return "".join(out)
 
 
+def _quote_safe(text: str) -> str:
+    out: list[str] = []
+    depth = 0
+    i = 0
+    while i < len(text):
+        c = text[i]
+        if c == "\\" and i + 1 < len(text):
+            if text[i + 1] == '"' and depth == 0:
+                j = i + 3 if i + 2 < len(text) else i + 2
+                out.append("{" + text[i:j] + "}")
+                i = j
+                continue
+            out.append(text[i : i + 2])
+            i += 2
+            continue
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+        out.append('{"}' if c == '"' and depth == 0 else c)
+        i += 1
+    return "".join(out)
+
+
+def _redelimit(raw: str, layout: Layout) -> str:
+    """A source form in the layout's delimiters: one ``{...}`` group becomes ``"..."`` under
+    ``--quotes``; anything else (a macro, a ``#`` concatenation, quotes) stays as written."""
+    if not layout.quotes or raw[:1] != "{" or raw[-1:] != "}":
+        return raw
+    depth = 0
+    for i, c in enumerate(raw):
+        depth += (c == "{") - (c == "}")
+        if depth == 0 and i < len(raw) - 1:
+            return raw  # "{a} # {b}": more than one group
+    return _delimit(raw[1:-1], layout)
+
+
 def _delimit(text: str, layout: Layout) -> str:
     if layout.quotes:
-        # Inside "...", a double quote at brace level zero would end the value.
-        return '"' + text.replace('"', '{"}') + '"'
+        # Inside "...", a double quote at brace level zero would end the value: it is
+        # braced ({"}, and an accent {\"o}); one inside braces ({\"o}) is already safe.
+        return '"' + _quote_safe(text) + '"' if '"' in text else '"' + text + '"'
     return "{" + text + "}"
 
 
