@@ -112,7 +112,7 @@ def test_read_only_sync_target_is_refused_unless_force(tmp_path):
     assert run.returncode == 4 and "read-only" in one_error_line(run.stderr)
     assert out.read_text() == ""
     assert run_cli("sync", "--force", cwd=tmp_path, env=env).returncode == 0
-    assert "{A} work" in out.read_text()
+    assert "title = {A work}" in out.read_text()
 
 
 def test_stdout_full_disk_is_one_line_exit_4():
