@@ -91,8 +91,9 @@ class BiblatexWriter(BibtexWriter):
             default = "techreport" if kind is EntryKind.REPORT else "phdthesis"
             if not isinstance(out.get("type"), SourceText):
                 out["type"] = _THESIS_TYPES.get(out.get("type", "").casefold(), out.get("type", "")) or default
-        elif container and "howpublished" not in out:
-            # @misc and @online: the venue is where it was published.
+        elif container:
+            # @misc and @online: the venue is where it was published (beside the
+            # entry's own howpublished, the container keeps the name it was read from).
             place(out, "howpublished", container)
         if "address" in out and "location" not in out:
             out["location"] = out.pop("address")

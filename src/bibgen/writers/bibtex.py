@@ -184,9 +184,11 @@ def place(out: dict[str, str], name: str, value: str) -> None:
         out.setdefault(name, value)
     elif not have or have is value:
         out[name] = value
-    elif have != value:
+    else:
+        # A different value, or the same text read from another field (a @manual's
+        # howpublished equal to its booktitle): kept under the name it was read from.
         other = value.source.name if isinstance(value, SourceText) else ""
-        if other and (other not in out or out[other] is value):
+        if other and other != name and (other not in out or out[other] is value):
             out[other] = value
 
 
@@ -383,8 +385,8 @@ class BibtexWriter:
             out.pop("publisher", None)
         else:
             btype = "misc"
-            if container and "howpublished" not in out:
-                place(out, "howpublished", container)
+            if container:
+                place(out, "howpublished", container)  # beside its own howpublished: under its own name
         if f.get("eprinttype", "") == "arxiv" or kind is EntryKind.PREPRINT:
             if f.get("eprinttype", "arxiv") == "arxiv":
                 out["archiveprefix"] = "arXiv"
