@@ -32,7 +32,7 @@ from bibgen.mappings import hayagriva as M
 from bibgen.model import Entry, EntryKind, Fields, Origin, Person
 from bibgen.normalize import parse_name
 from bibgen.readers import decode
-from bibgen.readers.yaml import _Loader
+from bibgen.readers.yaml import NodeParser, _Loader
 
 if TYPE_CHECKING:
     from bibgen.pipeline import Options
@@ -118,17 +118,7 @@ class HayagrivaReader:
         return entries
 
 
-class _Parser:
-    def __init__(self, path: str, options: Options) -> None:
-        self.path = path
-        self.options = options
-
-    def origin(self, node: Node) -> Origin:
-        return Origin(self.path, node.start_mark.line + 1, node.start_mark.column + 1)
-
-    def fail(self, node: Node, message: str) -> InputError:
-        return InputError(message, self.origin(node))
-
+class _Parser(NodeParser):
     def warn(self, node: Node, message: str) -> None:
         self.options.diagnostics.warn(message, self.origin(node))
 

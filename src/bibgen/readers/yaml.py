@@ -98,8 +98,8 @@ class YamlReader:
             raise InputError("YAML nested too deeply", Origin(path, 1, 1)) from None
 
 
-class RecordsParser:
-    """Turns composed YAML nodes into entries, with node marks for every error."""
+class NodeParser:
+    """Base of the YAML parsers (records, hayagriva): the file and options, and node marks for every error."""
 
     def __init__(self, path: str, options: Options) -> None:
         self.path = path
@@ -110,6 +110,10 @@ class RecordsParser:
 
     def fail(self, node: Node, message: str, hint: str = "") -> InputError:
         return InputError(message, self.origin(node), hint)
+
+
+class RecordsParser(NodeParser):
+    """Turns composed YAML nodes into entries, with node marks for every error."""
 
     # -- shapes
 
