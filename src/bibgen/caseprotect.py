@@ -51,7 +51,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from bibgen.latex import split_math
+from bibgen.latex import _group_end, split_math
 
 MODES = ("auto", "words", "none")
 # Fields whose case a style may change: protected. Journal and person names never are.
@@ -376,18 +376,6 @@ def source_marks(latex: str, decode) -> tuple[Chunk, ...]:  # type: ignore[no-un
 
 
 def _close(s: str, i: int) -> int:
-    depth = 0
-    j = i
-    while j < len(s):
-        c = s[j]
-        if c == "\\":
-            j += 2
-            continue
-        if c == "{":
-            depth += 1
-        elif c == "}":
-            depth -= 1
-            if depth == 0:
-                return j
-        j += 1
-    return len(s) - 1
+    """The brace closing the group opened at ``i`` (escapes skipped); an unclosed group runs to the end."""
+    end = _group_end(s, i)
+    return end if end >= 0 else len(s) - 1
