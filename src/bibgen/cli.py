@@ -373,9 +373,9 @@ def export(
     """
     from bibgen.keys import compile_pattern
     from bibgen.output import write_atomic
-    from bibgen.pipeline import bulk, read_pinned, render
+    from bibgen.pin import Target, is_bib_format, read_target
+    from bibgen.pipeline import bulk, keyed_entries, read_pinned, render
     from bibgen.registry import writers
-    from bibgen.sync import Target, is_bib_format, keyed_entries, read_target
 
     config, options = resolve(
         config_file,
@@ -496,7 +496,7 @@ def sync(
             write_stdout(result.diff())
         for change in result.changes:
             if change.changed:
-                name = syncing._display(change.path, None)
+                name = syncing.display_path(change.path, None)
                 print(f"bibgen: {name} {'would change' if check else 'written'}", file=sys.stderr)
         if options.stats.files:  # (nothing was read when the in-sync cache answered)
             changed = sum(1 for c in result.changes if c.changed)

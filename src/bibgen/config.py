@@ -123,10 +123,10 @@ class Config:
         return [found[k] for k in sorted(found)]
 
     def options(self, **overrides: Any) -> Any:
-        """A :class:`bibgen.pipeline.Options` from this configuration; non-None overrides win."""
-        from bibgen.dedupe import DedupePolicy
+        """A :class:`bibgen.options.Options` from this configuration; non-None overrides win."""
+        from bibgen.options import DedupePolicy
         from bibgen.keys import DEFAULT_PATTERN
-        from bibgen.pipeline import Options
+        from bibgen.options import Options
 
         values: dict[str, Any] = {
             "key_pattern": self.key_pattern or DEFAULT_PATTERN,

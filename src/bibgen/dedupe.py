@@ -40,6 +40,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
 from bibgen.errors import Diagnostics
+from bibgen.options import DedupePolicy
 from bibgen.model import Entry, EntryKind, Fields, Origin, Person
 from bibgen.normalize import (
     FUNCTION_WORDS,
@@ -167,38 +168,6 @@ class DedupeResult:
     entries: tuple[Entry, ...]
     clusters: tuple[Cluster, ...] = field(default_factory=tuple)
     refused: tuple[Refusal, ...] = field(default_factory=tuple)
-
-
-@dataclass(frozen=True, slots=True)
-class DedupePolicy:
-    """How eagerly records merge.
-
-    ``not_duplicates`` holds pairs of titles the user says are different works
-    (given as any pair of strings; matched by folded title key, so case, accents
-    and punctuation do not matter). A pair of one title twice means "records
-    with this title are never merged by title alone". Identifier evidence (the
-    same DOI or arXiv id) is not affected. ``threshold`` is the least title
-    similarity (0..1) for a fuzzy match; ``fuzzy=False`` turns fuzzy matching off.
-    ``within_file=True`` lets records of one file with different keys merge
-    (by default they are different works unless exact duplicates, and near
-    pairs among them are only reported).
-    """
-
-    not_duplicates: frozenset[frozenset[str]] = frozenset()
-    threshold: float = 0.9
-    fuzzy: bool = True
-    within_file: bool = False
-
-    def __post_init__(self) -> None:
-        pairs = frozenset(frozenset(title_key(str(t)) for t in pair) for pair in self.not_duplicates)
-        object.__setattr__(self, "not_duplicates", pairs)
-
-    def distinct(self, titles_a: Iterable[str], titles_b: Iterable[str]) -> bool:
-        """Did the user declare any title of one side distinct from any title of the other?"""
-        if not self.not_duplicates:
-            return False
-        tb = list(titles_b)
-        return any(frozenset({ka, kb}) in self.not_duplicates for ka in titles_a for kb in tb)
 
 
 # ---------------------------------------------------------------- features

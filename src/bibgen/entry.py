@@ -4,7 +4,7 @@ A pre-commit hook runs ``bibgen sync --check`` on every commit, so an
 unchanged project should be confirmed in well under a quarter of a second.
 Importing typer alone takes a good part of that budget, so when the arguments
 are exactly ``sync --check`` and the in-sync cache
-(:func:`bibgen.synccache.cached_in_sync`) says nothing has changed, this exits
+(:func:`bibgen.sync.cache.cached_in_sync`) says nothing has changed, this exits
 0 without importing the command-line layer or the pipeline. Anything else,
 including every error, goes through :func:`bibgen.cli.main` unchanged.
 
@@ -21,7 +21,7 @@ import sys
 def main() -> None:
     """Console entry point."""
     if sys.argv[1:] == ["sync", "--check"]:
-        from bibgen.synccache import cached_in_sync
+        from bibgen.sync.cache import cached_in_sync
 
         if cached_in_sync():
             sys.exit(0)

@@ -40,8 +40,7 @@ from functools import lru_cache
 from bibgen.errors import Diagnostics, UsageError
 from bibgen.model import Entry, EntryKind, Fields
 from bibgen.normalize import FUNCTION_WORDS, title_key
-
-DEFAULT_PATTERN = "[auth:lower][year][shorttitle(3)]"
+from bibgen.options import DEFAULT_PATTERN  # re-exported: keys.DEFAULT_PATTERN
 
 _WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 _PART_RE = re.compile(r"^([a-z]+)(?:\((\d+)\))?$")

@@ -1,4 +1,10 @@
-"""The fixed stage order, written once: read -> normalize -> dedupe -> key -> render."""
+"""The fixed stage order, written once: read -> normalize -> dedupe -> pin -> key -> render.
+
+:func:`keyed_entries` runs read -> normalize -> dedupe -> pin -> key for every
+command (``export``, ``sync``, ``enrich``, ``duplicates``); :func:`render` is
+the last stage. The option types live in :mod:`bibgen.options` (re-exported
+here for callers of ``bibgen.pipeline.Options``).
+"""
 
 from __future__ import annotations
 
@@ -7,70 +13,24 @@ import os
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
-from bibgen.dedupe import Cluster, DedupePolicy, DedupeResult, dedupe, member_records
-from bibgen.config import YAML_NAMES as CONFIG_NAMES
+from bibgen.dedupe import Cluster, DedupeResult, dedupe, member_records
+from bibgen.config import YAML_NAMES as CONFIG_NAMES, Config
 from bibgen.encoding import to_utf8
-from bibgen.errors import Diagnostics, InputError, UsageError
-from bibgen.layout import Layout
-from bibgen.keys import DEFAULT_PATTERN, apply_pins, assign_keys, fold_alias_copies
+from bibgen.errors import ConfigError, InputError, UsageError
+from bibgen.keys import apply_pins, assign_keys, fold_alias_copies
 from bibgen.model import Entry, Fields, Origin, Person
 from bibgen.normalize import bare_doi, clean_text
-from bibgen.progress import NoProgress, Progress
+from bibgen.pin import Target, carry_pins, pinned_entries
+from bibgen.options import DedupePolicy, Options, RunStats  # noqa: F401  (re-exported: bibgen.pipeline.Options)
 from bibgen.readers import choose_reader
 from bibgen.registry import readers, writers
 from bibgen.validate import check_entry
 from bibgen.safety import check_entries, has_invisible
 from bibgen.walk import walk_files
-from bibgen.venues import VenueTable, builtin_table
-
-
-@dataclass
-class RunStats:
-    """What a run did, for the CLI's summary line: files and records read, records merged, seconds per stage."""
-
-    files: int = 0
-    records: int = 0
-    merged: int = 0
-    seconds: dict[str, float] = field(default_factory=dict)
-
-
-@dataclass
-class Options:
-    """Everything a run needs, passed through every stage (never module globals)."""
-
-    key_pattern: str = DEFAULT_PATTERN
-    ascii: bool = False
-    strict: bool = False
-    venues: VenueTable | None = None
-    dedupe_policy: DedupePolicy = field(default_factory=DedupePolicy)
-    reader: str | None = None  # force one reader ("--from"), else by suffix
-    # Formatted references (text, markdown, html writers): see bibgen.style.lookup.
-    style: str | None = None  # style name or .csl path; None: apa with the CSL processor, else plain
-    style_dirs: tuple[str, ...] = ()  # project folders searched for <style>.csl
-    locale: str | None = None  # CSL locale (pt-BR, de-DE, ...) over the style's default-locale
-    group_by: str = "year"  # HTML page sections: year, type or none
-    html_fragment: bool = False  # html writer: only the list, not the standalone page
-    encoding: str | None = None  # sources without a BOM or "% Encoding:" header ("--encoding"), else UTF-8
-    keep_going: bool = False  # skip (and report) what cannot be parsed instead of failing ("--keep-going")
-    layout: Layout = field(default_factory=Layout)  # .bib writers: --omit, --sort, --protect-case, ...
-    rekey: bool = False  # new keys for entries whose key is not pinned (old ones kept as aliases)
-    diagnostics: Diagnostics = field(default_factory=Diagnostics)
-    progress: Progress = field(default_factory=NoProgress)  # the CLI sets a bar on a terminal
-    stats: RunStats = field(default_factory=RunStats)
-    enrich: object = None  # bibgen.enrich.stage.EnrichPolicy: fill missing fields from its lock
-
-    def __post_init__(self) -> None:
-        self.diagnostics.strict = self.strict
-
-    @property
-    def venue_table(self) -> VenueTable:
-        if self.venues is None:
-            return builtin_table()
-        return builtin_table().extended(self.venues)
 
 
 def discover(sources: Iterable[str | os.PathLike[str]], options: Options) -> list[Path]:
@@ -248,6 +208,51 @@ def process(entries: Sequence[Entry], options: Options, pinned: Sequence[Entry] 
     options.stats.merged += len(ordered) - len(result.entries)
     options.stats.seconds["dedupe"] = options.stats.seconds.get("dedupe", 0.0) + time.perf_counter() - start
     return DedupeResult(tuple(keyed), clusters)
+
+
+def discover_sources(
+    config: Config,
+    options: Options,
+    sources: Sequence[str | os.PathLike[str]] | None = None,
+    outputs: Iterable[Path] = (),
+) -> list[Path]:
+    """Source files (the configuration's unless ``sources`` is given); an output among them is a ConfigError."""
+    paths = discover(config.source_paths() if sources is None else sources, options)
+    written = {Path(o).resolve() for o in outputs}
+    for p in paths:
+        if p.resolve() in written:
+            try:
+                shown = os.path.relpath(p, config.root)
+            except ValueError:  # pragma: no cover - other drive on Windows
+                shown = str(p)
+            raise ConfigError(
+                f"output {shown} is also a source",
+                Origin(str(config.path or "bibgen"), 1, 1),
+                "narrow 'sources' so it does not match the outputs",
+            )
+    return paths
+
+
+def keyed_entries(
+    config: Config,
+    options: Options,
+    targets: Sequence[Target] = (),
+    sources: Sequence[str | os.PathLike[str]] | None = None,
+) -> list[Entry]:
+    """The stages in their one order: read -> normalize -> dedupe -> pin -> key, for every command.
+
+    ``targets`` are existing bibliographies whose keys are pinned (the .bib
+    outputs of the configuration, ``--keys-from``): the same work keeps its
+    key (:func:`bibgen.keys.apply_pins`, inside :func:`process`), and a
+    generated entry whose source was edited keeps it too
+    (:func:`bibgen.pin.carry_pins`). ``export`` and ``sync`` both call this;
+    sync only adds the comparison with the target files and the write.
+    """
+    paths = discover_sources(config, options, sources, [t.path for t in targets])
+    entries = read_files(paths, options)  # read, normalize
+    pinned = pinned_entries(targets)
+    result = process(entries, options, pinned=pinned)  # dedupe, pin, key
+    return carry_pins(list(result.entries), pinned, targets, options)
 
 
 def _unkeyed(entry: Entry) -> Entry:

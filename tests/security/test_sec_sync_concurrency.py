@@ -12,7 +12,7 @@ import os
 import pytest
 
 from bibgen import output
-from bibgen import sync as syncing
+from bibgen.sync import write as syncing  # sync() and the plan() it calls
 from bibgen.config import load_config
 from bibgen.errors import OutputError
 

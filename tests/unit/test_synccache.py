@@ -9,7 +9,7 @@ import pytest
 
 from bibgen.config import load_config
 from bibgen.sync import sync
-from bibgen.synccache import cache_file, cached_in_sync
+from bibgen.sync.cache import cache_file, cached_in_sync
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 

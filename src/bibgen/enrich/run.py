@@ -16,7 +16,8 @@ from bibgen.errors import EXIT_DIFFERENCES, EXIT_OK, UsageError
 
 
 def _entries(config: Any, options: Any, sources: Sequence[Path]) -> list[Any]:
-    from bibgen.sync import is_bib_format, keyed_entries, read_target
+    from bibgen.pin import is_bib_format, read_target
+    from bibgen.pipeline import keyed_entries
 
     targets = []
     if config.path is not None:

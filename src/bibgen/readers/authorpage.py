@@ -27,7 +27,7 @@ from bibgen.normalize import clean_text, parse_name
 from bibgen.readers import MAX_LINE_BYTES, decode
 
 if TYPE_CHECKING:
-    from bibgen.pipeline import Options
+    from bibgen.options import Options
 
 HEADING = "collaborating authors"
 # A source line is short and has no sentence punctuation at its end.

@@ -19,7 +19,7 @@ from bibgen.model import Entry, EntryKind, Fields, Origin, Person, SourceForm
 from bibgen.readers import decode
 
 if TYPE_CHECKING:
-    from bibgen.pipeline import Options
+    from bibgen.options import Options
 
 # CSL ``archive`` values that name an eprint archive (biblatex eprinttype).
 EPRINT_ARCHIVES = frozenset({"arxiv", "pubmed", "pmcid", "jstor", "hdl", "googlebooks", "mrnumber", "zbl", "ssrn"})

@@ -47,7 +47,7 @@ from bibgen.model import Entry, EntryKind, Fields, Origin, Person
 from bibgen.normalize import clean_text, parse_name
 
 if TYPE_CHECKING:
-    from bibgen.pipeline import Options
+    from bibgen.options import Options
 
 MAX_BYTES = 512 << 20  # far above any real library export (100k records is ~200 MiB)
 MAX_DEPTH = 32

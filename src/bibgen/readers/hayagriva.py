@@ -35,7 +35,7 @@ from bibgen.readers import decode
 from bibgen.readers.yaml import NodeParser, _Loader
 
 if TYPE_CHECKING:
-    from bibgen.pipeline import Options
+    from bibgen.options import Options
 
 _FIRST_KEY = re.compile(rb"^(?![#\s-])([^:#\n]+?):[ \t]*(?:#.*)?$", re.MULTILINE)
 _DATE = re.compile(r"^(-?\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")

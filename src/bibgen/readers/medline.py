@@ -39,7 +39,7 @@ from bibgen.normalize import clean_text, parse_name
 from bibgen.readers import decode
 
 if TYPE_CHECKING:
-    from bibgen.pipeline import Options
+    from bibgen.options import Options
 
 _LINE = re.compile(r"^([A-Z][A-Z0-9]{0,3}) {0,3}- ?(.*)$")
 _SNIFF = re.compile(rb"^(?:\xef\xbb\xbf)?\s*PMID- ?\d", re.MULTILINE)

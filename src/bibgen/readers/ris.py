@@ -30,7 +30,7 @@ from bibgen.normalize import clean_text, parse_name
 from bibgen.readers import decode
 
 if TYPE_CHECKING:
-    from bibgen.pipeline import Options
+    from bibgen.options import Options
 
 TAG_LINE = re.compile(r"^([A-Z][A-Z0-9]) {1,2}-(?: (.*)|\s*)$")
 _SNIFF = re.compile(rb"^(?:\xef\xbb\xbf)?\s*TY {1,2}- ", re.MULTILINE)

@@ -46,7 +46,7 @@ from bibgen.normalize import parse_name
 from bibgen.readers import decode
 
 if TYPE_CHECKING:
-    from bibgen.pipeline import Options
+    from bibgen.options import Options
 
 TEXT_KEYS = (
     "title", "container", "publisher", "volume", "number", "pages", "edition", "howpublished",

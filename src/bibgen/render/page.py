@@ -27,7 +27,7 @@ from bibgen.model import Entry, EntryKind
 from bibgen.style.nodes import Reference, plain_text
 
 if TYPE_CHECKING:
-    from bibgen.pipeline import Options
+    from bibgen.options import Options
 
 GROUPINGS = ("year", "type", "none")
 NO_YEAR = "No year"

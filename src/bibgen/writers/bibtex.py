@@ -23,7 +23,7 @@ from bibgen.typemap import field_name, output_type
 from bibgen.safety import require_entry
 
 if TYPE_CHECKING:
-    from bibgen.pipeline import Options
+    from bibgen.options import Options
 
 FIELD_ORDER = (
     "ids",

@@ -20,7 +20,7 @@ from bibgen.mathtext import convert_math
 from bibgen.model import Entry, EntryKind, Person
 
 if TYPE_CHECKING:
-    from bibgen.pipeline import Options
+    from bibgen.options import Options
 
 _INT = re.compile(r"^\d{1,4}$")
 

@@ -26,7 +26,7 @@ from bibgen.model import Entry, EntryKind, Person
 from bibgen.normalize import parse_name
 
 if TYPE_CHECKING:
-    from bibgen.pipeline import Options
+    from bibgen.options import Options
 
 _INT = re.compile(r"^[1-9]\d*$")
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$|^\d{4}-\d{2}$|^\d{4}$")

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from bibgen.model import Entry
 
 if TYPE_CHECKING:
-    from bibgen.pipeline import Options
+    from bibgen.options import Options
     from bibgen.style.nodes import Reference
 
 

@@ -17,7 +17,7 @@ from bibgen.mappings import ris as M
 from bibgen.model import Entry, EntryKind, Person
 
 if TYPE_CHECKING:
-    from bibgen.pipeline import Options
+    from bibgen.options import Options
 
 EOL = "\n"
 # Fields written by the rules below (not through FIELD_TO_TAG), or internal to bibgen.

@@ -16,7 +16,7 @@ from bibgen.model import Entry, Person
 from bibgen.writers.biblatex import biblatex_date
 
 if TYPE_CHECKING:
-    from bibgen.pipeline import Options
+    from bibgen.options import Options
 
 _HANDLED = frozenset(
     {"title", "container", "publisher", "volume", "number", "pages", "edition", "howpublished", "doi", "url",
