@@ -450,7 +450,8 @@ def apply_pins(
       on the best match and the others get new keys, with a warning;
     - a key the entry brought from its own source becomes an alias.
     """
-    from bibgen.dedupe import _STRENGTH, DedupePolicy, match_pinned, pin_affinity
+    from bibgen.dedupe import DedupePolicy, match_pinned, pin_affinity
+    from bibgen.dedupe.signals import _STRENGTH
 
     policy = policy if isinstance(policy, DedupePolicy) else DedupePolicy()
     firsts: list[int] = []

@@ -6,12 +6,12 @@ import random
 
 import pytest
 
-import bibgen.dedupe as dedupe_module
+from bibgen.dedupe import blocking as blocking_module
+from bibgen.dedupe.blocking import _candidate_pairs
+from bibgen.dedupe.signals import _Features
 from bibgen.dedupe import (
     Cluster,
     DedupePolicy,
-    _candidate_pairs,
-    _Features,
     cluster,
     dedupe,
     find_duplicates,
@@ -445,7 +445,7 @@ def test_a_big_same_title_bucket_decides_as_all_pairs_would(title: str, monkeypa
         authors = rng.sample(families, rng.randint(1, 2))
         entries.append(rec(title, *authors, path=f"p{n % 7}", partial=partial, **fields))
     narrowed = cluster(entries)
-    monkeypatch.setattr(dedupe_module, "_BLOCK_ALL_PAIRS", 10**9)
+    monkeypatch.setattr(blocking_module, "_BLOCK_ALL_PAIRS", 10**9)
     everything = cluster(entries)
     assert narrowed == everything
     assert 1 < len(narrowed) < len(entries)  # some merged, some not: the test decides something

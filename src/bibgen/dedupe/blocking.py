@@ -1,0 +1,68 @@
+"""Candidate pairs through hash blocks (identifier, title key, sorted title words with one left out), never all pairs, so cost grows linearly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from bibgen.dedupe.signals import FUZZY_MIN_WORDS, _Features
+
+
+# A blocking bucket with more distinct works than this is compared by sorted
+# neighbourhood (each title with the next few in sorted order) instead of all pairs.
+_BLOCK_ALL_PAIRS = 24
+
+
+_BLOCK_WINDOW = 6
+
+
+def _block_keys(f: _Features) -> tuple[tuple[str, ...], ...]:
+    return _block_keys_of(f.sig)
+
+
+@lru_cache(maxsize=262144)
+def _block_keys_of(sig: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """The sorted distinct words, and each with one word left out.
+
+    A title with one word left out meets the whole of a title that lacks that
+    word: a typo in a function word (``wihtout``) makes it significant on one
+    side only.
+    """
+    words = tuple(sorted(set(sig)))
+    if len(words) < FUZZY_MIN_WORDS:
+        return (words,)
+    return (words, *(words[:i] + words[i + 1 :] for i in range(len(words))))
+
+
+def _candidate_pairs(feats: Sequence[_Features], group_of: callable) -> set[tuple[int, int]]:  # type: ignore[valid-type]
+    """Pairs of records (by index) in different clusters that share a blocking key."""
+    # One representative per distinct title and cluster, the first in content
+    # order (ties: input order), keeps buckets of exact duplicates cheap. Copies
+    # of one title share every block, so choosing before blocking picks the same
+    # representative a choice inside each block would, without blocking the copies.
+    rep: dict[tuple[int, str], _Features] = {}
+    for f in feats:
+        if f.fuzzy:
+            k = (group_of(f.index), f.norm)
+            cur = rep.get(k)
+            if cur is None or f.order < cur.order:
+                rep[k] = f
+    blocks: dict[tuple[str, ...], list[_Features]] = {}
+    for f in rep.values():
+        for k in _block_keys(f):
+            blocks.setdefault(k, []).append(f)
+    pairs: set[tuple[int, int]] = set()
+    for members in blocks.values():
+        if len(members) < 2:
+            continue
+        reps = sorted(members, key=lambda f: (f.order, f.index))
+        if len(reps) <= _BLOCK_ALL_PAIRS:
+            for i, x in enumerate(reps):
+                for y in reps[i + 1 :]:
+                    pairs.add((x.index, y.index) if x.order <= y.order else (y.index, x.index))
+        else:
+            reps.sort(key=lambda f: (f.norm, f.order))
+            for i, x in enumerate(reps):
+                for y in reps[i + 1 : i + 1 + _BLOCK_WINDOW]:
+                    pairs.add((x.index, y.index) if x.order <= y.order else (y.index, x.index))
+    return pairs
