@@ -25,3 +25,20 @@ def test_error_case(case, update_golden):
     if rest:
         assert rest[1].rstrip().endswith("^")
     assert_golden(result.stderr + f"exit {result.returncode}\n", folder / "expected.txt", update_golden)
+
+
+def test_an_input_error_on_a_line_whose_message_starts_like_an_unreadable_file_still_shows_its_line(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    # The excerpt used to be chosen by the message's first words ("cannot read ..."):
+    # an author page whose author line is unreadable lost its excerpt.
+    from bibgen.cli import Console
+    from bibgen.errors import InputError, UnreadableError
+    from bibgen.model import Origin
+
+    page = tmp_path / "page.txt"
+    page.write_text("Collaborating Authors\n\nsecond line here\n", encoding="utf-8")
+    console = Console()
+    console.error(InputError("cannot read the page author's name", Origin(str(page), 3, 1)))
+    shown = capsys.readouterr().err
+    assert "second line here" in shown
+    console.error(UnreadableError("cannot read: Permission denied", Origin(str(page), 1, 1)))
+    assert "Collaborating" not in capsys.readouterr().err

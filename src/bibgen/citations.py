@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bibgen.errors import Diagnostics, InputError, UsageError
+from bibgen.errors import Diagnostics, UnreadableError, UsageError
 from bibgen.model import Entry, Origin
 
 ALL = "*"
@@ -202,7 +202,7 @@ def read_citations(paths: Iterable[str | os.PathLike[str]]) -> Citations:
                 raise UsageError(f"{path}: no such file") from None
             return  # an \input of a generated or missing file: LaTeX will complain
         except OSError as exc:
-            raise InputError(f"cannot read: {exc.strerror}", Origin(str(path), 1, 1)) from None
+            raise UnreadableError(f"cannot read: {exc.strerror}", Origin(str(path), 1, 1)) from None
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         suffix = path.suffix.lower()
         if suffix == ".aux":

@@ -116,9 +116,11 @@ class Console:
         from bibgen.excerpt import excerpt
 
         print(self.paint(str(exc)), file=sys.stderr)
-        # The excerpt shows the faulty line of a source; an output error or a file that
-        # cannot be read at all has no such line (its 1:1 only names the file).
-        if exc.exit_code == EXIT_INPUT and not exc.message.startswith(("cannot read", "refusing")):
+        # The excerpt shows the faulty line of a source; an output or usage error, or a
+        # file that cannot be read at all (its 1:1 only names the file), has no such line.
+        from bibgen.errors import UnreadableError
+
+        if exc.exit_code == EXIT_INPUT and not isinstance(exc, UnreadableError):
             for line in excerpt(exc.origin):
                 print(line, file=sys.stderr)
 

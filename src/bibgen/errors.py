@@ -75,6 +75,10 @@ class InputError(BibgenError):
     exit_code = EXIT_INPUT
 
 
+class UnreadableError(InputError):
+    """A file that cannot be read at all: its origin names the file, not a line, so no excerpt is shown."""
+
+
 class UsageError(BibgenError):
     """The command line asks for something impossible (unknown format, missing path)."""
 

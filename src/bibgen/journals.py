@@ -10,7 +10,6 @@ each under its ISO 4 form; an abbreviation of a name not listed is kept.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from functools import lru_cache
 
 # Full names whose ISO 4 abbreviation --expand-journals recognises without configuration.

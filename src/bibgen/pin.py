@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bibgen.bibsplit import RawBlock, RawEntry, split_bib
-from bibgen.errors import Diagnostics, InputError, UsageError
+from bibgen.errors import Diagnostics, UnreadableError, UsageError
 from bibgen.model import Entry, EntryKind, Fields, Origin
 
 if TYPE_CHECKING:
@@ -65,7 +65,7 @@ def read_target(path: Path, options: Options, fmt: str = "bibtex") -> Target:
     except (FileNotFoundError, NotADirectoryError):
         return Target(path, None, format=fmt)  # writing it will report what is wrong
     except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", Origin(str(path), 1, 1)) from None
+        raise UnreadableError(f"cannot read: {exc.strerror}", Origin(str(path), 1, 1)) from None
     from bibgen.encoding import to_utf8
     from bibgen.output import snapshot
     from bibgen.readers import decode

@@ -20,7 +20,7 @@ from pathlib import Path
 from bibgen.dedupe import Cluster, DedupeResult, dedupe, member_records
 from bibgen.config import YAML_NAMES as CONFIG_NAMES, Config
 from bibgen.encoding import to_utf8
-from bibgen.errors import ConfigError, InputError, UsageError
+from bibgen.errors import ConfigError, UnreadableError, UsageError
 from bibgen.keys import apply_pins, assign_keys, fold_alias_copies
 from bibgen.model import Entry, Fields, Origin, Person
 from bibgen.normalize import bare_doi, clean_text
@@ -65,7 +65,7 @@ def discover(sources: Iterable[str | os.PathLike[str]], options: Options) -> lis
 
 def _walk_error(exc: OSError) -> None:
     """A folder under a source that cannot be listed: its files would be missing silently."""
-    raise InputError(f"cannot read folder: {exc.strerror}", Origin(str(exc.filename), 1, 1))
+    raise UnreadableError(f"cannot read folder: {exc.strerror}", Origin(str(exc.filename), 1, 1))
 
 
 def read_file(path: Path, options: Options) -> list[Entry]:
@@ -75,7 +75,7 @@ def read_file(path: Path, options: Options) -> list[Entry]:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", Origin(str(path), 1, 1)) from None
+        raise UnreadableError(f"cannot read: {exc.strerror}", Origin(str(path), 1, 1)) from None
     data = to_utf8(data, str(path), options.encoding)
     if not options.reader:
         reader = choose_reader(path.suffix, data)  # by suffix, then content (.yml: hayagriva or records)

@@ -177,14 +177,14 @@ def _sort_value(e: RawEntry, name: str) -> tuple:  # type: ignore[type-arg]
 
 def tidy_file(path: Path, layout: Layout) -> TidyResult:
     """Read and tidy one file (nothing is written here)."""
-    from bibgen.errors import InputError
+    from bibgen.errors import UnreadableError
     from bibgen.model import Origin
     from bibgen.readers import decode
 
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", Origin(str(path), 1, 1)) from None
+        raise UnreadableError(f"cannot read: {exc.strerror}", Origin(str(path), 1, 1)) from None
     text = decode(data, str(path))
     return TidyResult(path, text, tidy_text(text, str(path), layout))
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from bibgen.enrich.match import Subject
-from bibgen.errors import ConfigError, InputError
+from bibgen.errors import ConfigError, InputError, UnreadableError
 from bibgen.model import Origin, Person
 from bibgen.normalize import title_key
 
@@ -68,7 +68,7 @@ class Lock:
         except FileNotFoundError:
             return cls(path)
         except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"cannot read the enrichment lock: {exc}", Origin(str(path), 1, 1)) from None
+            raise UnreadableError(f"cannot read the enrichment lock: {exc}", Origin(str(path), 1, 1)) from None
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bibgen.errors import ConfigError, InputError, UsageError
+from bibgen.errors import ConfigError, UnreadableError, UsageError
 from bibgen.model import Entry, Origin
 from bibgen.pin import is_bib_format, read_target
 from bibgen.pipeline import discover_sources, keyed_entries, render
@@ -134,6 +134,6 @@ def plan(config: Config, options: Options, *, prune: bool = False) -> SyncResult
             except (FileNotFoundError, NotADirectoryError, UnicodeDecodeError):
                 old = None
             except OSError as exc:
-                raise InputError(f"cannot read: {exc.strerror}", Origin(str(spec.path), 1, 1)) from None
+                raise UnreadableError(f"cannot read: {exc.strerror}", Origin(str(spec.path), 1, 1)) from None
             changes.append(TargetChange(spec.path, old, text, seen))
     return SyncResult(tuple(changes), tuple(entries))
