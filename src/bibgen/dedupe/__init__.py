@@ -37,13 +37,24 @@ entry from a cluster), :mod:`~bibgen.dedupe.pins` (pinned keys),
 
 from __future__ import annotations
 
-from bibgen.options import DedupePolicy  # re-exported: bibgen.dedupe.DedupePolicy
-from bibgen.dedupe.result import Cluster, DedupeResult, Link, Refusal
-from bibgen.dedupe.signals import EVIDENCE, FUZZY_MIN_CHARS, FUZZY_MIN_WORDS, GENERIC_TITLES, IDENTIFIERS, SHORT_TITLE_WORDS, UNSPACED_MIN_CHARS, content_order, first_page, identifiers
-from bibgen.dedupe.rule import edited_score, fuzzy_score
-from bibgen.dedupe.merge import merge, merge_people, person_id
 from bibgen.dedupe.cluster import cluster, dedupe
+from bibgen.dedupe.merge import merge, merge_people, person_id
 from bibgen.dedupe.pins import PinMatch, match_pinned, member_records, pin_affinity
 from bibgen.dedupe.report import find_duplicates, format_clusters, format_refusals
+from bibgen.dedupe.result import Cluster, DedupeResult, Link, Refusal
+from bibgen.dedupe.rule import edited_score, fuzzy_score
+from bibgen.dedupe.signals import (
+    EVIDENCE,
+    FUZZY_MIN_CHARS,
+    FUZZY_MIN_WORDS,
+    GENERIC_TITLES,
+    IDENTIFIERS,
+    SHORT_TITLE_WORDS,
+    UNSPACED_MIN_CHARS,
+    content_order,
+    first_page,
+    identifiers,
+)
+from bibgen.options import DedupePolicy  # re-exported: bibgen.dedupe.DedupePolicy
 
 __all__ = ['Cluster', 'DedupePolicy', 'DedupeResult', 'EVIDENCE', 'FUZZY_MIN_CHARS', 'FUZZY_MIN_WORDS', 'GENERIC_TITLES', 'IDENTIFIERS', 'Link', 'PinMatch', 'Refusal', 'SHORT_TITLE_WORDS', 'UNSPACED_MIN_CHARS', 'cluster', 'content_order', 'dedupe', 'edited_score', 'find_duplicates', 'first_page', 'format_clusters', 'format_refusals', 'fuzzy_score', 'identifiers', 'match_pinned', 'member_records', 'merge', 'merge_people', 'person_id', 'pin_affinity']

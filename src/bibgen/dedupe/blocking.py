@@ -1,12 +1,11 @@
-"""Candidate pairs through hash blocks (identifier, title key, sorted title words with one left out), never all pairs, so cost grows linearly.
-"""
+"""Candidate pairs through hash blocks (identifier, title key, sorted title words with one left out), never all pairs, so cost grows linearly."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
-from bibgen.dedupe.signals import FUZZY_MIN_WORDS, _Features
 
+from bibgen.dedupe.signals import FUZZY_MIN_WORDS, _Features
 
 # A blocking bucket with more distinct works than this is compared by sorted
 # neighbourhood (each title with the next few in sorted order) instead of all pairs.

@@ -1,20 +1,19 @@
-"""The dedupe stage: cluster records by the strongest evidence first, in an order that depends on content only, then merge each cluster.
-"""
+"""The dedupe stage: cluster records by the strongest evidence first, in an order that depends on content only, then merge each cluster."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from itertools import islice
-from bibgen.errors import Diagnostics
-from bibgen.options import DedupePolicy
-from bibgen.model import Entry
+
 from bibgen.dedupe import blocking, rule
 from bibgen.dedupe.blocking import _candidate_pairs
 from bibgen.dedupe.merge import merge
 from bibgen.dedupe.result import Cluster, DedupeResult, Link, Refusal
 from bibgen.dedupe.rule import _Group, fuzzy_score
-from bibgen.dedupe.signals import IDENTIFIERS, _Features, _STRENGTH, _signals
-
+from bibgen.dedupe.signals import _STRENGTH, IDENTIFIERS, _Features, _signals
+from bibgen.errors import Diagnostics
+from bibgen.model import Entry
+from bibgen.options import DedupePolicy
 
 # In a bucket bigger than blocking._BLOCK_ALL_PAIRS a record tries at most this many
 # earlier clusters (the nearest in content order): records that share a

@@ -1,10 +1,11 @@
-"""Merge the records of one work into one entry: nothing is lost, conflicts are reported with both places, the best key and values win.
-"""
+"""Merge the records of one work into one entry: nothing is lost, conflicts are reported with both places, the best key and values win."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+
+from bibgen.dedupe.rule import _given_ok
 from bibgen.errors import Diagnostics
 from bibgen.model import Entry, EntryKind, Fields, Origin, Person
 from bibgen.normalize import (
@@ -13,8 +14,6 @@ from bibgen.normalize import (
     normalize_doi,
     normalize_number,
 )
-from bibgen.dedupe.rule import _given_ok
-
 
 # Suffixes of files whose keys the user wrote (most authoritative first): see merge().
 _KEY_AUTHORITY = {".bib": 3, ".bibtex": 3, ".biblatex": 3, ".yaml": 2, ".yml": 2, ".json": 2}

@@ -1,20 +1,20 @@
-"""Pin matching: which pinned entry (a key from an existing .bib) is the same work as a merged entry, by the same rule as the dedupe.
-"""
+"""Pin matching: which pinned entry (a key from an existing .bib) is the same work as a merged entry, by the same rule as the dedupe."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from bibgen.options import DedupePolicy
+
+from bibgen.dedupe import blocking, rule
+from bibgen.dedupe.blocking import _block_keys
+from bibgen.dedupe.rule import _Group, _may_merge, edited_score, fuzzy_score
+from bibgen.dedupe.signals import _STRENGTH, _Features
 from bibgen.model import Entry
 from bibgen.normalize import (
     fold,
     person_family,
 )
-from bibgen.dedupe import blocking, rule
-from bibgen.dedupe.blocking import _block_keys
-from bibgen.dedupe.rule import _Group, _may_merge, edited_score, fuzzy_score
-from bibgen.dedupe.signals import _Features, _STRENGTH
+from bibgen.options import DedupePolicy
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,14 +1,14 @@
-"""``bibgen duplicates``: clusters and refusals as text.
-"""
+"""``bibgen duplicates``: clusters and refusals as text."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from bibgen.errors import Diagnostics
-from bibgen.options import DedupePolicy
-from bibgen.model import Entry
+
 from bibgen.dedupe.cluster import dedupe
 from bibgen.dedupe.result import Cluster, Refusal
+from bibgen.errors import Diagnostics
+from bibgen.model import Entry
+from bibgen.options import DedupePolicy
 
 
 def find_duplicates(

@@ -1,11 +1,10 @@
-"""What the dedupe stage returns: clusters of records of one work, the links that joined them, and the refusals of near pairs.
-"""
+"""What the dedupe stage returns: clusters of records of one work, the links that joined them, and the refusals of near pairs."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from bibgen.model import Entry, Origin
 
+from bibgen.model import Entry, Origin
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,18 +8,19 @@ where the evidence alone is weak; fuzzy titles count only as one-letter typos
 
 from __future__ import annotations
 
-from collections import Counter
 import re
+from collections import Counter
 from itertools import islice
+
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
-from bibgen.options import DedupePolicy
+
+from bibgen.dedupe.result import Link
+from bibgen.dedupe.signals import IDENTIFIERS, _Features
 from bibgen.normalize import (
     FUNCTION_WORDS,
 )
-from bibgen.dedupe.result import Link
-from bibgen.dedupe.signals import IDENTIFIERS, _Features
-
+from bibgen.options import DedupePolicy
 
 # Prefixes that turn a word into its opposite: never a typo.
 _NEGATIONS = ("non", "un", "in", "im", "ir", "il", "dis", "anti", "de", "semi", "self", "multi", "sub", "super", "re", "pre", "post")

@@ -1,5 +1,4 @@
-"""The signals of one record that the same-work rule compares: identifiers, title keys and numbers, names, year, venue, pages.
-"""
+"""The signals of one record that the same-work rule compares: identifiers, title keys and numbers, names, year, venue, pages."""
 
 from __future__ import annotations
 
@@ -21,8 +20,6 @@ from bibgen.normalize import (
     title_tokens,
     year_of,
 )
-
-
 
 EVIDENCE = ("doi", "arxiv", "pmid", "isbn", "title", "fuzzy", "edited")
 

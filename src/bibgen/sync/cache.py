@@ -78,7 +78,9 @@ def _sources(root: str, patterns: Sequence[str]) -> list[str]:
     out: list[str] = []
     for path in sorted(found):
         if os.path.isdir(path):
-            from bibgen.walk import walk_files  # loops walked once, no links out (as discover does)
+            from bibgen.walk import (
+                walk_files,  # loops walked once, no links out (as discover does)
+            )
 
             files, skipped = walk_files(path)
             out.extend(sorted(files))

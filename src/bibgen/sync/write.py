@@ -33,8 +33,13 @@ def sync(
     """
     import contextlib
 
+    from bibgen.output import (
+        TargetLock,
+        require_unchanged,
+        resolve_output,
+        write_atomic,
+    )
     from bibgen.sync import cache as synccache
-    from bibgen.output import TargetLock, require_unchanged, resolve_output, write_atomic
 
     cache = _cache_args(config, options, prune) if use_cache else None
     if cache is not None and synccache.is_in_sync(cache[0], cache[4]):
