@@ -17,6 +17,7 @@ from bibgen.errors import BibgenError
 from bibgen.model import Entry
 from bibgen.pipeline import Options
 from bibgen.registry import readers
+from mutation import mutate
 
 CORPUS = Path(__file__).resolve().parent.parent / "data" / "fuzz"
 SAMPLES = {p.suffix: p.read_bytes() for p in sorted(CORPUS.iterdir())}
@@ -30,25 +31,6 @@ def check(name: str, data: bytes) -> None:
         assert exc.origin is not None and exc.origin.line >= 1, f"error without location: {exc!r}"
         return
     assert isinstance(out, list) and all(isinstance(e, Entry) for e in out)
-
-
-def mutate(data: bytes, ops: list[tuple[int, int, int]]) -> bytes:
-    buf = bytearray(data)
-    for kind, pos, value in ops:
-        if not buf:
-            buf.append(value)
-            continue
-        pos %= len(buf)
-        if kind == 0:
-            buf[pos] = value
-        elif kind == 1:
-            del buf[pos : pos + 1 + value % 64]
-        elif kind == 2:
-            buf[pos:pos] = bytes([value]) * (1 + value % 8)
-        else:
-            chunk = buf[pos : pos + 1 + value]
-            buf[pos:pos] = chunk
-    return bytes(buf)
 
 
 FUZZ = settings(max_examples=150, deadline=2000, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

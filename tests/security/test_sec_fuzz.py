@@ -20,29 +20,12 @@ from hypothesis import strategies as st
 from bibgen.errors import BibgenError
 from bibgen.pipeline import Options, process, read_file, render
 from bibgen.registry import writers
+from mutation import mutate
 
 CORPUS = Path(__file__).resolve().parent.parent / "data" / "security"
 FILES = sorted(CORPUS.iterdir())
 # Formatted references need a style: plain (pybtex) is always there and fast.
 WRITERS = [n for n in writers.names()]
-
-
-def mutate(data: bytes, ops: list[tuple[int, int, int]]) -> bytes:
-    buf = bytearray(data)
-    for kind, pos, value in ops:
-        if not buf:
-            buf.append(value)
-            continue
-        pos %= len(buf)
-        if kind == 0:
-            buf[pos] = value
-        elif kind == 1:
-            del buf[pos : pos + 1 + value % 16]
-        elif kind == 2:
-            buf[pos:pos] = bytes([value]) * (1 + value % 4)
-        else:
-            buf[pos:pos] = buf[pos : pos + 1 + value % 32]
-    return bytes(buf)
 
 
 def run_all(tmp: Path, name: str, data: bytes) -> None:
@@ -72,4 +55,4 @@ def test_corpus_itself(tmp_path):
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(ops=st.lists(st.tuples(st.integers(0, 3), st.integers(0, 1 << 16), st.integers(0, 255)), max_size=6))
 def test_mutated_corpus_through_every_reader_and_writer(path, ops, tmp_path_factory):
-    run_all(tmp_path_factory.mktemp("f"), path.name, mutate(path.read_bytes(), ops))
+    run_all(tmp_path_factory.mktemp("f"), path.name, mutate(path.read_bytes(), ops, cut=16, repeat=4, copy=32))
