@@ -219,6 +219,8 @@ def _layout_overrides(protect_case, omit, only_fields, field_order, sort, align,
     return {k: v for k, v in given.items() if v is not None}
 
 ForceOpt = Annotated[bool, typer.Option("--force", help="Also replace read-only output files.")]
+CheckOpt = Annotated[bool, typer.Option("--check", help="Change nothing; print a diff of what would change; exit 1 if anything would.")]
+DiffOpt = Annotated[bool, typer.Option("--diff", help="Write, and print a diff of what changed (exit 1 if anything did).")]
 
 
 @app.callback()
@@ -449,10 +451,8 @@ def export(
 
 @command()
 def sync(
-    check: Annotated[
-        bool, typer.Option("--check", help="Change nothing; print a diff of what would change; exit 1 if anything would.")
-    ] = False,
-    diff: Annotated[bool, typer.Option("--diff", help="Write, and print a diff of what changed (exit 1 if anything did).")] = False,
+    check: CheckOpt = False,
+    diff: DiffOpt = False,
     prune: Annotated[
         bool, typer.Option("--prune", help="Remove target entries that no source produces (kept and reported otherwise).")
     ] = False,
@@ -561,10 +561,8 @@ def _refuse_output_among_sources(output: Path, sources: list[Path], options) -> 
 @app.command()
 def tidy(
     files: Annotated[list[Path], typer.Argument(help=".bib files to reformat in place.", show_default=False)],
-    check: Annotated[
-        bool, typer.Option("--check", help="Change nothing; print a diff of what would change; exit 1 if anything would.")
-    ] = False,
-    diff: Annotated[bool, typer.Option("--diff", help="Write, and print a diff of what changed (exit 1 if anything did).")] = False,
+    check: CheckOpt = False,
+    diff: DiffOpt = False,
     omit: OmitOpt = None, only_fields: OnlyOpt = None, field_order: OrderOpt = None,
     sort: SortOpt = None, align: AlignOpt = None, quotes: QuotesOpt = None, month_macros: MonthOpt = None,
     wrap: WrapOpt = None, abbreviate_journals: AbbrOpt = None, expand_journals: ExpandOpt = None,
