@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from bibgen.style.csl import runs as R
-from bibgen.style.csl.elements import Ctx, Deco, Element, Label, rich
+import bibgen.style.csl.runs as R
+from bibgen.style.csl.context import Ctx
+from bibgen.style.csl.elements import Deco, Element, Label, rich
 from bibgen.style.csl.locale import NS
 from bibgen.style.csl.runs import NAMES, NO_FMT, Run
 from bibgen.style.csl.values import NameParts, initialize, name_parts
