@@ -68,7 +68,11 @@ def _html(nodes: Iterable[Node], out: list[str], active: frozenset[str] = frozen
             out.append("\u00a0")
         elif isinstance(n, Span):
             tags = _OPEN.get(n.role)
-            if n.role in active and n.role in _NORMAL:
+            if n.role == "plain":
+                # A grouping span: formatting outside it is the style's, not
+                # the data's, so nothing inside flips back to normal.
+                _html(n.children, out, frozenset())
+            elif n.role in active and n.role in _NORMAL:
                 out.append(_NORMAL[n.role])
                 _html(n.children, out, active - {n.role})
                 out.append("</span>")

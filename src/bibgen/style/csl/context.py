@@ -30,6 +30,7 @@ class SourceTree(Protocol):
 class CompiledStyle(Protocol):
     """What elements read of the compiled style while rendering an entry."""
 
+    lang: str
     locale: Locale
     page_range_format: str | None
     macro_xml: dict[str, ET.Element]
@@ -46,7 +47,7 @@ class Ctx:
     __slots__ = (
         "item", "loc", "counts", "suppressed", "record", "sort_mode", "names_marked",
         "piq", "english", "citation_number", "year_suffix", "sort_names", "engine", "implicit_ys",
-        "present", "type", "dates", "disamb_names", "calls", "budget",
+        "present", "type", "dates", "disamb_names", "calls", "budget", "full_given",
     )
 
     def __init__(self, engine: CompiledStyle, item: dict, english: bool,
@@ -68,6 +69,9 @@ class Ctx:
         self.implicit_ys = False
         # Names the entry's cites show after disambiguate-add-names (None: no change).
         self.disamb_names: int | None = None
+        # Names (by id of their CSL-JSON object) that disambiguate-add-givenname
+        # shows with their whole given name, not initials.
+        self.full_given: frozenset[int] = frozenset()
         self.sort_names: tuple[int | None, int | None, bool | None] | None = None
         self.type = item.get("type")
         if shared is not None:

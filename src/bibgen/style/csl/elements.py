@@ -244,7 +244,7 @@ class Variable(Element):
             self.kind = 1
         elif self.name in ("URL", "DOI"):
             self.kind = 2
-        elif self.name in ("issue", "volume", "number", "chapter-number", "collection-number"):
+        elif self.name in ("issue", "volume", "number", "edition", "chapter-number", "collection-number"):
             self.kind = 3
         else:
             self.kind = 0
@@ -277,18 +277,32 @@ class Variable(Element):
                     s = _URL_SCHEME.sub("", s, count=1)
             out = [(s, ("link\x00" + url,), 0)]
         elif self.kind == 3 and isinstance(v, str) and "-" in v and _NUM_RANGE.match(v):
-            # citeproc-js prints a numeric range in a number variable with an en dash.
-            out = [(_NUM_RANGE.sub("\\1\u2013\\2", v), NO_FMT, 0)]
+            # citeproc-js prints a numeric range in a number variable with the
+            # locale's range delimiter (en dash by default).
+            out = [(_NUM_RANGE.sub(lambda m: m.group(1) + self._range_delimiter(ctx) + m.group(2), v), NO_FMT, 0)]
         elif self.kind == 3 and isinstance(v, str) and "-" in v and (m := LEADING_RANGE.match(v)) and (
             not self.engine.page_range_format and int(m.group(1)) > int(m.group(2))
         ):
             # "800-57 Part 1 Rev. 5": citeproc-js takes 800-57 for a range when, without a
             # page-range-format, its end is smaller than its start (it would be expanded).
-            out = rich(f"{m.group(1)}\u2013{m.group(2)}{v[m.end():]}")
+            out = rich(f"{m.group(1)}{self._range_delimiter(ctx)}{m.group(2)}{v[m.end():]}")
         else:
             out = rich(v)
         deco = self.deco
         return deco.apply(out, ctx, True) if deco.active else out
+
+
+    def _range_delimiter(self, ctx: Ctx) -> str:
+        """The dash of a numeric range in this number variable (citeproc-js ``fixupRangeDelimiter``).
+
+        issue, volume, number and edition take the locale's page-range-delimiter,
+        collection-number its year-range-delimiter; either defaults to an en dash.
+        """
+        if self.name in ("issue", "volume", "number", "edition"):
+            return ctx.loc.term("page-range-delimiter") or "\u2013"
+        if self.name == "collection-number":
+            return ctx.loc.term("year-range-delimiter") or "\u2013"
+        return "\u2013"
 
 
 def page_runs(value: str, ctx: Ctx) -> list[Run]:

@@ -217,7 +217,7 @@ class LoadedStyle:
                 self.given_rule = self.cit_el.get("givenname-disambiguation-rule", "by-cite")
                 self.disamb_names = self.add_names or self.add_given
                 lay = self.cit_el.find(NS + "layout")
-                if lay is not None and (self.year_suffix or self.add_names):
+                if lay is not None and (self.year_suffix or self.add_names or self.add_given):
                     self.citation_layout = [self.compile(c, "citation") for c in lay]
             self.explicit_year_suffix = any(
                 el.get("variable") == "year-suffix" for el in root.iter(NS + "text")

@@ -84,13 +84,13 @@ class NameSpec:
             if self.form == "short":
                 fam = p.family if self.demote != "never" or not p.ndp else f"{p.ndp} {p.family}"
                 return [(fam, NO_FMT, 0)]
-            if self.init_with is not None and p.given and not p.cjk:
+            if self.init_with is not None and p.given and not p.cjk and id(name) not in ctx.full_given:
                 given = initialize(p.given, self.init_with, self.init, self.hyphen)
                 p = NameParts(p.family, given, p.ndp, p.dp, p.suffix, p.comma_suffix, p.literal, p.cjk)
             return [(self.sort_key(p), NO_FMT, 0)]
         family = p.family
         given = p.given
-        if self.init_with is not None and given and not p.cjk:
+        if self.init_with is not None and given and not p.cjk and id(name) not in ctx.full_given:
             given = initialize(given, self.init_with, self.init, self.hyphen)
             if p.suffix and "." not in self.init_with:
                 # citeproc-js drops the period of "Jr." when initials have none (AMA "King ML Jr").
@@ -132,7 +132,7 @@ class NameSpec:
         last = self._family(p.ndp, family, ctx) if p.ndp else fam_runs
         # An elided dropping particle ("d'") joins the family name without a space.
         if out and not (p.dp and p.dp.endswith(("'", "\u2019", "-")) and not p.ndp):
-            out.append((" ", NO_FMT, 0))
+            out.append((_particle_space(ctx) if p.dp else " ", NO_FMT, 0))
         out.extend(last)
         if p.suffix:
             out.append(((", " if p.comma_suffix else " ") + p.suffix, NO_FMT, 0))
@@ -140,7 +140,7 @@ class NameSpec:
 
     def _family(self, ndp: str, family: str, ctx: Ctx) -> list[Run]:
         """The family name with its non-dropping particle, both under the family name-part's formatting."""
-        runs = _join_particle(ndp, rich(family))
+        runs = _join_particle(ndp, rich(family), _particle_space(ctx))
         return self.family_deco.apply(runs, ctx) if self.family_deco is not None else runs
 
     def _part(self, text: str, deco: Deco | None, ctx: Ctx) -> list[Run]:
@@ -178,6 +178,10 @@ class NameSpec:
         if dn is not None and not ctx.names_marked and not ctx.sort_mode and (etal_first is None or dn > etal_first):
             # The first names of an entry show as many names as its cites needed
             # (disambiguate-add-names), as in citeproc-js's bibliography.
+            if etal_min is not None and n >= etal_min and etal_last:
+                # citeproc-js caps the names a cite added at et-al-min - 2
+                # when the last name follows the ellipsis (_imposeNameConstraints).
+                dn = min(dn, max(etal_min - 2, etal_first or 1))
             if etal_min is not None and n >= etal_min and dn < n:
                 shown = names[:dn]
                 etal = True
@@ -226,7 +230,8 @@ class NameSpec:
                     out.append((delim, NO_FMT, 0))
             out.extend(r)
         if use_last:
-            out.append((delim + "\u2026 ", NO_FMT, 0))
+            # citeproc-js: " … " after a single name, "<delimiter>… " after several.
+            out.append(((delim if k > 1 else " ") + "\u2026 ", NO_FMT, 0))
             last_name = self.render_name(names[-1], nas == "all", ctx)
             out.extend(per.apply(last_name, ctx) if per is not None else last_name)
         elif etal:
@@ -242,7 +247,11 @@ class NameSpec:
                 tail = [(delim if use else " ", NO_FMT, 0)] + et
                 R.append(out, [(t, f, g | R.ETAL) for t, f, g in tail], ctx.piq)
                 if per is not None:
-                    out = per.apply(out, ctx)
+                    # The list's formatting wraps names that already carry it;
+                    # citeproc-js nests them without flipping the inner ones
+                    # back to normal (din-1505-2: small caps in small caps), so
+                    # a "plain" span between them stops the flip-flop.
+                    out = per.apply([(t, ("plain",) + f, g) for t, f, g in out], ctx)
         if self.deco is not None:
             out = self.deco.apply(out, ctx)
         return out
@@ -260,9 +269,19 @@ class NameSpec:
 NameSpecWithEtal = NameSpec
 
 
-def _join_particle(ndp: str, fam: list[Run]) -> list[Run]:
+# Languages whose particles are tied to the family name by a no-break space
+# (citeproc-js, ``CSL.NameOutput.prototype._renderPersonalName``: fr, ru, cs).
+_NBSP_PARTICLE_LANGS = frozenset({"fr", "ru", "cs"})
+
+
+def _particle_space(ctx: Ctx) -> str:
+    """The space between a particle and the family name: no-break in French, Russian, Czech styles."""
+    return "\u00a0" if ctx.engine.lang[:2].lower() in _NBSP_PARTICLE_LANGS else " "
+
+
+def _join_particle(ndp: str, fam: list[Run], space: str = " ") -> list[Run]:
     ndp = ndp.replace("'", "\u2019")
-    sep = "" if ndp.endswith(("\u2019", "-")) else " "
+    sep = "" if ndp.endswith(("\u2019", "-")) else space
     return [(ndp + sep, NO_FMT, 0)] + fam
 
 

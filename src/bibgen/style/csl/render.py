@@ -44,6 +44,7 @@ class _Bibliography:
         self.style = style
         # The plain text of each entry's cite, rendered at most once per call.
         self._cites: dict[int, str] = {}
+        self._full_given: frozenset[int] = frozenset()
 
     def _english(self, item: dict) -> bool:
         lang = item.get("language")
@@ -53,9 +54,12 @@ class _Bibliography:
 
     def _ctx(self, item: dict, shared: dict[int, tuple] | None = None) -> Ctx:
         if shared is None:
-            return Ctx(self.style, item, self._english(item))
+            ctx = Ctx(self.style, item, self._english(item))
+            ctx.full_given = self._full_given
+            return ctx
         info = shared.get(id(item))
         ctx = Ctx(self.style, item, self._english(item), info)
+        ctx.full_given = self._full_given
         if info is None:
             shared[id(item)] = (ctx.present, ctx.dates, ctx.item)
         return ctx
@@ -100,6 +104,7 @@ class _Bibliography:
         items = [note_fields(clean_item(it)) for it in items]
         order = list(range(len(items)))
         shared: dict[int, tuple] = {}
+        self._full_given = self._expanded_givens(items, shared)
         if self.style.sort_keys:
             order = self._sort(order, 0, items, shared)
         # Numbers follow the bibliography order, counting down when the first
@@ -109,7 +114,11 @@ class _Bibliography:
         for pos, i in enumerate(order):
             numbers[i] = n - pos if self.style.number_descending else pos + 1
         suffixes = self._year_suffixes(items, order, numbers, shared) if self.style.year_suffix else {}
-        added = self._added_names(items, order, numbers, shared) if self.style.add_names else {}
+        # Names the cites needed reach the bibliography only when given names may
+        # be added too (citeproc-js copies the cite's disambiguation into the
+        # bibliography's only then; probed with citeproc-js 1.4.61).
+        added = (self._added_names(items, order, numbers, shared)
+                 if self.style.add_names and self.style.add_given else {})
         refs: list[Reference] = []
         prev_names: str | None = None
         for i in order:
@@ -213,6 +222,54 @@ class _Bibliography:
                 while body and body[0][0].strip() in (",", ".", "") and not body[0][0].strip():
                     body = body[1:]
         return body, names
+
+    def _expanded_givens(self, items: list[dict], shared: dict[int, tuple]) -> frozenset[int]:
+        """The names whose whole given name shows, because their initials are ambiguous.
+
+        disambiguate-add-givenname tells apart different people a cite would
+        show alike: a name that shares its family name and initials with a
+        different person's gets its full given name, and citeproc-js prints
+        (and sorts) it so in the bibliography too ("Tanaka, Ben" and "Tanaka,
+        Björn" rather than two "Tanaka, B."). Under ``primary-name`` and
+        ``all-names`` names are told apart across the document (the first
+        name of each cite, or all it shows); under ``by-cite`` only among
+        cites that would otherwise be identical (CSL 1.0.2, "Disambiguation").
+        The ``*-with-initials`` rules never go beyond initials.
+        """
+        st = self.style
+        if not st.add_given or st.given_rule.endswith("with-initials"):
+            return frozenset()
+        shown = {i: self._cite_names(item) for i, item in enumerate(items)}
+        if st.given_rule != "by-cite":
+            return _same_initials([n for i in sorted(shown) for n in shown[i]])
+        # by-cite: only cites that show a family name given to different people can collide.
+        families: dict[str, set[str]] = {}
+        for names in shown.values():
+            for n in names:
+                families.setdefault(_family_key(n), set()).add(str(n["given"]))
+        ambiguous = {f for f, givens in families.items() if len(givens) > 1}
+        groups: dict[str, list[int]] = {}
+        for i in sorted(shown):
+            if any(_family_key(n) in ambiguous for n in shown[i]):
+                ctx = self._ctx(items[i], shared)
+                groups.setdefault(R.plain(render_seq(st.citation_layout, ctx)), []).append(i)
+        out: set[int] = set()
+        for members in groups.values():
+            if len(members) > 1:
+                out |= _same_initials([n for i in members for n in shown[i]])
+        return frozenset(out)
+
+    def _cite_names(self, item: dict) -> list[dict]:
+        """The personal names (with given names) a cite of ``item`` shows."""
+        st = self.style
+        names = [n for n in (item.get("author") or item.get("editor") or item.get("translator") or [])
+                 if isinstance(n, dict) and not n.get("literal") and n.get("family") and n.get("given")]
+        if st.given_rule.startswith("primary-name"):
+            return names[:1]
+        etal_min, etal_first = st.cite_etal
+        if etal_min is not None and etal_first is not None and len(names) >= etal_min:
+            return names[:etal_first]
+        return names
 
     def _name_signature(self, names: list) -> tuple:
         """What disambiguate-add-names/-givenname could reveal about a name list.
@@ -339,6 +396,28 @@ class _Bibliography:
                 for n, i in enumerate(members):
                     out[i] = _suffix(n)
         return out
+
+
+def _family_key(name: dict) -> str:
+    return " ".join(str(x) for x in (name.get("non-dropping-particle"), name.get("family")) if x)
+
+
+def _same_initials(names: list[dict]) -> frozenset[int]:
+    """The names (by id) of people who share family name and initials with a different person."""
+    people: dict[str, dict[str, list[dict]]] = {}
+    for n in names:
+        people.setdefault(_family_key(n), {}).setdefault(str(n["given"]), []).append(n)
+    out: set[int] = set()
+    for givens in people.values():
+        if len(givens) < 2:
+            continue
+        by_initials: dict[str, list[str]] = {}
+        for given in givens:
+            by_initials.setdefault(initialize(given, ". ", True, True), []).append(given)
+        for same in by_initials.values():
+            if len(same) > 1:
+                out.update(id(n) for given in same for n in givens[given])
+    return frozenset(out)
 
 
 def _names_needed(group: list[int], lists: dict[int, list], first: int) -> dict[int, int]:

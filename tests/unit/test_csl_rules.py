@@ -1,0 +1,151 @@
+"""Engine rules found by comparing with citeproc-js on the CSL corpus (bench/agreement-findings.md).
+
+Each test renders a small style written for the rule; the expected strings are
+what citeproc-js 1.4.61 prints for the same style and items.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bibgen.style.csl import CslStyle
+from bibgen.style.cslhtml import nodes_html
+from bibgen.style.nodes import plain_text
+
+NS = 'xmlns="http://purl.org/net/xbiblio/csl"'
+
+
+def style(layout: str, *, attrs: str = "", bib: str = "", citation: str = "", locale: str = "",
+          sort: str = "") -> CslStyle:
+    return CslStyle.from_string(
+        f'<style {NS} version="1.0" class="in-text" {attrs}>'
+        "<info><id>http://example.org/rules</id><title>Rules</title></info>"
+        f"{locale}{citation}<bibliography {bib}>{sort}<layout>{layout}</layout></bibliography></style>"
+    )
+
+
+def render(st: CslStyle, items: list[dict]) -> list[str]:
+    return [plain_text(r.body) for r in st.bibliography(items)]
+
+
+AUTHOR = '<names variable="author"><name name-as-sort-order="all" {}/></names>'
+VAN = {"id": "a", "type": "book", "author": [{"family": "Berg", "given": "Anna", "non-dropping-particle": "van der"}]}
+DE = {"id": "b", "type": "book", "author": [{"family": "Braun", "given": "Hans", "dropping-particle": "von"}]}
+
+
+@pytest.mark.parametrize(("lang", "space"), [("fr-FR", "\u00a0"), ("ru-RU", "\u00a0"), ("cs-CZ", "\u00a0"),
+                                             ("en-US", " "), ("de-DE", " ")])
+def test_particle_is_tied_to_the_family_name_in_french_russian_czech(lang: str, space: str) -> None:
+    inverted = style(AUTHOR.format('demote-non-dropping-particle="never"'), attrs=f'default-locale="{lang}"')
+    assert render(inverted, [VAN]) == [f"van der{space}Berg, Anna"]
+    plain = style('<names variable="author"><name/></names>', attrs=f'default-locale="{lang}"')
+    # Only the particle's own space: "van der" keeps its inner space, the given name a plain one.
+    assert render(plain, [VAN]) == [f"Anna van der{space}Berg"]
+    assert render(plain, [DE]) == [f"Hans von{space}Braun"]
+
+
+def test_a_numeric_range_in_issue_takes_the_locales_page_range_delimiter() -> None:
+    locale = ('<locale xml:lang="en"><terms><term name="page-range-delimiter">\u2011</term>'
+              "</terms></locale>")
+    st = style('<text variable="issue"/><text variable="volume" prefix=" "/><text variable="edition" prefix=" "/>',
+               locale=locale)
+    got = render(st, [{"id": "a", "type": "article", "issue": "2-3", "volume": "4-5", "edition": "6-7"}])
+    assert got == ["2\u20113 4\u20115 6\u20117"]
+    default = style('<text variable="issue"/>')
+    assert render(default, [{"id": "a", "issue": "2-3"}]) == ["2\u20133"]
+
+
+def test_name_formatting_around_an_et_al_list_does_not_flip_the_names() -> None:
+    st = style('<names variable="author"><name font-variant="small-caps" delimiter="; "/></names>',
+               bib='et-al-min="3" et-al-use-first="1"')
+    item = {"id": "a", "author": [{"family": f"N{i}", "given": "A"} for i in range(4)]}
+    html = nodes_html(st.bibliography([item])[0].body)
+    sc = '<span style="font-variant:small-caps;">'
+    assert html == f"{sc}{sc}A N0</span> et al.</span>"
+    assert "font-variant:normal" not in html
+    # Small caps from the data inside a style's small caps still flip (citeproc-js flip-flop).
+    st2 = style('<text variable="title" font-variant="small-caps"/>')
+    flipped = nodes_html(st2.bibliography([{"id": "b", "title": 'A <span style="font-variant:small-caps;">b</span>'}])[0].body)
+    assert flipped == f'{sc}A <span style="font-variant:normal;">b</span></span>'
+
+
+CITE_NAMES = (
+    '<citation et-al-min="3" et-al-use-first="1" disambiguate-add-names="true" disambiguate-add-givenname="true"><layout>'
+    '<names variable="author"><name form="short"/></names><date variable="issued" prefix=" "><date-part name="year"/></date>'
+    "</layout></citation>"
+)
+
+
+def test_names_added_for_cites_stop_before_the_ellipsis_of_et_al_use_last() -> None:
+    st = style('<names variable="author"><name initialize-with="." delimiter=", "/></names>',
+               bib='et-al-min="6" et-al-use-first="2" et-al-use-last="true"', citation=CITE_NAMES)
+    people = [{"family": f"F{i}", "given": "G"} for i in range(8)]
+    a = {"id": "a", "author": people, "issued": {"date-parts": [[2020]]}}
+    b = {"id": "b", "author": people[:7] + [{"family": "Other", "given": "G"}], "issued": {"date-parts": [[2020]]}}
+    # The cites need all eight names; the bibliography shows at most et-al-min - 2 before "… last".
+    assert render(st, [a, b]) == ["G. F0, G. F1, G. F2, G. F3, … G. F7", "G. F0, G. F1, G. F2, G. F3, … G. Other"]
+    c = {"id": "c", "author": people[:2] + [{"family": "Other", "given": "G"}] + people[3:], "issued": {"date-parts": [[2020]]}}
+    # Fewer names needed: only those.
+    assert render(st, [a, c]) == ["G. F0, G. F1, G. F2, … G. F7", "G. F0, G. F1, G. Other, … G. F7"]
+
+
+GIVEN_CITE = (
+    '<citation disambiguate-add-givenname="true" givenname-disambiguation-rule="{}"><layout>'
+    '<names variable="author"><name form="short"/></names></layout></citation>'
+)
+BIB_NAMES = '<names variable="author"><name name-as-sort-order="all" initialize-with=". " delimiter="; "/></names>'
+
+
+@pytest.mark.parametrize("rule", ["primary-name", "all-names"])
+def test_names_with_the_same_initials_show_whole_given_names(rule: str) -> None:
+    st = style(BIB_NAMES, citation=GIVEN_CITE.format(rule), sort='<sort><key variable="author"/></sort>')
+    items = [
+        {"id": "1", "author": [{"family": "Tanaka", "given": "Björn"}]},
+        {"id": "2", "author": [{"family": "Tanaka", "given": "Ben"}]},
+        {"id": "3", "author": [{"family": "Tanaka", "given": "Ben"}]},  # the same person again
+        {"id": "4", "author": [{"family": "Smith", "given": "Ann"}, {"family": "Tanaka", "given": "Bo"}]},
+        {"id": "5", "author": [{"family": "Lee", "given": "Ann"}]},
+        {"id": "6", "author": [{"family": "Lee", "given": "Bob"}]},  # initials differ: they are enough
+    ]
+    got = render(st, items)
+    # Sorted by the names as shown: "Ben" before "Björn".
+    assert got[:3] == ["Lee, A.", "Lee, B.", "Smith, A.; Tanaka, " + ("Bo" if rule == "all-names" else "B.")]
+    assert got[3:] == ["Tanaka, Ben", "Tanaka, Ben", "Tanaka, Björn"]
+
+
+YEAR_CITE = (
+    '<citation disambiguate-add-givenname="true" {}><layout><names variable="author"><name form="short"/></names>'
+    '<date variable="issued" prefix=" "><date-part name="year"/></date></layout></citation>'
+)
+
+
+def test_by_cite_expands_only_the_given_names_of_colliding_cites() -> None:
+    items = [{"id": "1", "author": [{"family": "Tanaka", "given": "Björn"}], "issued": {"date-parts": [[2020]]}},
+             {"id": "2", "author": [{"family": "Tanaka", "given": "Ben"}], "issued": {"date-parts": [[2020]]}},
+             {"id": "3", "author": [{"family": "Lee", "given": "Ann"}], "issued": {"date-parts": [[2019]]}},
+             {"id": "4", "author": [{"family": "Lee", "given": "Alan"}], "issued": {"date-parts": [[2020]]}}]
+    by_cite = style(BIB_NAMES, citation=YEAR_CITE.format(""))  # by-cite is the default rule
+    # "Tanaka 2020" twice: initials do not tell them apart, full names do; "Lee 2019/2020" differ anyway.
+    assert render(by_cite, items) == ["Tanaka, Björn", "Tanaka, Ben", "Lee, A.", "Lee, A."]
+    initials = style(BIB_NAMES, citation=YEAR_CITE.format('givenname-disambiguation-rule="primary-name-with-initials"'))
+    assert render(initials, items) == ["Tanaka, B.", "Tanaka, B.", "Lee, A.", "Lee, A."]
+
+
+def test_a_styles_specific_ordinals_keep_the_locales_generic_ordinal() -> None:
+    number = '<number variable="edition" form="ordinal"/>'
+    specific = ('<locale xml:lang="tr-TR"><terms><term name="ordinal-01">.</term>'
+                '<term name="ordinal-02">.</term></terms></locale>')
+    st = style(number, attrs='default-locale="tr-TR"', locale=specific)
+    assert render(st, [{"id": "a", "edition": "6"}, {"id": "b", "edition": "1"}]) == ["6.", "1."]
+    generic = '<locale xml:lang="en"><terms><term name="ordinal">°</term></terms></locale>'
+    en = style(number, locale=generic)
+    # The generic term replaces all of en-US's ordinals: no "st" left for 1.
+    assert render(en, [{"id": "a", "edition": "1"}]) == ["1°"]
+
+
+@pytest.mark.parametrize("first", ["1", "2"])
+def test_the_ellipsis_of_et_al_use_last_follows_one_name_without_delimiter(first: str) -> None:
+    st = style('<names variable="author"><name initialize-with="." delimiter=", "/></names>',
+               bib=f'et-al-min="3" et-al-use-first="{first}" et-al-use-last="true" delimiter-precedes-et-al="always"')
+    item = {"id": "a", "author": [{"family": f"N{i}", "given": "A"} for i in range(4)]}
+    assert render(st, [item]) == (["A. N0 … A. N3"] if first == "1" else ["A. N0, A. N1, … A. N3"])
