@@ -55,7 +55,7 @@ FLOORS: dict[str, float] = {
     "universita-cattolica-del-sacro-cuore": 0.98,  # 195/198
     "apa-tr": 1.0,  # 198/198
     "china-national-standard-gb-t-7714-2015-author-date": 1.0,  # 198/198
-    "modern-language-association": 0.97,  # 193/198
+    "modern-language-association": 1.0,  # 198/198
     "chicago-notes-bibliography": 1.0,  # 198/198
     "the-lancet": 1.0,  # 198/198
     "cell": 1.0,  # 198/198

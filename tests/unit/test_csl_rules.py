@@ -143,9 +143,63 @@ def test_a_styles_specific_ordinals_keep_the_locales_generic_ordinal() -> None:
     assert render(en, [{"id": "a", "edition": "1"}]) == ["1°"]
 
 
-@pytest.mark.parametrize("first", ["1", "2"])
-def test_the_ellipsis_of_et_al_use_last_follows_one_name_without_delimiter(first: str) -> None:
+@pytest.mark.parametrize(
+    ("etal_min", "first", "count", "expected"),
+    [
+        # At most et-al-min - 2 names before "… last"; after one name no delimiter.
+        (3, 1, 4, "A. N0 … A. N3"),
+        (3, 2, 3, "A. N0 … A. N2"),
+        (4, 3, 4, "A. N0, A. N1, … A. N3"),
+        (5, 4, 7, "A. N0, A. N1, A. N2, … A. N6"),
+        (5, 4, 4, "A. N0, A. N1, A. N2, A. N3"),
+    ],
+)
+def test_et_al_use_last_shows_at_most_et_al_min_minus_two_names(etal_min: int, first: int, count: int,
+                                                                expected: str) -> None:
     st = style('<names variable="author"><name initialize-with="." delimiter=", "/></names>',
-               bib=f'et-al-min="3" et-al-use-first="{first}" et-al-use-last="true" delimiter-precedes-et-al="always"')
-    item = {"id": "a", "author": [{"family": f"N{i}", "given": "A"} for i in range(4)]}
-    assert render(st, [item]) == (["A. N0 … A. N3"] if first == "1" else ["A. N0, A. N1, … A. N3"])
+               bib=f'et-al-min="{etal_min}" et-al-use-first="{first}" et-al-use-last="true" delimiter-precedes-et-al="always"')
+    item = {"id": "a", "author": [{"family": f"N{i}", "given": "A"} for i in range(count)]}
+    assert render(st, [item]) == [expected]
+
+
+MLA_LIKE_CITE = (
+    '<citation et-al-min="3" et-al-use-first="1" disambiguate-add-names="true" disambiguate-add-givenname="true">'
+    '<layout><names variable="author"><name form="short"/></names>'
+    '<choose><if disambiguate="true"><text variable="title" prefix=" "/></if></choose></layout></citation>'
+)
+PEOPLE = [{"family": f"F{i}", "given": "G"} for i in range(30)]
+
+
+def shown_names(sizes: tuple[int, ...]) -> list[int]:
+    st = style('<names variable="author"><name initialize-with="." delimiter=", "/></names>',
+               bib='et-al-min="3" et-al-use-first="1"', citation=MLA_LIKE_CITE)
+    items = [{"id": f"s{k}", "author": PEOPLE[:n], "title": f"T{k}"} for k, n in enumerate(sizes)]
+    return [text.count("G.") for text in render(st, items)]
+
+
+@pytest.mark.parametrize(
+    ("sizes", "expected"),
+    [
+        # citeproc-js adds names up to the count of the item whose count sorts first
+        # as a string ("10" < "5"), plus the cite's own; entries still alike then
+        # keep the names of the last step that told one apart.
+        ((11, 19, 20), [11, 11, 11]),
+        ((9, 19, 20), [9, 19, 19]),
+        ((5, 10, 11, 19), [5, 10, 11, 11]),
+        ((4, 6, 6, 9), [4, 4, 4, 4]),
+        ((3, 10, 11), [3, 10, 10]),
+        ((5, 5, 7), [5, 5, 5]),
+    ],
+)
+def test_names_added_for_identical_cites_stop_where_citeproc_js_stops(sizes: tuple[int, ...],
+                                                                      expected: list[int]) -> None:
+    assert shown_names(sizes) == expected
+
+
+def test_cites_without_a_year_are_told_apart_by_names_whatever_the_years() -> None:
+    st = style('<names variable="author"><name initialize-with="." delimiter=", "/></names>',
+               bib='et-al-min="3" et-al-use-first="1"', citation=MLA_LIKE_CITE)
+    a = {"id": "a", "author": [PEOPLE[0], PEOPLE[1], PEOPLE[2], PEOPLE[3]], "issued": {"date-parts": [[2017]]}}
+    b = {"id": "b", "author": [PEOPLE[0], PEOPLE[5], PEOPLE[6], PEOPLE[7]], "issued": {"date-parts": [[1984]]}}
+    # Both cites read "F0 et al." (MLA prints no year): a second name tells them apart.
+    assert render(st, [a, b]) == ["G. F0, G. F1, et al.", "G. F0, G. F5, et al."]

@@ -174,14 +174,17 @@ class NameSpec:
             etal_last = slast if slast is not None else etal_last
         shown = names
         etal = force_etal
+        if etal_last and etal_min is not None and etal_first is not None and n >= etal_min and not ctx.sort_mode:
+            # citeproc-js shows at most et-al-min - 2 names before "… last"
+            # (_imposeNameConstraints): et-al-min 3 gives "A … Z" whatever et-al-use-first says.
+            etal_first = max(1, min(etal_first, etal_min - 2))
         dn = ctx.disamb_names
         if dn is not None and not ctx.names_marked and not ctx.sort_mode and (etal_first is None or dn > etal_first):
             # The first names of an entry show as many names as its cites needed
             # (disambiguate-add-names), as in citeproc-js's bibliography.
             if etal_min is not None and n >= etal_min and etal_last:
-                # citeproc-js caps the names a cite added at et-al-min - 2
-                # when the last name follows the ellipsis (_imposeNameConstraints).
-                dn = min(dn, max(etal_min - 2, etal_first or 1))
+                # The same cap on the names a cite added.
+                dn = min(dn, max(etal_min - 2, 1))
             if etal_min is not None and n >= etal_min and dn < n:
                 shown = names[:dn]
                 etal = True

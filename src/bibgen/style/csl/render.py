@@ -322,8 +322,10 @@ class _Bibliography:
             if len(names) < etal_min or len(names) <= etal_first:
                 continue
             lists[i] = [self._cite_name(n, k) for k, n in enumerate(names)]
-            # Only entries whose cites show the same names (and given names) can need more.
-            buckets.setdefault((tuple(lists[i][:etal_first]), _first_year(item.get("issued"))), []).append(i)
+            # Only entries whose cites show the same names (and given names) can need
+            # more; whether the rest of the cites (a year, a title) tells them apart
+            # is for the rendered cites to say (MLA's cites have no year).
+            buckets.setdefault(tuple(lists[i][:etal_first]), []).append(i)
         out: dict[int, int] = {}
         for bucket in buckets.values():
             # Cites that differ elsewhere only need fewer names: when none of the
@@ -335,7 +337,7 @@ class _Bibliography:
                 groups.setdefault(self._cite(i, items, numbers, shared), []).append(i)
             for group in groups.values():
                 if len(group) > 1:
-                    out.update(_names_needed(group, lists, etal_first))
+                    out.update(_names_needed(group, lists, etal_first, _names_limit(group, lists, etal_first)))
         return out
 
     def _cite(self, i: int, items: list[dict], numbers: dict[int, int], shared: dict[int, tuple]) -> str:
@@ -420,15 +422,21 @@ def _same_initials(names: list[dict]) -> frozenset[int]:
     return frozenset(out)
 
 
-def _names_needed(group: list[int], lists: dict[int, list], first: int) -> dict[int, int]:
+def _names_needed(group: list[int], lists: dict[int, list], first: int, limit: int | None = None) -> dict[int, int]:
     """How many names tell each entry of ``group`` apart, for those that need more than ``first``.
 
-    Names are added one at a time; an entry is told apart once its names so
-    far (and whether more follow, "et al.") differ from every other entry's.
+    Names are added one at a time, up to ``limit``; an entry is told apart
+    once its names so far (and whether more follow, "et al.") differ from
+    every other entry's. Entries still alike when names run out keep the
+    count of the last step that told some entry apart (citeproc-js keeps its
+    best disambiguation so far, ``betterbase``).
     """
     out: dict[int, int] = {}
     left = set(group)
     top = max(len(lists[i]) for i in group)
+    if limit is not None:
+        top = min(top, limit)
+    progress = first
     for k in range(first, top + 1):
         sigs = {i: (tuple(lists[i][:k]), k < len(lists[i])) for i in group}
         seen: dict[tuple, int] = {}
@@ -439,9 +447,26 @@ def _names_needed(group: list[int], lists: dict[int, list], first: int) -> dict[
                 if k > first:
                     out[i] = k
                 left.discard(i)
+                progress = k
         if not left:
             break
+    if limit is not None and progress > first:
+        for i in left:
+            out[i] = progress
     return out
+
+
+def _names_limit(group: list[int], lists: dict[int, list], first: int) -> int:
+    """How many names citeproc-js shows at most while telling a group of identical cites apart.
+
+    It adds names one at a time (``Disambiguation.incrementDisambig``) until
+    it has added as many as the group's first item has names, the items
+    sorted by their name counts as JavaScript compares one-element arrays:
+    as strings, so 10 comes before 5 (``Disambiguation.initVars``). Probed
+    with citeproc-js 1.4.61: counts 11, 19, 20 stop at 11 names; 9, 19, 20
+    go on to 19; 5, 10, 11, 19 stop at 11.
+    """
+    return first + min((len(lists[i]) for i in group), key=lambda n: (str(n), n))
 
 
 def _first_year(value: object) -> object:
