@@ -203,3 +203,44 @@ def test_cites_without_a_year_are_told_apart_by_names_whatever_the_years() -> No
     b = {"id": "b", "author": [PEOPLE[0], PEOPLE[5], PEOPLE[6], PEOPLE[7]], "issued": {"date-parts": [[1984]]}}
     # Both cites read "F0 et al." (MLA prints no year): a second name tells them apart.
     assert render(st, [a, b]) == ["G. F0, G. F1, et al.", "G. F0, G. F5, et al."]
+
+
+def test_a_literal_date_takes_the_place_and_affixes_of_the_year() -> None:
+    st = style('<text variable="title"/><date variable="issued" prefix=" "><date-part name="day" suffix=" "/>'
+               '<date-part name="month" form="short"/></date>'
+               '<date variable="issued" prefix=" "><date-part name="year" prefix="(" suffix=")"/></date>')
+    # Printed once, by the date that has a year part, inside that part's affixes.
+    assert render(st, [{"id": "a", "title": "T", "issued": {"literal": "ca. 2001"}}]) == ["T (ca. 2001)"]
+
+
+def test_subsequent_author_substitute_compares_names_not_their_connectors() -> None:
+    st = style('<group delimiter=". "><names variable="author"><name and="text" delimiter=", "/></names>'
+               '<text variable="title"/></group>',
+               bib='et-al-min="3" et-al-use-first="2" subsequent-author-substitute="---"')
+    people = [{"family": f"F{i}", "given": "G"} for i in range(4)]
+    items = [{"id": "a", "title": "A", "author": people}, {"id": "b", "title": "B", "author": people[:2]},
+             {"id": "c", "title": "C", "author": people[1:3]}]
+    # "G F0, G F1, et al." then "G F0 and G F1": the same names, so substituted.
+    assert render(st, items) == ["G F0, G F1, et al. A", "---. B", "G F1 and G F2. C"]
+
+
+def test_a_period_after_a_quoted_period_is_dropped_where_punctuation_stays_outside() -> None:
+    st = style('<text variable="title" quotes="true" suffix=". "/><text variable="publisher"/>',
+               attrs='default-locale="en-GB"')
+    got = render(st, [{"id": "a", "title": "Ends.", "publisher": "P"}, {"id": "b", "title": "Why?", "publisher": "P"}])
+    assert got == ["\u2018Ends.\u2019 P", "\u2018Why?\u2019. P"]
+
+
+def test_trailing_space_of_a_second_field_align_entry_goes_after_its_text() -> None:
+    st = style('<text variable="citation-number" suffix=". "/><text variable="title" suffix=". "/>',
+               bib='second-field-align="flush"')
+    ref = st.bibliography([{"id": "a", "title": "T"}])[0]
+    assert plain_text(ref.body) == "T."
+    assert ref.trailing == " "
+    with_suffix = CslStyle.from_string(
+        f'<style {NS} version="1.0" class="in-text"><info><id>x</id><title>x</title></info>'
+        '<bibliography second-field-align="flush"><layout suffix="."><text variable="citation-number"/>'
+        '<text variable="title" suffix=". "/></layout></bibliography></style>')
+    # A layout suffix follows the space: it stays where it is ("T. .").
+    ref2 = with_suffix.bibliography([{"id": "a", "title": "T"}])[0]
+    assert (plain_text(ref2.body), ref2.trailing) == ("T. .", "")

@@ -228,13 +228,13 @@ class NameSpec:
                             or (dpl == "after-inverted-name" and inverted_prev)
                         )
                     sep = (delim if use else " ") + f"{term} "
-                    out.append((sep, NO_FMT, 0))
+                    out.append((sep, NO_FMT, R.NAME_SEP))
                 else:
-                    out.append((delim, NO_FMT, 0))
+                    out.append((delim, NO_FMT, R.NAME_SEP))
             out.extend(r)
         if use_last:
             # citeproc-js: " … " after a single name, "<delimiter>… " after several.
-            out.append(((delim if k > 1 else " ") + "\u2026 ", NO_FMT, 0))
+            out.append(((delim if k > 1 else " ") + "\u2026 ", NO_FMT, R.NAME_SEP))
             last_name = self.render_name(names[-1], nas == "all", ctx)
             out.extend(per.apply(last_name, ctx) if per is not None else last_name)
         elif etal:

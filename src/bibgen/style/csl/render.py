@@ -141,9 +141,13 @@ class _Bibliography:
             for p in pieces:
                 R.append(body, p, ctx.piq)
             # citeproc-js drops a trailing space that a group's suffix leaves at
-            # the end of an entry, but keeps one from a top-level text's suffix.
+            # the end of an entry, but keeps one from a top-level text's suffix;
+            # with second-field-align it writes either after the right-inline
+            # div (plos: "Report No.: 53.</div>\n   </div>").
             last = tagged[-1][0] if tagged else None
-            trim = isinstance(last, Group) and last.deco.suffix[-1:].isspace()
+            deco = getattr(last, "deco", None)
+            at_end = isinstance(last, Group) or (bool(label_runs) and not self.style.layout_deco.suffix)
+            trim = at_end and deco is not None and deco.suffix[-1:].isspace()
             trailing = ""
             while trim and (body and body[-1][0][-1:].isspace() or (body and not body[-1][0])):
                 t, f, g = body[-1]
@@ -208,8 +212,16 @@ class _Bibliography:
         idx = [k for k, r in enumerate(body) if r[2] & NAMES]
         if not idx:
             return body, None
-        # citeproc-js compares the names themselves: "Doe, J., et al." repeats "Doe, J.".
-        names = "".join(body[k][0] for k in idx if not body[k][2] & R.ETAL)
+        # citeproc-js compares the names themselves, not how they are joined:
+        # "Doe, J., et al." repeats "Doe, J.", and "A, B, et al." repeats "A and B".
+        parts: list[str] = [""]
+        for k in idx:
+            t, _, g = body[k]
+            if g & R.NAME_SEP:
+                parts.append("")
+            elif not g & R.ETAL:
+                parts[-1] += t
+        names = "\x00".join(p for p in parts if p)
         if prev is not None and names == prev:
             a, b = idx[0], idx[-1]
             fmt = body[a][1]

@@ -25,6 +25,7 @@ SINGLE = 16  # a single quote from the data: never flipped to double quotes
 ABSORBED = 32  # empty marker: a period here merged into the names before it
 ETAL = 64  # the et-al part of a name list (not compared by subsequent-author-substitute)
 NOT_CONTENT = 128  # printed, but not a variable's value for group suppression (a named season)
+NAME_SEP = 256  # a delimiter, "and" or ellipsis between names (subsequent-author-substitute compares the names only)
 
 NO_FMT: tuple[str, ...] = ()
 PUNCT = ".,;:!?"
@@ -77,6 +78,21 @@ def append(out: list[Run], runs: list[Run], punct_in_quote: bool = False) -> Non
                         out.extend(runs)
                         return
             last = out[i]
+            if not punct_in_quote and last[2] & CLOSE_QUOTE and c == ".":
+                # "‘Ends.’" + "." stays "‘Ends.’" (citeproc-js; "‘Why?’." keeps its period).
+                j = i - 1
+                while j >= 0 and (not out[j][0] or out[j][2] & CLOSE_QUOTE):
+                    j -= 1
+                if j >= 0 and out[j][0].endswith("."):
+                    ftext = ftext[1:]
+                    runs = [(ftext, first[1], first[2])] + runs[1:]
+                    if not ftext:
+                        out.extend(runs[1:])
+                        return
+                    c = ftext[0]
+                    if c not in PUNCT and c != " ":
+                        out.extend(runs)
+                        return
             q = last[0][-1]
             drop = False
             if c == " " and q == " ":
