@@ -50,7 +50,7 @@ FLOORS: dict[str, float] = {
     "association-for-computing-machinery": 1.0,  # 198/198
     "associacao-brasileira-de-normas-tecnicas": 0.99,  # 197/198
     "din-1505-2": 1.0,  # 198/198
-    "iso690-author-date-fr": 0.95,  # 189/198 (display="block" not modelled)
+    "iso690-author-date-fr": 1.0,  # 198/198
     "gost-r-7-0-5-2008": 0.99,  # 197/198
     "universita-cattolica-del-sacro-cuore": 0.99,  # 197/198
     "apa-tr": 1.0,  # 198/198

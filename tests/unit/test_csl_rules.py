@@ -244,3 +244,16 @@ def test_trailing_space_of_a_second_field_align_entry_goes_after_its_text() -> N
     # A layout suffix follows the space: it stays where it is ("T. .").
     ref2 = with_suffix.bibliography([{"id": "a", "title": "T"}])[0]
     assert (plain_text(ref2.body), ref2.trailing) == ("T. .", "")
+
+
+def test_display_block_is_its_own_div_in_citeproc_html() -> None:
+    from bibgen.style.cslhtml import to_citeproc_html
+    from bibgen.style.nodes import Span
+
+    st = style('<text variable="title" suffix="."/><group display="block"><text variable="note"/></group>'
+               '<group display="block"><text variable="abstract"/></group>')
+    refs = st.bibliography([{"id": "a", "title": "T", "note": "N"}])
+    assert any(isinstance(n, Span) and n.role == "block" for n in refs[0].body)
+    # An empty block group prints nothing, not an empty div.
+    assert to_citeproc_html(refs) == ('<div class="csl-bib-body">\n  <div class="csl-entry">T.\n\n'
+                                      '    <div class="csl-block">N</div>\n</div>\n</div>')

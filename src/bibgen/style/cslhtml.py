@@ -68,7 +68,12 @@ def _html(nodes: Iterable[Node], out: list[str], active: frozenset[str] = frozen
             out.append("\u00a0")
         elif isinstance(n, Span):
             tags = _OPEN.get(n.role)
-            if n.role == "plain":
+            if n.role == "block":
+                # citeproc-js writes a display="block" div on its own lines.
+                out.append('\n\n    <div class="csl-block">')
+                _html(n.children, out, active)
+                out.append("</div>\n")
+            elif n.role == "plain":
                 # A grouping span: formatting outside it is the style's, not
                 # the data's, so nothing inside flips back to normal.
                 _html(n.children, out, frozenset())

@@ -35,7 +35,8 @@ class Span:
 
     ``role`` is one of ``emph`` (italics), ``strong`` (bold), ``smallcaps``,
     ``sup``, ``sub``, ``underline``, ``nocase`` (protected from case change; no
-    visible effect) or ``plain`` (grouping only).
+    visible effect), ``block`` (a CSL ``display="block"`` part: its own line
+    where the output has lines) or ``plain`` (grouping only).
     """
 
     role: str
@@ -51,7 +52,7 @@ class Link:
 
 
 Node = Union[Text, Dash, Nbsp, Span, Link]
-ROLES = frozenset({"emph", "strong", "smallcaps", "sup", "sub", "underline", "nocase", "plain"})
+ROLES = frozenset({"emph", "strong", "smallcaps", "sup", "sub", "underline", "nocase", "block", "plain"})
 
 
 @dataclass(frozen=True, slots=True)

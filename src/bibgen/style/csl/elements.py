@@ -58,6 +58,9 @@ class Deco:
             r = _FMT_ATTRS.get((attr, a.get(attr, "")))
             if r:
                 roles.append(r)
+        if a.get("display") == "block":
+            # Its own line (citeproc-js <div class="csl-block">), outside the element's formatting.
+            roles.insert(0, "block")
         self.roles = tuple(roles)
         # The roles of a text with no Latin, Greek, Cyrillic, ... letter or
         # digit: citeproc-js drops font-style there (CJK is never italicised).
