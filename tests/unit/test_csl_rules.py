@@ -257,3 +257,29 @@ def test_display_block_is_its_own_div_in_citeproc_html() -> None:
     # An empty block group prints nothing, not an empty div.
     assert to_citeproc_html(refs) == ('<div class="csl-bib-body">\n  <div class="csl-entry">T.\n\n'
                                       '    <div class="csl-block">N</div>\n</div>\n</div>')
+
+
+def test_citation_label_is_generated_as_citeproc_js_does() -> None:
+    st = style('<text variable="citation-label"/>', sort='<sort><key variable="citation-label"/></sort>',
+               citation='<citation disambiguate-add-year-suffix="true"><layout><text variable="citation-label"/></layout></citation>')
+
+    def person(family: str) -> dict:
+        return {"family": family, "given": "A"}
+
+    items = [
+        {"id": "one", "author": [person("Doe")], "issued": {"date-parts": [[1965]]}},
+        {"id": "two", "author": [person("Roe"), person("Noakes")], "issued": {"date-parts": [[1978]]}},
+        {"id": "three", "author": [person("Smith"), person("Jones"), person("Brown")], "issued": {"date-parts": [[2001]]}},
+        {"id": "five", "author": [person(f) for f in ("Ab", "Cd", "Ef", "Gh", "Ij")], "issued": {"date-parts": [[2010]]}},
+        {"id": "van", "author": [{"family": "Berg", "given": "A", "non-dropping-particle": "van der"}],
+         "issued": {"date-parts": [[1999]]}},
+        {"id": "lit", "author": [{"literal": "The World Health Organization"}], "issued": {"date-parts": [[2019]]}},
+        {"id": "title", "title": "On the origin of species", "issued": {"date-parts": [[1859]]}},
+        {"id": "nodate", "author": [person("Ngũgĩ")]},
+        {"id": "own", "citation-label": "XYZ", "author": [person("Zed")]},
+        {"id": "ed", "editor": [person("Editor")], "issued": {"date-parts": [[2005]]}},
+        {"id": "one2", "author": [person("Doe")], "issued": {"date-parts": [[1965]]}},
+    ]
+    # Sorted by the label; identical labels get year-suffixes (citeproc-js 1.4.61).
+    assert render(st, items) == ["ACEG10", "Berg99", "Doe65a", "Doe65b", "Edit05", "Ngũg00", "Onor59", "RoNo78",
+                                 "SmJB01", "Worl19", "XYZ"]

@@ -14,6 +14,7 @@ import re
 import xml.etree.ElementTree as ET
 from typing import Any, Protocol
 
+from bibgen.style.csl.items import citation_label
 from bibgen.style.csl.locale import Locale
 from bibgen.style.csl.values import DATE_VARIABLES, parse_date
 
@@ -107,6 +108,10 @@ class Ctx:
             return None
         if self.record is not None:
             self.record.add(name)
+        if name == "citation-label":
+            # The item's own label or citeproc-js's generated one, with the entry's year-suffix.
+            own = self.item.get(name) if name in self.present else None
+            return (str(own) if own else citation_label(self.item, self.loc.term("reference", "short"))) + self.year_suffix
         if name in self.present:
             return self.item[name]
         if name == "citation-number":

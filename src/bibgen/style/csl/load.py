@@ -219,8 +219,9 @@ class LoadedStyle:
                 lay = self.cit_el.find(NS + "layout")
                 if lay is not None and (self.year_suffix or self.add_names or self.add_given):
                     self.citation_layout = [self.compile(c, "citation") for c in lay]
+            # A printed citation-label carries the year-suffix too (citeproc-js has_year_suffix).
             self.explicit_year_suffix = any(
-                el.get("variable") == "year-suffix" for el in root.iter(NS + "text")
+                el.get("variable") in ("year-suffix", "citation-label") for el in root.iter(NS + "text")
             )
             self.number_descending = any(
                 k.descending

@@ -72,6 +72,9 @@ class _Bibliography:
             var = key.variable
             if var == "citation-number":
                 return (0, number)
+            if var == "citation-label":
+                s = str(ctx.var(var))
+                return (1, self.style.collate(s)) if s else None
             v = item.get(var)
             if v is None or v == "" or v == []:
                 return None
