@@ -283,3 +283,12 @@ def test_citation_label_is_generated_as_citeproc_js_does() -> None:
     # Sorted by the label; identical labels get year-suffixes (citeproc-js 1.4.61).
     assert render(st, items) == ["ACEG10", "Berg99", "Doe65a", "Doe65b", "Edit05", "Ngũg00", "Onor59", "RoNo78",
                                  "SmJB01", "Worl19", "XYZ"]
+
+
+def test_nodecor_in_data_undoes_the_styles_formatting_and_case() -> None:
+    st = style('<text variable="title" font-style="italic" text-case="capitalize-all"/>')
+    refs = st.bibliography([{"id": "a", "title": 'lessard <span class="nodecor">v.</span> schmidt'}])
+    assert nodes_html(refs[0].body) == '<i>Lessard <span style="font-style:normal;">v.</span> Schmidt</i>'
+    plain = style('<text variable="title"/>')
+    # Outside any formatting it is plain text, with no markup left over.
+    assert render(plain, [{"id": "a", "title": 'a <span class="nodecor">b</span> c'}]) == ["a b c"]

@@ -68,7 +68,13 @@ def _html(nodes: Iterable[Node], out: list[str], active: frozenset[str] = frozen
             out.append("\u00a0")
         elif isinstance(n, Span):
             tags = _OPEN.get(n.role)
-            if n.role == "block":
+            if n.role == "nodecor":
+                # Data marked nodecor: every formatting around it flips back to normal.
+                flipped = [r for r in ("emph", "strong", "smallcaps") if r in active]
+                out.extend(_NORMAL[r] for r in flipped)
+                _html(n.children, out, active - set(flipped))
+                out.append("</span>" * len(flipped))
+            elif n.role == "block":
                 # citeproc-js writes a display="block" div on its own lines.
                 out.append('\n\n    <div class="csl-block">')
                 _html(n.children, out, active)

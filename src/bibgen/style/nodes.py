@@ -35,7 +35,8 @@ class Span:
 
     ``role`` is one of ``emph`` (italics), ``strong`` (bold), ``smallcaps``,
     ``sup``, ``sub``, ``underline``, ``nocase`` (protected from case change; no
-    visible effect), ``block`` (a CSL ``display="block"`` part: its own line
+    visible effect), ``nodecor`` (CSL-JSON's ``<span class="nodecor">``: none of
+    the formatting around it applies), ``block`` (a CSL ``display="block"`` part: its own line
     where the output has lines) or ``plain`` (grouping only).
     """
 
@@ -52,7 +53,7 @@ class Link:
 
 
 Node = Union[Text, Dash, Nbsp, Span, Link]
-ROLES = frozenset({"emph", "strong", "smallcaps", "sup", "sub", "underline", "nocase", "block", "plain"})
+ROLES = frozenset({"emph", "strong", "smallcaps", "sup", "sub", "underline", "nocase", "nodecor", "block", "plain"})
 
 
 @dataclass(frozen=True, slots=True)

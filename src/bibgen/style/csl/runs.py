@@ -155,7 +155,7 @@ def is_empty(runs: list[Run]) -> bool:
 # ---------------------------------------------------------------- rich text
 
 _TAG = re.compile(
-    r'<(/?)(i|b|sup|sub|sc|span)(?:\s+(?:class="nocase"|style="font-variant:\s*small-caps;?"))?\s*>'
+    r'<(/?)(i|b|sup|sub|sc|span)(?:\s+(?:class="nocase"|class="nodecor"|style="font-variant:\s*small-caps;?"))?\s*>'
 )
 _TAG_ROLE = {"i": "emph", "b": "strong", "sup": "sup", "sub": "sub", "sc": "smallcaps"}
 
@@ -164,8 +164,8 @@ _TAG_ROLE = {"i": "emph", "b": "strong", "sup": "sup", "sub": "sub", "sc": "smal
 def parse_rich(value: str) -> tuple[Run, ...]:
     """Runs for a field value with CSL's small HTML-like markup.
 
-    Only ``<i> <b> <sup> <sub> <sc>``, ``<span class="nocase">`` and
-    ``<span style="font-variant:small-caps;">`` are markup, and only when they
+    Only ``<i> <b> <sup> <sub> <sc>``, ``<span class="nocase">``,
+    ``<span class="nodecor">`` and ``<span style="font-variant:small-caps;">`` are markup, and only when they
     are balanced; anything else (``<script>``, ``&amp;``) stays literal text.
     Straight apostrophes become typographic ones, as citeproc-js does.
     """
@@ -183,6 +183,9 @@ def parse_rich(value: str) -> tuple[Run, ...]:
                 role = ""
             elif "nocase" in full:
                 role = "nocase"
+            elif "nodecor" in full:
+                # Back to normal inside the style's formatting, and never re-cased (citeproc-js).
+                role = "nodecor+nocase"
             elif "small-caps" in full:
                 role = "smallcaps"
             else:
@@ -207,6 +210,7 @@ def parse_rich(value: str) -> tuple[Run, ...]:
                     break
     out: list[Run] = []
     fmt: list[str] = []
+    widths: list[int] = []
     pos = 0
     for idx, (start, end, _, closing, role) in enumerate(tokens):
         if idx not in pairs:
@@ -214,9 +218,11 @@ def parse_rich(value: str) -> tuple[Run, ...]:
         if start > pos:
             out.append((value[pos:start], tuple(fmt), 0))
         if closing:
-            fmt.pop()
+            del fmt[len(fmt) - widths.pop():]
         else:
-            fmt.append(role)
+            parts = role.split("+")
+            fmt.extend(parts)
+            widths.append(len(parts))
         pos = end
     if pos < len(value):
         out.append((value[pos:], tuple(fmt), 0))
