@@ -292,3 +292,24 @@ def test_nodecor_in_data_undoes_the_styles_formatting_and_case() -> None:
     plain = style('<text variable="title"/>')
     # Outside any formatting it is plain text, with no markup left over.
     assert render(plain, [{"id": "a", "title": 'a <span class="nodecor">b</span> c'}]) == ["a b c"]
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("<b>John</b> Quiggly", "<b>J.</b> Q."),
+        ("<b>John</b>-Quiggly", "<b>J.</b>-Q."),
+        ("John <i>Quiggly</i>", "J.<i> Q.</i>"),
+    ],
+)
+def test_initials_keep_the_markup_of_their_given_names(given: str, expected: str) -> None:
+    st = style('<names variable="author"><name initialize-with=". " form="long"/></names>')
+    ref = st.bibliography([{"id": "a", "author": [{"family": "Doe", "given": given}]}])[0]
+    assert nodes_html(ref.body) == f"{expected} Doe"
+
+
+def test_an_unbalanced_tag_in_a_given_name_stays_text() -> None:
+    st = style('<names variable="author"><name initialize-with=". " form="long"/></names>')
+    ref = st.bibliography([{"id": "a", "author": [{"family": "Doe", "given": "<b>John Quiggly"}]}])[0]
+    # Never markup (citeproc-js goes on to initialize "John": "<b>J. Q."; bibgen leaves the name whole).
+    assert nodes_html(ref.body).startswith("&#60;b&#62;John")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
 import bibgen.style.csl.runs as R
@@ -85,13 +86,13 @@ class NameSpec:
                 fam = p.family if self.demote != "never" or not p.ndp else f"{p.ndp} {p.family}"
                 return [(fam, NO_FMT, 0)]
             if self.init_with is not None and p.given and not p.cjk and id(name) not in ctx.full_given:
-                given = initialize(p.given, self.init_with, self.init, self.hyphen)
+                given = _initialize(p.given, self.init_with, self.init, self.hyphen)
                 p = NameParts(p.family, given, p.ndp, p.dp, p.suffix, p.comma_suffix, p.literal, p.cjk)
             return [(self.sort_key(p), NO_FMT, 0)]
         family = p.family
         given = p.given
         if self.init_with is not None and given and not p.cjk and id(name) not in ctx.full_given:
-            given = initialize(given, self.init_with, self.init, self.hyphen)
+            given = _initialize(given, self.init_with, self.init, self.hyphen)
             if p.suffix and "." not in self.init_with:
                 # citeproc-js drops the period of "Jr." when initials have none (AMA "King ML Jr").
                 p = NameParts(p.family, p.given, p.ndp, p.dp, p.suffix.replace(".", ""), p.comma_suffix,
@@ -383,3 +384,43 @@ class Names(Element):
                 return out
             ctx.counts[:] = [c[0] + (ctx.counts[0] - c[0]), c[1]]
         return []
+
+
+_ROLE_TAGS = {"emph": ("<i>", "</i>"), "strong": ("<b>", "</b>"), "smallcaps": ("<sc>", "</sc>"),
+              "sup": ("<sup>", "</sup>"), "sub": ("<sub>", "</sub>"),
+              "nocase": ('<span class="nocase">', "</span>")}
+
+
+def _initialize(given: str, with_: str, initialize_all: bool, hyphen: bool) -> str:
+    """:func:`initialize`, keeping markup of the data on the initials it shortens.
+
+    ``<b>John</b> Quiggly`` -> ``<b>J.</b> Q.``: each initial (with its
+    terminator) takes the formatting of the first letter of its word, as in
+    citeproc-js.
+    """
+    if "<" not in given:
+        return initialize(given, with_, initialize_all, hyphen)
+    runs = R.parse_rich(given)
+    if all(not f for _, f, _ in runs):
+        return initialize(given, with_, initialize_all, hyphen)
+    plain = "".join(t for t, _, _ in runs)
+    roles: list[tuple[str, ...]] = []
+    for t, f, _ in runs:
+        roles.extend([f] * len(t))
+    out = initialize(plain, with_, initialize_all, hyphen)
+    # Each word's first letter, in order, marks where its piece of the output starts.
+    starts = [m.start() for m in re.finditer(r"(?:^|(?<=[\s\-\u2013]))\S", plain)]
+    pieces: list[str] = []
+    cursor = 0
+    for start in starts:
+        at = out.find(plain[start], cursor)
+        if at < 0:
+            break
+        end = at + 1
+        while end < len(out) and not out[end].isspace() and out[end] not in "-\u2013":
+            end += 1
+        tags = [_ROLE_TAGS[r] for r in roles[start] if r in _ROLE_TAGS]
+        # The separator before an initial goes inside its formatting ("J.<i> Q.</i>", citeproc-js).
+        pieces.append("".join(o for o, _ in tags) + out[cursor:end] + "".join(c for _, c in reversed(tags)))
+        cursor = end
+    return "".join(pieces) + out[cursor:]
