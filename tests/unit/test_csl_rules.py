@@ -313,3 +313,10 @@ def test_an_unbalanced_tag_in_a_given_name_stays_text() -> None:
     ref = st.bibliography([{"id": "a", "author": [{"family": "Doe", "given": "<b>John Quiggly"}]}])[0]
     # Never markup (citeproc-js goes on to initialize "John": "<b>J. Q."; bibgen leaves the name whole).
     assert nodes_html(ref.body).startswith("&#60;b&#62;John")
+
+
+@pytest.mark.parametrize(("term", "expected"), [("等", "A N0等"), ("u. a.", "A N0 u. a.")])
+def test_an_et_al_term_that_is_not_latin_joins_without_a_space(term: str, expected: str) -> None:
+    locale = f'<locale><terms><term name="et-al">{term}</term></terms></locale>'
+    st = style('<names variable="author"><name/></names>', bib='et-al-min="2" et-al-use-first="1"', locale=locale)
+    assert render(st, [{"id": "a", "author": [{"family": f"N{i}", "given": "A"} for i in range(3)]}]) == [expected]

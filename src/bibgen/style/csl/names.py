@@ -248,7 +248,11 @@ class NameSpec:
                     or (dpe == "contextual" and k > 1)
                     or (dpe == "after-inverted-name" and inverted_last)
                 )
-                tail = [(delim if use else " ", NO_FMT, 0)] + et
+                sep = delim if use else " "
+                if sep == " " and not _STARTS_ROMANESQUE.match(R.plain(et)):
+                    # citeproc-js joins a CJK et-al term ("等") without the space.
+                    sep = ""
+                tail = [(sep, NO_FMT, 0)] + et
                 R.append(out, [(t, f, g | R.ETAL) for t, f, g in tail], ctx.piq)
                 if per is not None:
                     # The list's formatting wraps names that already carry it;
@@ -386,6 +390,11 @@ class Names(Element):
         return []
 
 
+# citeproc-js's CSL.STARTSWITH_ROMANESQUE_REGEXP.
+_STARTS_ROMANESQUE = re.compile(
+    "[&a-zA-Z\u0e01-\u0e5b\u00c0-\u017f\u0370-\u03ff\u0400-\u052f\u0590-\u05d4\u05d6-\u05ff"
+    "\u1f00-\u1fff\u0600-\u06ff\u200c\u200d\u200e\u0218\u0219\u021a\u021b\u202a-\u202e]"
+)
 _ROLE_TAGS = {"emph": ("<i>", "</i>"), "strong": ("<b>", "</b>"), "smallcaps": ("<sc>", "</sc>"),
               "sup": ("<sup>", "</sup>"), "sub": ("<sub>", "</sub>"),
               "nocase": ('<span class="nocase">', "</span>")}
