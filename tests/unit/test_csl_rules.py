@@ -320,3 +320,14 @@ def test_an_et_al_term_that_is_not_latin_joins_without_a_space(term: str, expect
     locale = f'<locale><terms><term name="et-al">{term}</term></terms></locale>'
     st = style('<names variable="author"><name/></names>', bib='et-al-min="2" et-al-use-first="1"', locale=locale)
     assert render(st, [{"id": "a", "author": [{"family": f"N{i}", "given": "A"} for i in range(3)]}]) == [expected]
+
+
+def test_display_parts_become_citeproc_js_divs() -> None:
+    from bibgen.style.cslhtml import to_citeproc_html
+
+    st = style('<group display="block"><text variable="title"/></group>'
+               '<group display="indent"><text variable="note"/></group>')
+    html = to_citeproc_html(st.bibliography([{"id": "a", "title": "T", "note": "N"}]))
+    # As citeproc-js 1.4.61 writes them.
+    assert html.split("\n", 1)[1] == ('  <div class="csl-entry">\n\n    <div class="csl-block">T</div>\n'
+                                      '<div class="csl-indent">N</div>\n  </div>\n</div>')

@@ -36,8 +36,9 @@ class Span:
     ``role`` is one of ``emph`` (italics), ``strong`` (bold), ``smallcaps``,
     ``sup``, ``sub``, ``underline``, ``nocase`` (protected from case change; no
     visible effect), ``nodecor`` (CSL-JSON's ``<span class="nodecor">``: none of
-    the formatting around it applies), ``block`` (a CSL ``display="block"`` part: its own line
-    where the output has lines) or ``plain`` (grouping only).
+    the formatting around it applies), ``block``, ``left-margin``,
+    ``right-inline``, ``indent`` (a CSL ``display`` part: its own line or
+    column where the output has them) or ``plain`` (grouping only).
     """
 
     role: str
@@ -53,7 +54,8 @@ class Link:
 
 
 Node = Union[Text, Dash, Nbsp, Span, Link]
-ROLES = frozenset({"emph", "strong", "smallcaps", "sup", "sub", "underline", "nocase", "nodecor", "block", "plain"})
+ROLES = frozenset({"emph", "strong", "smallcaps", "sup", "sub", "underline", "nocase", "nodecor", "block",
+                   "left-margin", "right-inline", "indent", "plain"})
 
 
 @dataclass(frozen=True, slots=True)

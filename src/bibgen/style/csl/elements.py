@@ -44,6 +44,10 @@ _FMT_ATTRS = {
 }
 
 
+# CSL display values and the node roles they become.
+_DISPLAY_ROLES = {"block": "block", "left-margin": "left-margin", "right-inline": "right-inline", "indent": "indent"}
+
+
 class Deco:
     """Affixes, formatting, quotes, text-case and strip-periods of one element."""
 
@@ -58,9 +62,10 @@ class Deco:
             r = _FMT_ATTRS.get((attr, a.get(attr, "")))
             if r:
                 roles.append(r)
-        if a.get("display") == "block":
-            # Its own line (citeproc-js <div class="csl-block">), outside the element's formatting.
-            roles.insert(0, "block")
+        display = a.get("display")
+        if display in _DISPLAY_ROLES:
+            # A part of its own (citeproc-js <div class="csl-block">...), outside the element's formatting.
+            roles.insert(0, _DISPLAY_ROLES[display])
         self.roles = tuple(roles)
         # The roles of a text with no Latin, Greek, Cyrillic, ... letter or
         # digit: citeproc-js drops font-style there (CJK is never italicised).
