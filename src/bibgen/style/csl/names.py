@@ -425,8 +425,11 @@ def _initialize(given: str, with_: str, initialize_all: bool, hyphen: bool) -> s
         at = out.find(plain[start], cursor)
         if at < 0:
             break
+        # The initial (or the word, when kept whole), then its terminator: "J." of "J.Q.".
         end = at + 1
-        while end < len(out) and not out[end].isspace() and out[end] not in "-\u2013":
+        while end < len(out) and out[end].isalpha():
+            end += 1
+        while end < len(out) and not (out[end].isspace() or out[end].isalpha() or out[end] in "-\u2013"):
             end += 1
         tags = [_ROLE_TAGS[r] for r in roles[start] if r in _ROLE_TAGS]
         # The separator before an initial goes inside its formatting ("J.<i> Q.</i>", citeproc-js).

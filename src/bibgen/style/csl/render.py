@@ -116,12 +116,14 @@ class _Bibliography:
         n = len(order)
         for pos, i in enumerate(order):
             numbers[i] = n - pos if self.style.number_descending else pos + 1
-        suffixes = self._year_suffixes(items, order, numbers, shared) if self.style.year_suffix else {}
-        # Names the cites needed reach the bibliography only when given names may
-        # be added too (citeproc-js copies the cite's disambiguation into the
-        # bibliography's only then; probed with citeproc-js 1.4.61).
-        added = (self._added_names(items, order, numbers, shared)
-                 if self.style.add_names and self.style.add_given else {})
+        # The names each cite shows after disambiguate-add-names; they reach the
+        # bibliography only when given names may be added too (citeproc-js
+        # copies the cite's disambiguation into the bibliography's only then;
+        # probed with citeproc-js 1.4.61).
+        cite_names = self._added_names(items, order, numbers, shared) if self.style.add_names else {}
+        added = cite_names if self.style.add_given else {}
+        suffixes = (self._year_suffixes(items, order, numbers, shared, cite_names)
+                    if self.style.year_suffix else {})
         refs: list[Reference] = []
         prev_names: str | None = None
         for i in order:
@@ -286,16 +288,21 @@ class _Bibliography:
             return names[:etal_first]
         return names
 
-    def _name_signature(self, names: list) -> tuple:
+    def _name_signature(self, names: list, count: int | None = None) -> tuple:
         """What disambiguate-add-names/-givenname could reveal about a name list.
 
-        Adding names reveals every family name; adding given names reveals
-        the first name's only under the primary-name rules, and only initials
-        under the *-with-initials rules (CSL 1.0.2, "Disambiguation").
+        Adding names reveals the family names up to ``count`` (as far as
+        citeproc-js adds names, see :func:`_names_limit`; all when None) and
+        whether more follow; adding given names reveals the first name's only
+        under the primary-name rules, and only initials under the
+        *-with-initials rules (CSL 1.0.2, "Disambiguation").
         """
         people = [n for n in names if isinstance(n, dict)]
         sig: list[object] = []
         if self.style.add_names:
+            if count is not None and count < len(people):
+                people = people[:count]
+                sig.append(True)
             sig.append(tuple(n.get("literal") or n.get("family") for n in people))
         if self.style.add_given:
             if self.style.given_rule.startswith("primary-name"):
@@ -375,19 +382,30 @@ class _Bibliography:
         return (family, given)
 
     def _year_suffixes(self, items: list[dict], order: list[int], numbers: dict[int, int],
-                       shared: dict[int, tuple]) -> dict[int, str]:
+                       shared: dict[int, tuple], cite_names: dict[int, int]) -> dict[int, str]:
         """Year-suffixes ("2000a", "2000b") for entries whose cites would be identical.
 
         Only entries that share a first name (or title) and year can have the
         same cite, so only those are rendered with the citation layout.
+        ``cite_names``: the names each cite shows after disambiguate-add-names,
+        where that is more than its et-al shows.
         """
+        etal_min, etal_first = self.style.cite_etal
+
+        def shown(i: int, names: list) -> int | None:
+            if i in cite_names:
+                return cite_names[i]
+            if etal_min is not None and etal_first is not None and len(names) >= etal_min:
+                return etal_first
+            return None
+
         buckets: dict[tuple, list[int]] = {}
         for i in order:
             item = items[i]
             names = item.get("author") or item.get("editor") or item.get("translator") or []
             if self.style.disamb_names:
                 # Cites that names or given names can tell apart need no suffix.
-                who: object = self._name_signature(names) or str(item.get("title"))
+                who: object = self._name_signature(names, shown(i, names)) or str(item.get("title"))
             else:
                 first = names[0] if names and isinstance(names[0], dict) else {}
                 who = str(first.get("literal") or first.get("family") or ("" if names else item.get("title")))
@@ -402,7 +420,7 @@ class _Bibliography:
                 s = self._cite(i, items, numbers, shared)
                 if self.style.disamb_names:
                     names = item.get("author") or item.get("editor") or item.get("translator") or []
-                    s += "\x00" + repr(self._name_signature(names))
+                    s += "\x00" + repr(self._name_signature(names, shown(i, names)))
                 if s.strip():
                     groups.setdefault(s, []).append(i)
         out: dict[int, str] = {}
