@@ -51,7 +51,7 @@ FLOORS: dict[str, float] = {
     "associacao-brasileira-de-normas-tecnicas": 0.99,  # 197/198
     "din-1505-2": 1.0,  # 198/198
     "iso690-author-date-fr": 1.0,  # 198/198
-    "gost-r-7-0-5-2008": 0.99,  # 197/198
+    "gost-r-7-0-5-2008": 1.0,  # 198/198
     "universita-cattolica-del-sacro-cuore": 0.99,  # 197/198
     "apa-tr": 1.0,  # 198/198
     "china-national-standard-gb-t-7714-2015-author-date": 1.0,  # 198/198
@@ -60,7 +60,7 @@ FLOORS: dict[str, float] = {
     "the-lancet": 1.0,  # 198/198
     "cell": 1.0,  # 198/198
     "science": 1.0,  # 198/198
-    "american-medical-association": 0.99,  # 197/198
+    "american-medical-association": 1.0,  # 198/198
     "american-chemical-society": 1.0,  # 198/198
     "plos": 1.0,  # 198/198
     "pnas": 1.0,  # 198/198
