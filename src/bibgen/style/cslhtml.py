@@ -58,7 +58,16 @@ _NORMAL = {
 }
 
 
-def _html(nodes: Iterable[Node], out: list[str], active: frozenset[str] = frozenset()) -> None:
+# citeproc-js's divs for CSL display parts: (opening, closing).
+_DIVS = {
+    "block": ('\n\n    <div class="csl-block">', "</div>\n"),
+    "left-margin": ('\n    <div class="csl-left-margin">', "</div>"),
+    "right-inline": ('<div class="csl-right-inline">', "</div>\n  "),
+    "indent": ('<div class="csl-indent">', "</div>\n  "),
+}
+
+
+def _html(nodes: Iterable[Node], out: list[str], active: frozenset[str] = frozenset(), divs: bool = True) -> None:
     for n in nodes:
         if isinstance(n, Text):
             out.append(_escape(n.text))
@@ -68,24 +77,42 @@ def _html(nodes: Iterable[Node], out: list[str], active: frozenset[str] = frozen
             out.append("\u00a0")
         elif isinstance(n, Span):
             tags = _OPEN.get(n.role)
-            if n.role in active and n.role in _NORMAL:
+            if n.role == "nodecor":
+                # Data marked nodecor: every formatting around it flips back to normal.
+                flipped = [r for r in ("emph", "strong", "smallcaps") if r in active]
+                out.extend(_NORMAL[r] for r in flipped)
+                _html(n.children, out, active - set(flipped), divs)
+                out.append("</span>" * len(flipped))
+            elif n.role in _DIVS:
+                # A display part: its div, except inside the divs of a
+                # second-field-align entry, which are the entry's own.
+                if divs:
+                    out.append(_DIVS[n.role][0])
+                _html(n.children, out, active, divs)
+                if divs:
+                    out.append(_DIVS[n.role][1])
+            elif n.role == "plain":
+                # A grouping span: formatting outside it is the style's, not
+                # the data's, so nothing inside flips back to normal.
+                _html(n.children, out, frozenset(), divs)
+            elif n.role in active and n.role in _NORMAL:
                 out.append(_NORMAL[n.role])
-                _html(n.children, out, active - {n.role})
+                _html(n.children, out, active - {n.role}, divs)
                 out.append("</span>")
             elif tags:
                 out.append(tags[0])
-                _html(n.children, out, active | {n.role})
+                _html(n.children, out, active | {n.role}, divs)
                 out.append(tags[1])
             else:
-                _html(n.children, out, active)
+                _html(n.children, out, active, divs)
         elif isinstance(n, Link):
-            _html(n.children, out, active)
+            _html(n.children, out, active, divs)
 
 
-def nodes_html(nodes: Iterable[Node]) -> str:
-    """The citeproc-js HTML of a node sequence (no wrapping element)."""
+def nodes_html(nodes: Iterable[Node], divs: bool = True) -> str:
+    """The citeproc-js HTML of a node sequence (no wrapping element); ``divs`` for display parts' divs."""
     out: list[str] = []
-    _html(nodes, out)
+    _html(nodes, out, frozenset(), divs)
     return "".join(out)
 
 
@@ -96,8 +123,8 @@ def to_citeproc_html(refs: Sequence[Reference]) -> str:
         if r.label:
             lines.append('  <div class="csl-entry">')
             lines.append(
-                f'    <div class="csl-left-margin">{nodes_html(r.label)}</div>'
-                f'<div class="csl-right-inline">{nodes_html(r.body)}</div>'
+                f'    <div class="csl-left-margin">{nodes_html(r.label, False)}</div>'
+                f'<div class="csl-right-inline">{nodes_html(r.body, False)}</div>'
             )
             lines.append(f"{r.trailing}  </div>")
         else:

@@ -35,7 +35,10 @@ class Span:
 
     ``role`` is one of ``emph`` (italics), ``strong`` (bold), ``smallcaps``,
     ``sup``, ``sub``, ``underline``, ``nocase`` (protected from case change; no
-    visible effect) or ``plain`` (grouping only).
+    visible effect), ``nodecor`` (CSL-JSON's ``<span class="nodecor">``: none of
+    the formatting around it applies), ``block``, ``left-margin``,
+    ``right-inline``, ``indent`` (a CSL ``display`` part: its own line or
+    column where the output has them) or ``plain`` (grouping only).
     """
 
     role: str
@@ -51,7 +54,8 @@ class Link:
 
 
 Node = Union[Text, Dash, Nbsp, Span, Link]
-ROLES = frozenset({"emph", "strong", "smallcaps", "sup", "sub", "underline", "nocase", "plain"})
+ROLES = frozenset({"emph", "strong", "smallcaps", "sup", "sub", "underline", "nocase", "nodecor", "block",
+                   "left-margin", "right-inline", "indent", "plain"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ bibliography depends on the locale: ICU's Russian collation puts Cyrillic
 before Latin (``[reorder Cyrl]``), Swedish sorts ``å ä ö`` after ``z``, Polish
 ``ł`` after ``l``, Turkish ``ş`` after ``s``. The language-neutral part (accents
 and case ignored, punctuation ignored, digit runs numeric) is
-:func:`bibgen.style.csl.style._collate`; this module adds, per language, the
+:func:`base_key`; this module adds, per language, the
 CLDR tailorings (``common/collation/<lang>.xml``) that change which letters are
 equal at base strength and the order of scripts. Han characters sort by code
 point, not by pinyin or stroke count (that needs ICU's data).
@@ -15,6 +15,7 @@ point, not by pinyin or stroke count (that needs ICU's data).
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
 
@@ -147,3 +148,59 @@ def make_collator(lang: str | None, base: Callable[[str], str]) -> Callable[[str
         return _reorder_key(key, first) if first is not None else key
 
     return collate
+
+
+def base_key(s: str) -> str:
+    """A sort string that compares as citeproc-js's ``localeCompare`` does.
+
+    citeproc-js turns each space of a key into ``|`` and compares keys with
+    ICU at base strength, ignoring punctuation, with numeric ordering of digit
+    runs (``{sensitivity: "base", ignorePunctuation: true, numeric: true}``).
+    So accents and case are ignored, letters with a stroke sort with their
+    base letter (``Ł`` with ``L``, ``Đ`` with ``D``), ligatures as their
+    letters (``æ`` as ``ae``), ``10`` after ``9``, and symbols (the ``|`` of
+    a space too: ``Le Q`` before ``LeCun``) before digits and letters. Keys
+    that tie here are equal, and the next sort key decides.
+    """
+    if not s.isascii():
+        s = unicodedata.normalize("NFKD", s.translate(_LETTER_BASE))
+        s = "".join(c for c in s if not unicodedata.combining(c))
+    s = s.casefold()
+    if _HAS_DIGIT.search(s):
+        # Before ignorables go: they end a digit run ("2 1" is 2, then 1).
+        s = _DIGITS.sub(_number_key, s)
+    if s.isascii():
+        return s.translate(_ASCII_IGNORED)
+    return "".join([_collate_char(c) for c in s])
+
+
+@lru_cache(maxsize=4096)
+def _collate_char(c: str) -> str:
+    if c == " ":
+        return "\x01|"
+    cat = unicodedata.category(c)
+    if cat[0] in "PZC":
+        return ""
+    if cat[0] == "S":
+        return "\x01" + c
+    return c
+
+
+def _number_key(m: re.Match[str]) -> str:
+    digits = m.group(0).lstrip("0") or "0"
+    return f"{len(digits):02d}{digits}"
+
+
+# Letters ICU sorts with a base letter that Unicode does not decompose to.
+_LETTER_BASE = str.maketrans({
+    "Đ": "D", "đ": "d", "Ð": "D", "ð": "d", "Ł": "L", "ł": "l", "Ø": "O", "ø": "o",
+    "Ħ": "H", "ħ": "h", "Æ": "AE", "æ": "ae", "Œ": "OE", "œ": "oe", "ß": "ss", "ẞ": "SS",
+})
+# ASCII punctuation and white space other than " " are ignored; symbols sort
+# before digits and letters.
+_ASCII_IGNORED = str.maketrans(
+    {**{c: None for c in "!\"#%&'()*,-./:;?@[\\]_{}\t\n\r\f\v"}, **{c: "\x01" + c for c in "$+<=>^`|~"},
+     " ": "\x01|"}
+)
+_DIGITS = re.compile(r"[0-9]+")
+_HAS_DIGIT = re.compile(r"[0-9]")

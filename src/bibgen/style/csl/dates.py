@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from bibgen.style.csl import runs as R
-from bibgen.style.csl.elements import Ctx, Deco, Element, rich
+import bibgen.style.csl.runs as R
+from bibgen.style.csl.context import Ctx
+from bibgen.style.csl.elements import Deco, Element, rich
 from bibgen.style.csl.locale import NS, Locale
 from bibgen.style.csl.runs import DASH, NO_FMT, Run
 from bibgen.style.csl.values import DateValue, parse_date
@@ -116,7 +117,18 @@ class Date(Element):
             # Only the parts this date shows take part in a macro's sort key.
             return [(_sort_key(d, {p.name for p in self.dparts}), NO_FMT, 0)]
         if d.start is None:
-            return self.deco.apply(rich(d.literal), ctx)
+            # citeproc-js prints a literal date in place of the year, with the
+            # year part's affixes and formatting, and not at all from a date
+            # without a year part (ABNT's day-month date, then its year).
+            year = next((p for p in self.dparts if p.name == "year"), None)
+            if year is None:
+                ctx.counts[1] -= 1
+                return []
+            out: list[Run] = [(year.prefix, NO_FMT, 0)] if year.prefix else []
+            R.append(out, year.deco.apply(rich(d.literal), ctx))
+            if year.suffix:
+                R.append(out, [(year.suffix, NO_FMT, 0)])
+            return self.deco.apply(out, ctx)
         loc = ctx.loc
         if d.end is None:
             out = self._render_one(d.start, d.season_text or d.season, ctx, loc, self.dparts)

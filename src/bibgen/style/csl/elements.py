@@ -1,8 +1,10 @@
 """Compiled CSL rendering elements.
 
-A style is compiled once into a tree of small objects; rendering an entry calls
-``render(ctx)`` on them and gets a list of runs (see :mod:`.runs`). The XML is
-never walked per entry.
+A style is compiled once (by :mod:`.load`) into a tree of small objects;
+rendering an entry calls ``render(ctx)`` on them and gets a list of runs (see
+:mod:`.runs`). The XML is never walked per entry. This module holds the
+decoration (affixes, formatting, quotes) and the elements other than
+``cs:names`` (:mod:`.names`) and ``cs:date`` (:mod:`.dates`).
 """
 
 from __future__ import annotations
@@ -11,17 +13,15 @@ import re
 import xml.etree.ElementTree as ET
 from typing import Any, Callable
 
-from bibgen.style.csl import runs as R
-from bibgen.style.csl.locale import Locale
+import bibgen.style.csl.runs as R
+from bibgen.style.csl.context import CompiledStyle, Ctx, StyleError
 from bibgen.style.csl.runs import CLOSE_QUOTE, DASH, NO_FMT, OPEN_QUOTE, SINGLE, Run
 from bibgen.style.csl.values import (
-    DATE_VARIABLES,
     LEADING_RANGE,
     first_int,
     is_numeric,
     is_plural,
     page_range,
-    parse_date,
 )
 
 NAME_OPTIONS = (
@@ -29,86 +29,6 @@ NAME_OPTIONS = (
     " et-al-use-last initialize initialize-with name-as-sort-order sort-separator form"
     " name-delimiter names-delimiter"
 ).split()
-
-
-class Ctx:
-    """Per-entry rendering state (never shared between entries)."""
-
-    __slots__ = (
-        "item", "loc", "counts", "suppressed", "record", "sort_mode", "names_marked",
-        "piq", "english", "citation_number", "year_suffix", "sort_names", "engine", "implicit_ys",
-        "present", "type", "dates", "disamb_names", "calls", "budget",
-    )
-
-    def __init__(self, engine: Any, item: dict, english: bool,
-                 shared: tuple[set[str], dict[str, Any], dict] | None = None) -> None:
-        self.engine = engine
-        self.item = item
-        self.calls = 0  # macro calls rendered for this entry (MacroCall: bounded)
-        self.budget = 0  # the text one entry may render (set on first use, MacroCall)
-        self.loc: Locale = engine.locale
-        self.counts = [0, 0]
-        self.suppressed: set[str] = set()
-        self.record: set[str] | None = None
-        self.sort_mode = False
-        self.names_marked = False
-        self.piq = engine.locale.punctuation_in_quote
-        self.english = english
-        self.citation_number = 0
-        self.year_suffix = ""
-        self.implicit_ys = False
-        # Names the entry's cites show after disambiguate-add-names (None: no change).
-        self.disamb_names: int | None = None
-        self.sort_names: tuple[int | None, int | None, bool | None] | None = None
-        self.type = item.get("type")
-        if shared is not None:
-            self.present, self.dates, self.item = shared
-            return
-        self.dates: dict[str, Any] = {}
-        # Non-empty variables, computed once so cs:choose tests are set lookups.
-        present = set()
-        for k, v in item.items():
-            if v is None or v == "" or v == [] or v == {}:
-                continue
-            if k in DATE_VARIABLES and self.date(k) is None:
-                continue
-            present.add(k)
-        if "page" in present and "page-first" not in present:
-            # CSL 1.0.2 derives page-first from page ("299-312" -> "299").
-            first = _PAGE_FIRST.match(str(item["page"]))
-            if first:
-                self.item = item = {**item, "page-first": first.group(1)}
-                present.add("page-first")
-        self.present = present
-
-    def date(self, name: str) -> Any:
-        """The parsed date variable ``name`` (cached for the entry), or None."""
-        try:
-            return self.dates[name]
-        except KeyError:
-            d = self.dates[name] = parse_date(self.item.get(name))
-            return d
-
-    def var(self, name: str) -> Any:
-        if name in self.suppressed:
-            return None
-        if self.record is not None:
-            self.record.add(name)
-        if name in self.present:
-            return self.item[name]
-        if name == "citation-number":
-            return str(self.citation_number) if self.citation_number else None
-        if name == "year-suffix":
-            return self.year_suffix or None
-        return None
-
-
-class StyleError(Exception):
-    """A problem in the style, with the element it concerns."""
-
-    def __init__(self, message: str, el: ET.Element | None) -> None:
-        super().__init__(message)
-        self.el = el
 
 
 # ---------------------------------------------------------------- decoration
@@ -122,6 +42,10 @@ _FMT_ATTRS = {
     ("vertical-align", "sub"): "sub",
     ("text-decoration", "underline"): "underline",
 }
+
+
+# CSL display values and the node roles they become.
+_DISPLAY_ROLES = {"block": "block", "left-margin": "left-margin", "right-inline": "right-inline", "indent": "indent"}
 
 
 class Deco:
@@ -138,6 +62,10 @@ class Deco:
             r = _FMT_ATTRS.get((attr, a.get(attr, "")))
             if r:
                 roles.append(r)
+        display = a.get("display")
+        if display in _DISPLAY_ROLES:
+            # A part of its own (citeproc-js <div class="csl-block">...), outside the element's formatting.
+            roles.insert(0, _DISPLAY_ROLES[display])
         self.roles = tuple(roles)
         # The roles of a text with no Latin, Greek, Cyrillic, ... letter or
         # digit: citeproc-js drops font-style there (CJK is never italicised).
@@ -315,7 +243,7 @@ _URL_SCHEME = re.compile(r"https?://")
 class Variable(Element):
     __slots__ = ("name", "short", "kind", "engine")
 
-    def __init__(self, el: ET.Element, engine: Any) -> None:
+    def __init__(self, el: ET.Element, engine: CompiledStyle) -> None:
         self.deco = Deco(el)
         self.name = el.get("variable", "")
         self.short = el.get("form") == "short"
@@ -324,7 +252,7 @@ class Variable(Element):
             self.kind = 1
         elif self.name in ("URL", "DOI"):
             self.kind = 2
-        elif self.name in ("issue", "volume", "number", "chapter-number", "collection-number"):
+        elif self.name in ("issue", "volume", "number", "edition", "chapter-number", "collection-number"):
             self.kind = 3
         else:
             self.kind = 0
@@ -357,18 +285,32 @@ class Variable(Element):
                     s = _URL_SCHEME.sub("", s, count=1)
             out = [(s, ("link\x00" + url,), 0)]
         elif self.kind == 3 and isinstance(v, str) and "-" in v and _NUM_RANGE.match(v):
-            # citeproc-js prints a numeric range in a number variable with an en dash.
-            out = [(_NUM_RANGE.sub("\\1\u2013\\2", v), NO_FMT, 0)]
+            # citeproc-js prints a numeric range in a number variable with the
+            # locale's range delimiter (en dash by default).
+            out = [(_NUM_RANGE.sub(lambda m: m.group(1) + self._range_delimiter(ctx) + m.group(2), v), NO_FMT, 0)]
         elif self.kind == 3 and isinstance(v, str) and "-" in v and (m := LEADING_RANGE.match(v)) and (
             not self.engine.page_range_format and int(m.group(1)) > int(m.group(2))
         ):
             # "800-57 Part 1 Rev. 5": citeproc-js takes 800-57 for a range when, without a
             # page-range-format, its end is smaller than its start (it would be expanded).
-            out = rich(f"{m.group(1)}\u2013{m.group(2)}{v[m.end():]}")
+            out = rich(f"{m.group(1)}{self._range_delimiter(ctx)}{m.group(2)}{v[m.end():]}")
         else:
             out = rich(v)
         deco = self.deco
         return deco.apply(out, ctx, True) if deco.active else out
+
+
+    def _range_delimiter(self, ctx: Ctx) -> str:
+        """The dash of a numeric range in this number variable (citeproc-js ``fixupRangeDelimiter``).
+
+        issue, volume, number and edition take the locale's page-range-delimiter,
+        collection-number its year-range-delimiter; either defaults to an en dash.
+        """
+        if self.name in ("issue", "volume", "number", "edition"):
+            return ctx.loc.term("page-range-delimiter") or "\u2013"
+        if self.name == "collection-number":
+            return ctx.loc.term("year-range-delimiter") or "\u2013"
+        return "\u2013"
 
 
 def page_runs(value: str, ctx: Ctx) -> list[Run]:
@@ -391,7 +333,7 @@ MAX_OUTPUT_FACTOR = 16
 class MacroCall(Element):
     __slots__ = ("macro", "engine", "ctxname", "children")
 
-    def __init__(self, el: ET.Element, engine: Any, ctxname: str) -> None:
+    def __init__(self, el: ET.Element, engine: CompiledStyle, ctxname: str) -> None:
         self.deco = Deco(el)
         self.macro = el.get("macro", "")
         self.engine = engine
@@ -574,7 +516,6 @@ def _has_var(ctx: Ctx, name: str) -> bool:
     return name in ctx.present
 
 
-_PAGE_FIRST = re.compile(r"\s*([A-Za-z]*\d+[A-Za-z]*|[ivxlcdmIVXLCDM]+)")
 
 _SPECIAL_VARS = frozenset({"citation-number", "year-suffix", "locator", "first-reference-note-number",
                            "citation-label"})

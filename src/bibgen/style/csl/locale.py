@@ -92,8 +92,15 @@ class Locale:
                     s = s.replace("'", "\u2019")
                     m = m.replace("'", "\u2019")
                     if name.startswith("ordinal"):
-                        # A style that redefines any ordinal replaces the whole set.
-                        if not getattr(self, "_ordinals_reset", False) and el.get("_style") == "1":
+                        # A style that defines the generic "ordinal" term replaces the
+                        # whole set; ordinal-01... alone are added on top (citeproc-js
+                        # wipes the locale's ordinals only when the style has "ordinal":
+                        # apa-tr's ordinal-01..04 leave the Turkish "6." alone).
+                        if (
+                            not getattr(self, "_ordinals_reset", False)
+                            and el.get("_style") == "1"
+                            and _defines_generic_ordinal(child)
+                        ):
                             for k in [k for k in self.terms if k[0].startswith("ordinal")]:
                                 del self.terms[k]
                             self._ordinals_reset = True  # type: ignore[attr-defined]
@@ -242,3 +249,8 @@ def load_locale(lang: str | None, style_locales: list[ET.Element]) -> Locale:
         el.set("_style", "1")
         loc.merge(el)
     return loc
+
+
+def _defines_generic_ordinal(terms: ET.Element) -> bool:
+    """Whether a ``cs:terms`` element defines the generic ``ordinal`` term."""
+    return any(t.get("name") == "ordinal" for t in terms.iter(NS + "term"))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
-from bibgen.style.csl import runs as R
-from bibgen.style.csl.elements import Ctx, Deco, Element, Label, rich
+import bibgen.style.csl.runs as R
+from bibgen.style.csl.context import Ctx
+from bibgen.style.csl.elements import Deco, Element, Label, rich
 from bibgen.style.csl.locale import NS
 from bibgen.style.csl.runs import NAMES, NO_FMT, Run
 from bibgen.style.csl.values import NameParts, initialize, name_parts
@@ -83,14 +85,14 @@ class NameSpec:
             if self.form == "short":
                 fam = p.family if self.demote != "never" or not p.ndp else f"{p.ndp} {p.family}"
                 return [(fam, NO_FMT, 0)]
-            if self.init_with is not None and p.given and not p.cjk:
-                given = initialize(p.given, self.init_with, self.init, self.hyphen)
+            if self.init_with is not None and p.given and not p.cjk and id(name) not in ctx.full_given:
+                given = _initialize(p.given, self.init_with, self.init, self.hyphen)
                 p = NameParts(p.family, given, p.ndp, p.dp, p.suffix, p.comma_suffix, p.literal, p.cjk)
             return [(self.sort_key(p), NO_FMT, 0)]
         family = p.family
         given = p.given
-        if self.init_with is not None and given and not p.cjk:
-            given = initialize(given, self.init_with, self.init, self.hyphen)
+        if self.init_with is not None and given and not p.cjk and id(name) not in ctx.full_given:
+            given = _initialize(given, self.init_with, self.init, self.hyphen)
             if p.suffix and "." not in self.init_with:
                 # citeproc-js drops the period of "Jr." when initials have none (AMA "King ML Jr").
                 p = NameParts(p.family, p.given, p.ndp, p.dp, p.suffix.replace(".", ""), p.comma_suffix,
@@ -131,7 +133,7 @@ class NameSpec:
         last = self._family(p.ndp, family, ctx) if p.ndp else fam_runs
         # An elided dropping particle ("d'") joins the family name without a space.
         if out and not (p.dp and p.dp.endswith(("'", "\u2019", "-")) and not p.ndp):
-            out.append((" ", NO_FMT, 0))
+            out.append((_particle_space(ctx) if p.dp else " ", NO_FMT, 0))
         out.extend(last)
         if p.suffix:
             out.append(((", " if p.comma_suffix else " ") + p.suffix, NO_FMT, 0))
@@ -139,7 +141,7 @@ class NameSpec:
 
     def _family(self, ndp: str, family: str, ctx: Ctx) -> list[Run]:
         """The family name with its non-dropping particle, both under the family name-part's formatting."""
-        runs = _join_particle(ndp, rich(family))
+        runs = _join_particle(ndp, rich(family), _particle_space(ctx))
         return self.family_deco.apply(runs, ctx) if self.family_deco is not None else runs
 
     def _part(self, text: str, deco: Deco | None, ctx: Ctx) -> list[Run]:
@@ -173,10 +175,17 @@ class NameSpec:
             etal_last = slast if slast is not None else etal_last
         shown = names
         etal = force_etal
+        if etal_last and etal_min is not None and etal_first is not None and n >= etal_min and not ctx.sort_mode:
+            # citeproc-js shows at most et-al-min - 2 names before "… last"
+            # (_imposeNameConstraints): et-al-min 3 gives "A … Z" whatever et-al-use-first says.
+            etal_first = max(1, min(etal_first, etal_min - 2))
         dn = ctx.disamb_names
         if dn is not None and not ctx.names_marked and not ctx.sort_mode and (etal_first is None or dn > etal_first):
             # The first names of an entry show as many names as its cites needed
             # (disambiguate-add-names), as in citeproc-js's bibliography.
+            if etal_min is not None and n >= etal_min and etal_last:
+                # The same cap on the names a cite added.
+                dn = min(dn, max(etal_min - 2, 1))
             if etal_min is not None and n >= etal_min and dn < n:
                 shown = names[:dn]
                 etal = True
@@ -220,12 +229,13 @@ class NameSpec:
                             or (dpl == "after-inverted-name" and inverted_prev)
                         )
                     sep = (delim if use else " ") + f"{term} "
-                    out.append((sep, NO_FMT, 0))
+                    out.append((sep, NO_FMT, R.NAME_SEP))
                 else:
-                    out.append((delim, NO_FMT, 0))
+                    out.append((delim, NO_FMT, R.NAME_SEP))
             out.extend(r)
         if use_last:
-            out.append((delim + "\u2026 ", NO_FMT, 0))
+            # citeproc-js: " … " after a single name, "<delimiter>… " after several.
+            out.append(((delim if k > 1 else " ") + "\u2026 ", NO_FMT, R.NAME_SEP))
             last_name = self.render_name(names[-1], nas == "all", ctx)
             out.extend(per.apply(last_name, ctx) if per is not None else last_name)
         elif etal:
@@ -238,10 +248,18 @@ class NameSpec:
                     or (dpe == "contextual" and k > 1)
                     or (dpe == "after-inverted-name" and inverted_last)
                 )
-                tail = [(delim if use else " ", NO_FMT, 0)] + et
+                sep = delim if use else " "
+                if sep == " " and not _STARTS_ROMANESQUE.match(R.plain(et)):
+                    # citeproc-js joins a CJK et-al term ("等") without the space.
+                    sep = ""
+                tail = [(sep, NO_FMT, 0)] + et
                 R.append(out, [(t, f, g | R.ETAL) for t, f, g in tail], ctx.piq)
                 if per is not None:
-                    out = per.apply(out, ctx)
+                    # The list's formatting wraps names that already carry it;
+                    # citeproc-js nests them without flipping the inner ones
+                    # back to normal (din-1505-2: small caps in small caps), so
+                    # a "plain" span between them stops the flip-flop.
+                    out = per.apply([(t, ("plain",) + f, g) for t, f, g in out], ctx)
         if self.deco is not None:
             out = self.deco.apply(out, ctx)
         return out
@@ -259,9 +277,19 @@ class NameSpec:
 NameSpecWithEtal = NameSpec
 
 
-def _join_particle(ndp: str, fam: list[Run]) -> list[Run]:
+# Languages whose particles are tied to the family name by a no-break space
+# (citeproc-js, ``CSL.NameOutput.prototype._renderPersonalName``: fr, ru, cs).
+_NBSP_PARTICLE_LANGS = frozenset({"fr", "ru", "cs"})
+
+
+def _particle_space(ctx: Ctx) -> str:
+    """The space between a particle and the family name: no-break in French, Russian, Czech styles."""
+    return "\u00a0" if ctx.engine.lang[:2].lower() in _NBSP_PARTICLE_LANGS else " "
+
+
+def _join_particle(ndp: str, fam: list[Run], space: str = " ") -> list[Run]:
     ndp = ndp.replace("'", "\u2019")
-    sep = "" if ndp.endswith(("\u2019", "-")) else " "
+    sep = "" if ndp.endswith(("\u2019", "-")) else space
     return [(ndp + sep, NO_FMT, 0)] + fam
 
 
@@ -360,3 +388,51 @@ class Names(Element):
                 return out
             ctx.counts[:] = [c[0] + (ctx.counts[0] - c[0]), c[1]]
         return []
+
+
+# citeproc-js's CSL.STARTSWITH_ROMANESQUE_REGEXP.
+_STARTS_ROMANESQUE = re.compile(
+    "[&a-zA-Z\u0e01-\u0e5b\u00c0-\u017f\u0370-\u03ff\u0400-\u052f\u0590-\u05d4\u05d6-\u05ff"
+    "\u1f00-\u1fff\u0600-\u06ff\u200c\u200d\u200e\u0218\u0219\u021a\u021b\u202a-\u202e]"
+)
+_ROLE_TAGS = {"emph": ("<i>", "</i>"), "strong": ("<b>", "</b>"), "smallcaps": ("<sc>", "</sc>"),
+              "sup": ("<sup>", "</sup>"), "sub": ("<sub>", "</sub>"),
+              "nocase": ('<span class="nocase">', "</span>")}
+
+
+def _initialize(given: str, with_: str, initialize_all: bool, hyphen: bool) -> str:
+    """:func:`initialize`, keeping markup of the data on the initials it shortens.
+
+    ``<b>John</b> Quiggly`` -> ``<b>J.</b> Q.``: each initial (with its
+    terminator) takes the formatting of the first letter of its word, as in
+    citeproc-js.
+    """
+    if "<" not in given:
+        return initialize(given, with_, initialize_all, hyphen)
+    runs = R.parse_rich(given)
+    if all(not f for _, f, _ in runs):
+        return initialize(given, with_, initialize_all, hyphen)
+    plain = "".join(t for t, _, _ in runs)
+    roles: list[tuple[str, ...]] = []
+    for t, f, _ in runs:
+        roles.extend([f] * len(t))
+    out = initialize(plain, with_, initialize_all, hyphen)
+    # Each word's first letter, in order, marks where its piece of the output starts.
+    starts = [m.start() for m in re.finditer(r"(?:^|(?<=[\s\-\u2013]))\S", plain)]
+    pieces: list[str] = []
+    cursor = 0
+    for start in starts:
+        at = out.find(plain[start], cursor)
+        if at < 0:
+            break
+        # The initial (or the word, when kept whole), then its terminator: "J." of "J.Q.".
+        end = at + 1
+        while end < len(out) and out[end].isalpha():
+            end += 1
+        while end < len(out) and not (out[end].isspace() or out[end].isalpha() or out[end] in "-\u2013"):
+            end += 1
+        tags = [_ROLE_TAGS[r] for r in roles[start] if r in _ROLE_TAGS]
+        # The separator before an initial goes inside its formatting ("J.<i> Q.</i>", citeproc-js).
+        pieces.append("".join(o for o, _ in tags) + out[cursor:end] + "".join(c for _, c in reversed(tags)))
+        cursor = end
+    return "".join(pieces) + out[cursor:]

@@ -25,6 +25,7 @@ SINGLE = 16  # a single quote from the data: never flipped to double quotes
 ABSORBED = 32  # empty marker: a period here merged into the names before it
 ETAL = 64  # the et-al part of a name list (not compared by subsequent-author-substitute)
 NOT_CONTENT = 128  # printed, but not a variable's value for group suppression (a named season)
+NAME_SEP = 256  # a delimiter, "and" or ellipsis between names (subsequent-author-substitute compares the names only)
 
 NO_FMT: tuple[str, ...] = ()
 PUNCT = ".,;:!?"
@@ -77,6 +78,21 @@ def append(out: list[Run], runs: list[Run], punct_in_quote: bool = False) -> Non
                         out.extend(runs)
                         return
             last = out[i]
+            if not punct_in_quote and last[2] & CLOSE_QUOTE and c == ".":
+                # "‘Ends.’" + "." stays "‘Ends.’" (citeproc-js; "‘Why?’." keeps its period).
+                j = i - 1
+                while j >= 0 and (not out[j][0] or out[j][2] & CLOSE_QUOTE):
+                    j -= 1
+                if j >= 0 and out[j][0].endswith("."):
+                    ftext = ftext[1:]
+                    runs = [(ftext, first[1], first[2])] + runs[1:]
+                    if not ftext:
+                        out.extend(runs[1:])
+                        return
+                    c = ftext[0]
+                    if c not in PUNCT and c != " ":
+                        out.extend(runs)
+                        return
             q = last[0][-1]
             drop = False
             if c == " " and q == " ":
@@ -139,7 +155,7 @@ def is_empty(runs: list[Run]) -> bool:
 # ---------------------------------------------------------------- rich text
 
 _TAG = re.compile(
-    r'<(/?)(i|b|sup|sub|sc|span)(?:\s+(?:class="nocase"|style="font-variant:\s*small-caps;?"))?\s*>'
+    r'<(/?)(i|b|sup|sub|sc|span)(?:\s+(?:class="nocase"|class="nodecor"|style="font-variant:\s*small-caps;?"))?\s*>'
 )
 _TAG_ROLE = {"i": "emph", "b": "strong", "sup": "sup", "sub": "sub", "sc": "smallcaps"}
 
@@ -148,8 +164,8 @@ _TAG_ROLE = {"i": "emph", "b": "strong", "sup": "sup", "sub": "sub", "sc": "smal
 def parse_rich(value: str) -> tuple[Run, ...]:
     """Runs for a field value with CSL's small HTML-like markup.
 
-    Only ``<i> <b> <sup> <sub> <sc>``, ``<span class="nocase">`` and
-    ``<span style="font-variant:small-caps;">`` are markup, and only when they
+    Only ``<i> <b> <sup> <sub> <sc>``, ``<span class="nocase">``,
+    ``<span class="nodecor">`` and ``<span style="font-variant:small-caps;">`` are markup, and only when they
     are balanced; anything else (``<script>``, ``&amp;``) stays literal text.
     Straight apostrophes become typographic ones, as citeproc-js does.
     """
@@ -167,6 +183,9 @@ def parse_rich(value: str) -> tuple[Run, ...]:
                 role = ""
             elif "nocase" in full:
                 role = "nocase"
+            elif "nodecor" in full:
+                # Back to normal inside the style's formatting, and never re-cased (citeproc-js).
+                role = "nodecor+nocase"
             elif "small-caps" in full:
                 role = "smallcaps"
             else:
@@ -191,6 +210,7 @@ def parse_rich(value: str) -> tuple[Run, ...]:
                     break
     out: list[Run] = []
     fmt: list[str] = []
+    widths: list[int] = []
     pos = 0
     for idx, (start, end, _, closing, role) in enumerate(tokens):
         if idx not in pairs:
@@ -198,9 +218,11 @@ def parse_rich(value: str) -> tuple[Run, ...]:
         if start > pos:
             out.append((value[pos:start], tuple(fmt), 0))
         if closing:
-            fmt.pop()
+            del fmt[len(fmt) - widths.pop():]
         else:
-            fmt.append(role)
+            parts = role.split("+")
+            fmt.extend(parts)
+            widths.append(len(parts))
         pos = end
     if pos < len(value):
         out.append((value[pos:], tuple(fmt), 0))
