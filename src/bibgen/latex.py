@@ -548,12 +548,16 @@ def _skip_space(text: str, pos: int) -> int:
     return -1 if text.count("\n", pos, end) > 1 else end
 
 
-def _arguments_end(text: str, pos: int, argspec: str, letters: bool) -> tuple[int, list[tuple[int, int]]]:
+def _arguments_end(
+    text: str, pos: int, argspec: str, letters: bool, math: bool = False
+) -> tuple[int, list[tuple[int, int]]]:
     """(end of a command's arguments, their brace groups' inner spans); end -1 when not simple.
 
     ``pos`` is just after the command's name. A mandatory argument is a brace
     group, one letter or digit, or a command without arguments (``\\"\\i``);
-    an optional one must be absent.
+    an optional one must be absent. In math (kept verbatim: only where it ends
+    matters) any other character but ``$ % { } \\`` is one argument too, as
+    pylatexenc reads it (``\\|x\\|_2``: the unknown ``\\|`` takes ``x``, then ``_``).
     """
     groups: list[tuple[int, int]] = []
     end = pos
@@ -575,7 +579,7 @@ def _arguments_end(text: str, pos: int, argspec: str, letters: bool) -> tuple[in
                 return -1, groups
             groups.append((k + 1, close))
             end = close + 1
-        elif c.isalnum():
+        elif c.isalnum() or (math and c not in "$%}\\"):
             end = k + 1
         elif c == "\\":
             m = _TOKEN_RE.match(text, k)
@@ -618,7 +622,7 @@ def _math_end(text: str, pos: int) -> int:
             if argspec is None:
                 return -1
             if argspec:
-                end, groups = _arguments_end(text, m.end(), argspec, name.isalpha())
+                end, groups = _arguments_end(text, m.end(), argspec, name.isalpha(), math=True)
                 if end < 0 or any("$" in text[a:b] for a, b in groups):
                     return -1
                 if "$" in text[m.end() : end]:
