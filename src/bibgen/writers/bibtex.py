@@ -146,6 +146,8 @@ def faithful(entry: Entry, dialect: str, btype: str, out: dict[str, str]) -> tup
 # biblatex's extended name format, which BibTeX cannot read: such a list is written from its names.
 _EXTENDED_NAMES = re.compile(r"(?i)\b(?:family|given|prefix|suffix)\s*=")
 _BARE_SPECIAL = re.compile(r"(?<!\\)([&%#])")
+# An & % # after an even run of backslashes (none included): one _compilable may escape.
+_MAYBE_BARE = re.compile(r"(?<!\\)(?:\\\\)*[&%#]")
 
 
 def _compilable(expr: str) -> str:
@@ -154,8 +156,8 @@ def _compilable(expr: str) -> str:
     BibTeX copies them to the ``.bbl`` where LaTeX would stop (``&``) or drop the
     rest of the line (``%``); ``\\&`` prints what the user meant.
     """
-    if not ("&" in expr or "%" in expr or "#" in expr):
-        return expr
+    if not ("&" in expr or "%" in expr or "#" in expr) or not _MAYBE_BARE.search(expr):
+        return expr  # every & % # is escaped (an odd run of backslashes before it): nothing to do
     out: list[str] = []
     depth = 0
     prev = ""
