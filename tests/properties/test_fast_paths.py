@@ -6,6 +6,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bibgen import latex
+from bibgen.model import Person, people_signature
 from bibgen.writers import bibtex as bibtex_writer
 
 # Characters around the rules: backslashes, the specials, braces, math, combining
@@ -48,3 +49,58 @@ def test_compilable_shortcut_agrees_with_the_loop(expr: str) -> None:
 @example("\u0301a\u0301\u0308 \u0151 \u4e2d\u00e9e\u0323")
 def test_pdflatex_substitution_agrees_with_cluster_walk(text: str) -> None:
     assert latex._to_pdflatex(text) == latex._to_pdflatex_by_cluster(text)
+
+
+_NAME_CHARS = st.sampled_from(list("ab A{}\\~,\t\n\u00a0\u2003") + ["and", " and ", "AND", "others"])
+
+
+def _split_names_by_char(value: str) -> tuple[tuple[str, ...], bool]:
+    """readers.bibtex.split_names with its character loop for every value (no shortcut)."""
+    names: list[str] = []
+    current: list[str] = []
+    depth = 0
+    word: list[str] = []
+    for ch in value:
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        if ch.isspace() and depth <= 0:
+            if word:
+                current.append("".join(word))
+                word.clear()
+            continue
+        word.append(ch)
+    if word:
+        current.append("".join(word))
+    for w in current:
+        if w.lower() == "and":
+            names.append("")
+        elif names:
+            names[-1] = f"{names[-1]} {w}".strip()
+        else:
+            names.append(w)
+    if not current:
+        return (), False
+    if current[0].lower() == "and":
+        names.insert(0, "")
+    cleaned = tuple(n for n in names if n)
+    return cleaned, len(cleaned) != len(names)
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(_NAME_CHARS, max_size=25).map("".join))
+@example("Ann Lee and\u00a0Bo\u2003Chu and  and {A and B}")
+def test_split_names_shortcut_agrees_with_the_loop(value: str) -> None:
+    from bibgen.readers.bibtex import split_names
+
+    assert split_names.__wrapped__(value) == _split_names_by_char(value)
+
+
+_PART = st.lists(st.sampled_from(list("a'\"\\é\n") + ["O'Neil"]), max_size=6).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.builds(Person, _PART, _PART, _PART, _PART, _PART), max_size=3), st.booleans())
+def test_people_signature_is_the_repr_it_spells_out(people: list[Person], partial: bool) -> None:
+    assert people_signature(tuple(people), partial) == repr((tuple(people), partial))

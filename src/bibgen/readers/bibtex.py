@@ -532,16 +532,19 @@ def split_names(value: str) -> tuple[tuple[str, ...], bool]:
             current.append("".join(word))
             word.clear()
 
-    for ch in value:
-        if ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-        if ch.isspace() and depth <= 0:
-            end_word()
-            continue
-        word.append(ch)
-    end_word()
+    if "{" not in value and "}" not in value:
+        current = value.split()  # no braces: every white space splits (str.split's is str.isspace's)
+    else:
+        for ch in value:
+            if ch == "{":
+                depth += 1
+            elif ch == "}":
+                depth -= 1
+            if ch.isspace() and depth <= 0:
+                end_word()
+                continue
+            word.append(ch)
+        end_word()
     for w in current:
         if w.lower() == "and":
             names.append("")
@@ -691,6 +694,9 @@ def _extended_person(text: str) -> Person:
 _MARKED = CASE_FIELDS | {"journal", "journaltitle"}
 
 
+_EPRINT_CLASS_TAIL = re.compile(r"(?: \[[^\]]*\])?")
+
+
 def _drop_derived_howpublished(fields: dict[str, str]) -> None:
     """``howpublished = {arXiv:ID [class]}`` is what the BibTeX writer derives from the eprint
     fields for styles that ignore them; read back, it is the eprint again, not a venue
@@ -698,9 +704,11 @@ def _drop_derived_howpublished(fields: dict[str, str]) -> None:
     eprint = fields.get("eprint", "")
     if not eprint:
         return
+    head = "arXiv:" + eprint
     for name in ("container", "howpublished"):
         value = " ".join(fields.get(name, "").split())  # a wrapped line counts as one
-        if value and re.fullmatch(r"arXiv:" + re.escape(eprint) + r"(?: \[[^\]]*\])?", value):
+        # "arXiv:<eprint>" then nothing or " [class]" (one fixed pattern: no regex per eprint)
+        if value.startswith(head) and _EPRINT_CLASS_TAIL.fullmatch(value, len(head)):
             cls = re.search(r"\[([^\]]*)\]", value)
             if cls is None or cls.group(1) == fields.get("eprintclass", cls.group(1)):
                 del fields[name]
