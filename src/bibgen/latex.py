@@ -424,14 +424,17 @@ def _walker_knows(name: str) -> bool:
 
 
 _COMMAND_RE = re.compile(r"\\([A-Za-z@]+)")
-_MATH_SPAN_RE = re.compile(r"(?<!\\)\$[^$]*\$")
+# A $ not after a backslash, to the next $. (The "$" comes before the lookbehind:
+# a pattern that starts with a lookbehind is tried at every position of the text.)
+_MATH_SPAN_RE = re.compile(r"\$(?<!\\\$)[^$]*\$")
 
 
 def unknown_commands(latex: str) -> list[str]:
     """Commands in ``latex`` (outside math) that :func:`decode` does not know: it keeps them as written."""
     if "\\" not in latex:
         return []
-    names = {m.group(1) for m in _COMMAND_RE.finditer(_MATH_SPAN_RE.sub("", latex))}
+    outside = _MATH_SPAN_RE.sub("", latex) if "$" in latex else latex
+    names = {m.group(1) for m in _COMMAND_RE.finditer(outside)}
     return sorted(n for n in names if not _known_command(n))
 
 

@@ -513,6 +513,9 @@ def month_number(text: str) -> str:
 # ---------------------------------------------------------------- names
 
 
+_NAME_TOKEN = re.compile(r"[{}]|\s+")
+
+
 @lru_cache(maxsize=16384)
 def split_names(value: str) -> tuple[tuple[str, ...], bool]:
     """A BibTeX name list split on ``and`` at brace depth 0, surrounded by any whitespace.
@@ -524,27 +527,23 @@ def split_names(value: str) -> tuple[tuple[str, ...], bool]:
     names: list[str] = []
     current: list[str] = []
     depth = 0
-    word: list[str] = []
-    empty = False
-
-    def end_word() -> None:
-        if word:
-            current.append("".join(word))
-            word.clear()
-
     if "{" not in value and "}" not in value:
         current = value.split()  # no braces: every white space splits (str.split's is str.isspace's)
     else:
-        for ch in value:
-            if ch == "{":
+        # Words end at white space outside braces (re's \s is str.isspace); braces are kept in them.
+        pos = 0
+        for m in _NAME_TOKEN.finditer(value):
+            c = m.group()
+            if c == "{":
                 depth += 1
-            elif ch == "}":
+            elif c == "}":
                 depth -= 1
-            if ch.isspace() and depth <= 0:
-                end_word()
-                continue
-            word.append(ch)
-        end_word()
+            elif depth <= 0:
+                if m.start() > pos:
+                    current.append(value[pos : m.start()])
+                pos = m.end()
+        if pos < len(value):
+            current.append(value[pos:])
     for w in current:
         if w.lower() == "and":
             names.append("")
