@@ -116,3 +116,16 @@ _OLD_MATH_SPAN_RE = re.compile(r"(?<!\\)\$[^$]*\$")
 def test_unknown_commands_math_pattern_is_the_lookbehind_one(text: str) -> None:
     # The $ now comes before its lookbehind (faster); it must cut the same spans.
     assert latex._MATH_SPAN_RE.sub("", text) == _OLD_MATH_SPAN_RE.sub("", text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["@", "a", "\n", " @x", "\n\n"]), max_size=20).map("".join),
+       st.lists(st.integers(1, 12), max_size=12))
+def test_at_columns_cursor_agrees_with_split_lines(text: str, wanted: list[int]) -> None:
+    from bibgen.readers.bibtex import _AtColumns
+
+    lines = text.split("\n")
+    columns = _AtColumns(text)
+    for line in wanted:  # in any order: the cursor restarts when it must go back
+        expected = max(lines[line - 1].find("@") + 1 if line <= len(lines) else 1, 1)
+        assert columns.at(line) == expected

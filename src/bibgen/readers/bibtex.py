@@ -103,16 +103,17 @@ class BibtexReader:
 
 def read_bibtex(text: str, path: str, options: Options) -> list[Entry]:
     """Entries of BibTeX ``text``; ``path`` is used in origins and diagnostics."""
-    lines = text.split("\n")
+    columns = _AtColumns(text)
 
     def origin(line: int) -> Origin:
-        col = lines[line - 1].find("@") + 1 if line <= len(lines) else 1
-        return Origin(path, line, max(col, 1))
+        return Origin(path, line, columns.at(line))
 
     blocks = _split_fast(text)
     if blocks is None:
+        lines = text.split("\n")
         text = _without_broken_blocks(text, path, options)
         blocks = _split_bibtexparser(text, path, lines)
+        del lines
     diags = options.diagnostics
     macros: dict[str, str] = {m: name for m, name in zip(MONTHS, _MONTH_NAMES)}
     raw_entries: list[tuple[str, str, dict[str, str], Origin]] = []
@@ -165,6 +166,33 @@ def read_bibtex(text: str, path: str, options: Options) -> list[Entry]:
             # crossref itself is kept (written back): the parent may be cited on its own.
         out.append(_to_entry(key, etype, fields, where, options, expr, pre))
     return out
+
+
+class _AtColumns:
+    """The 1-based column of the first ``@`` on a line of ``text`` (1 if none, or no such line).
+
+    Blocks come in file order, so a cursor walks the text forward line by line;
+    a file's lines are never held as a list (a large file has millions).
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.line = 1  # the cursor's line and the offset where it starts
+        self.start = 0
+
+    def at(self, line: int) -> int:
+        text = self.text
+        if line < self.line:
+            self.line, self.start = 1, 0
+        while self.line < line:
+            nl = text.find("\n", self.start)
+            if nl < 0:
+                return 1
+            self.line += 1
+            self.start = nl + 1
+        end = text.find("\n", self.start)
+        at = text.find("@", self.start, len(text) if end < 0 else end)
+        return at - self.start + 1 if at >= 0 else 1
 
 
 class _Block(NamedTuple):
