@@ -413,8 +413,10 @@ def _evaluate(raw: str, macros: Mapping[str, str], diags, where: Origin, is_mont
     ``expr``, when given, receives the value's source parts: LaTeX text, and
     ``#name`` for a macro no ``@string`` defines (kept as a reference).
     """
-    if expr is None and raw[:1] == "{" and _match_brace(raw, 0) == len(raw) - 1:
-        return raw[1:-1]  # the usual value: one brace group
+    if raw[:1] == "{" and _match_brace(raw, 0) == len(raw) - 1:
+        if expr is not None:
+            expr.append(raw[1:-1])
+        return raw[1:-1]  # the usual value: one brace group (what the loop below makes of it)
     pieces: list[str] = []
     grown = 0  # characters macros added: bounded (a @string "billion laughs")
     i, n = 0, len(raw)
@@ -525,7 +527,7 @@ def decode_verbatim(value: str) -> str:
     value = value.strip()
     while value.startswith("{") and value.endswith("}") and _match_brace(value, 0) == len(value) - 1:
         value = value[1:-1].strip()
-    return _VERBATIM_ESCAPES.sub(r"\1", value)
+    return _VERBATIM_ESCAPES.sub(r"\1", value) if "\\" in value else value
 
 
 def month_number(text: str) -> str:
