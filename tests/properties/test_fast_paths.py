@@ -129,3 +129,11 @@ def test_at_columns_cursor_agrees_with_split_lines(text: str, wanted: list[int])
     for line in wanted:  # in any order: the cursor restarts when it must go back
         expected = max(lines[line - 1].find("@") + 1 if line <= len(lines) else 1, 1)
         assert columns.at(line) == expected
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["%", "\\", "\\%", "a", "\\\\%"]), max_size=12).map("".join))
+def test_bare_percent_pattern_is_the_lookbehind_one(text: str) -> None:
+    from bibgen.readers.bibtex import _BARE_PERCENT
+
+    assert bool(_BARE_PERCENT.search(text)) == bool(re.search(r"(?<!\\)%", text))

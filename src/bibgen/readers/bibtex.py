@@ -31,6 +31,7 @@ from __future__ import annotations
 import logging
 import re
 from functools import lru_cache
+from operator import itemgetter
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -142,13 +143,19 @@ def read_bibtex(text: str, path: str, options: Options) -> list[Entry]:
                 if name not in fields:  # a repeated field (warned about): BibTeX keeps the first
                     parts: list[str] = []
                     fields[name] = _evaluate(value, macros, diags, where, is_month=name == "month", expr=parts)
-                    expr[name] = source_expression(parts)
+                    source = source_expression(parts)
+                    # Most values are their own source expression: keep the one string, not a copy.
+                    expr[name] = value if source == value else source
                     expanded += max(0, len(fields[name]) - len(value))
             if expanded > limits.max_macro_expansion:
                 raise limits.expansion_error(where)
             raw_entries.append((block.key, block.type, fields, where))
             exprs[id(fields)] = expr
 
+    # The file's text and its raw blocks are not needed any more: a large file's
+    # text would otherwise stay alive beside every entry made from it.
+    del blocks, text
+    columns.text = ""
     limits.check_reference_cycles(raw_entries)  # crossref/xdata cycles: an error naming both places
     by_key = {key.casefold(): fields for key, _, fields, _ in raw_entries}
     out: list[Entry] = []
@@ -236,9 +243,8 @@ def _split_fast(text: str) -> list[_Block] | None:
                 out.append(_Block("preamble", b.line, b.body.strip()))
             continue
         folded = b.key.casefold()
-        names = [f.name for f in b.fields]
         t = b.text
-        if not b.key or folded in keys or len(set(names)) != len(names):
+        if not b.key or folded in keys or len(set(map(_FIELD_NAME_OF, b.fields))) != len(b.fields):
             return None
         if ("\\{" in t or "\\}" in t) and not all(_escaped_braces_nest(f.value) for f in b.fields):
             return None
@@ -249,13 +255,15 @@ def _split_fast(text: str) -> list[_Block] | None:
         ):
             return None
         keys.add(folded)
-        out.append(_Block("entry", b.line, b.key, b.type, tuple((f.name, f.value) for f in b.fields)))
+        out.append(_Block("entry", b.line, b.key, b.type, tuple(map(_NAME_AND_VALUE, b.fields))))
     return out if out else None
 
 
 # "% ..." inside an entry: bibsplit reads a comment, bibtexparser text. (So do
 # escaped braces, which BibTeX counts and bibtexparser does not: tested with "in".)
-_BARE_PERCENT = re.compile(r"(?<!\\)%")
+_BARE_PERCENT = re.compile(r"%(?<!\\%)")  # (the "%" first: a leading lookbehind is tried at every position)
+_FIELD_NAME_OF = itemgetter(0)  # of a bibsplit.RawField (name, value, line, column)
+_NAME_AND_VALUE = itemgetter(0, 1)
 _ANY_BRACE = re.compile(r"\\[{}]|[{}]")
 
 
