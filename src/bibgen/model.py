@@ -49,10 +49,16 @@ class Fields(Mapping[str, str]):
     __slots__ = ("_data", "_hash")
 
     def __init__(self, data: Mapping[str, str] | None = None, /, **kw: str) -> None:
-        merged = dict(data or {})
+        self._hash: int | None = None
+        if type(data) is Fields and not kw:
+            self._data = data._data  # already sorted and without empty values; never mutated
+            return
+        if isinstance(data, Mapping):
+            merged = dict(data.items())  # (items: C speed for a dict or Fields; dict(mapping) calls __getitem__ per key)
+        else:
+            merged = dict(data or {})
         merged.update(kw)
         self._data = {k: v for k, v in sorted(merged.items()) if v is not None and v != ""}
-        self._hash: int | None = None
 
     def __getitem__(self, key: str) -> str:
         return self._data[key]

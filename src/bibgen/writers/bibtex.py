@@ -96,7 +96,7 @@ class SourceText(str):
 
 def source_fields(entry: Entry) -> dict[str, str]:
     """``entry.fields``, each value that is unchanged since it was read as a :class:`SourceText`."""
-    f: dict[str, str] = dict(entry.fields)
+    f: dict[str, str] = dict(entry.fields.items())  # (items: C speed; dict(mapping) calls __getitem__ per key)
     src = entry.source
     if src is None or src.dialect != "bib":
         return f
