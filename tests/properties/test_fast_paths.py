@@ -93,6 +93,7 @@ def _split_names_by_char(value: str) -> tuple[tuple[str, ...], bool]:
 @settings(max_examples=800, deadline=None)
 @given(st.lists(_NAME_CHARS, max_size=25).map("".join))
 @example("Ann Lee and\u00a0Bo\u2003Chu and  and {A and B}")
+@example("and Ann and {Bo and ")  # a leading "and"; an unclosed brace keeps the last word's white space
 def test_split_names_shortcut_agrees_with_the_loop(value: str) -> None:
     from bibgen.readers.bibtex import split_names
 

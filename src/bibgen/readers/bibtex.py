@@ -582,17 +582,28 @@ def split_names(value: str) -> tuple[tuple[str, ...], bool]:
                 pos = m.end()
         if pos < len(value):
             current.append(value[pos:])
-    for w in current:
-        if w.lower() == "and":
-            names.append("")
-        elif names:
-            names[-1] = f"{names[-1]} {w}".strip()
-        else:
-            names.append(w)
     if not current:
         return (), False
-    if current[0].lower() == "and":
-        names.insert(0, "")
+    if current[-1][-1].isspace():  # an unclosed brace kept the end's white space in the last word
+        for w in current:
+            if w.lower() == "and":
+                names.append("")
+            elif names:
+                names[-1] = f"{names[-1]} {w}".strip()
+            else:
+                names.append(w)
+        if current[0].lower() == "and":
+            names.insert(0, "")
+    else:
+        # No word has white space at either end: each name is its words between two "and"s.
+        group: list[str] = []
+        for w in current:
+            if w.lower() == "and":
+                names.append(" ".join(group))
+                group = []
+            else:
+                group.append(w)
+        names.append(" ".join(group))
     cleaned = tuple(n for n in names if n)
     return cleaned, len(cleaned) != len(names)
 
