@@ -41,7 +41,7 @@ from bibgen.caseprotect import CASE_FIELDS, source_marks
 from bibgen.latex import decode as decode_latex
 from bibgen.latex import unknown_commands
 from bibgen.model import Entry, EntryKind, Fields, Origin, Person, SourceForm, SourceValue, people_signature
-from bibgen.normalize import clean_text
+from bibgen.normalize import bare_doi, clean_text
 from bibgen.dates import SEASONS, parse_edtf
 from bibgen.typemap import BIB_KINDS
 from bibgen.readers import decode
@@ -97,6 +97,9 @@ class BibtexReader:
 
     name = "bibtex"
     suffixes = (".bib",)
+    # Every value and name part goes through clean_text here and the DOI loses its
+    # resolver: what pipeline.normalize_entry would do (tests/properties/test_fast_paths.py).
+    normalized = True
 
     def read(self, data: bytes, path: str, options: Options) -> list[Entry]:
         return read_bibtex(decode(data, path), path, options)
@@ -853,6 +856,9 @@ def _to_entry(
         text = fields[target]
         if name in expr and name not in _NO_SOURCE and text:
             sources.append((target, SourceValue(name, expr[name], text)))
+    if "doi" in fields:
+        # After the sources: a DOI written with a resolver no longer holds the text read (as before).
+        fields["doi"] = bare_doi(fields["doi"])
     if "date" in fields:
         parsed = parse_edtf(fields["date"])
         if parsed is None:
