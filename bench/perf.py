@@ -36,7 +36,7 @@ open(sys.argv[2], "w").write(bibtexparser.write_string(lib))
 
 
 def measure(cmd: list[str], cwd: Path = ROOT) -> tuple[float, float, int]:
-    """(wall seconds, peak RSS MiB, exit code) of one command."""
+    """(wall seconds, peak RSS MiB, exit code) of one command; its CPU seconds go to ``CPU[-1]``."""
     # stderr goes to a file, not a pipe: a run with many warnings would fill a
     # pipe nobody reads until the process ends, and hang.
     with tempfile.TemporaryFile() as errfile:
@@ -49,7 +49,11 @@ def measure(cmd: list[str], cwd: Path = ROOT) -> tuple[float, float, int]:
         err = errfile.read().decode(errors="replace")
     if proc.returncode not in (0,):
         print(f"   ! {' '.join(cmd[:4])}… exited {proc.returncode}: {err.strip().splitlines()[-1:] }", file=sys.stderr)
+    CPU.append(usage.ru_utime + usage.ru_stime)  # user + system: steadier than wall time on a loaded machine
     return wall, usage.ru_maxrss / 1024, proc.returncode
+
+
+CPU: list[float] = []
 
 
 def corpus(records: int, fmt: str, seed: int = 1) -> Path:
@@ -76,7 +80,7 @@ def bib_file(folder: Path) -> Path:
 def row(label: str, records: int, wall: float, rss: float, code: int) -> None:
     rate = records / wall if wall else 0
     flag = "" if code == 0 else f"  (exit {code})"
-    print(f"| {label:<46} | {records:>9,d} | {wall:>8.2f} | {rss:>9.0f} | {rate:>10,.0f} |{flag}")
+    print(f"| {label:<46} | {records:>9,d} | {wall:>8.2f} | {CPU[-1]:>7.2f} | {rss:>9.0f} | {rate:>10,.0f} |{flag}", flush=True)
 
 
 def main() -> None:
@@ -90,8 +94,8 @@ def main() -> None:
     tidy = ROOT / "bench" / "node_modules" / ".bin" / "bibtex-tidy"
 
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
-    print(f"| {'run':<46} | {'records':>9} | {'wall s':>8} | {'peak MiB':>9} | {'records/s':>10} |")
-    print(f"|{'-' * 48}|{'-' * 11}|{'-' * 10}|{'-' * 11}|{'-' * 12}|")
+    print(f"| {'run':<46} | {'records':>9} | {'wall s':>8} | {'CPU s':>7} | {'peak MiB':>9} | {'records/s':>10} |")
+    print(f"|{'-' * 48}|{'-' * 11}|{'-' * 10}|{'-' * 9}|{'-' * 11}|{'-' * 12}|")
     times: dict[int, float] = {}
     for n in sizes:
         folder = corpus(n, "authorpage")

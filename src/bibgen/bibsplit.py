@@ -186,8 +186,9 @@ class _Parser:
                 name_pos = m.start(1)
                 line += count("\n", seen, name_pos)
                 seen = name_pos
-                fields.append(RawField(m.group(1).lower(), m.group(2), line, name_pos - rfind("\n", 0, name_pos)))
-                last = (m.group(1), m.start(2), m.end(2))
+                name, value = m.group(1, 2)
+                fields.append(RawField(name.lower(), value, line, name_pos - rfind("\n", 0, name_pos)))
+                last = (name, m.start(2), m.end(2))
                 self.pos = m.end()
                 continue
             if self.pos >= len(text):

@@ -49,10 +49,16 @@ class Fields(Mapping[str, str]):
     __slots__ = ("_data", "_hash")
 
     def __init__(self, data: Mapping[str, str] | None = None, /, **kw: str) -> None:
-        merged = dict(data or {})
+        self._hash: int | None = None
+        if type(data) is Fields and not kw:
+            self._data = data._data  # already sorted and without empty values; never mutated
+            return
+        if isinstance(data, Mapping):
+            merged = dict(data.items())  # (items: C speed for a dict or Fields; dict(mapping) calls __getitem__ per key)
+        else:
+            merged = dict(data or {})
         merged.update(kw)
         self._data = {k: v for k, v in sorted(merged.items()) if v is not None and v != ""}
-        self._hash: int | None = None
 
     def __getitem__(self, key: str) -> str:
         return self._data[key]
@@ -169,7 +175,12 @@ class SourceValue(NamedTuple):
 
 def people_signature(people: tuple[Person, ...], partial: bool) -> str:
     """A text that changes whenever a name list does: a role's :attr:`SourceValue.text`."""
-    return repr((tuple(people), partial))
+    # repr((tuple(people), partial)), spelled out: the dataclass repr is several times slower.
+    names = ", ".join(
+        f"Person(family={p.family!r}, given={p.given!r}, particle={p.particle!r}, suffix={p.suffix!r}, literal={p.literal!r})"
+        for p in people
+    )
+    return f"(({names}{',' if len(people) == 1 else ''}), {partial!r})"
 
 
 @dataclass(frozen=True, slots=True)

@@ -95,6 +95,8 @@ _PIECES = [
     r"$\ge$", r"\ge", r"$\theta^\star$", r"\ ", r"\,", r"\-", "x^{2}", r"\star", r"$k \ge 2$", r"\tilde{O}",
     r"$\tilde{O}(\sqrt{T})$", r"\\'", r"\~n", r"\H{o}", r"\\", r"$\\$", r"$\$$", r"$a\%$", r"\v", r"\H", "\\'{}",
     r"\url{a\_b}", r"\url{x~y}", r"\textsc{a}", r"\underline{a}", r"\texttt{a}", r"\mbox{a}", r"\href{u}{t}",
+    # math commands whose argument is one non-letter character (pylatexenc's unknown \| takes one)
+    r"$\|x\|_2$", r"\|", r"$\|", r"\|_", "_2$", r"$\frac12$", r"$\foo^", r"$\foo~", r"$\foo&", r"$\foo''", "(", "=",
 ]
 
 
@@ -104,6 +106,7 @@ _PIECES = [
 @example("\\i中")  # pylatexenc reads a command name as any letters: one unknown command \i中
 @example("\\emph{}\\href{u}{t}")  # pylatexenc fails on \href: the whole value is kept as written
 @example("\\url{a_b} \\emph{\\\"o} \\textasciitilde{}x")
+@example("$\\|x\\|_2$ and $\\|\n_$ $\\foo--$")
 def test_fast_decoding_agrees_with_pylatexenc(text: str) -> None:
     fast = _decode_simple(text)
     if fast is not None:
@@ -116,6 +119,13 @@ def test_fast_decoding_agrees_with_pylatexenc(text: str) -> None:
 )
 def test_fast_decoding_covers_common_bib_text(text: str) -> None:
     assert decode(text) == _decode_full(text)
+
+
+@pytest.mark.parametrize("text", [r"with $\|x\|_2$ regret", r"$\|x\|^2_{2}$ and $\frac12$", r"$\lambda_{\max}$ \% {GPU}"])
+def test_fast_path_takes_common_math(text: str) -> None:
+    # These used to go to pylatexenc (the slow path), ~10 ms each for an abstract.
+    assert _decode_simple(text) is not None
+    assert _decode_simple(text) == _decode_full(text)
 
 
 def test_every_ligature_pair_is_split_even_alone() -> None:

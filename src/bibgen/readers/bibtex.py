@@ -31,6 +31,7 @@ from __future__ import annotations
 import logging
 import re
 from functools import lru_cache
+from operator import itemgetter
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -40,7 +41,7 @@ from bibgen.caseprotect import CASE_FIELDS, source_marks
 from bibgen.latex import decode as decode_latex
 from bibgen.latex import unknown_commands
 from bibgen.model import Entry, EntryKind, Fields, Origin, Person, SourceForm, SourceValue, people_signature
-from bibgen.normalize import clean_text
+from bibgen.normalize import bare_doi, clean_text
 from bibgen.dates import SEASONS, parse_edtf
 from bibgen.typemap import BIB_KINDS
 from bibgen.readers import decode
@@ -96,6 +97,9 @@ class BibtexReader:
 
     name = "bibtex"
     suffixes = (".bib",)
+    # Every value and name part goes through clean_text here and the DOI loses its
+    # resolver: what pipeline.normalize_entry would do (tests/properties/test_fast_paths.py).
+    normalized = True
 
     def read(self, data: bytes, path: str, options: Options) -> list[Entry]:
         return read_bibtex(decode(data, path), path, options)
@@ -103,16 +107,17 @@ class BibtexReader:
 
 def read_bibtex(text: str, path: str, options: Options) -> list[Entry]:
     """Entries of BibTeX ``text``; ``path`` is used in origins and diagnostics."""
-    lines = text.split("\n")
+    columns = _AtColumns(text)
 
     def origin(line: int) -> Origin:
-        col = lines[line - 1].find("@") + 1 if line <= len(lines) else 1
-        return Origin(path, line, max(col, 1))
+        return Origin(path, line, columns.at(line))
 
     blocks = _split_fast(text)
     if blocks is None:
+        lines = text.split("\n")
         text = _without_broken_blocks(text, path, options)
         blocks = _split_bibtexparser(text, path, lines)
+        del lines
     diags = options.diagnostics
     macros: dict[str, str] = {m: name for m, name in zip(MONTHS, _MONTH_NAMES)}
     raw_entries: list[tuple[str, str, dict[str, str], Origin]] = []
@@ -141,13 +146,19 @@ def read_bibtex(text: str, path: str, options: Options) -> list[Entry]:
                 if name not in fields:  # a repeated field (warned about): BibTeX keeps the first
                     parts: list[str] = []
                     fields[name] = _evaluate(value, macros, diags, where, is_month=name == "month", expr=parts)
-                    expr[name] = source_expression(parts)
+                    source = source_expression(parts)
+                    # Most values are their own source expression: keep the one string, not a copy.
+                    expr[name] = value if source == value else source
                     expanded += max(0, len(fields[name]) - len(value))
             if expanded > limits.max_macro_expansion:
                 raise limits.expansion_error(where)
             raw_entries.append((block.key, block.type, fields, where))
             exprs[id(fields)] = expr
 
+    # The file's text and its raw blocks are not needed any more: a large file's
+    # text would otherwise stay alive beside every entry made from it.
+    del blocks, text
+    columns.text = ""
     limits.check_reference_cycles(raw_entries)  # crossref/xdata cycles: an error naming both places
     by_key = {key.casefold(): fields for key, _, fields, _ in raw_entries}
     out: list[Entry] = []
@@ -165,6 +176,33 @@ def read_bibtex(text: str, path: str, options: Options) -> list[Entry]:
             # crossref itself is kept (written back): the parent may be cited on its own.
         out.append(_to_entry(key, etype, fields, where, options, expr, pre))
     return out
+
+
+class _AtColumns:
+    """The 1-based column of the first ``@`` on a line of ``text`` (1 if none, or no such line).
+
+    Blocks come in file order, so a cursor walks the text forward line by line;
+    a file's lines are never held as a list (a large file has millions).
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.line = 1  # the cursor's line and the offset where it starts
+        self.start = 0
+
+    def at(self, line: int) -> int:
+        text = self.text
+        if line < self.line:
+            self.line, self.start = 1, 0
+        while self.line < line:
+            nl = text.find("\n", self.start)
+            if nl < 0:
+                return 1
+            self.line += 1
+            self.start = nl + 1
+        end = text.find("\n", self.start)
+        at = text.find("@", self.start, len(text) if end < 0 else end)
+        return at - self.start + 1 if at >= 0 else 1
 
 
 class _Block(NamedTuple):
@@ -208,9 +246,8 @@ def _split_fast(text: str) -> list[_Block] | None:
                 out.append(_Block("preamble", b.line, b.body.strip()))
             continue
         folded = b.key.casefold()
-        names = [f.name for f in b.fields]
         t = b.text
-        if not b.key or folded in keys or len(set(names)) != len(names):
+        if not b.key or folded in keys or len(set(map(_FIELD_NAME_OF, b.fields))) != len(b.fields):
             return None
         if ("\\{" in t or "\\}" in t) and not all(_escaped_braces_nest(f.value) for f in b.fields):
             return None
@@ -221,13 +258,15 @@ def _split_fast(text: str) -> list[_Block] | None:
         ):
             return None
         keys.add(folded)
-        out.append(_Block("entry", b.line, b.key, b.type, tuple((f.name, f.value) for f in b.fields)))
+        out.append(_Block("entry", b.line, b.key, b.type, tuple(map(_NAME_AND_VALUE, b.fields))))
     return out if out else None
 
 
 # "% ..." inside an entry: bibsplit reads a comment, bibtexparser text. (So do
 # escaped braces, which BibTeX counts and bibtexparser does not: tested with "in".)
-_BARE_PERCENT = re.compile(r"(?<!\\)%")
+_BARE_PERCENT = re.compile(r"%(?<!\\%)")  # (the "%" first: a leading lookbehind is tried at every position)
+_FIELD_NAME_OF = itemgetter(0)  # of a bibsplit.RawField (name, value, line, column)
+_NAME_AND_VALUE = itemgetter(0, 1)
 _ANY_BRACE = re.compile(r"\\[{}]|[{}]")
 
 
@@ -385,8 +424,10 @@ def _evaluate(raw: str, macros: Mapping[str, str], diags, where: Origin, is_mont
     ``expr``, when given, receives the value's source parts: LaTeX text, and
     ``#name`` for a macro no ``@string`` defines (kept as a reference).
     """
-    if expr is None and raw[:1] == "{" and _match_brace(raw, 0) == len(raw) - 1:
-        return raw[1:-1]  # the usual value: one brace group
+    if raw[:1] == "{" and _match_brace(raw, 0) == len(raw) - 1:
+        if expr is not None:
+            expr.append(raw[1:-1])
+        return raw[1:-1]  # the usual value: one brace group (what the loop below makes of it)
     pieces: list[str] = []
     grown = 0  # characters macros added: bounded (a @string "billion laughs")
     i, n = 0, len(raw)
@@ -497,7 +538,7 @@ def decode_verbatim(value: str) -> str:
     value = value.strip()
     while value.startswith("{") and value.endswith("}") and _match_brace(value, 0) == len(value) - 1:
         value = value[1:-1].strip()
-    return _VERBATIM_ESCAPES.sub(r"\1", value)
+    return _VERBATIM_ESCAPES.sub(r"\1", value) if "\\" in value else value
 
 
 def month_number(text: str) -> str:
@@ -513,6 +554,9 @@ def month_number(text: str) -> str:
 # ---------------------------------------------------------------- names
 
 
+_NAME_TOKEN = re.compile(r"[{}]|\s+")
+
+
 @lru_cache(maxsize=16384)
 def split_names(value: str) -> tuple[tuple[str, ...], bool]:
     """A BibTeX name list split on ``and`` at brace depth 0, surrounded by any whitespace.
@@ -524,35 +568,45 @@ def split_names(value: str) -> tuple[tuple[str, ...], bool]:
     names: list[str] = []
     current: list[str] = []
     depth = 0
-    word: list[str] = []
-    empty = False
-
-    def end_word() -> None:
-        if word:
-            current.append("".join(word))
-            word.clear()
-
-    for ch in value:
-        if ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-        if ch.isspace() and depth <= 0:
-            end_word()
-            continue
-        word.append(ch)
-    end_word()
-    for w in current:
-        if w.lower() == "and":
-            names.append("")
-        elif names:
-            names[-1] = f"{names[-1]} {w}".strip()
-        else:
-            names.append(w)
+    if "{" not in value and "}" not in value:
+        current = value.split()  # no braces: every white space splits (str.split's is str.isspace's)
+    else:
+        # Words end at white space outside braces (re's \s is str.isspace); braces are kept in them.
+        pos = 0
+        for m in _NAME_TOKEN.finditer(value):
+            c = m.group()
+            if c == "{":
+                depth += 1
+            elif c == "}":
+                depth -= 1
+            elif depth <= 0:
+                if m.start() > pos:
+                    current.append(value[pos : m.start()])
+                pos = m.end()
+        if pos < len(value):
+            current.append(value[pos:])
     if not current:
         return (), False
-    if current[0].lower() == "and":
-        names.insert(0, "")
+    if current[-1][-1].isspace():  # an unclosed brace kept the end's white space in the last word
+        for w in current:
+            if w.lower() == "and":
+                names.append("")
+            elif names:
+                names[-1] = f"{names[-1]} {w}".strip()
+            else:
+                names.append(w)
+        if current[0].lower() == "and":
+            names.insert(0, "")
+    else:
+        # No word has white space at either end: each name is its words between two "and"s.
+        group: list[str] = []
+        for w in current:
+            if w.lower() == "and":
+                names.append(" ".join(group))
+                group = []
+            else:
+                group.append(w)
+        names.append(" ".join(group))
     cleaned = tuple(n for n in names if n)
     return cleaned, len(cleaned) != len(names)
 
@@ -691,6 +745,9 @@ def _extended_person(text: str) -> Person:
 _MARKED = CASE_FIELDS | {"journal", "journaltitle"}
 
 
+_EPRINT_CLASS_TAIL = re.compile(r"(?: \[[^\]]*\])?")
+
+
 def _drop_derived_howpublished(fields: dict[str, str]) -> None:
     """``howpublished = {arXiv:ID [class]}`` is what the BibTeX writer derives from the eprint
     fields for styles that ignore them; read back, it is the eprint again, not a venue
@@ -698,9 +755,11 @@ def _drop_derived_howpublished(fields: dict[str, str]) -> None:
     eprint = fields.get("eprint", "")
     if not eprint:
         return
+    head = "arXiv:" + eprint
     for name in ("container", "howpublished"):
         value = " ".join(fields.get(name, "").split())  # a wrapped line counts as one
-        if value and re.fullmatch(r"arXiv:" + re.escape(eprint) + r"(?: \[[^\]]*\])?", value):
+        # "arXiv:<eprint>" then nothing or " [class]" (one fixed pattern: no regex per eprint)
+        if value.startswith(head) and _EPRINT_CLASS_TAIL.fullmatch(value, len(head)):
             cls = re.search(r"\[([^\]]*)\]", value)
             if cls is None or cls.group(1) == fields.get("eprintclass", cls.group(1)):
                 del fields[name]
@@ -797,6 +856,9 @@ def _to_entry(
         text = fields[target]
         if name in expr and name not in _NO_SOURCE and text:
             sources.append((target, SourceValue(name, expr[name], text)))
+    if "doi" in fields:
+        # After the sources: a DOI written with a resolver no longer holds the text read (as before).
+        fields["doi"] = bare_doi(fields["doi"])
     if "date" in fields:
         parsed = parse_edtf(fields["date"])
         if parsed is None:

@@ -96,7 +96,7 @@ class SourceText(str):
 
 def source_fields(entry: Entry) -> dict[str, str]:
     """``entry.fields``, each value that is unchanged since it was read as a :class:`SourceText`."""
-    f: dict[str, str] = dict(entry.fields)
+    f: dict[str, str] = dict(entry.fields.items())  # (items: C speed; dict(mapping) calls __getitem__ per key)
     src = entry.source
     if src is None or src.dialect != "bib":
         return f
@@ -146,6 +146,18 @@ def faithful(entry: Entry, dialect: str, btype: str, out: dict[str, str]) -> tup
 # biblatex's extended name format, which BibTeX cannot read: such a list is written from its names.
 _EXTENDED_NAMES = re.compile(r"(?i)\b(?:family|given|prefix|suffix)\s*=")
 _BARE_SPECIAL = re.compile(r"(?<!\\)([&%#])")
+_SPECIAL_CHAR = re.compile(r"[&%#]")
+
+
+def _maybe_bare(expr: str) -> bool:
+    """Is some ``& % #`` after an even run of backslashes (none included), one _compilable may escape?"""
+    for m in _SPECIAL_CHAR.finditer(expr):
+        i = k = m.start()
+        while k and expr[k - 1] == "\\":
+            k -= 1
+        if (i - k) % 2 == 0:
+            return True
+    return False
 
 
 def _compilable(expr: str) -> str:
@@ -154,8 +166,8 @@ def _compilable(expr: str) -> str:
     BibTeX copies them to the ``.bbl`` where LaTeX would stop (``&``) or drop the
     rest of the line (``%``); ``\\&`` prints what the user meant.
     """
-    if not ("&" in expr or "%" in expr or "#" in expr):
-        return expr
+    if not ("&" in expr or "%" in expr or "#" in expr) or not _maybe_bare(expr):
+        return expr  # every & % # is escaped (an odd run of backslashes before it): nothing to do
     out: list[str] = []
     depth = 0
     prev = ""
@@ -416,7 +428,7 @@ class BibtexWriter:
                 if (
                     sv is not None
                     and sv.text == people_signature(people, role in entry.partial)
-                    and not (self.dialect == "bibtex" and _EXTENDED_NAMES.search(sv.raw))
+                    and not (self.dialect == "bibtex" and "=" in sv.raw and _EXTENDED_NAMES.search(sv.raw))
                     and not (ascii and not sv.raw.isascii())
                 ):
                     values[role] = _redelimit(self.source_text(sv.raw), layout)  # the input's own value
