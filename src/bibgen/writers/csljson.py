@@ -18,6 +18,9 @@ from bibgen.typemap import output_type
 from bibgen.latex import split_math
 from bibgen.mathtext import convert_math
 from bibgen.model import Entry, EntryKind, Person
+from bibgen.mappings.csl import BIB_FIELD_TO_CSL, SENTENCE_CASED, ietf_language
+from bibgen import richtext
+from bibgen.caseprotect import is_english
 
 if TYPE_CHECKING:
     from bibgen.pipeline import Options
@@ -42,10 +45,19 @@ def csl_item(entry: Entry) -> dict[str, Any]:
         ctype = output_type("csl", src.dialect, src.type) or ctype
     item: dict[str, Any] = {"id": entry.key, "type": ctype}
     free = _free_variables()
+    bib = src if src is not None and src.dialect == "bib" else None
+    english = bib is not None and is_english(f.get("langid") or f.get("hyphenation") or f.get("language", ""))
     for name, value in f.items():
         target = FIELD_TO_CSL.get(name)
+        if bib is not None and not target:
+            target = BIB_FIELD_TO_CSL.get(name)
+            if target in item or (target == "language" and "language" in f and name != "language"):
+                continue
+            if target == "language":
+                value = ietf_language(value)
         if target and value:
-            item[target] = protect_math(value) if target in RICH_TEXT else value
+            rich = _bib_rich(bib, name, value, english) if bib is not None and target in RICH_TEXT else None
+            item[target] = rich if rich is not None else protect_math(value) if target in RICH_TEXT else value
         elif name in DATE_FIELDS and name != "date":
             date = csl_date(value)
             if date is not None:
@@ -81,6 +93,21 @@ def csl_item(entry: Entry) -> dict[str, Any]:
                 names.append({"literal": OTHERS})
             item[role] = names
     return item
+
+
+def _bib_rich(src: Any, name: str, value: str, english: bool) -> str | None:
+    """The CSL markup of a .bib title-like field still holding what its source said, else None.
+
+    Braces become ``nocase`` spans, ``\\emph``/``\\textbf``/... their tags, math Unicode;
+    an English title is put in sentence case as pandoc reads it (:mod:`bibgen.richtext`).
+    """
+    sv = src.unchanged(name, value)
+    if sv is None:
+        return None
+    nodes = richtext.from_latex(richtext.unbrace(sv.raw))
+    if english and sv.name in SENTENCE_CASED:
+        nodes = richtext.sentence_case(nodes)
+    return richtext.to_csl(nodes)
 
 
 @lru_cache(maxsize=1)
