@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from bibgen.csl import CSL_TO_FIELD, OTHERS, RICH_TEXT, TYPE_TO_KIND, strip_markup, validator
 from bibgen.errors import InputError
-from bibgen.model import Entry, EntryKind, Fields, Origin, Person, SourceForm
+from bibgen.model import Entry, EntryKind, Fields, Origin, Person, SourceForm, SourceValue, people_signature
 from bibgen.readers import decode
 
 if TYPE_CHECKING:
@@ -151,10 +151,49 @@ class CslJsonReader:
         if parts and len(parts) == 2 and all(parts):
             fields["date"] = "/".join(_iso(p) for p in parts)  # a range: kept whole, year from its start
         key = str(item.get("citation-key") or item["id"])
-        return Entry(
-            kind=kind, fields=Fields(fields), people=people, origin=where, key=key, partial=frozenset(partial),
-            source=SourceForm("csl", ctype, kind),
-        )
+        entry = Entry(kind=kind, fields=Fields(fields), people=people, origin=where, key=key, partial=frozenset(partial))
+        return entry.replace(source=SourceForm("csl", ctype, kind, _sources(item, entry)))
+
+
+# The fields each CSL variable is read into, when it is not the one field CSL_TO_FIELD names.
+_EPRINT_KEY = "archive|archive_location|eprint|eprinttype|number"
+_DATE_KEY = "date|day|month|year"
+_KEYS: dict[str, str] = {
+    "issued": _DATE_KEY, "season": _DATE_KEY, "accessed": "urldate", "issue": "number", "number": _EPRINT_KEY,
+    "archive": _EPRINT_KEY, "archive_location": _EPRINT_KEY, "citation-key": "@key",
+}  # fmt: skip
+
+
+def source_key(var: str, value: Any) -> str:
+    """The model part a CSL variable is read into: a field (``title``), fields joined by ``|``, or ``@role``."""
+    if var in _KEYS:
+        return _KEYS[var]
+    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        return "@" + var
+    return CSL_TO_FIELD.get(var, var.lower())
+
+
+def signature(entry: Entry, key: str) -> str:
+    """What ``key`` holds in ``entry`` now: a CSL variable is written as read while this is unchanged."""
+    if key == "@key":
+        return entry.key
+    if key.startswith("@"):
+        return people_signature(entry.people.get(key[1:], ()), key[1:] in entry.partial)
+    if "|" not in key:
+        return entry.fields.get(key, "")
+    return repr(tuple(entry.fields.get(k, "") for k in key.split("|")))
+
+
+def _sources(item: dict[str, Any], entry: Entry) -> tuple[tuple[str, SourceValue], ...]:
+    """Each CSL variable as written (JSON), under the model part it was read into and what that holds."""
+    out = []
+    for var, value in item.items():
+        if var in ("id", "type"):
+            continue
+        key = source_key(var, value)
+        raw = json.dumps(value, ensure_ascii=False, sort_keys=True)
+        out.append((key, SourceValue(var, raw, signature(entry, key))))
+    return tuple(sorted(out))
 
 
 def _deepest(err: Any) -> Any:

@@ -17,7 +17,7 @@ from bibgen.dates import csl_date
 from bibgen.typemap import output_type
 from bibgen.latex import split_math
 from bibgen.mathtext import convert_math
-from bibgen.model import Entry, EntryKind, Person
+from bibgen.model import Entry, EntryKind, Fields, Person
 from bibgen.mappings.csl import BIB_FIELD_TO_CSL, SENTENCE_CASED, ietf_language
 from bibgen import richtext
 from bibgen.caseprotect import is_english
@@ -37,7 +37,36 @@ def csl_name(p: Person) -> dict[str, str]:
 
 
 def csl_item(entry: Entry) -> dict[str, Any]:
-    """One CSL-JSON item for ``entry``."""
+    """One CSL-JSON item for ``entry``.
+
+    An entry read from CSL-JSON gets back every variable it was read from, as it
+    was written (markup, particles, seasons, ``number`` beside ``issue``), as
+    long as the model part that variable went to still holds what was read;
+    the rest is written from the model.
+    """
+    src = entry.source
+    if src is None or src.dialect != "csl" or not src.fields:
+        return _model_item(entry)
+    from bibgen.readers.csljson import signature
+
+    kept = [(key, sv) for key, sv in src.fields if signature(entry, key) == sv.text]
+    if not kept:
+        return _model_item(entry)
+    drop_fields = {k for key, _ in kept if not key.startswith("@") for k in key.split("|")}
+    drop_roles = {key[1:] for key, _ in kept if key.startswith("@") and key != "@key"}
+    rest = entry.replace(
+        fields=Fields({k: v for k, v in entry.fields.items() if k not in drop_fields}),
+        people={r: p for r, p in entry.people.items() if r not in drop_roles},
+        partial=entry.partial - drop_roles,
+    )
+    item = _model_item(rest)
+    for _key, sv in kept:
+        item[sv.name] = json.loads(sv.raw)
+    return item
+
+
+def _model_item(entry: Entry) -> dict[str, Any]:
+    """The CSL-JSON item written from the model alone."""
     f = entry.fields
     ctype = KIND_TO_TYPE[entry.kind]
     src = entry.source
