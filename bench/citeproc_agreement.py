@@ -377,7 +377,7 @@ def regenerate(styles: list[str]) -> None:
 
 # --- the paths data takes to the engine -------------------------------------------
 
-VIAS = ("engine", "csl-json", "bib")
+VIAS = ("engine", "csl-json", "bib", "pandoc-bib")
 
 
 def items_via(via: str, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -386,24 +386,36 @@ def items_via(via: str, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ``engine``: the corpus items as they are. ``csl-json``: the corpus file read
     by bibgen's CSL-JSON reader, then turned back into items by the CSL-JSON
     writer (``bibgen export --format text`` from the .json). ``bib``: the same
-    works as biblatex, written by pandoc (``pandoc -f csljson -t biblatex``,
-    an independent converter), read by bibgen's BibTeX reader.
+    works as the biblatex Better BibTeX exports for them (bench/csl_to_biblatex.py,
+    which says why not pandoc's), read by bibgen's BibTeX reader.
+    ``pandoc-bib``: pandoc's ``-f csljson -t biblatex`` of the corpus instead
+    (for reference: pandoc's biblatex writer loses types, versions, sites and
+    corporate names, so no reader can reach citeproc-js from it).
     """
     if via == "engine":
         return items
     import bibgen
     from bibgen.writers.csljson import csl_item
 
+    out = BENCH / "out"
     if via == "csl-json":
         source = CORPUS
+    elif via == "bib":
+        import importlib.util
+
+        spec = importlib.util.spec_from_file_location("csl_to_biblatex", BENCH / "csl_to_biblatex.py")
+        module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+        spec.loader.exec_module(module)  # type: ignore[union-attr]
+        out.mkdir(exist_ok=True)
+        source = out / "csl-corpus.bbt.bib"
+        source.write_text(module.convert(load_items()), encoding="utf-8")
     else:
-        out = BENCH / "out"
         out.mkdir(exist_ok=True)
         source = out / "csl-corpus.bib"
         if not source.exists() or source.stat().st_mtime < CORPUS.stat().st_mtime:
             pandoc = shutil.which("pandoc")
             if pandoc is None:
-                raise SystemExit("--via bib needs pandoc")
+                raise SystemExit("--via pandoc-bib needs pandoc")
             text = subprocess.run([pandoc, "-f", "csljson", "-t", "biblatex", str(CORPUS)],
                                   capture_output=True, text=True, check=True).stdout
             source.write_text(text, encoding="utf-8")
@@ -424,7 +436,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-speed", action="store_true", help="skip the entries/second columns")
     ap.add_argument("--via", choices=VIAS, default="engine",
                     help="how the corpus reaches the engine: as CSL items (engine), through bibgen's CSL-JSON "
-                    "reader and writer (csl-json), or as pandoc's biblatex of it through the BibTeX reader (bib)")
+                    "reader and writer (csl-json), as Better BibTeX-style biblatex through the BibTeX reader (bib), or as "
+                    "pandoc's biblatex of it (pandoc-bib)")
     args = ap.parse_args(argv)
     styles = args.style or list(STYLES)
     if args.refresh_styles:
