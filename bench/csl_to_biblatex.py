@@ -51,7 +51,7 @@ _SMALL = frozenset(
 )
 _SEASONS = {1: 21, 2: 22, 3: 23, 4: 24, "spring": 21, "summer": 22, "autumn": 23, "fall": 23, "winter": 24}
 _SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "%": r"\%", "#": r"\#",
-            "_": r"\_", "^": r"\^{}", "~": r"\~{}"}  # fmt: skip
+            "_": r"\_", "^": r"\textasciicircum{}", "~": r"\textasciitilde{}"}  # fmt: skip
 _TAGS = {"i": ("\\emph{", "}"), "b": ("\\textbf{", "}"), "sup": ("\\textsuperscript{", "}"),
          "sub": ("\\textsubscript{", "}")}  # fmt: skip
 _MARKUP = re.compile(r'(</?(?:i|b|sup|sub)>|<span class="nocase">|<span style="font-variant:\s*small-caps;?">|</span>)')
@@ -126,7 +126,10 @@ def title_latex(text: str, case: bool) -> str:
 def name(n: dict[str, Any]) -> str:
     if n.get("literal"):
         return "{" + escape(n["literal"]) + "}"
-    family = " ".join(p for p in (n.get("dropping-particle"), n.get("non-dropping-particle"), n.get("family")) if p)
+    family = ""
+    for p in (n.get("dropping-particle"), n.get("non-dropping-particle"), n.get("family")):
+        if p:
+            family += p if not family or family.endswith(("'", "’")) else " " + p
     parts = [escape(family)]
     if n.get("suffix"):
         parts.append(escape(n["suffix"]))

@@ -213,10 +213,14 @@ def _capitalized(part: str) -> bool:
     return all(ch.islower() for ch in letters[1:])
 
 
-def _lower_word(word: str) -> str:
-    """``Sub-Character`` -> ``sub-character``; each hyphen part on its own."""
+def _lower_word(word: str, keep_first: bool = False) -> str:
+    """``Sub-Character`` -> ``sub-character``; each hyphen part on its own (``Twenty-One`` first: ``Twenty-one``)."""
     parts = re.split(r"([-‐–—/'’])", word)
-    return "".join(p.lower() if _capitalized(p) else p for p in parts)
+    out = []
+    for k, p in enumerate(parts):
+        keep = keep_first and not any(ch.isalnum() for ch in "".join(parts[:k]))
+        out.append(p.lower() if _capitalized(p) and not keep else p)
+    return "".join(out)
 
 
 def sentence_case(nodes: tuple[Node, ...]) -> tuple[Node, ...]:
@@ -240,8 +244,8 @@ def sentence_case(nodes: tuple[Node, ...]) -> tuple[Node, ...]:
                 if tok.isspace():
                     pieces.append(tok)
                     continue
-                if not protected and not state["start"]:
-                    tok = _lower_word(tok)
+                if not protected:
+                    tok = _lower_word(tok, keep_first=state["start"])
                 pieces.append(tok)
                 if _SENTENCE_END.search(tok):
                     state["start"] = True

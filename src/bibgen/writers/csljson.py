@@ -72,6 +72,8 @@ def _model_item(entry: Entry) -> dict[str, Any]:
     src = entry.source
     if src is not None and src.kind is entry.kind:
         ctype = output_type("csl", src.dialect, src.type) or ctype
+        if src.dialect == "bib":
+            ctype = _bib_subtype(entry, ctype)
     item: dict[str, Any] = {"id": entry.key, "type": ctype}
     free = _free_variables()
     bib = src if src is not None and src.dialect == "bib" else None
@@ -122,6 +124,23 @@ def _model_item(entry: Entry) -> dict[str, Any]:
                 names.append({"literal": OTHERS})
             item[role] = names
     return item
+
+
+def _bib_subtype(entry: Entry, ctype: str) -> str:
+    """The CSL type of a .bib entry where its kind or ``entrysubtype`` says more than its entry type.
+
+    An ``@online``/``@misc`` arXiv preprint is an ``article`` (what Zotero and
+    pandoc write); ``@article`` with ``entrysubtype = {newspaper}`` or
+    ``{magazine}`` is ``article-newspaper``/``article-magazine``.
+    """
+    if entry.kind is EntryKind.PREPRINT:
+        return "article"
+    if ctype == "article-journal":
+        if entry.kind is EntryKind.NEWS:
+            return "article-newspaper"
+        if entry.fields.get("entrysubtype", "").strip().lower() == "magazine":
+            return "article-magazine"
+    return ctype
 
 
 def _bib_rich(src: Any, name: str, value: str, english: bool) -> str | None:
