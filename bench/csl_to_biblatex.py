@@ -20,7 +20,9 @@ bibgen's code):
   ``@online`` with ``eprint``/``eprinttype``/``eprintclass``, dataset,
   software, patent as themselves;
 * names ``family, suffix, given`` with the particle in front of the family,
-  corporate names in braces;
+  corporate names in braces, and biblatex's extended name format
+  (``family=Gogh, given=Vincent, prefix=Van, useprefix=true``) for a particle
+  BibTeX's parser cannot see (capitalised, or glued by an apostrophe);
 * titles of English items in title case, every capitalised word of the
   (sentence-case) CSL title that does not start a sentence braced, as both
   Better BibTeX and pandoc do; other languages as written; CSL markup as
@@ -126,6 +128,18 @@ def title_latex(text: str, case: bool) -> str:
 def name(n: dict[str, Any]) -> str:
     if n.get("literal"):
         return "{" + escape(n["literal"]) + "}"
+    particle = n.get("non-dropping-particle") or n.get("dropping-particle") or ""
+    if particle and (particle[0].isupper() or particle.endswith(("'", "’"))):
+        # A particle BibTeX's name parser would not see (capitalised, or glued by an
+        # apostrophe): biblatex's extended name format, as Better BibTeX writes it.
+        parts = [f"family={{{escape(n.get('family', ''))}}}"]
+        if n.get("given"):
+            parts.append(f"given={{{escape(n['given'])}}}")
+        parts.append(f"prefix={{{escape(particle)}}}")
+        if n.get("suffix"):
+            parts.append(f"suffix={{{escape(n['suffix'])}}}")
+        parts.append("useprefix=" + ("true" if n.get("non-dropping-particle") else "false"))
+        return ", ".join(parts)
     family = ""
     for p in (n.get("dropping-particle"), n.get("non-dropping-particle"), n.get("family")):
         if p:
