@@ -458,8 +458,10 @@ def main(argv: list[str] | None = None) -> int:
     print(header)
     worst = 0
     diffs: list[str] = []
+    ratios: list[float] = []
     for style in styles:
         c = compare(style, items)
+        ratios.append(c.ratio)
         line = f"{style:<38} {c.total:>7} {len(c.agreeing):>6} {c.ratio:>8.2%} {'ok' if c.order_agrees else 'DIFF':>6}"
         if speed:
             js = citeproc_js_speed(style, items)
@@ -473,6 +475,8 @@ def main(argv: list[str] | None = None) -> int:
             worst = 1
         if args.diff and (c.disagreeing or not c.order_agrees):
             diffs.append(c.diff())
+    if ratios:
+        print(f"mean agreement {sum(ratios) / len(ratios):.2%} over {len(ratios)} styles; lowest {min(ratios):.2%}")
     print(f"target: >= {TARGET:.0%} and the same order for {', '.join(TARGET_STYLES)}")
     for text in diffs:
         print()

@@ -32,15 +32,21 @@ part of the cited name, "van den Oord"), ``suffix``; corporate names are
 ``literal``.
 
 Partial name lists (BibTeX's ``and others``): CSL has no marker for them
-(citation-style-language/schema#34 is still open). bibgen appends the name
-``{"literal": "others"}``. That is what pandoc itself writes when it converts
-BibTeX ``and others`` to CSL-JSON, and pandoc's citeproc renders a final literal
-``others`` as "et al." (jgm/citeproc#61, #74). citeproc-js (Zotero) prints it
-as a name "others"; no other encoding gives "et al." anywhere, and dropping the
-marker would present a partial list as complete.
+(citation-style-language/schema#34 is still open), so each output gets one its
+consumers handle. The CSL-JSON file holds only the known names and lists the
+roles in the item's ``custom`` object, ``"custom": {"partial-name-lists":
+["author"]}``: citeproc-js and Zotero would print a ``{"literal": "others"}``
+name as the author "others"; pandoc, citeproc-js and Zotero all ignore
+``custom`` and print the known names (a style's et-al rule still applies).
+bibgen's own CSL engine (formatted references) gets the list ending with
+``{"literal": "others"}`` and prints the style's "et al." term, as pandoc
+does for that marker. The reader accepts both forms.
 
 Math (``$...$``) in titles is wrapped in ``<span class="nocase">`` so that
-styles do not change its case; the reader removes CSL's markup tags.
+styles do not change its case. Titles of a .bib are written as CSL rich text
+(:mod:`bibgen.richtext`; English titles in sentence case, as pandoc reads
+them); a CSL-JSON item is written back variable by variable as it was read
+while the model still holds what was read from it (markup included).
 
 Fields CSL-JSON has no variable for (and ``venue``, bibgen's raw source line)
 are not written: the schema forbids extra properties.

@@ -103,8 +103,11 @@ class CslJsonReader:
         fields: dict[str, str] = {}
         people: dict[str, tuple[Person, ...]] = {}
         partial: set[str] = set()
+        custom = item.get("custom")
+        if isinstance(custom, dict) and isinstance(custom.get("partial-name-lists"), list):
+            partial.update(str(r) for r in custom["partial-name-lists"] if isinstance(item.get(r), list) and item[r])
         for var, value in item.items():
-            if var in _HANDLED:
+            if var in _HANDLED or var == "custom":
                 continue
             if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
                 names = list(value)

@@ -36,14 +36,53 @@ def csl_name(p: Person) -> dict[str, str]:
     return {k: v for k, v in out.items() if v}
 
 
-def csl_item(entry: Entry) -> dict[str, Any]:
-    """One CSL-JSON item for ``entry``.
+PARTIAL_KEY = "partial-name-lists"
+
+
+def csl_item(entry: Entry, partial: str = "others") -> dict[str, Any]:
+    """One CSL-JSON item for ``entry``; ``partial`` says how an incomplete name list is marked.
+
+    ``others`` (for bibgen's CSL engine and pandoc, which print it as "et al."):
+    the list ends with the name ``{"literal": "others"}``. ``custom`` (the
+    CSL-JSON file, read by citeproc-js and Zotero too, which would print
+    "others" as a name): the list holds only the known names and the item's
+    ``custom`` object lists the roles, ``{"partial-name-lists": ["author"]}``.
 
     An entry read from CSL-JSON gets back every variable it was read from, as it
     was written (markup, particles, seasons, ``number`` beside ``issue``), as
     long as the model part that variable went to still holds what was read;
     the rest is written from the model.
     """
+    return mark_partial(_item(entry), partial)
+
+
+def mark_partial(item: dict[str, Any], how: str) -> dict[str, Any]:
+    """``item`` with its incomplete name lists marked the way ``how`` (``others``/``custom``) says."""
+    custom = item.get("custom") if isinstance(item.get("custom"), dict) else {}
+    roles = set(custom.get(PARTIAL_KEY, ())) if isinstance(custom.get(PARTIAL_KEY), list) else set()
+    for var, value in item.items():
+        if isinstance(value, list) and value and isinstance(value[-1], dict) and value[-1] == {"literal": OTHERS}:
+            roles.add(var)
+    if not roles:
+        return item
+    out = dict(item)
+    rest = {k: v for k, v in custom.items() if k != PARTIAL_KEY}
+    for role in sorted(roles):
+        names = [n for n in out.get(role, []) if n != {"literal": OTHERS}]
+        if how == "others":
+            names.append({"literal": OTHERS})
+        if names:
+            out[role] = names
+    if how == "custom":
+        rest[PARTIAL_KEY] = sorted(roles)
+    if rest:
+        out["custom"] = rest
+    else:
+        out.pop("custom", None)
+    return out
+
+
+def _item(entry: Entry) -> dict[str, Any]:
     src = entry.source
     if src is None or src.dialect != "csl" or not src.fields:
         return _model_item(entry)
@@ -95,6 +134,8 @@ def _model_item(entry: Entry) -> dict[str, Any]:
                 item[DATE_FIELDS[name]] = date
         elif name in free and value and name not in item:
             item[name] = value  # a CSL variable read from CSL-JSON, kept under its own name
+    if bib is not None:
+        _bib_extras(entry, bib, item)
     if f.get("number"):
         item["issue" if entry.kind in ISSUE_KINDS else "number"] = f["number"]
     eprinttype = f.get("eprinttype", "")
@@ -141,6 +182,16 @@ def _bib_subtype(entry: Entry, ctype: str) -> str:
         if entry.fields.get("entrysubtype", "").strip().lower() == "magazine":
             return "article-magazine"
     return ctype
+
+
+def _bib_extras(entry: Entry, src: Any, item: dict[str, Any]) -> None:
+    """What pandoc's biblatex reader adds from a .bib's entry type: a PhD thesis's genre, a patent's jurisdiction."""
+    if entry.kind is EntryKind.THESIS and "genre" not in item:
+        said = src.get("type")
+        if src.type == "phdthesis" or (said is not None and richtext.unbrace(said.raw).strip().lower() == "phdthesis"):
+            item["genre"] = "PhD thesis"
+    if item["type"] == "patent" and "publisher-place" in item:
+        item["jurisdiction"] = item.pop("publisher-place")  # biblatex @patent's location is where it is granted
 
 
 def _bib_rich(src: Any, name: str, value: str, english: bool) -> str | None:
@@ -216,7 +267,7 @@ class CslJsonWriter:
         # so pandoc and citeproc-js resolve every key that merged into the entry.
         items = []
         for e in entries:
-            item = csl_item(e)
+            item = csl_item(e, partial="custom")
             items.append(item)
             items.extend({**item, "id": a} for a in e.aliases)
         items.sort(key=lambda it: (str(it["id"]).casefold(), str(it["id"])))
