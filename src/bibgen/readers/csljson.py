@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from bibgen.csl import CSL_TO_FIELD, OTHERS, RICH_TEXT, TYPE_TO_KIND, strip_markup, validator
 from bibgen.errors import InputError
 from bibgen.model import Entry, EntryKind, Fields, Origin, Person, SourceForm, SourceValue, people_signature
+from bibgen.normalize import bare_doi, clean_text
 from bibgen.readers import decode
 
 if TYPE_CHECKING:
@@ -187,8 +188,25 @@ def signature(entry: Entry, key: str) -> str:
     return repr(tuple(entry.fields.get(k, "") for k in key.split("|")))
 
 
+def _cleaned(entry: Entry) -> Entry:
+    """``entry`` as the pipeline's normalisation leaves it (NFC, tidy spaces, bare DOI)."""
+    values = {k: clean_text(v) for k, v in entry.fields.items()}
+    if "doi" in values:
+        values["doi"] = bare_doi(values["doi"])
+    people = {
+        r: tuple(Person(*(clean_text(x) for x in (p.family, p.given, p.particle, p.suffix, p.literal))) for p in ps)
+        for r, ps in entry.people.items()
+    }
+    return entry.replace(fields=Fields(values), people=people)
+
+
 def _sources(item: dict[str, Any], entry: Entry) -> tuple[tuple[str, SourceValue], ...]:
-    """Each CSL variable as written (JSON), under the model part it was read into and what that holds."""
+    """Each CSL variable as written (JSON), under the model part it was read into and what that holds.
+
+    What it holds is taken after normalisation: a value that only NFC or spacing
+    changes (a CJK compatibility ideograph, U+2F800) is still written as read.
+    """
+    entry = _cleaned(entry)
     out = []
     for var, value in item.items():
         if var in ("id", "type"):
