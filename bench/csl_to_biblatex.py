@@ -23,6 +23,8 @@ bibgen's code):
   corporate names in braces, and biblatex's extended name format
   (``family=Gogh, given=Vincent, prefix=Van, useprefix=true``) for a particle
   BibTeX's parser cannot see (capitalised, or glued by an apostrophe);
+  ``options = {useprefix=true}`` where a name has a non-dropping particle
+  (biblatex drops a ``von`` by default, as CSL's dropping-particle does);
 * titles of English items in title case, every capitalised word of the
   (sentence-case) CSL title that does not start a sentence braced, as both
   Better BibTeX and pandoc do; other languages as written; CSL markup as
@@ -228,6 +230,8 @@ def entry(item: dict[str, Any]) -> str:
     for var, field in (("DOI", "doi"), ("URL", "url")):
         if item.get(var):
             f[field] = str(item[var])
+    if any(n.get("non-dropping-particle") for role in ("author", "editor", "translator") for n in item.get(role, [])):
+        f["options"] = "useprefix=true"  # CSL's non-dropping particle is biblatex's useprefix
     body = ",\n".join(f"  {k} = {{{v}}}" for k, v in f.items())
     return f"@{btype}{{{item['id']},\n{body}\n}}\n"
 

@@ -107,6 +107,10 @@ class CslJsonReader:
         custom = item.get("custom")
         if isinstance(custom, dict) and isinstance(custom.get("partial-name-lists"), list):
             partial.update(str(r) for r in custom["partial-name-lists"] if isinstance(item.get(r), list) and item[r])
+        if isinstance(custom, dict) and isinstance(custom.get("arxiv-class"), str) and custom["arxiv-class"]:
+            fields["eprintclass"] = custom["arxiv-class"]
+        if isinstance(custom, dict) and isinstance(custom.get("arxiv-id"), str) and custom["arxiv-id"]:
+            fields["eprint"], fields["eprinttype"] = custom["arxiv-id"], "arxiv"
         for var, value in item.items():
             if var in _HANDLED or var == "custom":
                 continue

@@ -21,6 +21,7 @@ from bibgen.model import Entry, EntryKind, Fields, Person
 from bibgen.mappings.csl import BIB_FIELD_TO_CSL, SENTENCE_CASED, ietf_language
 from bibgen import richtext
 from bibgen.caseprotect import is_english
+from bibgen.preprint import arxiv_url
 
 if TYPE_CHECKING:
     from bibgen.pipeline import Options
@@ -139,10 +140,10 @@ def _model_item(entry: Entry) -> dict[str, Any]:
     if f.get("number"):
         item["issue" if entry.kind in ISSUE_KINDS else "number"] = f["number"]
     eprinttype = f.get("eprinttype", "")
-    if eprinttype:
+    if eprinttype == "arxiv" and f.get("eprint"):
+        _arxiv(entry, item)
+    elif eprinttype:
         item["archive"] = ARCHIVES.get(eprinttype, eprinttype)
-    if eprinttype == "arxiv" and f.get("eprint") and entry.kind is EntryKind.PREPRINT and "number" not in item:
-        item["number"] = f"arXiv:{f['eprint']}"  # Zotero's "Archive ID": styles print it
     date = csl_date(f["date"]) if "date" in f else None
     if date is None or "date-parts" not in date:
         # An open range: its known end as date-parts (what styles print), the range in "raw" (EDTF).
@@ -161,6 +162,8 @@ def _model_item(entry: Entry) -> dict[str, Any]:
         people = entry.people.get(role, ())
         if people:
             names = [csl_name(p) for p in people]
+            if bib is not None:
+                names = _bib_particles(entry, bib, role, names)
             if role in entry.partial:
                 names.append({"literal": OTHERS})
             item[role] = names
@@ -182,6 +185,82 @@ def _bib_subtype(entry: Entry, ctype: str) -> str:
         if entry.fields.get("entrysubtype", "").strip().lower() == "magazine":
             return "article-magazine"
     return ctype
+
+
+_USEPREFIX = re.compile(r"\buseprefix\s*(?:=\s*(true|false))?", re.IGNORECASE)
+
+
+def _useprefix(text: str) -> bool | None:
+    """What a biblatex ``options``/name says about ``useprefix``; None when it says nothing."""
+    m = None
+    for m in _USEPREFIX.finditer(text):
+        pass
+    return None if m is None else (m.group(1) or "true").lower() == "true"
+
+
+def _split_names(raw: str) -> list[str]:
+    """A BibTeX name list's source split on its top-level ``and``."""
+    parts, depth, start, i = [], 0, 0, 0
+    while i < len(raw):
+        c = raw[i]
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+        elif depth == 0 and raw[i : i + 5].lower() == " and " :
+            parts.append(raw[start:i])
+            start = i + 5
+            i += 4
+        i += 1
+    parts.append(raw[start:])
+    return [p.strip() for p in parts]
+
+
+def _bib_particles(entry: Entry, src: Any, role: str, names: list[dict[str, str]]) -> list[dict[str, str]]:
+    """biblatex's reading of name particles: ``von`` is dropped (``Neumann, John von``) unless ``useprefix``.
+
+    ``useprefix=true`` in the entry's ``options`` or in an extended name
+    (``family=Gogh, prefix=Van, useprefix=true``) keeps it in front of the family
+    name: CSL's non-dropping particle. This is how biber and pandoc read a .bib.
+    """
+    default = _useprefix(entry.fields.get("options", "")) or False
+    sv = src.get(role)
+    raws = _split_names(richtext.unbrace(sv.raw)) if sv is not None else []
+    if len(raws) != len(names):
+        raws = [""] * len(names)
+    out = []
+    for n, raw in zip(names, raws):
+        if "non-dropping-particle" in n:
+            own = _useprefix(raw) if "=" in raw else None
+            if not (default if own is None else own):
+                n = {("dropping-particle" if k == "non-dropping-particle" else k): v for k, v in n.items()}
+        out.append(n)
+    return out
+
+
+def _arxiv(entry: Entry, item: dict[str, Any]) -> None:
+    """An arXiv e-print as Zotero writes it in CSL-JSON.
+
+    A preprint is ``type: article`` with ``publisher: arXiv`` and ``number:
+    arXiv:<id>`` (Zotero's Repository and Archive ID); no ``archive`` or
+    ``archive_location``, which styles print as a second copy of the id
+    (``(arXiv:1706.03762). arXiv (1706.03762).``). Any entry gets the abstract
+    page as its URL when it has none, as pandoc does for ``eprinttype =
+    arxiv``; the id of a work that is not a preprint (a journal article's
+    e-print) is kept in ``custom.arxiv-id``. The subject class (``primaryClass``), which styles would print
+    where the archive belongs, is kept in ``custom.arxiv-class``.
+    """
+    eprint = entry.fields["eprint"]
+    item.pop("archive_location", None)
+    cls = item.pop("archive_collection", None)
+    if cls:
+        item.setdefault("custom", {})["arxiv-class"] = cls
+    if entry.kind is EntryKind.PREPRINT:
+        item.setdefault("number", eprint if eprint.lower().startswith("arxiv:") else f"arXiv:{eprint}")
+        item.setdefault("publisher", "arXiv")
+    else:
+        item.setdefault("custom", {})["arxiv-id"] = eprint  # a published work's e-print: no style prints it
+    item.setdefault("URL", arxiv_url(eprint))
 
 
 def _bib_extras(entry: Entry, src: Any, item: dict[str, Any]) -> None:
