@@ -127,6 +127,11 @@ def title_latex(text: str, case: bool) -> str:
     return "".join(out)
 
 
+def _literal_list(text: str) -> str:
+    """A biblatex literal list field (publisher, institution, location): one item, braced if it holds "and"."""
+    return "{" + escape(text) + "}" if re.search(r"\band\b", text) else escape(text)
+
+
 def name(n: dict[str, Any]) -> str:
     if n.get("literal"):
         return "{" + escape(n["literal"]) + "}"
@@ -195,14 +200,14 @@ def entry(item: dict[str, Any]) -> str:
         f["entrysubtype"] = _SUBTYPES[ctype]
     publisher = item.get("publisher")
     if publisher:
-        f["institution" if btype in ("thesis", "report") else "publisher"] = escape(publisher)
+        f["institution" if btype in ("thesis", "report") else "publisher"] = _literal_list(publisher)
     simple = {"publisher-place": "location", "volume": "volume", "edition": "edition", "version": "version",
               "number-of-volumes": "volumes", "number-of-pages": "pagetotal", "genre": "type", "note": "note",
               "event-title": "eventtitle", "event-place": "venue", "ISBN": "isbn", "ISSN": "issn",
-              "language": "langid", "section": "section"}  # fmt: skip
+              "language": "langid"}  # fmt: skip
     for var, field in simple.items():
         if item.get(var):
-            f[field] = escape(str(item[var]))
+            f[field] = _literal_list(str(item[var])) if field == "location" else escape(str(item[var]))
     if item.get("page"):
         f["pages"] = escape(re.sub(r"(?<=\w)[-–](?=\w)", "--", str(item["page"])))
     number = item.get("issue") or item.get("number")

@@ -114,8 +114,8 @@ def _parse(s: str) -> list[Node]:
             if m and m.group(1) in _DECLARATIONS:
                 flush()
                 out.append(Span(_DECLARATIONS[m.group(1)], tuple(_parse(inner[m.end() :]))))
-            elif inner.startswith("\\") and not inner.startswith("\\{"):
-                buf.append(s[i : end + 1])  # a special character, {\'e}: part of its word
+            elif inner.startswith("\\") and not inner.startswith("\\{") and len(decode_latex(inner)) <= 2:
+                buf.append(s[i : end + 1])  # a special character, {\'e} or {\ss}: part of its word
             else:
                 flush()
                 children = tuple(_parse(inner))

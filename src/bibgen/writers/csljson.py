@@ -230,7 +230,8 @@ def _bib_particles(entry: Entry, src: Any, role: str, names: list[dict[str, str]
         raws = [""] * len(names)
     out = []
     for n, raw in zip(names, raws):
-        if "non-dropping-particle" in n:
+        if "non-dropping-particle" in n and not n["non-dropping-particle"].endswith(("'", "’")):
+            # (a particle glued by an apostrophe, d'Alembert, is one word of the family name to biblatex)
             own = _useprefix(raw) if "=" in raw else None
             if not (default if own is None else own):
                 n = {("dropping-particle" if k == "non-dropping-particle" else k): v for k, v in n.items()}
