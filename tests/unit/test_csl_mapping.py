@@ -42,6 +42,7 @@ def csl_round_trip(items: list[dict]) -> list[dict]:  # type: ignore[type-arg]
         ("eventtitle = {NeurIPS}", "event-title", "NeurIPS"),
         ("origdate = {1980}", "original-date", {"date-parts": [[1980]]}),
         ("pmid = {123}", "PMID", "123"),
+        ("eid = {e0123}", "number", "e0123"),  # an article number; biblatex's number stays the issue
     ],
 )
 def test_biblatex_fields_reach_their_csl_variables(fields: str, variable: str, value: object) -> None:

@@ -105,3 +105,13 @@ def test_first_word_keeps_its_capital(latex: str) -> None:
 def test_markup_round_trips_through_the_bench_converter_form() -> None:
     # The same value read from a .bib and written as CSL keeps every kind of markup.
     assert richtext.to_csl(richtext.from_latex(r"\emph{\textbf{x}}")) == "<i><b>x</b></i>"
+
+
+def test_plain_text_prints_scripts_as_unicode_where_they_have_a_form() -> None:
+    from bibgen.render.plain import PlainRenderer
+    from bibgen.style.nodes import Span as NodeSpan
+    from bibgen.style.nodes import Text
+
+    r = PlainRenderer()
+    assert r.inline([Text("CO"), NodeSpan("sub", (Text("2"),)), Text(" at 10"), NodeSpan("sup", (Text("-3"),))]) == "CO₂ at 10⁻³"
+    assert r.inline([Text("x"), NodeSpan("sup", (Text("Q"),))]) == "xQ"  # no superscript Q: kept as text

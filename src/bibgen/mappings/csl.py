@@ -20,6 +20,7 @@ BIB_FIELD_TO_CSL: Mapping[str, str] = {
     "shortjournal":   "container-title-short",
     "journalabbrev":  "container-title-short",   # BibTeX/JabRef spelling
     "shorttitle":     "title-short",
+    "eid":            "number",                  # an article number (e123, 135): CSL's number of an article
     "pagetotal":      "number-of-pages",
     "volumes":        "number-of-volumes",
     "chapter":        "chapter-number",
