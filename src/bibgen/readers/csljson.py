@@ -154,6 +154,10 @@ class CslJsonReader:
             fields["number"] = number
         if item.get("issue") not in (None, ""):
             fields["number"] = str(item["issue"])
+        if kind is EntryKind.PREPRINT and fields.get("eprinttype") == "arxiv" and fields.get("publisher", "").lower() == "arxiv":
+            # Zotero's Repository of an arXiv preprint says what eprinttype says; CSL-JSON output
+            # writes it back as read (it stays in the source form), .bib output as eprinttype.
+            del fields["publisher"]
         fields.update(_date_fields(item.get("issued")))
         parts = (item.get("issued") or {}).get("date-parts") if isinstance(item.get("issued"), dict) else None
         if parts and len(parts) == 2 and all(parts):
@@ -169,6 +173,8 @@ _DATE_KEY = "date|day|month|year"
 _KEYS: dict[str, str] = {
     "issued": _DATE_KEY, "season": _DATE_KEY, "accessed": "urldate", "issue": "number", "number": _EPRINT_KEY,
     "archive": _EPRINT_KEY, "archive_location": _EPRINT_KEY, "citation-key": "@key",
+    # bibgen's own keys in custom: an arXiv class and id (the partial-list roles are the names' own)
+    "custom": "custom|eprint|eprintclass|eprinttype",
 }  # fmt: skip
 
 
