@@ -180,18 +180,18 @@ def has_markup(nodes: tuple[Node, ...]) -> bool:
     return any(isinstance(x, Span) for x in nodes)
 
 
-def _escape(text: str) -> str:
-    # citeproc-js reads "<" and ">" of its own tags only; "&" is text. Nothing to escape
-    # but a literal tag-like "<i>" typed in a title, which would otherwise become markup.
-    return re.sub(r"<(/?(?:i|b|sup|sub|span)\b)", r"&lt;\1", text)
-
-
 def to_csl(nodes: tuple[Node, ...] | list[Node]) -> str:
-    """CSL-JSON rich-text markup."""
+    """CSL-JSON rich-text markup.
+
+    Text is written as it is: CSL-JSON has no escape for its own tags (citeproc-js
+    and pandoc print ``&lt;`` as four characters), so a ``<i>`` typed in a title
+    reads as markup there, as it does from any other source; other angle
+    brackets (``<script>``) are text to every CSL processor.
+    """
     out = []
     for x in nodes:
         if isinstance(x, str):
-            out.append(_escape(x))
+            out.append(x)
         else:
             out.append(_OPEN[x.tag] + to_csl(x.children) + _CLOSE[x.tag])
     return "".join(out)
