@@ -5,6 +5,10 @@
     python bench/citeproc_agreement.py --style apa     # only some styles (repeatable)
     python bench/citeproc_agreement.py --regenerate    # re-run citeproc-js (node) and rewrite the goldens
     python bench/citeproc_agreement.py --refresh-styles  # re-copy the .csl/locale files, then --regenerate
+    python bench/citeproc_agreement.py --via csl-json  # the corpus through bibgen's CSL-JSON reader and writer
+    python bench/citeproc_agreement.py --via bib       # the same works as Better BibTeX-style biblatex
+                                                       # (bench/csl_to_biblatex.py) through the BibTeX reader
+    python bench/citeproc_agreement.py --via pandoc-bib  # ... as pandoc's -t biblatex writes them (lossy)
 
 The golden files (tests/golden-csl/<style>/expected.json) hold citeproc-js's
 bibliography, entry by entry, for tests/data/csl-corpus.json; they are written

@@ -219,6 +219,8 @@ def entry(item: dict[str, Any]) -> str:
             f["eprintclass"] = item["archive_collection"]
         if item.get("issue"):
             f["number"] = escape(str(item["issue"]))
+    elif btype == "article" and item.get("number") and not item.get("issue"):
+        f["eid"] = escape(str(item["number"]))  # an article number: biblatex's eid
     elif number:
         f["number"] = escape(str(number))
     if item.get("issued"):
