@@ -102,6 +102,7 @@ FIELD_TO_CSL: Mapping[str, str] = {
     "issn": "ISSN",
     "series": "collection-title",
     "shorttitle": "title-short",
+    "shortjournal": "container-title-short",  # biblatex's name, so .bib output says shortjournal
 }
 CSL_TO_FIELD: Mapping[str, str] = {v: k for k, v in FIELD_TO_CSL.items()}
 # Date fields (biblatex names, and CSL's own read from CSL-JSON) -> CSL date variable.

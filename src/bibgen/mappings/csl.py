@@ -41,6 +41,10 @@ BIB_FIELD_TO_CSL: Mapping[str, str] = {
 }
 # fmt: on
 
+# Rows that hold only for a .bib: other readers use ``venue`` for the raw source
+# line (author pages), and ``langid`` names are babel's.
+BIB_ONLY = frozenset({"venue", "langid", "hyphenation"})
+
 # Title fields pandoc turns from title case into sentence case when the entry
 # is English (langid/hyphenation empty or English): its ``getTitle`` fields.
 # Journal names (journaltitle, journal, shortjournal) are never re-cased.

@@ -18,7 +18,7 @@ from bibgen.typemap import output_type
 from bibgen.latex import split_math
 from bibgen.mathtext import convert_math
 from bibgen.model import Entry, EntryKind, Fields, Person
-from bibgen.mappings.csl import BIB_FIELD_TO_CSL, SENTENCE_CASED, ietf_language
+from bibgen.mappings.csl import BIB_FIELD_TO_CSL, BIB_ONLY, SENTENCE_CASED, ietf_language
 from bibgen import richtext
 from bibgen.caseprotect import is_english
 from bibgen.preprint import arxiv_url
@@ -120,7 +120,7 @@ def _model_item(entry: Entry) -> dict[str, Any]:
     english = bib is not None and is_english(f.get("langid") or f.get("hyphenation") or f.get("language", ""))
     for name, value in f.items():
         target = FIELD_TO_CSL.get(name)
-        if bib is not None and not target:
+        if not target and (bib is not None or name not in BIB_ONLY):
             target = BIB_FIELD_TO_CSL.get(name)
             if target in item or (target == "language" and "language" in f and name != "language"):
                 continue
