@@ -24,7 +24,9 @@ type (thesis type)     ``genre``
 eprinttype             ``archive`` (``arXiv`` for ``arxiv``)
 eprint                 ``archive_location``; preprints also get
                        ``number = "arXiv:<id>"`` as Zotero writes it
-eprintclass            ``archive_collection``
+eprintclass            ``archive_collection`` (arXiv: ``custom.arxiv-class``)
+shortjournal           ``container-title-short``
+other .bib fields      :data:`bibgen.mappings.csl.BIB_FIELD_TO_CSL`
 =====================  ==============================================
 
 Names: ``family``, ``given``, ``non-dropping-particle`` (bibgen's particle is
