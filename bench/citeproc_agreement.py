@@ -5,6 +5,10 @@
     python bench/citeproc_agreement.py --style apa     # only some styles (repeatable)
     python bench/citeproc_agreement.py --regenerate    # re-run citeproc-js (node) and rewrite the goldens
     python bench/citeproc_agreement.py --refresh-styles  # re-copy the .csl/locale files, then --regenerate
+    python bench/citeproc_agreement.py --via csl-json  # the corpus through bibgen's CSL-JSON reader and writer
+    python bench/citeproc_agreement.py --via bib       # the same works as Better BibTeX-style biblatex
+                                                       # (bench/csl_to_biblatex.py) through the BibTeX reader
+    python bench/citeproc_agreement.py --via pandoc-bib  # ... as pandoc's -t biblatex writes them (lossy)
 
 The golden files (tests/golden-csl/<style>/expected.json) hold citeproc-js's
 bibliography, entry by entry, for tests/data/csl-corpus.json; they are written
@@ -377,7 +381,7 @@ def regenerate(styles: list[str]) -> None:
 
 # --- the paths data takes to the engine -------------------------------------------
 
-VIAS = ("engine", "csl-json", "bib")
+VIAS = ("engine", "csl-json", "bib", "pandoc-bib")
 
 
 def items_via(via: str, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -386,24 +390,36 @@ def items_via(via: str, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ``engine``: the corpus items as they are. ``csl-json``: the corpus file read
     by bibgen's CSL-JSON reader, then turned back into items by the CSL-JSON
     writer (``bibgen export --format text`` from the .json). ``bib``: the same
-    works as biblatex, written by pandoc (``pandoc -f csljson -t biblatex``,
-    an independent converter), read by bibgen's BibTeX reader.
+    works as the biblatex Better BibTeX exports for them (bench/csl_to_biblatex.py,
+    which says why not pandoc's), read by bibgen's BibTeX reader.
+    ``pandoc-bib``: pandoc's ``-f csljson -t biblatex`` of the corpus instead
+    (for reference: pandoc's biblatex writer loses types, versions, sites and
+    corporate names, so no reader can reach citeproc-js from it).
     """
     if via == "engine":
         return items
     import bibgen
     from bibgen.writers.csljson import csl_item
 
+    out = BENCH / "out"
     if via == "csl-json":
         source = CORPUS
+    elif via == "bib":
+        import importlib.util
+
+        spec = importlib.util.spec_from_file_location("csl_to_biblatex", BENCH / "csl_to_biblatex.py")
+        module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+        spec.loader.exec_module(module)  # type: ignore[union-attr]
+        out.mkdir(exist_ok=True)
+        source = out / "csl-corpus.bbt.bib"
+        source.write_text(module.convert(load_items()), encoding="utf-8")
     else:
-        out = BENCH / "out"
         out.mkdir(exist_ok=True)
         source = out / "csl-corpus.bib"
         if not source.exists() or source.stat().st_mtime < CORPUS.stat().st_mtime:
             pandoc = shutil.which("pandoc")
             if pandoc is None:
-                raise SystemExit("--via bib needs pandoc")
+                raise SystemExit("--via pandoc-bib needs pandoc")
             text = subprocess.run([pandoc, "-f", "csljson", "-t", "biblatex", str(CORPUS)],
                                   capture_output=True, text=True, check=True).stdout
             source.write_text(text, encoding="utf-8")
@@ -424,7 +440,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-speed", action="store_true", help="skip the entries/second columns")
     ap.add_argument("--via", choices=VIAS, default="engine",
                     help="how the corpus reaches the engine: as CSL items (engine), through bibgen's CSL-JSON "
-                    "reader and writer (csl-json), or as pandoc's biblatex of it through the BibTeX reader (bib)")
+                    "reader and writer (csl-json), as Better BibTeX-style biblatex through the BibTeX reader (bib), or as "
+                    "pandoc's biblatex of it (pandoc-bib)")
     args = ap.parse_args(argv)
     styles = args.style or list(STYLES)
     if args.refresh_styles:
@@ -445,8 +462,10 @@ def main(argv: list[str] | None = None) -> int:
     print(header)
     worst = 0
     diffs: list[str] = []
+    ratios: list[float] = []
     for style in styles:
         c = compare(style, items)
+        ratios.append(c.ratio)
         line = f"{style:<38} {c.total:>7} {len(c.agreeing):>6} {c.ratio:>8.2%} {'ok' if c.order_agrees else 'DIFF':>6}"
         if speed:
             js = citeproc_js_speed(style, items)
@@ -460,6 +479,8 @@ def main(argv: list[str] | None = None) -> int:
             worst = 1
         if args.diff and (c.disagreeing or not c.order_agrees):
             diffs.append(c.diff())
+    if ratios:
+        print(f"mean agreement {sum(ratios) / len(ratios):.2%} over {len(ratios)} styles; lowest {min(ratios):.2%}")
     print(f"target: >= {TARGET:.0%} and the same order for {', '.join(TARGET_STYLES)}")
     for text in diffs:
         print()

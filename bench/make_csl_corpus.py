@@ -326,13 +326,15 @@ HAND: list[Item] = [
      "author": [n("Karcher", "Sebastian")], "container-title": "Zotero Blog", "issued": d(2021, 8, 19),
      "URL": "https://example.org/blog/why-bibliography", "accessed": d(2021, 9, 1)},
     # --- preprints ------------------------------------------------------------
+    # As Zotero writes them (type article, publisher arXiv, number arXiv:<id>); oord2018cpc
+    # keeps the archive/archive_location/archive_collection form other tools write.
     {"id": "gemini2024preprint", "type": "article",
      "title": "Gemini 1.5: Unlocking multimodal understanding across millions of tokens of context",
      "author": [n("Reid", "Machel"), n("Savinov", "Nikolay"), n("Teplyashin", "Denis"), n("Lepikhin", "Dmitry")],
-     "publisher": "arXiv", "archive": "arXiv", "archive_location": "2403.05530", "number": "arXiv:2403.05530",
+     "publisher": "arXiv", "number": "arXiv:2403.05530",
      "DOI": "10.48550/arXiv.2403.05530", "URL": "https://arxiv.org/abs/2403.05530", "issued": d(2024, 3, 8)},
     {"id": "kingma2014adam", "type": "article", "title": "Adam: A method for stochastic optimization",
-     "author": [n("Kingma", "Diederik P."), n("Ba", "Jimmy")], "archive": "arXiv", "archive_location": "1412.6980",
+     "author": [n("Kingma", "Diederik P."), n("Ba", "Jimmy")], "publisher": "arXiv",
      "number": "arXiv:1412.6980", "URL": "https://arxiv.org/abs/1412.6980", "issued": d(2014, 12, 22)},
     {"id": "oord2018cpc", "type": "article", "title": "Representation learning with contrastive predictive coding",
      "author": [n("Oord", "Aaron", non_dropping_particle="van den"), n("Li", "Yazhe"), n("Vinyals", "Oriol")],
@@ -584,10 +586,9 @@ def generated(rng: random.Random) -> list[Item]:
             y = max(y, 2008)
             it["issued"] = d(y, rng.randint(1, 12))
             arxiv = f"{y % 100:02d}{rng.randint(1, 12):02d}.{rng.randint(1000, 19999):05d}"
-            it.update({"archive": "arXiv", "archive_location": arxiv, "number": f"arXiv:{arxiv}",
-                       "URL": f"https://arxiv.org/abs/{arxiv}"})
-            if rng.random() < 0.5:
-                it["publisher"] = "arXiv"
+            # As Zotero exports a preprint: Repository (publisher) and Archive ID (number).
+            it.update({"publisher": "arXiv", "number": f"arXiv:{arxiv}", "URL": f"https://arxiv.org/abs/{arxiv}"})
+            rng.random()  # the draw that once chose whether to add the publisher: the rest stays as it was
         elif kind == "article-newspaper":
             it["container-title"] = rng.choice(NEWSPAPERS)
             if rng.random() < 0.6:

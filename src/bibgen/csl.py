@@ -24,7 +24,9 @@ type (thesis type)     ``genre``
 eprinttype             ``archive`` (``arXiv`` for ``arxiv``)
 eprint                 ``archive_location``; preprints also get
                        ``number = "arXiv:<id>"`` as Zotero writes it
-eprintclass            ``archive_collection``
+eprintclass            ``archive_collection`` (arXiv: ``custom.arxiv-class``)
+shortjournal           ``container-title-short``
+other .bib fields      :data:`bibgen.mappings.csl.BIB_FIELD_TO_CSL`
 =====================  ==============================================
 
 Names: ``family``, ``given``, ``non-dropping-particle`` (bibgen's particle is
@@ -32,15 +34,21 @@ part of the cited name, "van den Oord"), ``suffix``; corporate names are
 ``literal``.
 
 Partial name lists (BibTeX's ``and others``): CSL has no marker for them
-(citation-style-language/schema#34 is still open). bibgen appends the name
-``{"literal": "others"}``. That is what pandoc itself writes when it converts
-BibTeX ``and others`` to CSL-JSON, and pandoc's citeproc renders a final literal
-``others`` as "et al." (jgm/citeproc#61, #74). citeproc-js (Zotero) prints it
-as a name "others"; no other encoding gives "et al." anywhere, and dropping the
-marker would present a partial list as complete.
+(citation-style-language/schema#34 is still open), so each output gets one its
+consumers handle. The CSL-JSON file holds only the known names and lists the
+roles in the item's ``custom`` object, ``"custom": {"partial-name-lists":
+["author"]}``: citeproc-js and Zotero would print a ``{"literal": "others"}``
+name as the author "others"; pandoc, citeproc-js and Zotero all ignore
+``custom`` and print the known names (a style's et-al rule still applies).
+bibgen's own CSL engine (formatted references) gets the list ending with
+``{"literal": "others"}`` and prints the style's "et al." term, as pandoc
+does for that marker. The reader accepts both forms.
 
 Math (``$...$``) in titles is wrapped in ``<span class="nocase">`` so that
-styles do not change its case; the reader removes CSL's markup tags.
+styles do not change its case. Titles of a .bib are written as CSL rich text
+(:mod:`bibgen.richtext`; English titles in sentence case, as pandoc reads
+them); a CSL-JSON item is written back variable by variable as it was read
+while the model still holds what was read from it (markup included).
 
 Fields CSL-JSON has no variable for (and ``venue``, bibgen's raw source line)
 are not written: the schema forbids extra properties.
@@ -96,6 +104,7 @@ FIELD_TO_CSL: Mapping[str, str] = {
     "issn": "ISSN",
     "series": "collection-title",
     "shorttitle": "title-short",
+    "shortjournal": "container-title-short",  # biblatex's name, so .bib output says shortjournal
 }
 CSL_TO_FIELD: Mapping[str, str] = {v: k for k, v in FIELD_TO_CSL.items()}
 # Date fields (biblatex names, and CSL's own read from CSL-JSON) -> CSL date variable.

@@ -133,3 +133,11 @@ def _converter():  # type: ignore[no-untyped-def]
     from pylatexenc.latex2text import LatexNodes2Text
 
     return LatexNodes2Text(math_mode="text", strict_latex_spaces=False)
+
+
+def unicode_script(text: str, superscript: bool) -> str | None:
+    """``text`` in Unicode super- or subscript letters (``2`` -> ``₂``); None when a character has none."""
+    table = _SUPER if superscript else _SUB
+    if not text or any(ch not in table for ch in text):
+        return None
+    return "".join(table[ch] for ch in text)

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from bibgen.csl import CSL_TO_FIELD, OTHERS, RICH_TEXT, TYPE_TO_KIND, strip_markup, validator
 from bibgen.errors import InputError
-from bibgen.model import Entry, EntryKind, Fields, Origin, Person, SourceForm
+from bibgen.model import Entry, EntryKind, Fields, Origin, Person, SourceForm, SourceValue, people_signature
+from bibgen.normalize import bare_doi, clean_text
 from bibgen.readers import decode
 
 if TYPE_CHECKING:
@@ -103,8 +104,15 @@ class CslJsonReader:
         fields: dict[str, str] = {}
         people: dict[str, tuple[Person, ...]] = {}
         partial: set[str] = set()
+        custom = item.get("custom")
+        if isinstance(custom, dict) and isinstance(custom.get("partial-name-lists"), list):
+            partial.update(str(r) for r in custom["partial-name-lists"] if isinstance(item.get(r), list) and item[r])
+        if isinstance(custom, dict) and isinstance(custom.get("arxiv-class"), str) and custom["arxiv-class"]:
+            fields["eprintclass"] = custom["arxiv-class"]
+        if isinstance(custom, dict) and isinstance(custom.get("arxiv-id"), str) and custom["arxiv-id"]:
+            fields["eprint"], fields["eprinttype"] = custom["arxiv-id"], "arxiv"
         for var, value in item.items():
-            if var in _HANDLED:
+            if var in _HANDLED or var == "custom":
                 continue
             if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
                 names = list(value)
@@ -146,15 +154,77 @@ class CslJsonReader:
             fields["number"] = number
         if item.get("issue") not in (None, ""):
             fields["number"] = str(item["issue"])
+        if kind is EntryKind.PREPRINT and fields.get("eprinttype") == "arxiv" and fields.get("publisher", "").lower() == "arxiv":
+            # Zotero's Repository of an arXiv preprint says what eprinttype says; CSL-JSON output
+            # writes it back as read (it stays in the source form), .bib output as eprinttype.
+            del fields["publisher"]
         fields.update(_date_fields(item.get("issued")))
         parts = (item.get("issued") or {}).get("date-parts") if isinstance(item.get("issued"), dict) else None
         if parts and len(parts) == 2 and all(parts):
             fields["date"] = "/".join(_iso(p) for p in parts)  # a range: kept whole, year from its start
         key = str(item.get("citation-key") or item["id"])
-        return Entry(
-            kind=kind, fields=Fields(fields), people=people, origin=where, key=key, partial=frozenset(partial),
-            source=SourceForm("csl", ctype, kind),
-        )
+        entry = Entry(kind=kind, fields=Fields(fields), people=people, origin=where, key=key, partial=frozenset(partial))
+        return entry.replace(source=SourceForm("csl", ctype, kind, _sources(item, entry)))
+
+
+# The fields each CSL variable is read into, when it is not the one field CSL_TO_FIELD names.
+_EPRINT_KEY = "archive|archive_location|eprint|eprinttype|number"
+_DATE_KEY = "date|day|month|year"
+_KEYS: dict[str, str] = {
+    "issued": _DATE_KEY, "season": _DATE_KEY, "accessed": "urldate", "issue": "number", "number": _EPRINT_KEY,
+    "archive": _EPRINT_KEY, "archive_location": _EPRINT_KEY, "citation-key": "@key",
+    # bibgen's own keys in custom: an arXiv class and id (the partial-list roles are the names' own)
+    "custom": "custom|eprint|eprintclass|eprinttype",
+}  # fmt: skip
+
+
+def source_key(var: str, value: Any) -> str:
+    """The model part a CSL variable is read into: a field (``title``), fields joined by ``|``, or ``@role``."""
+    if var in _KEYS:
+        return _KEYS[var]
+    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        return "@" + var
+    return CSL_TO_FIELD.get(var, var.lower())
+
+
+def signature(entry: Entry, key: str) -> str:
+    """What ``key`` holds in ``entry`` now: a CSL variable is written as read while this is unchanged."""
+    if key == "@key":
+        return entry.key
+    if key.startswith("@"):
+        return people_signature(entry.people.get(key[1:], ()), key[1:] in entry.partial)
+    if "|" not in key:
+        return entry.fields.get(key, "")
+    return repr(tuple(entry.fields.get(k, "") for k in key.split("|")))
+
+
+def _cleaned(entry: Entry) -> Entry:
+    """``entry`` as the pipeline's normalisation leaves it (NFC, tidy spaces, bare DOI)."""
+    values = {k: clean_text(v) for k, v in entry.fields.items()}
+    if "doi" in values:
+        values["doi"] = bare_doi(values["doi"])
+    people = {
+        r: tuple(Person(*(clean_text(x) for x in (p.family, p.given, p.particle, p.suffix, p.literal))) for p in ps)
+        for r, ps in entry.people.items()
+    }
+    return entry.replace(fields=Fields(values), people=people)
+
+
+def _sources(item: dict[str, Any], entry: Entry) -> tuple[tuple[str, SourceValue], ...]:
+    """Each CSL variable as written (JSON), under the model part it was read into and what that holds.
+
+    What it holds is taken after normalisation: a value that only NFC or spacing
+    changes (a CJK compatibility ideograph, U+2F800) is still written as read.
+    """
+    entry = _cleaned(entry)
+    out = []
+    for var, value in item.items():
+        if var in ("id", "type"):
+            continue
+        key = source_key(var, value)
+        raw = json.dumps(value, ensure_ascii=False, sort_keys=True)
+        out.append((key, SourceValue(var, raw, signature(entry, key))))
+    return tuple(sorted(out))
 
 
 def _deepest(err: Any) -> Any:

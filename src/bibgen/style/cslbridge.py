@@ -2,8 +2,9 @@
 
 The processor is :class:`bibgen.style.csl.CslStyle`; it is imported only when
 a CSL style formats something. Items come from
-:func:`bibgen.writers.csljson.csl_item`, so a partial author list carries the
-``{"literal": "others"}`` marker the CSL-JSON writer documents.
+:func:`bibgen.writers.csljson.csl_item`; a partial author list ends with the
+``{"literal": "others"}`` name, which the engine prints as the style's "et al."
+(the CSL-JSON file marks it in ``custom`` instead, see :mod:`bibgen.csl`).
 """
 
 from __future__ import annotations
