@@ -167,6 +167,18 @@ def read_bibtex(text: str, path: str, options: Options) -> list[Entry]:
     return out
 
 
+_INT = re.compile(r"-?\d+")
+
+
+def _same_parts(fields: dict[str, str], first) -> bool:  # type: ignore[no-untyped-def]
+    """Do the entry's numeric year/month/day fields equal the date's parts (each one present)?"""
+    for part, value in zip(("year", "month", "day"), first[:3]):
+        have = fields.get(part)
+        if have is not None and not (value and _INT.fullmatch(have) and _INT.fullmatch(value) and int(have) == int(value)):
+            return False
+    return True
+
+
 class _Block(NamedTuple):
     """One thing the file says, in file order: an entry, a macro, or a warning (``key`` is its message)."""
 
@@ -805,7 +817,8 @@ def _to_entry(
             start, end, is_range = parsed
             first = start or end
             simple = not is_range and first is not None and not first.uncertain and not first.month in SEASONS.values()
-            own = not any(p in raw for p in ("year", "month", "day"))  # else both are kept as written
+            # else both are kept as written, unless the parts say the same (BibTeX output's year beside its date)
+            own = not any(p in raw for p in ("year", "month", "day")) or (first is not None and _same_parts(fields, first))
             if simple and own and "T" not in fields["date"]:
                 # year/month/day say it all; the source form brings "date" back in BibTeX output.
                 if "date" in expr:

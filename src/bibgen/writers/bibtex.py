@@ -209,6 +209,16 @@ def move(out: dict[str, str], name: str, target: str, default: str = "") -> None
         out.pop(name, None)
 
 
+def arxiv_eprint(f: Fields | dict[str, str]) -> str:
+    """The entry's eprint when it is an arXiv one: ``eprinttype = {arxiv}``, or no eprinttype
+    and an arXiv identifier (a JSTOR number or a URL in ``eprint`` is not made an arXiv id)."""
+    eprint = f.get("eprint", "")
+    eprinttype = f.get("eprinttype", "")
+    if eprint and (eprinttype == "arxiv" or (not eprinttype and arxiv_year_month(eprint)[0])):
+        return eprint
+    return ""
+
+
 def _iso_date(year: str, month: str, day: str) -> str:
     """``YYYY[-MM[-DD]]`` of numeric parts (as the reader wrote a simple ``date``)."""
     parts = [year]
@@ -320,9 +330,8 @@ class BibtexWriter:
 
     @staticmethod
     def _derived_year(entry: Entry) -> str:
-        if entry.get("eprinttype", "arxiv") == "arxiv" and entry.get("eprint"):
-            return arxiv_year_month(entry.get("eprint"))[0]
-        return ""
+        eprint = arxiv_eprint(entry.fields)
+        return arxiv_year_month(eprint)[0] if eprint else ""
 
     # -- per dialect
 
@@ -342,8 +351,8 @@ class BibtexWriter:
         ``howpublished = {arXiv:ID [class]}`` so styles that ignore eprint fields
         (plain, plainnat, IEEEtran, apalike) print the identifier."""
         f = entry.fields
-        eprint = f.get("eprint", "")
-        if not eprint or f.get("eprinttype", "arxiv") != "arxiv":
+        eprint = arxiv_eprint(f)
+        if not eprint:
             return
         year, month = arxiv_year_month(eprint)
         if year and not f.get("year"):
@@ -403,7 +412,7 @@ class BibtexWriter:
             if container:
                 place(out, "howpublished", container)  # beside its own howpublished: under its own name
         eprinttype = f.get("eprinttype", "")
-        if eprinttype == "arxiv" or (kind is EntryKind.PREPRINT and f.get("eprint") and not eprinttype):
+        if eprinttype == "arxiv" or (kind is EntryKind.PREPRINT and arxiv_eprint(f)):
             # (beside an archiveprefix of its own, an eprinttype keeps its biblatex name)
             place(out, "archiveprefix", eprinttype if "archiveprefix" in out else "arXiv")
         elif eprinttype:
