@@ -140,12 +140,14 @@ def faithful(entry: Entry, dialect: str, btype: str, out: dict[str, str]) -> tup
             if moved:
                 continue
         renamed.setdefault(name, value)
-    if btype in ("mastersthesis", "phdthesis", "techreport", "report", "thesis") and "type" in renamed:
+    if (entry.kind in (EntryKind.REPORT, EntryKind.THESIS) or btype in _SUBTYPED) and "type" in renamed:
+        # (a @standard is a report too: it keeps its own type name and gets no "techreport" subtype)
         if not isinstance(renamed["type"], SourceText) and src.get("type") is None:
             del renamed["type"]  # the reader's spelled-out subtype or the writer's default: the input had none
     return btype, renamed
 
 
+_SUBTYPED = frozenset({"mastersthesis", "phdthesis", "techreport", "report", "thesis"})
 # biblatex's extended name format, which BibTeX cannot read: such a list is written from its names.
 _EXTENDED_NAMES = re.compile(r"(?i)\b(?:family|given|prefix|suffix)\s*=")
 _BARE_SPECIAL = re.compile(r"(?<!\\)([&%#])")
