@@ -395,7 +395,7 @@ def _evaluate(raw: str, macros: Mapping[str, str], diags, where: Origin, is_mont
     """Evaluate a raw BibTeX value (``{..} # "..." # macro # 123``) to its LaTeX text.
 
     ``expr``, when given, receives the value's source parts: LaTeX text, and
-    ``#name`` for a macro no ``@string`` defines (kept as a reference).
+    a :class:`_MacroName` for a macro no ``@string`` defines (kept as a reference).
     """
     if expr is None and raw[:1] == "{" and _match_brace(raw, 0) == len(raw) - 1:
         return raw[1:-1]  # the usual value: one brace group
@@ -441,7 +441,7 @@ def _evaluate(raw: str, macros: Mapping[str, str], diags, where: Origin, is_mont
                 diags.warn(f"undefined macro '{word}'; its name is used as the text", where)
                 pieces.append(word)
                 if expr is not None:
-                    expr.append("#" + word)
+                    expr.append(_MacroName(word))
                 continue
             if expr is not None:
                 expr.append(pieces[-1])
@@ -451,16 +451,23 @@ def _evaluate(raw: str, macros: Mapping[str, str], diags, where: Origin, is_mont
 _WS = re.compile(r"\s+")
 
 
+class _MacroName(str):
+    """A source part that names an undefined macro (text parts are plain ``str``:
+    a value's own text may start with ``#``, as in ``{#MeToo}``)."""
+
+    __slots__ = ()
+
+
 def source_expression(parts: list[str]) -> str:
     """A value's BibTeX source, whitespace normalised: ``{text}``, or ``{a} # name`` around undefined macros."""
     out: list[str] = []
     text: list[str] = []
     for p in parts:
-        if p.startswith("#"):
+        if isinstance(p, _MacroName):
             if text:
                 out.append("{" + _WS.sub(" ", "".join(text)).strip() + "}")
                 text = []
-            out.append(p[1:])
+            out.append(str(p))
         else:
             text.append(p)
     if len(parts) == 1 and not out:
