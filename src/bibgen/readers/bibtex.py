@@ -782,6 +782,11 @@ def _to_entry(
         if name == "ids":
             aliases = tuple(a for a in (x.strip() for x in decode_verbatim(value).split(",")) if a)
             continue
+        if name not in VERBATIM and "%" in value:
+            # "50% of patients": BibTeX copies a bare % as it is, and the writers write it
+            # as \% (what the user meant), so it reads as a percent sign, not a comment
+            # that would drop the rest of the line.
+            value = _BARE_PERCENT.sub(r"\\%", value)
         text = decode_verbatim(value) if name in VERBATIM else decode_latex(value)
         if name not in VERBATIM and "\\" in value:
             kept = unknown_commands(value)
