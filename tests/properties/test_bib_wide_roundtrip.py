@@ -193,6 +193,7 @@ def test_biblatex_writer_keeps_every_field_of_any_bib_file(text):
 @example(text="@artwork{key0,\n  abstract = {Plain words},\n  eprint = {https://example.org/a_b?x=1&y=2}\n}\n")
 @example(text="@article{key0,\n  date = {2001}\n}\n")
 @example(text="@comment{a note}\n\n@article{key0,\n  abstract = {0%}\n}\n")  # a bare % read as a comment
+@example(text="@article{key1,\n  abstract = {$#}\n}\n")  # a bare # in (unclosed) math, escaped by the writers
 @example(text="@article{key0,\n  date = {-0044}\n}\n")
 def test_bibtex_writer_keeps_every_field_of_any_bib_file(text):
     first = read(text)

@@ -240,6 +240,7 @@ def _split_fast(text: str) -> list[_Block] | None:
 # "% ..." inside an entry: bibsplit reads a comment, bibtexparser text. (So do
 # escaped braces, which BibTeX counts and bibtexparser does not: tested with "in".)
 _BARE_PERCENT = re.compile(r"(?<!\\)%")
+_BARE_SIGN = re.compile(r"(?<!\\)([%#])")
 _ANY_BRACE = re.compile(r"\\[{}]|[{}]")
 
 
@@ -782,11 +783,11 @@ def _to_entry(
         if name == "ids":
             aliases = tuple(a for a in (x.strip() for x in decode_verbatim(value).split(",")) if a)
             continue
-        if name not in VERBATIM and "%" in value:
-            # "50% of patients": BibTeX copies a bare % as it is, and the writers write it
-            # as \% (what the user meant), so it reads as a percent sign, not a comment
-            # that would drop the rest of the line.
-            value = _BARE_PERCENT.sub(r"\\%", value)
+        if name not in VERBATIM and ("%" in value or "#" in value):
+            # "50% of patients": BibTeX copies a bare % or # as it is, and the writers write
+            # it as \% (what the user meant), so it reads as that sign (in math too), not as
+            # a comment that would drop the rest of the line.
+            value = _BARE_SIGN.sub(r"\\\1", value)
         text = decode_verbatim(value) if name in VERBATIM else decode_latex(value)
         if name not in VERBATIM and "\\" in value:
             kept = unknown_commands(value)
