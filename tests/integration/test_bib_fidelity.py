@@ -49,6 +49,7 @@ NOT_COMPILED = {
         "bbt-Better-BibLaTeX.010.bib": "crossref to an entry not in the file",
         "biber-full-bibtex_biber.bib": "a biblatex command (hyphen)",
         "biber-names.bib": "commented-out entries BibTeX reads as broken ones",
+        "biblatex-biblatex-examples.bib": "biblatex commands (\\mkbibquote) in its titles",
     },
     "biber": {
         **_BOTH,

@@ -100,6 +100,9 @@ def independent(text: str) -> dict[str, tuple[str, dict[str, str]]]:
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(entries=st.lists(bib_entries(BIBTEX_TYPES), min_size=1, max_size=3))
+# found by random runs: a second field of the same text under the name the writer moves another to
+@example(entries=[("mastersthesis", {"title": "Plain words", "school": "Plain words", "publisher": "Plain words", "year": "1800"})])
+@example(entries=[("techreport", {"title": "T", "publisher": "X", "institution": "X", "year": "2000"})])
 def test_bibtex_round_trip_keeps_everything(entries):
     src = bib_text(entries)
     first, _ = read_bib(src)
@@ -157,6 +160,8 @@ def csl_items(draw):  # type: ignore[no-untyped-def]
 @example(items=[{"id": "k0", "type": "article", "title": "\U0002f800", "issued": {"date-parts": [[1900]]}}])
 @example(items=[{"id": "k0", "type": "article", "title": "0", "issued": {"date-parts": [[1900]]},
                  "author": [{"family": "0", "given": "0"}, {"literal": "\U0002f800"}]}])
+@example(items=[{"id": "k0", "type": "article", "title": "0", "issued": {"date-parts": [[1900]]},
+                 "author": [{"family": "0", "given": "0"}, {"literal": "\uf900"}]}])  # fmt: skip
 def test_csl_json_round_trip_keeps_every_type_variable_and_date(items):
     options = Options()
     entries = [normalize_entry(e) for e in CslJsonReader().read(json.dumps(items).encode(), "gen.json", options)]
@@ -173,6 +178,7 @@ def test_csl_json_round_trip_keeps_every_type_variable_and_date(items):
             elif var in ("issued", "accessed"):
                 assert got[var]["date-parts"] == value["date-parts"], var
             elif var == "author":
+                # a name comes back as read, also where NFC would change it (U+F900, U+2F800)
                 assert got[var] == value
 
 

@@ -205,6 +205,18 @@ class _AtColumns:
         return at - self.start + 1 if at >= 0 else 1
 
 
+_INT = re.compile(r"-?\d+")
+
+
+def _same_parts(fields: dict[str, str], first) -> bool:  # type: ignore[no-untyped-def]
+    """Do the entry's numeric year/month/day fields equal the date's parts (each one present)?"""
+    for part, value in zip(("year", "month", "day"), first[:3]):
+        have = fields.get(part)
+        if have is not None and not (value and _INT.fullmatch(have) and _INT.fullmatch(value) and int(have) == int(value)):
+            return False
+    return True
+
+
 class _Block(NamedTuple):
     """One thing the file says, in file order: an entry, a macro, or a warning (``key`` is its message)."""
 
@@ -267,6 +279,7 @@ def _split_fast(text: str) -> list[_Block] | None:
 _BARE_PERCENT = re.compile(r"%(?<!\\%)")  # (the "%" first: a leading lookbehind is tried at every position)
 _FIELD_NAME_OF = itemgetter(0)  # of a bibsplit.RawField (name, value, line, column)
 _NAME_AND_VALUE = itemgetter(0, 1)
+_BARE_SIGN = re.compile(r"([%#])(?<!\\[%#])")  # (the sign first, as above)
 _ANY_BRACE = re.compile(r"\\[{}]|[{}]")
 
 
@@ -422,7 +435,7 @@ def _evaluate(raw: str, macros: Mapping[str, str], diags, where: Origin, is_mont
     """Evaluate a raw BibTeX value (``{..} # "..." # macro # 123``) to its LaTeX text.
 
     ``expr``, when given, receives the value's source parts: LaTeX text, and
-    ``#name`` for a macro no ``@string`` defines (kept as a reference).
+    a :class:`_MacroName` for a macro no ``@string`` defines (kept as a reference).
     """
     if raw[:1] == "{" and _match_brace(raw, 0) == len(raw) - 1:
         if expr is not None:
@@ -470,7 +483,7 @@ def _evaluate(raw: str, macros: Mapping[str, str], diags, where: Origin, is_mont
                 diags.warn(f"undefined macro '{word}'; its name is used as the text", where)
                 pieces.append(word)
                 if expr is not None:
-                    expr.append("#" + word)
+                    expr.append(_MacroName(word))
                 continue
             if expr is not None:
                 expr.append(pieces[-1])
@@ -480,16 +493,23 @@ def _evaluate(raw: str, macros: Mapping[str, str], diags, where: Origin, is_mont
 _WS = re.compile(r"\s+")
 
 
+class _MacroName(str):
+    """A source part that names an undefined macro (text parts are plain ``str``:
+    a value's own text may start with ``#``, as in ``{#MeToo}``)."""
+
+    __slots__ = ()
+
+
 def source_expression(parts: list[str]) -> str:
     """A value's BibTeX source, whitespace normalised: ``{text}``, or ``{a} # name`` around undefined macros."""
     out: list[str] = []
     text: list[str] = []
     for p in parts:
-        if p.startswith("#"):
+        if isinstance(p, _MacroName):
             if text:
                 out.append("{" + _WS.sub(" ", "".join(text)).strip() + "}")
                 text = []
-            out.append(p[1:])
+            out.append(str(p))
         else:
             text.append(p)
     if len(parts) == 1 and not out:
@@ -822,6 +842,11 @@ def _to_entry(
         if name == "ids":
             aliases = tuple(a for a in (x.strip() for x in decode_verbatim(value).split(",")) if a)
             continue
+        if name not in VERBATIM and ("%" in value or "#" in value):
+            # "50% of patients": BibTeX copies a bare % or # as it is, and the writers write
+            # it as \% (what the user meant), so it reads as that sign (in math too), not as
+            # a comment that would drop the rest of the line.
+            value = _BARE_SIGN.sub(r"\\\1", value)
         text = decode_verbatim(value) if name in VERBATIM else decode_latex(value)
         if name not in VERBATIM and "\\" in value:
             kept = unknown_commands(value)
@@ -867,7 +892,8 @@ def _to_entry(
             start, end, is_range = parsed
             first = start or end
             simple = not is_range and first is not None and not first.uncertain and not first.month in SEASONS.values()
-            own = not any(p in raw for p in ("year", "month", "day"))  # else both are kept as written
+            # else both are kept as written, unless the parts say the same (BibTeX output's year beside its date)
+            own = not any(p in raw for p in ("year", "month", "day")) or (first is not None and _same_parts(fields, first))
             if simple and own and "T" not in fields["date"]:
                 # year/month/day say it all; the source form brings "date" back in BibTeX output.
                 if "date" in expr:

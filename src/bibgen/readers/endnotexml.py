@@ -169,6 +169,8 @@ class EndnoteXmlReader:
             raise InputError(f"unsafe XML refused: {exc}", Origin(path, line or 1, 1)) from None
         except InputError as exc:
             raise InputError(exc.message, Origin(path, exc.origin.line if exc.origin else 1, 1)) from None
+        except LookupError as exc:  # <?xml encoding="ATF-8"?>: expat asks Python for a codec it lacks
+            raise InputError(f"not valid XML: {exc}", Origin(path, 1, 1), "EndNote exports are UTF-8") from None
         return entries
 
 

@@ -14,6 +14,7 @@ The schema (documented in the README, example in ``examples/records.yaml``)::
           - {literal: DeepMind}   # a corporate name
           - et al.                # last item: the list is incomplete ("others" too)
         editors: [...]            # same form as authors
+        translators: [...]        # same form as authors
         year: 2016                # or date: 2016-09-12 (YYYY, YYYY-MM or YYYY-MM-DD)
         venue: arXiv.org Sound    # a source line, classified like author pages
                                   # (with type given: the container)
@@ -53,7 +54,7 @@ TEXT_KEYS = (
     "doi", "url", "abstract", "note",
 )  # fmt: skip
 RECORD_KEYS = frozenset(
-    {*TEXT_KEYS, "key", "type", "authors", "editors", "year", "date", "venue", "arxiv", "keywords", "aliases", "extra"}
+    {*TEXT_KEYS, "key", "type", "authors", "editors", "translators", "year", "date", "venue", "arxiv", "keywords", "aliases", "extra"}
 )
 NAME_KEYS = frozenset({"family", "given", "particle", "suffix", "literal"})
 ARXIV_KEYS = frozenset({"id", "eprintclass"})
@@ -218,7 +219,8 @@ class RecordsParser(NodeParser):
                 if t is not None:
                     fields[name] = t
         if "title" not in fields:
-            raise self.fail(node, "record has no title")
+            # a warning, as in every other reader: a .bib entry without one exported to YAML reads back
+            self.options.diagnostics.warn("record has no title", self.origin(node))
         if "year" in values and "date" in values:
             raise self.fail(items["date"][0], "give either 'year' or 'date', not both")
         if "year" in values:
@@ -253,7 +255,7 @@ class RecordsParser(NodeParser):
                     fields[field] = t
         people: dict[str, tuple[Person, ...]] = {}
         partial: set[str] = set()
-        for key, role in (("authors", "author"), ("editors", "editor")):
+        for key, role in (("authors", "author"), ("editors", "editor"), ("translators", "translator")):
             if key in values:
                 ps, is_partial = self.people(values[key], key)
                 if ps:

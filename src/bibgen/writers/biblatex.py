@@ -23,7 +23,7 @@ import re
 
 from bibgen.model import Entry, EntryKind
 from bibgen.preprint import arxiv_url, arxiv_year_month
-from bibgen.writers.bibtex import _INTERNAL, BibtexWriter, SourceText, place
+from bibgen.writers.bibtex import _INTERNAL, BibtexWriter, SourceText, arxiv_eprint, move, place
 
 _THESIS_TYPES = {"master's thesis": "mathesis", "masters thesis": "mathesis", "phd thesis": "phdthesis"}
 _TYPES = {
@@ -87,7 +87,7 @@ class BiblatexWriter(BibtexWriter):
             if container and "publisher" not in out:
                 out["publisher"] = container
         elif kind in (EntryKind.REPORT, EntryKind.THESIS):
-            place(out, "institution", out.pop("publisher", "") or container)
+            move(out, "publisher", "institution", container)
             default = "techreport" if kind is EntryKind.REPORT else "phdthesis"
             if not isinstance(out.get("type"), SourceText):
                 out["type"] = _THESIS_TYPES.get(out.get("type", "").casefold(), out.get("type", "")) or default
@@ -139,8 +139,8 @@ class BiblatexWriter(BibtexWriter):
         """``eprint``/``eprinttype``/``eprintclass`` (what biblatex prints as
         "arXiv: ID [class]"), a URL, and a date from the identifier when none is known."""
         f = entry.fields
-        eprint = f.get("eprint", "")
-        if not eprint or f.get("eprinttype", "arxiv") != "arxiv":
+        eprint = arxiv_eprint(f)
+        if not eprint:
             return
         out["eprinttype"] = "arxiv"
         year, month = arxiv_year_month(eprint)

@@ -124,7 +124,10 @@ def faithful(entry: Entry, dialect: str, btype: str, out: dict[str, str]) -> tup
     if src.dialect != "bib":
         return btype, out
     renamed: dict[str, str] = {}
-    for name, value in out.items():
+    # A value that goes back under its own name (journal of a @misc) claims it before
+    # one renamed to it (its journaltitle, also journal in BibTeX): both survive.
+    first = [n for n, v in out.items() if isinstance(v, SourceText) and field_name(dialect, v.source.name, btype) == v.source.name]
+    for name, value in [(n, out[n]) for n in first] + [(n, v) for n, v in out.items() if n not in first]:
         if isinstance(value, SourceText):
             moved = False
             for target in (field_name(dialect, value.source.name, btype), value.source.name):
@@ -137,12 +140,14 @@ def faithful(entry: Entry, dialect: str, btype: str, out: dict[str, str]) -> tup
             if moved:
                 continue
         renamed.setdefault(name, value)
-    if btype in ("mastersthesis", "phdthesis", "techreport", "report", "thesis") and "type" in renamed:
+    if (entry.kind in (EntryKind.REPORT, EntryKind.THESIS) or btype in _SUBTYPED) and "type" in renamed:
+        # (a @standard is a report too: it keeps its own type name and gets no "techreport" subtype)
         if not isinstance(renamed["type"], SourceText) and src.get("type") is None:
             del renamed["type"]  # the reader's spelled-out subtype or the writer's default: the input had none
     return btype, renamed
 
 
+_SUBTYPED = frozenset({"mastersthesis", "phdthesis", "techreport", "report", "thesis"})
 # biblatex's extended name format, which BibTeX cannot read: such a list is written from its names.
 _EXTENDED_NAMES = re.compile(r"(?i)\b(?:family|given|prefix|suffix)\s*=")
 _BARE_SPECIAL = re.compile(r"(?<!\\)([&%#])")
@@ -187,21 +192,45 @@ def _compilable(expr: str) -> str:
     return "".join(out)
 
 
-def place(out: dict[str, str], name: str, value: str) -> None:
+def place(out: dict[str, str], name: str, value: str) -> str:
     """``out[name] = value``, unless the entry has its own field of that name (a second
     journal, an institution beside a school): then the value goes under the name it
-    was read from (or is left out when it is the same text), and neither is lost."""
+    was read from (or is left out when it is the same text), and neither is lost.
+    Returns the name the value is under (``""`` when it was left out)."""
     have = out.get(name)
     if not value:
         out.setdefault(name, value)
-    elif not have or have is value:
+        return name
+    if not have or have is value:
         out[name] = value
-    else:
-        # A different value, or the same text read from another field (a @manual's
-        # howpublished equal to its booktitle): kept under the name it was read from.
-        other = value.source.name if isinstance(value, SourceText) else ""
-        if other and other != name and (other not in out or out[other] is value):
-            out[other] = value
+        return name
+    # A different value, or the same text read from another field (a @manual's
+    # howpublished equal to its booktitle): kept under the name it was read from.
+    other = value.source.name if isinstance(value, SourceText) else ""
+    if other and other != name and (other not in out or out[other] is value):
+        out[other] = value
+        return other
+    return ""
+
+
+def move(out: dict[str, str], name: str, target: str, default: str = "") -> None:
+    """``out[name]`` (or ``default`` when there is none) goes to ``target`` by :func:`place`;
+    ``name`` is given up only when its value landed there. A report's publisher beside
+    its own institution (even of the same text) stays a publisher, not a lost field."""
+    value = out.get(name) or default
+    where = place(out, target, value)
+    if where and where != name:
+        out.pop(name, None)
+
+
+def arxiv_eprint(f: Fields | dict[str, str]) -> str:
+    """The entry's eprint when it is an arXiv one: ``eprinttype = {arxiv}``, or no eprinttype
+    and an arXiv identifier (a JSTOR number or a URL in ``eprint`` is not made an arXiv id)."""
+    eprint = f.get("eprint", "")
+    eprinttype = f.get("eprinttype", "")
+    if eprint and (eprinttype == "arxiv" or (not eprinttype and arxiv_year_month(eprint)[0])):
+        return eprint
+    return ""
 
 
 def _iso_date(year: str, month: str, day: str) -> str:
@@ -315,9 +344,8 @@ class BibtexWriter:
 
     @staticmethod
     def _derived_year(entry: Entry) -> str:
-        if entry.get("eprinttype", "arxiv") == "arxiv" and entry.get("eprint"):
-            return arxiv_year_month(entry.get("eprint"))[0]
-        return ""
+        eprint = arxiv_eprint(entry.fields)
+        return arxiv_year_month(eprint)[0] if eprint else ""
 
     # -- per dialect
 
@@ -337,8 +365,8 @@ class BibtexWriter:
         ``howpublished = {arXiv:ID [class]}`` so styles that ignore eprint fields
         (plain, plainnat, IEEEtran, apalike) print the identifier."""
         f = entry.fields
-        eprint = f.get("eprint", "")
-        if not eprint or f.get("eprinttype", "arxiv") != "arxiv":
+        eprint = arxiv_eprint(f)
+        if not eprint:
             return
         year, month = arxiv_year_month(eprint)
         if year and not f.get("year"):
@@ -389,21 +417,22 @@ class BibtexWriter:
                 out["publisher"] = container
         elif kind is EntryKind.REPORT:
             btype = "techreport"
-            place(out, "institution", f.get("publisher") or container)
-            out.pop("publisher", None)
+            move(out, "publisher", "institution", container)
         elif kind is EntryKind.THESIS:
             btype = "phdthesis"
-            place(out, "school", f.get("publisher") or container)
-            out.pop("publisher", None)
+            move(out, "publisher", "school", container)
         else:
             btype = "misc"
             if container:
                 place(out, "howpublished", container)  # beside its own howpublished: under its own name
-        if f.get("eprinttype", "") == "arxiv" or kind is EntryKind.PREPRINT:
-            if f.get("eprinttype", "arxiv") == "arxiv":
-                out["archiveprefix"] = "arXiv"
-            if f.get("eprintclass"):
-                out["primaryclass"] = f["eprintclass"]
+        eprinttype = f.get("eprinttype", "")
+        if eprinttype == "arxiv" or (kind is EntryKind.PREPRINT and arxiv_eprint(f)):
+            # (beside an archiveprefix of its own, an eprinttype keeps its biblatex name)
+            place(out, "archiveprefix", eprinttype if "archiveprefix" in out else "arXiv")
+        elif eprinttype:
+            place(out, "archiveprefix", eprinttype)  # jstor, hdl, pubmed: biber reads archiveprefix as eprinttype
+        if f.get("eprintclass"):
+            place(out, "primaryclass", f["eprintclass"])
         if f.get("year"):
             out["year"] = f["year"]
         if f.get("month"):

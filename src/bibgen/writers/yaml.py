@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from bibgen.model import Entry, Person
+from bibgen.model import Entry, EntryKind, Person
 from bibgen.writers.biblatex import biblatex_date
 
 if TYPE_CHECKING:
@@ -39,6 +39,27 @@ def yaml_name(p: Person) -> str | dict[str, str]:
     return {k: v for k, v in parts.items() if v}
 
 
+# Kinds whose venue line the reader makes the container, and those it makes the publisher.
+_VENUE_CONTAINER = frozenset({EntryKind.ARTICLE, EntryKind.INPROCEEDINGS, EntryKind.INCOLLECTION, EntryKind.NEWS,
+                              EntryKind.MISC, EntryKind.ONLINE})  # fmt: skip
+_VENUE_PUBLISHER = frozenset({EntryKind.BOOK, EntryKind.REPORT, EntryKind.THESIS})
+
+
+def _venue_reads_back(entry: Entry) -> bool:
+    """Is ``venue:`` read back as just the venue? The reader fills an absent container
+    (or publisher) from the venue line; a .bib's ``venue`` is biblatex's event venue
+    (Paris), no source line: both go under ``extra`` (read as the field itself)."""
+    if entry.source is not None and entry.source.dialect == "bib" and entry.source.get("venue") is not None:
+        return False
+    if entry.kind is EntryKind.PREPRINT:
+        return entry.source is None or entry.source.dialect != "bib"
+    if entry.kind in _VENUE_CONTAINER:
+        return bool(entry.fields.get("container"))
+    if entry.kind in _VENUE_PUBLISHER:
+        return bool(entry.fields.get("publisher"))
+    return True
+
+
 def yaml_record(entry: Entry) -> dict[str, Any]:
     """One record of the YAML schema."""
     f = entry.fields
@@ -48,7 +69,7 @@ def yaml_record(entry: Entry) -> dict[str, Any]:
     rec["type"] = entry.kind.value
     if f.get("title"):
         rec["title"] = f["title"]
-    for role, key in (("author", "authors"), ("editor", "editors")):
+    for role, key in (("author", "authors"), ("editor", "editors"), ("translator", "translators")):
         people = entry.people.get(role, ())
         if people or role in entry.partial:
             names: list[Any] = [yaml_name(p) for p in people]
@@ -70,6 +91,8 @@ def yaml_record(entry: Entry) -> dict[str, Any]:
     for name in _ORDER:
         if f.get(name):
             rec[name] = f[name]
+    if "venue" in rec and not _venue_reads_back(entry):
+        extra["venue"] = rec.pop("venue")
     if f.get("eprinttype") == "arxiv":
         if f.get("eprintclass"):
             rec["arxiv"] = {k: v for k, v in (("id", f.get("eprint", "")), ("eprintclass", f["eprintclass"])) if v}
