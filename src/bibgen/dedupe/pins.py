@@ -133,12 +133,20 @@ def pin_affinity(entry: Entry, pinned: Entry) -> tuple[int, ...]:
     title (kept apart by author lists or identifiers), each pinned key goes to
     the entry that names the same people and values, not to whichever entry
     sorts first. Counts: the same author families in the same order, authors in
-    common, the same title as written, then the same year, venue, DOI and arXiv id.
+    common, the same title as written, then the year, venue, DOI and arXiv id: +1 each one
+    both have alike, -1 each one only one has or that differs; then all other fields alike.
     """
     fa = [person_family(p) for p in entry.authors]
     fb = [person_family(p) for p in pinned.authors]
     shared = len(set(fa) & set(fb))
+    # A value both have alike counts for, one only one side has (or a different one) against;
+    # one neither has is neutral, so a record without a venue is closer to a pin without one.
     same_values = sum(
-        1 for name in ("year", "container", "doi", "eprint") if entry.get(name) and entry.get(name) == pinned.get(name)
+        (1 if a == b else -1) if a or b else 0
+        for a, b in ((entry.get(name), pinned.get(name)) for name in ("year", "container", "doi", "eprint"))
     )
-    return (int(fa == fb), shared - len(set(fa) ^ set(fb)), int(fold(entry.title) == fold(pinned.title)), same_values)
+    # Last, every other field the same way: a pin's own record is then closer to it than any
+    # other record is, unless the two records agree on everything (and so look the same).
+    names = (set(entry.fields) | set(pinned.fields)) - {"title", "year", "container", "doi", "eprint"}
+    rest = sum(1 if entry.fields.get(n) == pinned.fields.get(n) else -1 for n in names)
+    return (int(fa == fb), shared - len(set(fa) ^ set(fb)), int(fold(entry.title) == fold(pinned.title)), same_values, rest)
