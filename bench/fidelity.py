@@ -45,7 +45,7 @@ from bibgen.normalize import bare_doi  # noqa: E402
 from bibgen.pipeline import Options, normalize_entry  # noqa: E402
 from bibgen.readers.bibtex import month_number, read_bibtex, split_names  # noqa: E402
 from bibgen.registry import writers  # noqa: E402
-from bibgen.typemap import BIBTEX_TO_BIBLATEX, output_type  # noqa: E402
+from bibgen.mappings.types import BIBTEX_TO_BIBLATEX, output_type  # noqa: E402
 
 ROLES = ("author", "editor", "translator", "bookauthor", "editora", "editorb", "editorc", "afterword", "annotator",
          "commentator", "foreword", "introduction", "holder")  # fmt: skip

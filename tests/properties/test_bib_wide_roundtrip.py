@@ -21,7 +21,7 @@ from bibgen.pipeline import Options, normalize_entry
 from bibgen.preprint import arxiv_year_month
 from bibgen.readers.bibtex import read_bibtex
 from bibgen.readers.yaml import YamlReader
-from bibgen.typemap import BIBLATEX_TYPES, BIBTEX_TO_BIBLATEX, BIBTEX_TYPES, ROWS
+from bibgen.mappings.types import BIBLATEX_TYPES, BIBTEX_TO_BIBLATEX, BIBTEX_TYPES, ROWS
 from bibgen.writers.biblatex import BiblatexWriter
 from bibgen.writers.bibtex import BibtexWriter
 from bibgen.writers.yaml import YamlWriter

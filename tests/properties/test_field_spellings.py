@@ -19,7 +19,7 @@ import pytest
 
 from bibgen.pipeline import Options, normalize_entry
 from bibgen.readers.bibtex import read_bibtex
-from bibgen.typemap import BIBTEX_TO_BIBLATEX, ROWS
+from bibgen.mappings.types import BIBTEX_TO_BIBLATEX, ROWS
 from bibgen.writers.biblatex import BiblatexWriter
 from bibgen.writers.bibtex import BibtexWriter
 

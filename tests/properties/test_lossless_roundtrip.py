@@ -20,7 +20,7 @@ from bibgen.pipeline import Options, normalize_entry
 from bibgen.readers.bibtex import read_bibtex
 from bibgen.readers.csljson import CslJsonReader
 from bibgen.readers.yaml import YamlReader
-from bibgen.typemap import BIBTEX_TO_BIBLATEX, BIBLATEX_TYPES, BIBTEX_TYPES, CSL_TYPES, field_name
+from bibgen.mappings.types import BIBTEX_TO_BIBLATEX, BIBLATEX_TYPES, BIBTEX_TYPES, CSL_TYPES, field_name
 from bibgen.writers.biblatex import BiblatexWriter
 from bibgen.writers.bibtex import BibtexWriter
 from bibgen.writers.csljson import CslJsonWriter

@@ -98,7 +98,7 @@ def sha256(path: Path) -> str:
 
 
 def test_corpus_is_current_valid_and_varied() -> None:
-    from bibgen.csl import validator
+    from bibgen.mappings.csljson import validator
 
     full, partial = corpus_gen.corpus()
     assert agreement.CORPUS.read_text(encoding="utf-8") == corpus_gen.dump(full), \

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from bibgen.csl import schema
+from bibgen.mappings.csljson import schema
 from bibgen.mappings.csl import ietf_language
 from bibgen.pipeline import Options, normalize_entry
 from bibgen.readers.bibtex import read_bibtex
 from bibgen.readers.csljson import CslJsonReader
-from bibgen.typemap import CSL_TYPES
+from bibgen.mappings.types import CSL_TYPES
 from bibgen.writers.csljson import CslJsonWriter, csl_item
 
 
@@ -191,7 +191,7 @@ def test_changed_values_are_written_from_the_model() -> None:
 
 
 def test_output_is_valid_csl_json(tmp_path: Path) -> None:
-    from bibgen.csl import validator
+    from bibgen.mappings.csljson import validator
 
     text = "\n".join([
         r"@article{a, title={The {Higgs} \emph{in Vivo}}, journal={J}, shortjournal={J.}, urldate={2020-01-02}, date={2011/2012}}",

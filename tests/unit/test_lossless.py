@@ -12,7 +12,7 @@ from bibgen.model import EntryKind
 from bibgen.pipeline import Options, normalize_entry
 from bibgen.readers.bibtex import read_bibtex, split_names
 from bibgen.readers.csljson import CslJsonReader
-from bibgen.typemap import BIBLATEX_TYPES, BIBTEX_TYPES, CSL_TYPES, ROWS, output_type
+from bibgen.mappings.types import BIBLATEX_TYPES, BIBTEX_TYPES, CSL_TYPES, ROWS, output_type
 from bibgen.writers.biblatex import BiblatexWriter
 from bibgen.writers.bibtex import BibtexWriter
 from bibgen.writers.csljson import CslJsonWriter, csl_item

@@ -5,7 +5,7 @@ which is also what citeproc-js users get through Better BibTeX's CSL export,
 so that ``bibgen export --format csl-json`` of a .bib and ``pandoc
 --citeproc`` of the same .bib print the same references. The neutral fields
 bibgen shares across formats (``title``, ``container``, ``publisher`` ...)
-are in :data:`bibgen.csl.FIELD_TO_CSL`; this table holds the names a .bib
+are in :data:`bibgen.mappings.csljson.FIELD_TO_CSL`; this table holds the names a .bib
 keeps as they are.
 
 Read it top to bottom: ``field -> CSL variable``.

@@ -43,7 +43,7 @@ from bibgen.latex import unknown_commands
 from bibgen.model import Entry, EntryKind, Fields, Origin, Person, SourceForm, SourceValue, people_signature
 from bibgen.normalize import bare_doi, clean_text
 from bibgen.dates import SEASONS, parse_edtf
-from bibgen.typemap import BIB_KINDS
+from bibgen.mappings.types import BIB_KINDS
 from bibgen.readers import decode
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ _MONTH_NAMES = (
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
 
-# The type table is bibgen.typemap (one table for every dialect).
+# The type table is bibgen.mappings.types (one table for every dialect).
 TYPES: Mapping[str, EntryKind] = BIB_KINDS
 # Field name -> neutral name. The first one present wins; later ones are kept as they are.
 _RENAMES: Mapping[str, str] = {

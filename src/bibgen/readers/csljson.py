@@ -4,7 +4,7 @@ The document is validated with the bundled CSL-JSON schema first; a problem
 names the item's id and the path of the offending value (``[3].author[0]``)
 and the line where that item starts. JSON syntax errors carry the line and
 column Python's parser reports. The field mapping is documented in
-:mod:`bibgen.csl`.
+:mod:`bibgen.mappings.csljson`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
-from bibgen.csl import CSL_TO_FIELD, OTHERS, RICH_TEXT, TYPE_TO_KIND, strip_markup, validator
+from bibgen.mappings.csljson import CSL_TO_FIELD, OTHERS, RICH_TEXT, TYPE_TO_KIND, strip_markup, validator
 from bibgen.errors import InputError
 from bibgen.model import Entry, EntryKind, Fields, Origin, Person, SourceForm, SourceValue, people_signature
 from bibgen.normalize import bare_doi, clean_text

@@ -4,7 +4,7 @@ The processor is :class:`bibgen.style.csl.CslStyle`; it is imported only when
 a CSL style formats something. Items come from
 :func:`bibgen.writers.csljson.csl_item`; a partial author list ends with the
 ``{"literal": "others"}`` name, which the engine prints as the style's "et al."
-(the CSL-JSON file marks it in ``custom`` instead, see :mod:`bibgen.csl`).
+(the CSL-JSON file marks it in ``custom`` instead, see :mod:`bibgen.mappings.csljson`).
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from bibgen.latex import encode, pdflatex_text
 from bibgen.layout import Layout
 from bibgen.model import Entry, EntryKind, Fields, Person, SourceValue, people_signature
 from bibgen.preprint import arxiv_url, arxiv_year_month
-from bibgen.typemap import field_name, output_type
+from bibgen.mappings.types import field_name, output_type
 from bibgen.safety import require_entry
 
 if TYPE_CHECKING:
@@ -110,7 +110,7 @@ def source_fields(entry: Entry) -> dict[str, str]:
 def faithful(entry: Entry, dialect: str, btype: str, out: dict[str, str]) -> tuple[str, dict[str, str]]:
     """The type and field names the input used, where the entry still means what it said.
 
-    The type is kept (or mapped by :mod:`bibgen.typemap`) while the entry keeps
+    The type is kept (or mapped by :mod:`bibgen.mappings.types`) while the entry keeps
     the kind the reader gave it; each unchanged value goes back under the name it
     was read from (``organization`` of a ``@manual``, ``school`` of a thesis),
     translated to the output dialect.

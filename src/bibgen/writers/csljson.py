@@ -1,4 +1,4 @@
-"""CSL-JSON writer (``--format csl-json``): the mapping is documented in :mod:`bibgen.csl`.
+"""CSL-JSON writer (``--format csl-json``): the mapping is documented in :mod:`bibgen.mappings.csljson`.
 
 Output is deterministic: items sorted by id, keys sorted, two-space indent,
 UTF-8 (no ``\\u`` escapes), one trailing newline. Every item is valid against
@@ -12,9 +12,9 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from bibgen.csl import ARCHIVES, DATE_FIELDS, FIELD_TO_CSL, ISSUE_KINDS, KIND_TO_TYPE, OTHERS, RICH_TEXT, ROLES, schema
+from bibgen.mappings.csljson import ARCHIVES, DATE_FIELDS, FIELD_TO_CSL, ISSUE_KINDS, KIND_TO_TYPE, OTHERS, RICH_TEXT, ROLES, schema
 from bibgen.dates import csl_date
-from bibgen.typemap import output_type
+from bibgen.mappings.types import output_type
 from bibgen.latex import split_math
 from bibgen.mathtext import convert_math
 from bibgen.model import Entry, EntryKind, Fields, Person

@@ -64,7 +64,7 @@ from importlib import resources
 from typing import Any
 
 from bibgen.model import EntryKind
-from bibgen.typemap import CSL_KINDS
+from bibgen.mappings.types import CSL_KINDS
 
 KIND_TO_TYPE: Mapping[EntryKind, str] = {
     EntryKind.ARTICLE: "article-journal",
@@ -79,7 +79,7 @@ KIND_TO_TYPE: Mapping[EntryKind, str] = {
     EntryKind.NEWS: "article-newspaper",
     EntryKind.MISC: "document",
 }
-# Every CSL 1.0.2 type and its kind: the one type table, bibgen.typemap.
+# Every CSL 1.0.2 type and its kind: the one type table, bibgen.mappings.types.
 TYPE_TO_KIND: Mapping[str, EntryKind] = CSL_KINDS
 # neutral field -> CSL variable, for plain string fields.
 FIELD_TO_CSL: Mapping[str, str] = {
