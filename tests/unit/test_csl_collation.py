@@ -23,7 +23,10 @@ ZH = make_collator("zh-CN", base_key)
 
 # (input in any order, node's order)
 NODE_ORDERS = {
-    "tones, then the neutral tone": (["吗", "骂", "马", "麻", "妈"], ["妈", "麻", "马", "骂", "吗"]),
+    "tones, then the neutral tone": (["买", "吗", "骂", "马", "麻", "妈"], ["妈", "麻", "马", "骂", "吗", "买"]),
+    # Characters without a reading (in ICU's table and in pypinyin) come after
+    # every read one, before Latin.
+    "no reading": (["Zhang", "a", "瓱", "桛", "嗧", "兡", "兙", "凿"], ["凿", "兙", "兡", "嗧", "桛", "瓱", "a", "Zhang"]),
     # ü sorts as u, after u, before the tone: lu2 lu4 lü2 lü4 luan lüe lun luo
     "u-umlaut": (["落", "论", "略", "乱", "绿", "驴", "路", "卢", "挪", "虐", "暖", "女", "怒"],
                  ["卢", "路", "驴", "绿", "乱", "略", "论", "落", "怒", "女", "暖", "虐", "挪"]),

@@ -171,27 +171,26 @@ def _traditional(rest: str) -> bool:
 
 
 _is_han = _script_test(("Hani",))
-# The longest syllable ("zhuang", "chuang", "shuang") is 6 letters; pad shorter
-# ones with a character below "a" so "zhan" sorts before "zhang".
-_SYLLABLE_WIDTH = 6
 
 
 @lru_cache(maxsize=16384)
 def _pinyin_weight(c: str) -> str:
     """The sort weight of one Han character under CLDR's zh pinyin collation.
 
-    Fixed width: syllable with ``ü`` as ``u``, ``0``/``1`` for ``u``/``ü``,
-    tone ``1``-``5`` (5 the neutral tone), the character itself. A character
-    without a reading sorts after every read one, by code point, as in ICU.
+    The syllable with ``ü`` as ``u``, ``0``/``1`` for ``u``/``ü`` (a digit, below
+    every letter, so it also ends the syllable: ``zhan0`` before ``zhang0``),
+    tone ``1``-``5`` (5 the neutral tone), the character itself: what follows
+    a character never changes its order. A character without a reading sorts
+    after every read one, by code point, as in ICU.
     """
     from pypinyin import Style, lazy_pinyin  # lazy: its dictionaries take ~0.1 s to load
 
     reading = lazy_pinyin(c, style=Style.TONE3, neutral_tone_with_five=True, errors=lambda _: ["~"])[0]
     if not reading.isascii() or not reading[:-1].isalpha() or not reading[-1].isdigit():
-        return "~" * _SYLLABLE_WIDTH + "05" + c
+        return "~05" + c
     syllable, tone = reading[:-1], reading[-1]
     umlaut = "1" if "v" in syllable else "0"
-    return syllable.replace("v", "u").ljust(_SYLLABLE_WIDTH, "!") + umlaut + tone + c
+    return syllable.replace("v", "u") + umlaut + tone + c
 
 
 def base_key(s: str) -> str:
