@@ -52,8 +52,9 @@ NODE_ORDERS = {
 @pytest.mark.parametrize("case", sorted(NODE_ORDERS))
 def test_han_sorts_by_pinyin_as_icu(case: str) -> None:
     words, expected = NODE_ORDERS[case]
+    backwards = words[::-1]  # a tie would keep the input order and fail one of the two
     assert sorted(words, key=ZH) == expected
-    assert sorted(reversed(words), key=ZH) == expected
+    assert sorted(backwards, key=ZH) == expected
 
 
 # Where bibgen and ICU disagree (the residue, bench/agreement-findings.md):
@@ -114,7 +115,7 @@ def test_pypinyin_is_imported_only_for_han_text_in_chinese() -> None:
         "make_collator('zh-CN', base_key)('张')\n"
         "assert 'pypinyin' in sys.modules\n"
     )
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    r = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
 
 

@@ -14,11 +14,11 @@ Chinese (``zh``, ``zh-CN``, ``zh-SG``, ``zh-Hans``) uses CLDR's default zh
 collation, "pinyin": ``[reorder Hani]`` (Han before Latin; Bopomofo is *not*
 reordered, ICU 78 puts ``ㄅ`` after ``Zhang``), and each Han character is a
 primary weight of its own in the order of its reading: syllable (``ü`` as
-``u``), then ``ü`` after ``u`` (``lu lu lü luan lüe``), then tone 1-4 and the
+``u``), then ``ü`` after ``u`` (``lu² lu⁴ lü² lü⁴ luan lüe``), then tone 1-4 and the
 neutral tone last, then (stroke count in ICU) code point. Readings come from
 ``pypinyin``'s single-character dictionary (imported on the first Han
 character only), which agrees with ICU's reading for most characters; where a
-polyphonic character's ICU reading differs (``法`` ``孔``...) the order
+polyphonic character's ICU reading differs (``似`` ``拗``...) the order
 differs: see bench/agreement-findings.md. ``zh-TW``/``zh-HK``/``zh-MO``/
 ``zh-Hant`` sort by stroke in ICU; bibgen keeps code point order there.
 """
@@ -120,7 +120,7 @@ def _reorder_key(key: str, first: Callable[[str], bool], han: Callable[[str], st
         elif c.isdigit():
             append("\x02" + c)
         elif first(c):
-            append("\x02" + (han(c) if han is not None and _is_han(c) else c))
+            append("\x02" + (han(c) if han is not None else c))
         else:
             append("\x03" + c)
     return "".join(out)
@@ -170,9 +170,6 @@ def _traditional(rest: str) -> bool:
     return "hant" in subtags or ("hans" not in subtags and bool({"tw", "hk", "mo"} & set(subtags)))
 
 
-_is_han = _script_test(("Hani",))
-
-
 @lru_cache(maxsize=16384)
 def _pinyin_weight(c: str) -> str:
     """The sort weight of one Han character under CLDR's zh pinyin collation.
@@ -183,7 +180,7 @@ def _pinyin_weight(c: str) -> str:
     a character never changes its order. A character without a reading sorts
     after every read one, by code point, as in ICU.
     """
-    from pypinyin import Style, lazy_pinyin  # lazy: its dictionaries take ~0.1 s to load
+    from pypinyin import Style, lazy_pinyin  # lazy: its dictionary takes ~0.3 s to load
 
     reading = lazy_pinyin(c, style=Style.TONE3, neutral_tone_with_five=True, errors=lambda _: ["~"])[0]
     if not reading.isascii() or not reading[:-1].isalpha() or not reading[-1].isdigit():
