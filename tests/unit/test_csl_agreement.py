@@ -83,9 +83,7 @@ FLOORS: dict[str, float] = {
 }
 # Styles outside the target whose order is known to differ (measured): xfail,
 # not strict, so the fix shows up as XPASS. The target styles always assert.
-KNOWN_ORDER_DIFFS: dict[str, str] = {
-    "china-national-standard-gb-t-7714-2015-author-date": "ICU sorts Han by pinyin; bibgen by code point",
-}
+KNOWN_ORDER_DIFFS: dict[str, str] = {}
 SHOW = 5  # disagreeing entries shown on failure
 CSL_NS = "{http://purl.org/net/xbiblio/csl}"
 

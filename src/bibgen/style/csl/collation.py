@@ -8,8 +8,19 @@ before Latin (``[reorder Cyrl]``), Swedish sorts ``å ä ö`` after ``z``, Polis
 and case ignored, punctuation ignored, digit runs numeric) is
 :func:`base_key`; this module adds, per language, the
 CLDR tailorings (``common/collation/<lang>.xml``) that change which letters are
-equal at base strength and the order of scripts. Han characters sort by code
-point, not by pinyin or stroke count (that needs ICU's data).
+equal at base strength and the order of scripts.
+
+Chinese (``zh``, ``zh-CN``, ``zh-SG``, ``zh-Hans``) uses CLDR's default zh
+collation, "pinyin": ``[reorder Hani]`` (Han before Latin; Bopomofo is *not*
+reordered, ICU 78 puts ``ㄅ`` after ``Zhang``), and each Han character is a
+primary weight of its own in the order of its reading: syllable (``ü`` as
+``u``), then ``ü`` after ``u`` (``lu² lu⁴ lü² lü⁴ luan lüe``), then tone 1-4 and the
+neutral tone last, then (stroke count in ICU) code point. Readings come from
+``pypinyin``'s single-character dictionary (imported on the first Han
+character only), which agrees with ICU's reading for most characters; where a
+polyphonic character's ICU reading differs (``似`` ``拗``...) the order
+differs: see bench/agreement-findings.md. ``zh-TW``/``zh-HK``/``zh-MO``/
+``zh-Hant`` sort by stroke in ICU; bibgen keeps code point order there.
 """
 
 from __future__ import annotations
@@ -78,7 +89,7 @@ _SCRIPTS = {
 }
 _REORDER: dict[str, tuple[str, ...]] = {
     **{lang: ("Cyrl",) for lang in ("ru", "uk", "bg", "mk", "be", "mn", "kk", "ky", "tg")},
-    "el": ("Grek",), "zh": ("Hani", "Bopo"), "ja": ("Kana", "Hani"), "ko": ("Hang", "Hani"),
+    "el": ("Grek",), "zh": ("Hani",), "ja": ("Kana", "Hani"), "ko": ("Hang", "Hani"),
     "he": ("Hebr",), "ar": ("Arab",), "fa": ("Arab",), "ur": ("Arab",), "hi": ("Deva",),
     "th": ("Thai",), "hy": ("Armn",), "km": ("Khmr",), "ka": ("Geor",),
 }
@@ -95,7 +106,7 @@ def _script_test(scripts: tuple[str, ...]) -> Callable[[str], bool]:
     return first
 
 
-def _reorder_key(key: str, first: Callable[[str], bool]) -> str:
+def _reorder_key(key: str, first: Callable[[str], bool], han: Callable[[str], str] | None = None) -> str:
     # Symbols and spaces ("\x01..." from the base key) stay lowest. Digits and the
     # reordered script's letters get "\x02", every other letter "\x03", so the
     # reordered script sorts before Latin while digits still precede letters.
@@ -106,8 +117,10 @@ def _reorder_key(key: str, first: Callable[[str], bool]) -> str:
         if symbol or c == "\x01":
             append(c)  # "\x01" and the symbol after it stay as they are
             symbol = c == "\x01"
-        elif c.isdigit() or first(c):
+        elif c.isdigit():
             append("\x02" + c)
+        elif first(c):
+            append("\x02" + (han(c) if han is not None else c))
         else:
             append("\x03" + c)
     return "".join(out)
@@ -139,15 +152,42 @@ def make_collator(lang: str | None, base: Callable[[str], str]) -> Callable[[str
         # Turkish: a dotted capital I is i, a plain capital I is dotless ı.
         turkic = primary in ("tr", "az")
     first = _script_test(scripts) if scripts else None
+    han = _pinyin_weight if primary == "zh" and not _traditional(rest) else None
 
     def collate(s: str) -> str:
         if pattern is not None:
             low = s.replace("I", "ı").replace("İ", "i").lower() if turkic else s.lower()
             s = pattern.sub(lambda m: table[m.group(0)], low)
         key = base(s)
-        return _reorder_key(key, first) if first is not None else key
+        return _reorder_key(key, first, han) if first is not None else key
 
     return collate
+
+
+def _traditional(rest: str) -> bool:
+    # CLDR zh-Hant (zh-TW, zh-HK, zh-MO) defaults to the stroke collation.
+    subtags = rest.split("-")
+    return "hant" in subtags or ("hans" not in subtags and bool({"tw", "hk", "mo"} & set(subtags)))
+
+
+@lru_cache(maxsize=16384)
+def _pinyin_weight(c: str) -> str:
+    """The sort weight of one Han character under CLDR's zh pinyin collation.
+
+    The syllable with ``ü`` as ``u``, ``0``/``1`` for ``u``/``ü`` (a digit, below
+    every letter, so it also ends the syllable: ``zhan0`` before ``zhang0``),
+    tone ``1``-``5`` (5 the neutral tone), the character itself: what follows
+    a character never changes its order. A character without a reading sorts
+    after every read one, by code point, as in ICU.
+    """
+    from pypinyin import Style, lazy_pinyin  # lazy: its dictionary takes ~0.3 s to load
+
+    reading = lazy_pinyin(c, style=Style.TONE3, neutral_tone_with_five=True, errors=lambda _: ["~"])[0]
+    if not reading.isascii() or not reading[:-1].isalpha() or not reading[-1].isdigit():
+        return "~05" + c
+    syllable, tone = reading[:-1], reading[-1]
+    umlaut = "1" if "v" in syllable else "0"
+    return syllable.replace("v", "u") + umlaut + tone + c
 
 
 def base_key(s: str) -> str:
