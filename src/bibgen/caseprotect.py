@@ -208,6 +208,10 @@ def protect(
         )
         flags.append((protected, bool(head), bool(tail)))
         start = ends
+    if not any(f[0] for f in flags):
+        # Nothing protected (most titles): _group would join every token back
+        # into one unprotected chunk; the tokens spell ``text``.
+        return ((text, False),) if text else ()
     return _group(text, tokens, flags, group=True)
 
 
@@ -240,6 +244,8 @@ def abstract_verdict(word: str, abstract: str) -> str:
     middle of a sentence and never in lower case), ``common`` (in lower case and never
     capitalised mid-sentence) or ``""`` (it does not say)."""
     lower = word[:1].lower() + word[1:]
+    if word not in abstract and lower not in abstract:
+        return ""  # neither spelling anywhere (as a whole word or not): the abstract does not say
     has_lower = lower != word and next(_occurrences(lower, abstract), None) is not None
     mid_capital = False
     for at in _occurrences(word, abstract):
