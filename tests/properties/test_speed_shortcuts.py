@@ -180,3 +180,46 @@ def test_group_extra_and_filekeys_agree_with_the_plain_form(records, touch) -> N
     got["filekeys"] = group.filekeys
     assert {k: v for k, v in got.items() if k != "sigs"} == {k: v for k, v in want.items() if k != "sigs"}
     assert [m.index for m in got["sigs"]] == [m.index for m in want["sigs"]]  # type: ignore[union-attr]
+
+
+def _protect_plain(text: str, abstract: str) -> tuple[tuple[str, bool], ...]:
+    """protect() in auto mode for English as it was: _title_case first, then a second pass, then _group."""
+    tokens = caseprotect._tokens(text)
+    title_case = caseprotect._title_case(tokens)
+    flags: list[tuple[bool, bool, bool]] = []
+    start = True
+    for kind, tok in tokens:
+        if kind == "space":
+            flags.append((False, False, False))
+            continue
+        if kind == "math":
+            flags.append((True, False, False))
+            start = False
+            continue
+        head, core, tail, strong, cap_first, cap_later, _, ends = caseprotect._info(tok)
+        protected = bool(core) and (
+            strong
+            or ((cap_later or (cap_first and not start)) and caseprotect._proper(caseprotect._word(core), title_case, abstract))
+        )
+        flags.append((protected, bool(head), bool(tail)))
+        start = ends
+    return caseprotect._group(text, tokens, flags, group=True)
+
+
+_TITLE_WORDS = st.sampled_from(
+    ["GPU", "Bayes", "Bayes's", "of", "the", "a", "Deep", "deep", "Learning", "learning", "x2", "eBay", "$x^2$",
+     "Non-English", "non-English", "(Graph", "Networks)", "Models:", "models.", "BERT-based", "\u00c9tude", "iPhone",
+     "Is", "For", "with", "'Quoted'", "Net?"]
+)
+_TITLE_TEXT = st.lists(_TITLE_WORDS, max_size=12).map(" ".join)
+_ABSTRACT = st.lists(st.sampled_from(["we", "use", "Bayes", "bayes", "deep", "Deep", "learning", "Learning", "models",
+                                      "Models", "graph", "networks", ".", ":", "GPU", "eBay", "non-English"]), max_size=30).map(" ".join)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_TITLE_TEXT | _TITLE, _ABSTRACT | _PROSE)
+@example("Deep Learning for Bayes Models", "we use Bayes models and deep learning")
+@example("Graph Networks: Deep Learning With GPU", "")
+def test_one_pass_protect_agrees_with_the_two_pass_form(text: str, abstract: str) -> None:
+    caseprotect.protect.cache_clear()
+    assert caseprotect.protect(text, "auto", "", None, abstract) == _protect_plain(text, abstract)

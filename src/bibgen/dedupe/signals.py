@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from bibgen.model import Entry, EntryKind
 from bibgen.normalize import (
     arxiv_from_doi,
@@ -102,22 +104,9 @@ class _Features:
     def __init__(self, index: int, entry: Entry) -> None:
         self.index = index
         self.entry = entry
-        title = entry.title
-        self.plain_key = title_key(title)
-        self.numbers = title_numbers(title)
-        self.tkey = self.plain_key + "#" + ".".join(self.numbers) if self.plain_key else ""
-        self.tokens = title_tokens(title)
-        self.sig = significant_tokens(title)
+        (self.plain_key, self.numbers, self.tkey, self.tokens, self.sig, self.short, self.fuzzy,
+         self.norm) = _title_signals(entry.title)
         self.doi, self.arxiv = identifiers(entry)
-        unspaced = is_unspaced_script(title)
-        # Without word spacing a title is one "word"; count its characters instead.
-        self.short = len(self.plain_key) < UNSPACED_MIN_CHARS if unspaced else len(self.sig) < SHORT_TITLE_WORDS or len(self.plain_key) < 12
-        self.fuzzy = (
-            len(self.plain_key) >= FUZZY_MIN_CHARS
-            and len(self.sig) >= FUZZY_MIN_WORDS
-            and not unspaced
-        )
-        self.norm = " ".join(self.tokens)
 
     def __getattr__(self, name: str) -> object:
         # Only called for a slot not set yet: fill the lazy ones (one dict
@@ -210,6 +199,21 @@ _LAZY = {
     **dict.fromkeys(("givens", "first"), _Features._fill_givens),
     **dict.fromkeys(("container", "preprint", "venue"), _Features._fill_container),
 }
+
+
+@lru_cache(maxsize=262144)  # one work's title recurs on each page that lists it
+def _title_signals(title: str) -> tuple[str, tuple[str, ...], str, tuple[str, ...], tuple[str, ...], bool, bool, str]:
+    """(plain key, numbers, title key, tokens, significant tokens, short, fuzzy, normalised words) of a title."""
+    plain_key = title_key(title)
+    numbers = title_numbers(title)
+    tkey = plain_key + "#" + ".".join(numbers) if plain_key else ""
+    tokens = title_tokens(title)
+    sig = significant_tokens(title)
+    unspaced = is_unspaced_script(title)
+    # Without word spacing a title is one "word"; count its characters instead.
+    short = len(plain_key) < UNSPACED_MIN_CHARS if unspaced else len(sig) < SHORT_TITLE_WORDS or len(plain_key) < 12
+    fuzzy = len(plain_key) >= FUZZY_MIN_CHARS and len(sig) >= FUZZY_MIN_WORDS and not unspaced
+    return plain_key, numbers, tkey, tokens, sig, short, fuzzy, " ".join(tokens)
 
 
 def identifiers(entry: Entry) -> tuple[str, str]:
