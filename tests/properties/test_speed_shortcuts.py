@@ -223,3 +223,24 @@ _ABSTRACT = st.lists(st.sampled_from(["we", "use", "Bayes", "bayes", "deep", "De
 def test_one_pass_protect_agrees_with_the_two_pass_form(text: str, abstract: str) -> None:
     caseprotect.protect.cache_clear()
     assert caseprotect.protect(text, "auto", "", None, abstract) == _protect_plain(text, abstract)
+
+
+# --- keys --------------------------------------------------------------------
+
+
+@settings(max_examples=200, deadline=None)
+@given(_RECORDS.filter(bool), st.sampled_from(["", "smith2020", "Li2021a"]))
+def test_with_key_is_replace(records, key: str) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import fields, replace
+
+    from bibgen.keys import with_key
+    from bibgen.model import SourceForm
+
+    for e in (_entry(i, *r) for i, r in enumerate(records)):
+        # Every field away from its default, so a field with_key forgot would show.
+        e = replace(e, partial=frozenset({"author"}), origins=(e.origin, Origin("z.bib", 9)), aliases=("old",),
+                    nocase=(("title", ((e.title, True),)),), source=SourceForm("bibtex", "article", e.kind))
+        bare = Entry(kind=e.kind, fields=e.fields)
+        assert all(getattr(e, f.name) != getattr(bare, f.name) for f in fields(e) if f.name not in ("kind", "fields", "key"))
+        got, want = with_key(e, key), replace(e, key=key)
+        assert got == want and all(getattr(got, f.name) is getattr(want, f.name) for f in fields(e) if f.name != "key")
