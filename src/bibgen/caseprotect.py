@@ -191,24 +191,48 @@ def protect(
     tokens = _tokens(text)
     if mode == "words" or not is_english(language):
         return _group(text, tokens, [_word_rule(tok) for _, tok in tokens], group=mode != "words")
-    title_case = _title_case(tokens)
+    # One pass: per word its _info, the title-case counts (_title_case) and
+    # whether it is protected outright (strong) or only if _proper says so,
+    # which needs the counts of the whole title and is decided after the pass.
     flags: list[tuple[bool, bool, bool]] = []  # per token: (protect core, head punct, tail punct)
+    ask: list[tuple[int, str, bool, bool]] = []  # (token position, core, head, tail) waiting for _proper
+    cap = low = 0
     start = True
     for kind, tok in tokens:
         if kind == "space":
-            flags.append((False, False, False))
+            flags.append(_NO_FLAGS)
             continue
         if kind == "math":
-            flags.append((True, False, False))
+            flags.append(_MATH_FLAGS)
             start = False
             continue
-        head, core, tail, strong, cap_first, cap_later, _, ends = _info(tok)
-        protected = bool(core) and (
-            strong or ((cap_later or (cap_first and not start)) and _proper(_word(core), title_case, abstract))
-        )
-        flags.append((protected, bool(head), bool(tail)))
+        head, core, tail, strong, cap_first, cap_later, telling, ends = _info(tok)
+        if not start:
+            if telling > 0:
+                cap += 1
+            elif telling < 0:
+                low += 1
+        if core and strong:
+            flags.append((True, bool(head), bool(tail)))
+        else:
+            if core and (cap_later or (cap_first and not start)):
+                ask.append((len(flags), core, bool(head), bool(tail)))
+            flags.append((False, bool(head), bool(tail)))
         start = ends
+    if ask:
+        title_case = cap > 0 and low * 4 <= cap
+        for at, core, head, tail in ask:
+            if _proper(_word(core), title_case, abstract):
+                flags[at] = (True, head, tail)
+    if not any(f[0] for f in flags):
+        # Nothing protected (most titles): _group would join every token back
+        # into one unprotected chunk; the tokens spell ``text``.
+        return ((text, False),) if text else ()
     return _group(text, tokens, flags, group=True)
+
+
+_NO_FLAGS = (False, False, False)
+_MATH_FLAGS = (True, False, False)
 
 
 def _proper(word: str, title_case: bool, abstract: str) -> bool:
@@ -240,6 +264,8 @@ def abstract_verdict(word: str, abstract: str) -> str:
     middle of a sentence and never in lower case), ``common`` (in lower case and never
     capitalised mid-sentence) or ``""`` (it does not say)."""
     lower = word[:1].lower() + word[1:]
+    if word not in abstract and lower not in abstract:
+        return ""  # neither spelling anywhere (as a whole word or not): the abstract does not say
     has_lower = lower != word and next(_occurrences(lower, abstract), None) is not None
     mid_capital = False
     for at in _occurrences(word, abstract):

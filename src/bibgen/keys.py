@@ -35,6 +35,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
+from operator import attrgetter
 from functools import lru_cache
 
 from bibgen.errors import Diagnostics, UsageError
@@ -347,6 +349,19 @@ def suffix(n: int) -> str:
     return out
 
 
+# Entry's constructor arguments, read off the dataclass so a field added later is copied too.
+_ENTRY_INIT = tuple(f.name for f in dataclass_fields(Entry) if f.init)
+_ENTRY_VALUES = attrgetter(*_ENTRY_INIT)
+_KEY_AT = _ENTRY_INIT.index("key")
+
+
+def with_key(entry: Entry, key: str) -> Entry:
+    """``entry.replace(key=key)`` without ``dataclasses.replace``'s per-call field walk (one call per new key)."""
+    values = list(_ENTRY_VALUES(entry))
+    values[_KEY_AT] = key
+    return Entry(*values)
+
+
 def content_order(entry: Entry) -> tuple[object, ...]:
     """A sort key that depends on the work only, never on file names or input order."""
     return (
@@ -413,7 +428,7 @@ def assign_keys(
                 if cand.casefold() not in used and cand.casefold() not in bases:
                     key = cand
             used.add(key.casefold())
-            out[i] = out[i].replace(key=key)
+            out[i] = with_key(out[i], key)
     # An alias that is now another entry's key would make that key ambiguous.
     keys = {e.key.casefold() for e in out}
     for i, e in enumerate(out):

@@ -30,7 +30,7 @@ def _block_keys_of(sig: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
     words = tuple(sorted(set(sig)))
     if len(words) < FUZZY_MIN_WORDS:
         return (words,)
-    return (words, *(words[:i] + words[i + 1 :] for i in range(len(words))))
+    return (words, *[words[:i] + words[i + 1 :] for i in range(len(words))])
 
 
 def _candidate_pairs(feats: Sequence[_Features], group_of: callable) -> set[tuple[int, int]]:  # type: ignore[valid-type]
@@ -46,14 +46,22 @@ def _candidate_pairs(feats: Sequence[_Features], group_of: callable) -> set[tupl
             cur = rep.get(k)
             if cur is None or f.order < cur.order:
                 rep[k] = f
+    # Most blocks hold one title: keep a block's first member alone and make a
+    # list only when a second one comes (the pairs are a set, so the order in
+    # which blocks are visited does not matter).
+    first: dict[tuple[str, ...], _Features] = {}
     blocks: dict[tuple[str, ...], list[_Features]] = {}
     for f in rep.values():
-        for k in _block_keys(f):
-            blocks.setdefault(k, []).append(f)
+        for k in _block_keys_of(f.sig):
+            prev = first.setdefault(k, f)
+            if prev is not f:
+                members = blocks.get(k)
+                if members is None:
+                    blocks[k] = [prev, f]
+                else:
+                    members.append(f)
     pairs: set[tuple[int, int]] = set()
     for members in blocks.values():
-        if len(members) < 2:
-            continue
         reps = sorted(members, key=lambda f: (f.order, f.index))
         if len(reps) <= _BLOCK_ALL_PAIRS:
             for i, x in enumerate(reps):

@@ -10,7 +10,7 @@ from bibgen.dedupe.blocking import _candidate_pairs
 from bibgen.dedupe.merge import merge
 from bibgen.dedupe.result import Cluster, DedupeResult, Link, Refusal
 from bibgen.dedupe.rule import _Group, fuzzy_score
-from bibgen.dedupe.signals import _STRENGTH, IDENTIFIERS, _Features, _signals
+from bibgen.dedupe.signals import _STRENGTH, IDENTIFIERS, _Features, _signals, _title_signals
 from bibgen.errors import Diagnostics
 from bibgen.model import Entry
 from bibgen.options import DedupePolicy
@@ -226,4 +226,7 @@ def dedupe(entries: Sequence[Entry], diagnostics: Diagnostics, policy: DedupePol
                 links=links,
             )
         )
+    # The per-title signals are only a memo for this run: dropped here, they do
+    # not outlive the stage (the writer's peak would hold every title's tokens).
+    _title_signals.cache_clear()
     return DedupeResult(tuple(out), tuple(clusters), refused)

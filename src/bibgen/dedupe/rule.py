@@ -32,7 +32,7 @@ class _Group:
     __slots__ = (
         "size", "dois", "arxivs", "years", "editions", "volumes", "issues", "titles", "families", "complete",
         "numbers", "_markers", "containers", "venues", "_members", "_abstracts", "preprint", "links",
-        "_extra",
+        "_extra", "_filekeys",
     )
 
     def __init__(self, f: _Features) -> None:
@@ -56,26 +56,48 @@ class _Group:
         self.preprint = f.preprint
         self.links: list[Link] = []
         self._extra: dict[str, object] | None = None  # what only a rule check needs: see extra
+        self._filekeys: list[tuple[str, str, tuple[object, ...]]] | None = None  # see filekeys
 
     @property
     def extra(self) -> dict[str, object]:
         """Identifiers, pages, kind classes, given names and user keys of the members (made on first use)."""
         if self._extra is None:
-            ms = self._members
+            pmids: set[str] = set()
+            isbns: set[str] = set()
+            pages: set[str] = set()
+            kclasses: set[str] = set()
             givens: dict[str, set[str]] = {}
-            for m in ms:
+            sigs: list[_Features] = []
+            # One pass over the members (the first rule check of every cluster makes this).
+            for m in self._members:
+                if m.pmid:
+                    pmids.add(m.pmid)
+                if m.isbn:
+                    isbns.add(m.isbn)
+                if m.pages:
+                    pages.add(m.pages)
+                if m.kclass:
+                    kclasses.add(m.kclass)
                 for fam, gs in m.givens.items():
                     givens.setdefault(fam, set()).update(gs)
+                if m.plain_key:
+                    sigs.append(m)
             self._extra = {
-                "pmids": {m.pmid for m in ms if m.pmid},
-                "isbns": {m.isbn for m in ms if m.isbn},
-                "pages": {m.pages for m in ms if m.pages},
-                "kclasses": {m.kclass for m in ms if m.kclass},
-                "givens": givens,
-                "filekeys": [m.filekey for m in ms if m.filekey],
-                "sigs": [m for m in ms if m.plain_key],
+                "pmids": pmids, "isbns": isbns, "pages": pages, "kclasses": kclasses,
+                "givens": givens, "sigs": sigs,
             }
         return self._extra
+
+    @property
+    def filekeys(self) -> list[tuple[str, str, tuple[object, ...]]]:
+        """``(file, folded key, content)`` of the members whose key the user wrote (made on first use).
+
+        Apart from :attr:`extra`: the first rule check asks for these alone,
+        and refuses most same-file pairs on them.
+        """
+        if self._filekeys is None:
+            self._filekeys = [m.filekey for m in self._members if m.entry.key and m.filekey]
+        return self._filekeys
 
     def absorb(self, other: _Group) -> None:
         self.size += other.size
@@ -93,10 +115,13 @@ class _Group:
                 mine[name].update(theirs[name])  # type: ignore[attr-defined]
             for fam, gs in theirs["givens"].items():  # type: ignore[attr-defined]
                 mine["givens"].setdefault(fam, set()).update(gs)  # type: ignore[attr-defined]
-            mine["filekeys"].extend(theirs["filekeys"])  # type: ignore[attr-defined]
             mine["sigs"].extend(theirs["sigs"])  # type: ignore[attr-defined]
         else:
             self._extra = None
+        if self._filekeys is not None and other._filekeys is not None:
+            self._filekeys.extend(other._filekeys)
+        else:
+            self._filekeys = None
 
 
     @property
@@ -176,7 +201,7 @@ def _titles_disagree(a: _Group, b: _Group) -> bool:
 
 def _within_file(a: _Group, b: _Group) -> bool:
     """Do the two sides hold records of one file under different keys that are not exact copies?"""
-    fa, fb = a.extra["filekeys"], b.extra["filekeys"]
+    fa, fb = a.filekeys, b.filekeys
     if not fa or not fb:
         return False
     paths = {x[0] for x in fa} & {y[0] for y in fb}  # type: ignore[index]

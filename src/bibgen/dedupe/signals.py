@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from bibgen.model import Entry, EntryKind
 from bibgen.normalize import (
     arxiv_from_doi,
@@ -102,77 +104,116 @@ class _Features:
     def __init__(self, index: int, entry: Entry) -> None:
         self.index = index
         self.entry = entry
-        title = entry.title
-        self.plain_key = title_key(title)
-        self.numbers = title_numbers(title)
-        self.tkey = self.plain_key + "#" + ".".join(self.numbers) if self.plain_key else ""
-        self.tokens = title_tokens(title)
-        self.sig = significant_tokens(title)
+        (self.plain_key, self.numbers, self.tkey, self.tokens, self.sig, self.short, self.fuzzy,
+         self.norm) = _title_signals(entry.title)
         self.doi, self.arxiv = identifiers(entry)
-        unspaced = is_unspaced_script(title)
-        # Without word spacing a title is one "word"; count its characters instead.
-        self.short = len(self.plain_key) < UNSPACED_MIN_CHARS if unspaced else len(self.sig) < SHORT_TITLE_WORDS or len(self.plain_key) < 12
-        self.fuzzy = (
-            len(self.plain_key) >= FUZZY_MIN_CHARS
-            and len(self.sig) >= FUZZY_MIN_WORDS
-            and not unspaced
-        )
-        self.norm = " ".join(self.tokens)
 
     def __getattr__(self, name: str) -> object:
-        # Only called for a slot not set yet: fill the lazy ones.
-        entry = self.entry
-        if name == "order":
-            self.order = content_order(entry, self.plain_key)
-        elif name == "markers":
-            self.markers = title_markers(entry.title)
-        elif name in ("year", "edition", "volume", "issue"):
-            fields = entry.fields
-            self.year = year_of(fields["year"]) if "year" in fields else None
-            self.edition = normalize_number(fields["edition"]) if "edition" in fields else ""
-            self.volume = normalize_number(fields["volume"]) if "volume" in fields else ""
-            self.issue = normalize_number(fields["number"]) if "number" in fields else ""
-        elif name in ("families", "complete"):
-            self.families = frozenset(f for f in (person_family(p) for p in entry.authors) if f)
-            self.complete = bool(self.families) and "author" not in entry.partial
-        elif name == "abstract":
-            abstract = entry.get("abstract")
-            # Uncached: abstracts are unique, and would only fill the title caches.
-            self.abstract = " ".join(title_tokens.__wrapped__(abstract[:600]))[:400] if abstract else ""
-        elif name == "generic":
-            self.generic = self.plain_key in GENERIC_TITLES and not self.numbers
-        elif name in ("pmid", "isbn"):
-            fields = entry.fields
-            self.pmid = normalize_pmid(fields["pmid"]) if "pmid" in fields else ""
-            # A chapter or paper carries its book's ISBN: only a whole book is named by one.
-            isbn = fields.get("isbn", "")
-            self.isbn = normalize_isbn(isbn) if isbn and entry.kind is EntryKind.BOOK else ""
-        elif name == "pages":
-            self.pages = first_page(entry.get("pages"))
-        elif name == "kclass":
-            self.kclass = _KIND_CLASS[entry.kind]
-        elif name == "filekey":
-            # (file, key, content) of a record whose key the user wrote; see _within_file.
-            self.filekey = (entry.origin.path, entry.key.casefold(), self.order[:-1]) if entry.key else None
-        elif name in ("givens", "first"):
-            givens: dict[str, set[str]] = {}
-            # Only a complete list says who the authors are: two author pages
-            # of one work may belong to two people with one family name.
-            for p in entry.authors if "author" not in entry.partial else ():
-                fam = person_family(p)
-                if fam:
-                    givens.setdefault(fam, set()).add(fold(p.given).strip())
-            self.givens = givens
-            self.first = person_family(entry.authors[0]) if entry.authors else ""
-        elif name in ("container", "preprint", "venue"):
-            container = entry.get("container")
-            self.container = title_key(container) if container else ""
-            venue = entry.get("venue")  # the source line a page gave (``arXiv.org Sound``)
-            self.venue = title_key(venue) if venue else ""
-            self.preprint = entry.kind is EntryKind.PREPRINT or (bool(self.arxiv) and not container)
-        else:
+        # Only called for a slot not set yet: fill the lazy ones (one dict
+        # look-up instead of a chain of name comparisons: this runs for every
+        # record that meets a candidate, several times).
+        fill = _LAZY.get(name)
+        if fill is None:
             raise AttributeError(name)
+        fill(self)
         return object.__getattribute__(self, name)
+
+    def _fill_order(self) -> None:
+        self.order = content_order(self.entry, self.plain_key)
+
+    def _fill_markers(self) -> None:
+        self.markers = title_markers(self.entry.title)
+
+    def _fill_numbers(self) -> None:
+        fields = self.entry.fields
+        self.year = year_of(fields["year"]) if "year" in fields else None
+        self.edition = normalize_number(fields["edition"]) if "edition" in fields else ""
+        self.volume = normalize_number(fields["volume"]) if "volume" in fields else ""
+        self.issue = normalize_number(fields["number"]) if "number" in fields else ""
+
+    def _fill_families(self) -> None:
+        entry = self.entry
+        self.families = frozenset(f for f in (person_family(p) for p in entry.authors) if f)
+        self.complete = bool(self.families) and "author" not in entry.partial
+
+    def _fill_abstract(self) -> None:
+        abstract = self.entry.get("abstract")
+        # Uncached: abstracts are unique, and would only fill the title caches.
+        self.abstract = " ".join(title_tokens.__wrapped__(abstract[:600]))[:400] if abstract else ""
+
+    def _fill_generic(self) -> None:
+        self.generic = self.plain_key in GENERIC_TITLES and not self.numbers
+
+    def _fill_registry(self) -> None:
+        entry = self.entry
+        fields = entry.fields
+        self.pmid = normalize_pmid(fields["pmid"]) if "pmid" in fields else ""
+        # A chapter or paper carries its book's ISBN: only a whole book is named by one.
+        isbn = fields.get("isbn", "")
+        self.isbn = normalize_isbn(isbn) if isbn and entry.kind is EntryKind.BOOK else ""
+
+    def _fill_pages(self) -> None:
+        self.pages = first_page(self.entry.get("pages"))
+
+    def _fill_kclass(self) -> None:
+        self.kclass = _KIND_CLASS[self.entry.kind]
+
+    def _fill_filekey(self) -> None:
+        # (file, key, content) of a record whose key the user wrote; see _within_file.
+        entry = self.entry
+        self.filekey = (entry.origin.path, entry.key.casefold(), self.order[:-1]) if entry.key else None
+
+    def _fill_givens(self) -> None:
+        entry = self.entry
+        givens: dict[str, set[str]] = {}
+        # Only a complete list says who the authors are: two author pages
+        # of one work may belong to two people with one family name.
+        for p in entry.authors if "author" not in entry.partial else ():
+            fam = person_family(p)
+            if fam:
+                givens.setdefault(fam, set()).add(fold(p.given).strip())
+        self.givens = givens
+        self.first = person_family(entry.authors[0]) if entry.authors else ""
+
+    def _fill_container(self) -> None:
+        entry = self.entry
+        container = entry.get("container")
+        self.container = title_key(container) if container else ""
+        venue = entry.get("venue")  # the source line a page gave (``arXiv.org Sound``)
+        self.venue = title_key(venue) if venue else ""
+        self.preprint = entry.kind is EntryKind.PREPRINT or (bool(self.arxiv) and not container)
+
+
+# The lazy slots of _Features and the method that fills each (with its siblings).
+_LAZY = {
+    "order": _Features._fill_order,
+    "markers": _Features._fill_markers,
+    **dict.fromkeys(("year", "edition", "volume", "issue"), _Features._fill_numbers),
+    **dict.fromkeys(("families", "complete"), _Features._fill_families),
+    "abstract": _Features._fill_abstract,
+    "generic": _Features._fill_generic,
+    **dict.fromkeys(("pmid", "isbn"), _Features._fill_registry),
+    "pages": _Features._fill_pages,
+    "kclass": _Features._fill_kclass,
+    "filekey": _Features._fill_filekey,
+    **dict.fromkeys(("givens", "first"), _Features._fill_givens),
+    **dict.fromkeys(("container", "preprint", "venue"), _Features._fill_container),
+}
+
+
+@lru_cache(maxsize=262144)  # one work's title recurs on each page that lists it
+def _title_signals(title: str) -> tuple[str, tuple[str, ...], str, tuple[str, ...], tuple[str, ...], bool, bool, str]:
+    """(plain key, numbers, title key, tokens, significant tokens, short, fuzzy, normalised words) of a title."""
+    plain_key = title_key(title)
+    numbers = title_numbers(title)
+    tkey = plain_key + "#" + ".".join(numbers) if plain_key else ""
+    tokens = title_tokens(title)
+    sig = significant_tokens(title)
+    unspaced = is_unspaced_script(title)
+    # Without word spacing a title is one "word"; count its characters instead.
+    short = len(plain_key) < UNSPACED_MIN_CHARS if unspaced else len(sig) < SHORT_TITLE_WORDS or len(plain_key) < 12
+    fuzzy = len(plain_key) >= FUZZY_MIN_CHARS and len(sig) >= FUZZY_MIN_WORDS and not unspaced
+    return plain_key, numbers, tkey, tokens, sig, short, fuzzy, " ".join(tokens)
 
 
 def identifiers(entry: Entry) -> tuple[str, str]:
