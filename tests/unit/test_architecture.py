@@ -13,7 +13,7 @@ The floors, top to bottom (the README's "Architecture" section draws them):
 A module may import its own floor or lower ones, never a higher one; and no
 set of modules imports itself round a circle, even through imports inside
 functions or under ``TYPE_CHECKING`` (those still tie the modules together for
-a reader of the code). The graph is read from the source with :mod:`ast`.
+a reader of the code). The graph is read from the source (tests/importgraph.py).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import ast
 from pathlib import Path
 
 import pytest
+from importgraph import circles, imports, modules
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 
@@ -48,39 +49,6 @@ FLOORS: dict[str, int] = {
 FLOOR_NAMES = {4: "commands", 3: "pipeline", 2: "configuration", 1: "stages", 0: "ground"}
 
 
-def _modules() -> dict[str, Path]:
-    mods = {}
-    for path in sorted((SRC / "bibgen").rglob("*.py")):
-        parts = path.relative_to(SRC).with_suffix("").parts
-        if parts[-1] == "__init__":
-            parts = parts[:-1]
-        mods[".".join(parts)] = path
-    return mods
-
-
-def _imports(mods: dict[str, Path]) -> dict[str, set[str]]:
-    edges: dict[str, set[str]] = {m: set() for m in mods}
-    for name, path in mods.items():
-        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Import):
-                targets = [a.name for a in node.names]
-            elif isinstance(node, ast.ImportFrom):
-                base = node.module or ""
-                if node.level:
-                    up = package.split(".")[: len(package.split(".")) - node.level + 1]
-                    base = ".".join(up + ([base] if base else []))
-                targets = [f"{base}.{a.name}" if f"{base}.{a.name}" in mods else base for a in node.names]
-            else:
-                continue
-            for t in targets:
-                while t and t not in mods:
-                    t = t.rpartition(".")[0]
-                if t and t != name:
-                    edges[name].add(t)
-    return edges
-
-
 def floor_of(module: str) -> int:
     """The floor of a module: its longest listed prefix, else the ground."""
     if module == "bibgen":
@@ -92,53 +60,8 @@ def floor_of(module: str) -> int:
     return floor
 
 
-def _circles(edges: dict[str, set[str]]) -> list[list[str]]:
-    """Strongly connected components of more than one module (Tarjan, iterative)."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on: set[str] = set()
-    found = []
-    counter = 0
-    for root in sorted(edges):
-        if root in index:
-            continue
-        work = [(root, iter(sorted(edges[root])))]
-        index[root] = low[root] = counter
-        counter += 1
-        stack.append(root)
-        on.add(root)
-        while work:
-            v, it = work[-1]
-            for w in it:
-                if w not in index:
-                    index[w] = low[w] = counter
-                    counter += 1
-                    stack.append(w)
-                    on.add(w)
-                    work.append((w, iter(sorted(edges[w]))))
-                    break
-                if w in on:
-                    low[v] = min(low[v], index[w])
-            else:
-                work.pop()
-                if work:
-                    low[work[-1][0]] = min(low[work[-1][0]], low[v])
-                if low[v] == index[v]:
-                    comp = []
-                    while True:
-                        w = stack.pop()
-                        on.discard(w)
-                        comp.append(w)
-                        if w == v:
-                            break
-                    if len(comp) > 1:
-                        found.append(sorted(comp))
-    return found
-
-
-MODULES = _modules()
-EDGES = _imports(MODULES)
+MODULES = modules(SRC / "bibgen", "bibgen")
+EDGES = imports(MODULES)
 
 
 def test_the_graph_is_read() -> None:
@@ -148,11 +71,11 @@ def test_the_graph_is_read() -> None:
 
 
 def test_the_circle_finder_finds_a_circle() -> None:
-    assert _circles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert circles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
 
 
 def test_no_import_circle() -> None:
-    assert _circles(EDGES) == []
+    assert circles(EDGES) == []
 
 
 def test_imports_point_down_the_floors() -> None:
