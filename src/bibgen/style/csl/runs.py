@@ -246,7 +246,7 @@ def _quotes(runs: list[Run]) -> list[Run]:
     open_double = open_single = False
     prev = " "
     for t, f, g in runs:
-        if "nocase" in f or not _has_quote(t) and "\u2019" not in t and "\u201d" not in t:
+        if not _has_quote(t) and "\u2019" not in t and "\u201d" not in t:
             out.append((t, f, g))
             prev = t[-1:] or prev
             continue
