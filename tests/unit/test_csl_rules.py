@@ -354,3 +354,18 @@ def test_quotes_inside_a_nocase_span_flip_like_any_other() -> None:
     assert render(st, [{"id": "a", "type": "book", "note": note}]) == [
         "\u201cEinstein\u2019s \u2018big\u2019 \u2018idea\u2019 rock\u2019n\u2019roll\u201d"
         " | Einstein\u2019s \u201cbig\u201d \u2018idea\u2019 rock\u2019n\u2019roll"]
+
+
+def test_adjacent_display_blocks_stay_separate_blocks() -> None:
+    from bibgen.render.plain import plain_text as lines
+    from bibgen.style.cslhtml import to_citeproc_html
+
+    st = style('<text variable="title" suffix=". "/><group display="block"><text variable="archive"/></group>'
+               '<group display="block"><text variable="abstract"/></group>'
+               '<group display="block"><text variable="note"/></group>')
+    refs = st.bibliography([{"id": "a", "title": "T", "archive": "arXiv", "abstract": "We introduce X.", "note": "N"}])
+    # citeproc-js 1.4.61: three divs, and in its text output three lines.
+    assert to_citeproc_html(refs).split("\n", 1)[1] == (
+        '  <div class="csl-entry">T. \n\n    <div class="csl-block">arXiv</div>\n\n\n'
+        '    <div class="csl-block">We introduce X.</div>\n\n\n    <div class="csl-block">N</div>\n</div>\n</div>')
+    assert lines(refs[0].body) == "T. \narXiv\nWe introduce X.\nN"

@@ -449,7 +449,7 @@ def _build(runs: list[Run], depth: int) -> tuple[Node, ...]:
         if role.startswith("link\x00"):
             out.append(Link(role[5:], children))
         else:
-            out.append(Span(role, children))
+            out.append(Span(role.partition("\x00")[0], children))  # a display part's own number dropped
         i = j
     return tuple(out)
 
