@@ -10,7 +10,6 @@ decoration (affixes, formatting, quotes) and the elements other than
 from __future__ import annotations
 
 import itertools
-
 import re
 import xml.etree.ElementTree as ET
 from typing import Any, Callable
