@@ -9,7 +9,8 @@ braces. :func:`from_latex` reads the LaTeX source of a value into a small tree
 of :class:`Span` and ``str`` leaves; :func:`sentence_case` re-cases its
 unprotected words the way pandoc reads an English biblatex title (CSL expects
 titles in sentence case, .bib files hold them in title case); :func:`to_csl`
-writes the tree as CSL markup.
+writes the tree as CSL markup. The other way, :func:`from_csl` reads CSL-JSON
+markup into the same tree and :func:`to_latex` writes it as LaTeX for a .bib.
 
 Inline math (``$...$``) becomes Unicode where :mod:`bibgen.mathtext` has a
 faithful form and stays TeX otherwise; either way it is protected from case
@@ -19,6 +20,7 @@ changes. An escaped dollar (``\\$``) is a dollar sign, not math.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bibgen.latex import _group_end
@@ -46,6 +48,8 @@ _OPEN = {
 }  # fmt: skip
 _CLOSE = {"i": "</i>", "b": "</b>", "sup": "</sup>", "sub": "</sub>", "sc": "</span>", "nocase": "</span>"}
 _LETTERS = re.compile(r"[A-Za-z]+")
+_EMPTY = re.match("", "")
+_ACCENTS = frozenset("'`^\"~=.")
 
 
 @dataclass(frozen=True)
@@ -102,9 +106,14 @@ def _parse(s: str) -> list[Node]:
                     out.extend(inner if tag is None else [Span(tag, tuple(inner))])
                     i = end + 1
                     continue
-            # Any other command (or an escape) with the brace arguments that follow it: decoded as text.
-            while j < n and s[j] == "{":
+            # Any other command (or an accent) with the brace arguments that follow it: decoded as text.
+            # An escaped character (\% \& \#) takes none: "50\%{DNA}" keeps its protected group.
+            # "\\textless{}" ends at its empty group: a brace group after it is the title's own.
+            while j < n and s[j] == "{" and (name or s[i + 1 : i + 2] in _ACCENTS):
+                empty = s.startswith("{}", j)
                 j = _close(s, j) + 1
+                if empty:
+                    break
             buf.append(s[i:j])
             i = j
         elif c == "{":
@@ -114,7 +123,8 @@ def _parse(s: str) -> list[Node]:
             if m and m.group(1) in _DECLARATIONS:
                 flush()
                 out.append(Span(_DECLARATIONS[m.group(1)], tuple(_parse(inner[m.end() :]))))
-            elif inner.startswith("\\") and not inner.startswith("\\{") and len(decode_latex(inner)) <= 2:
+            elif (inner.startswith("\\") and not inner.startswith("\\{") and len(decode_latex(inner)) <= 2
+                  and (_LETTERS.match(inner, 1) or _EMPTY).group(0) not in _COMMANDS):
                 buf.append(s[i : end + 1])  # a special character, {\'e} or {\ss}: part of its word
             else:
                 flush()
@@ -253,5 +263,123 @@ def sentence_case(nodes: tuple[Node, ...]) -> tuple[Node, ...]:
                     state["start"] = False
             out.append("".join(pieces))
         return tuple(out)
+
+    return walk(nodes, False)
+
+
+
+# --- CSL-JSON markup in, LaTeX out ---------------------------------------------------
+
+# The tags citeproc-js reads as markup (its flip-flop parser), each with the span it makes.
+_CSL_TAG = re.compile(r'<(/?)(i|b|sup|sub|sc)>|<span class="(nocase|nodecor)">|<span style="font-variant:\s*small-caps;?">|</span>')
+_CSL_ROLE = {"i": "i", "b": "b", "sup": "sup", "sub": "sub", "sc": "sc"}
+_LATEX = {"i": "\\emph{", "b": "\\textbf{", "sc": "\\textsc{", "sup": "\\textsuperscript{", "sub": "\\textsubscript{"}
+
+
+def from_csl(markup: str) -> tuple[Node, ...]:
+    """The rich text of a CSL-JSON string with citeproc-js's markup.
+
+    Only balanced tags are markup (an unclosed ``<i>`` or a ``<script>`` stays
+    text, as in citeproc-js); ``<span class="nodecor">`` (formatting undone,
+    never re-cased) reads as ``nocase``, the nearest a .bib can say.
+    """
+    if "<" not in markup:
+        return (markup,) if markup else ()
+    tokens: list[tuple[int, int, str, bool]] = []  # start, end, tag, closing
+    for m in _CSL_TAG.finditer(markup):
+        full = m.group(0)
+        if m.group(2):
+            tokens.append((m.start(), m.end(), _CSL_ROLE[m.group(2)], m.group(1) == "/"))
+        elif full == "</span>":
+            tokens.append((m.start(), m.end(), "span", True))
+        else:
+            tokens.append((m.start(), m.end(), "nocase" if m.group(3) else "sc", False))
+    # Pair open and close tags with a stack (every <span ...> closes with </span>).
+    stack: list[int] = []
+    pairs: dict[int, int] = {}
+    for idx, (_, _, tag, closing) in enumerate(tokens):
+        if not closing:
+            stack.append(idx)
+            continue
+        for k in range(len(stack) - 1, -1, -1):
+            opened = tokens[stack[k]][2]
+            if opened == tag or (tag == "span" and opened in ("nocase", "sc") and _is_span(markup, tokens[stack[k]])):
+                pairs[stack[k]] = idx
+                del stack[k:]
+                break
+    root: list[Node] = []
+    levels: list[tuple[str, list[Node]]] = []
+    closes: list[int] = []
+    pos = 0
+
+    def add(text: str) -> None:
+        if text:
+            (levels[-1][1] if levels else root).append(text)
+
+    for idx, (start, end, tag, _closing) in enumerate(tokens):
+        if closes and idx == closes[-1]:
+            add(markup[pos:start])
+            closes.pop()
+            opened, children = levels.pop()
+            if children:
+                (levels[-1][1] if levels else root).append(Span(opened, tuple(children)))
+            pos = end
+        elif idx in pairs:
+            add(markup[pos:start])
+            levels.append((tag, []))
+            closes.append(pairs[idx])
+            pos = end
+    add(markup[pos:])
+    return tuple(root)
+
+
+def _is_span(markup: str, token: tuple[int, int, str, bool]) -> bool:
+    return markup.startswith("<span", token[0])
+
+
+def to_latex(
+    nodes: Sequence[Node],
+    encode: Callable[[str], str],
+    protect: Sequence[bool] = (),
+) -> str:
+    """LaTeX of rich text: ``\\emph{}``, ``\\textbf{}``, ``\\textsc{}``, ``\\textsuperscript{}``,
+    ``\\textsubscript{}``, and braces for ``nocase`` (case protection).
+
+    ``encode`` turns a piece of text into LaTeX (escaping). ``protect`` marks,
+    per character of :func:`plain`, text outside ``nocase`` that is braced too
+    (a writer's own case protection of words such as ``DNA``). A group that
+    would start with a command is braced twice, so BibTeX does not read it as a
+    special character whose letters it re-cases.
+    """
+    pos = 0
+
+    def brace(inner: str) -> str:
+        return "{{" + inner + "}}" if inner.startswith("\\") else "{" + inner + "}"
+
+    def walk(ns: Sequence[Node], protected: bool) -> str:
+        nonlocal pos
+        out: list[str] = []
+        for x in ns:
+            if isinstance(x, str):
+                start, pos = pos, pos + len(x)
+                if protected or not protect:
+                    out.append(encode(x))
+                    continue
+                k = 0
+                while k < len(x):
+                    flag = start + k < len(protect) and protect[start + k]
+                    j = k
+                    while j < len(x) and (start + j < len(protect) and protect[start + j]) == flag:
+                        j += 1
+                    piece = x[k:j]
+                    # Braces only matter around letters ("{CO}2", not "{CO2}" split as "{CO}{2}").
+                    out.append(brace(encode(piece)) if flag and any(c.isalpha() for c in piece) else encode(piece))
+                    k = j
+            elif x.tag == "nocase":
+                inner = walk(x.children, True)
+                out.append(inner if protected else brace(inner))
+            else:
+                out.append(_LATEX[x.tag] + walk(x.children, protected) + "}")
+        return "".join(out)
 
     return walk(nodes, False)

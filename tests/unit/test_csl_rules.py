@@ -331,3 +331,41 @@ def test_display_parts_become_citeproc_js_divs() -> None:
     # As citeproc-js 1.4.61 writes them.
     assert html.split("\n", 1)[1] == ('  <div class="csl-entry">\n\n    <div class="csl-block">T</div>\n'
                                       '<div class="csl-indent">N</div>\n  </div>\n</div>')
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ('on <span class="nocase">Einstein\'s</span> theory', "On Einstein\u2019s Theory"),
+        ('<span class="nocase">l\'histoire d\'O</span>', "l\u2019histoire d\u2019O"),
+        ('<i>Einstein\'s</i> <span class="nocase">it\'s</span>', "Einstein\u2019s it\u2019s"),
+    ],
+)
+def test_an_apostrophe_inside_a_nocase_span_is_typographic(title: str, expected: str) -> None:
+    # citeproc-js 1.4.61 (bench/citeproc_pages.js): nocase only stops re-casing; quotes are still data quotes.
+    st = style('<text variable="title" text-case="title"/>')
+    assert render(st, [{"id": "a", "type": "book", "title": title}]) == [expected]
+
+
+def test_quotes_inside_a_nocase_span_flip_like_any_other() -> None:
+    st = style('<text variable="note" quotes="true"/><text variable="note" prefix=" | "/>')
+    note = '<span class="nocase">Einstein\'s "big" \'idea\' rock\'n\'roll</span>'
+    # As citeproc-js 1.4.61 prints it.
+    assert render(st, [{"id": "a", "type": "book", "note": note}]) == [
+        "\u201cEinstein\u2019s \u2018big\u2019 \u2018idea\u2019 rock\u2019n\u2019roll\u201d"
+        " | Einstein\u2019s \u201cbig\u201d \u2018idea\u2019 rock\u2019n\u2019roll"]
+
+
+def test_adjacent_display_blocks_stay_separate_blocks() -> None:
+    from bibgen.render.plain import plain_text as lines
+    from bibgen.style.cslhtml import to_citeproc_html
+
+    st = style('<text variable="title" suffix=". "/><group display="block"><text variable="archive"/></group>'
+               '<group display="block"><text variable="abstract"/></group>'
+               '<group display="block"><text variable="note"/></group>')
+    refs = st.bibliography([{"id": "a", "title": "T", "archive": "arXiv", "abstract": "We introduce X.", "note": "N"}])
+    # citeproc-js 1.4.61: three divs, and in its text output three lines.
+    assert to_citeproc_html(refs).split("\n", 1)[1] == (
+        '  <div class="csl-entry">T. \n\n    <div class="csl-block">arXiv</div>\n\n\n'
+        '    <div class="csl-block">We introduce X.</div>\n\n\n    <div class="csl-block">N</div>\n</div>\n</div>')
+    assert lines(refs[0].body) == "T. \narXiv\nWe introduce X.\nN"

@@ -135,3 +135,78 @@ def test_unknown_grouping_is_a_usage_error():
 
     with pytest.raises(UsageError):
         render_page([], Options(group_by="month"))
+
+
+# --- CSL display parts (block, indent, left-margin, right-inline) ----------------------
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bibgen.style.csl import CslStyle
+
+NS = 'xmlns="http://purl.org/net/xbiblio/csl"'
+DISPLAY_STYLE = CslStyle.from_string(
+    f'<style {NS} version="1.0" class="in-text"><info><id>x</id><title>x</title></info>'
+    '<citation><layout><text variable="title"/></layout></citation><bibliography><layout suffix=".">'
+    '<text variable="title"/><group display="block"><text variable="note"/></group>'
+    '<text variable="volume" prefix="v"/><group display="indent"><text variable="abstract"/></group>'
+    '<text variable="issue" prefix="i"/></layout></bibliography></style>')
+DISPLAY_ITEM = {"id": "a", "type": "book", "title": "On 0807.17946", "note": "arXiv: 0807.17946", "volume": "3",
+                "abstract": "A", "issue": "4"}
+
+
+@pytest.mark.parametrize(
+    ("renderer", "expected"),
+    [
+        # citeproc-js's text output: "On 0807.17946\narXiv: 0807.17946v3\n    Ai4." (it glues what follows a
+        # block on; its HTML, a div, puts it on the next line, as here).
+        (PlainRenderer, "On 0807.17946\narXiv: 0807.17946\nv3\n    A\ni4.\n"),
+        (MarkdownRenderer, "On 0807.17946\\\narXiv: 0807.17946\\\nv3\\\n\u00a0\u00a0\u00a0\u00a0A\\\ni4.\n"),
+        (LatexRenderer, ("\\bibitem{a} On 0807.17946\\newline arXiv: 0807.17946\\newline v3\\newline "
+                         "\\hspace*{2em}A\\newline i4.")),
+        (HtmlRenderer, ('<span class="body">On 0807.17946<br><span class="csl-block">arXiv: 0807.17946</span><br>v3'
+                        '<br><span class="csl-indent">&nbsp;&nbsp;&nbsp;&nbsp;A</span><br>i4.</span>')),
+    ],
+)
+def test_a_display_block_is_a_line_of_its_own(renderer, expected: str) -> None:
+    out = renderer().render(DISPLAY_STYLE.bibliography([DISPLAY_ITEM]), Options())
+    assert expected in out
+
+
+def test_display_parts_at_the_edges_add_no_break_and_empty_ones_nothing() -> None:
+    body = (Span("block", (Text("T"),)), Span("left-margin", (Text("1."),)), Span("right-inline", (Text("R"),)),
+            Span("block", ()), Span("indent", (Span("emph", ()),)))
+    ref = Reference("k", body)
+    assert PlainRenderer().render([ref], Options()) == "T\n1. R\n"
+    assert HtmlRenderer().inline(body) == ('<span class="csl-block">T</span><br><span class="csl-left-margin">1.'
+                                           '</span> <span class="csl-right-inline">R</span>')
+
+
+def test_a_markdown_line_after_a_block_cannot_start_a_list_or_heading() -> None:
+    body = (Text("T."), Span("block", (Text("1. note"),)), Span("block", (Text("- x"),)), Span("block", (Text("=="),)))
+    out = MarkdownRenderer().render([Reference("k", body)], Options())
+    assert out == "T.\\\n1\\. note\\\n\\- x\\\n\\==\n"
+
+
+def test_a_break_owed_after_a_block_goes_outside_the_next_formatting() -> None:
+    body = (Span("block", (Text("N"),)), Span("emph", (Text("Title"),)))
+    assert MarkdownRenderer().inline((Text("A"), *body)) == "A\\\nN\\\n*Title*"
+
+
+display_trees = st.recursive(
+    st.sampled_from([Text("a"), Text(" "), Dash(), Text("")]),
+    lambda inner: st.builds(lambda role, kids: Span(role, tuple(kids)),
+                            st.sampled_from(["block", "indent", "emph", "left-margin", "right-inline", "plain"]),
+                            st.lists(inner, max_size=3)),
+    max_leaves=10,
+)
+
+
+@given(st.lists(display_trees, max_size=5))
+def test_breaks_never_start_end_or_double_a_reference(nodes: list) -> None:
+    from bibgen.style.nodes import plain_text
+
+    out = PlainRenderer().inline(nodes)
+    assert not out.startswith("\n") and not out.endswith("\n") and "\n\n" not in out
+    # Only line breaks, indents and a space after a left margin are added: the text is all there, in order.
+    assert out.replace("\n    ", "").replace("\n", "").replace(" ", "") == plain_text(nodes).replace(" ", "")

@@ -57,14 +57,14 @@ are not written: the schema forbids extra properties.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from bibgen.model import EntryKind
+from bibgen import richtext
 from bibgen.mappings.types import CSL_KINDS
+from bibgen.model import EntryKind
 
 KIND_TO_TYPE: Mapping[EntryKind, str] = {
     EntryKind.ARTICLE: "article-journal",
@@ -126,12 +126,14 @@ OTHERS = "others"
 # Variables whose ``$...$`` math is protected from case changes with CSL's
 # ``<span class="nocase">`` markup (honoured by citeproc-js and pandoc).
 RICH_TEXT = frozenset({"title", "container-title", "collection-title", "title-short"})
-_MARKUP = re.compile(r'<span class="nocase">|<span style="font-variant:\s*small-caps;?">|</span>|</?(?:i|b|sup|sub)>')
 
 
 def strip_markup(text: str) -> str:
-    """Plain text of a CSL rich-text value: the markup tags CSL defines are removed."""
-    return _MARKUP.sub("", text) if "<" in text else text
+    """Plain text of a CSL rich-text value: the markup citeproc-js reads (balanced tags) removed.
+
+    An unbalanced or unknown tag is text, as citeproc-js prints it (:func:`bibgen.richtext.from_csl`).
+    """
+    return richtext.plain(richtext.from_csl(text)) if "<" in text else text
 
 
 @lru_cache(maxsize=1)

@@ -41,10 +41,20 @@ class MarkupRenderer:
     text, ``DASH`` and ``NBSP``, :meth:`span` for a formatting role and
     :meth:`link` for a link whose address passed :func:`safe_url` (a link to
     anything else prints as its text).
+
+    CSL ``display`` parts get lines of their own, as citeproc-js's text output
+    gives them: a ``block`` starts a new line (``BREAK``) and an ``indent`` an
+    indented one (``BREAK`` then ``INDENT``); what follows either goes on the
+    next line, where citeproc-js's text output glues it on ("…N" + "v3" ->
+    "Nv3") but its HTML, a ``div``, does not. A ``left-margin`` part is followed
+    by a space and a ``right-inline`` one is inline. No break starts or ends a
+    reference.
     """
 
     DASH = "\u2013"
     NBSP = "\u00a0"
+    BREAK = "\n"
+    INDENT = "    "
 
     def escape(self, text: str) -> str:
         raise NotImplementedError
@@ -57,18 +67,49 @@ class MarkupRenderer:
 
     def inline(self, nodes: Sequence[Node]) -> str:
         """The markup of one node tree."""
+        return self._walk(nodes, [False, False])
+
+    def _walk(self, nodes: Sequence[Node], state: list[bool]) -> str:
+        # state: [something written so far, a line break owed to the next text]
         out: list[str] = []
+
+        def put(piece: str) -> None:
+            if not piece:
+                return
+            if state[1]:
+                out.append(self.BREAK)
+                state[1] = False
+            out.append(piece)
+            state[0] = True
+
         for node in nodes:
             if isinstance(node, Text):
-                out.append(self.escape(node.text))
+                put(self.escape(node.text))
             elif isinstance(node, Dash):
-                out.append(self.DASH)
+                put(self.DASH)
             elif isinstance(node, Nbsp):
-                out.append(self.NBSP)
-            elif isinstance(node, Span):
-                out.append(self.span(node.role, self.inline(node.children)))
-            elif isinstance(node, Link):
-                inner = self.inline(node.children)
-                url = safe_url(node.url)
-                out.append(inner if url is None else self.link(url, node, inner))
+                put(self.NBSP)
+            elif isinstance(node, (Span, Link)):
+                # A break owed to what follows goes before this node's markup, not inside it.
+                owed, state[1] = state[1], False
+                before = state[0]
+                display = isinstance(node, Span) and node.role in ("block", "indent")
+                inner = self._walk(node.children, state)
+                if not inner:
+                    state[1] = owed
+                    continue
+                lead = inner.startswith(self.BREAK)  # a display part inside: its break goes out here
+                if lead:
+                    inner = inner[len(self.BREAK) :]
+                if owed or lead or (display and before):
+                    out.append(self.BREAK)
+                if isinstance(node, Link):
+                    url = safe_url(node.url)
+                    out.append(inner if url is None else self.link(url, node, inner))
+                elif display:
+                    out.append(self.span(node.role, (self.INDENT if node.role == "indent" else "") + inner))
+                    state[1] = True
+                else:
+                    out.append(self.span(node.role, inner) + (" " if node.role == "left-margin" else ""))
+                state[0] = True
         return "".join(out)

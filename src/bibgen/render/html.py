@@ -20,6 +20,11 @@ _TAGS = {
     "sub": ("<sub>", "</sub>"),
     "smallcaps": ('<span class="smallcaps">', "</span>"),
     "underline": ('<span class="underline">', "</span>"),
+    # CSL display parts: citeproc-js's class names, on a line of their own (<br>) where they are blocks.
+    "block": ('<span class="csl-block">', "</span>"),
+    "indent": ('<span class="csl-indent">', "</span>"),
+    "left-margin": ('<span class="csl-left-margin">', "</span>"),
+    "right-inline": ('<span class="csl-right-inline">', "</span>"),
 }
 
 
@@ -30,6 +35,8 @@ class HtmlRenderer(MarkupRenderer):
 
     DASH = "&ndash;"
     NBSP = "&nbsp;"
+    BREAK = "<br>"
+    INDENT = "&nbsp;" * 4
 
     def escape(self, text: str) -> str:
         return escape(text)

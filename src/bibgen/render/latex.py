@@ -44,6 +44,8 @@ class LatexRenderer(MarkupRenderer):
 
     DASH = "--"
     NBSP = "~"
+    BREAK = "\\newline "
+    INDENT = "\\hspace*{2em}"
 
     def escape(self, text: str) -> str:
         return encode(text)

@@ -49,6 +49,9 @@ class MarkdownRenderer(MarkupRenderer):
     """Markdown: one paragraph per reference, label (escaped, ``\\[1\\]``) first."""
 
     name = "markdown"
+    # A hard line break (CommonMark, pandoc) and an indent that a paragraph keeps.
+    BREAK = "\\\n"
+    INDENT = "\u00a0" * 4
 
     def escape(self, text: str) -> str:
         return escape(text)
@@ -74,5 +77,7 @@ class MarkdownRenderer(MarkupRenderer):
         for ref in references:
             label = self.inline(ref.label)
             body = self.inline(ref.body)
-            paras.append(block_safe(f"{label} {body}" if label else body))
+            para = f"{label} {body}" if label else body
+            # Every line of a display block stays in the paragraph (no list or heading starts there).
+            paras.append("\n".join(block_safe(line) for line in para.split("\n")))
         return "\n\n".join(paras) + ("\n" if paras else "")

@@ -9,6 +9,7 @@ it; :mod:`bibgen.caseprotect` decides which title words are braced.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from functools import lru_cache
@@ -19,6 +20,8 @@ from bibgen.latex import encode, pdflatex_text
 from bibgen.layout import Layout
 from bibgen.model import Entry, EntryKind, Fields, Person, SourceValue, people_signature
 from bibgen.preprint import arxiv_url, arxiv_year_month
+from bibgen.richtext import Node as RichNode
+from bibgen.richtext import from_csl, has_markup, plain, to_latex
 from bibgen.mappings.types import field_name, output_type
 from bibgen.safety import require_entry
 
@@ -488,7 +491,13 @@ class BibtexWriter:
                 if name in _JOURNAL_FIELDS and layout.journals != "keep":
                     value = journal_name(value, layout)
                 mark = marks.get(name) or (marks.get("container") if name in _CONTAINERS else None)
-                if name in TITLE_FIELDS or mark:
+                rich = _csl_rich(entry, name, value) if entry.source is not None and entry.source.dialect == "csl" else None
+                if rich is not None:
+                    # CSL-JSON markup read unchanged: its tags as LaTeX commands, nocase as braces.
+                    mode = layout.protect_case if name in TITLE_FIELDS else "none"
+                    flags = [p for text, p in protect(value, mode, language, None, entry.get("abstract")) for _ in text]
+                    values[name] = _delimit(to_latex(rich, lambda t: encode(t, ascii=ascii), flags), layout)
+                elif name in TITLE_FIELDS or mark:
                     # Journals and other non-title fields keep only the braces their source wrote.
                     mode = layout.protect_case if name in TITLE_FIELDS else "none"
                     chunks = protect(value, mode, language, mark, entry.get("abstract"))
@@ -505,6 +514,27 @@ def _month_macro(value: str) -> str:
     if value.isdigit() and 1 <= int(value) <= 12:
         return _MONTHS[int(value) - 1]
     return ""
+
+
+# .bib fields that may hold a CSL rich-text variable, by the model field it was read into.
+_RICH_SOURCE = {"title": "title", "shorttitle": "shorttitle", "series": "series", "journal": "container",
+                "journaltitle": "container", "booktitle": "container", "howpublished": "container"}
+
+
+def _csl_rich(entry: Entry, name: str, value: str) -> tuple[RichNode, ...] | None:
+    """The rich text of a CSL-JSON title-like value still holding what was read, when it has markup."""
+    neutral = _RICH_SOURCE.get(name)
+    sv = entry.source.unchanged(neutral, value) if neutral and entry.source is not None else None
+    if sv is None or "<" not in sv.raw:
+        return None
+    try:
+        markup = json.loads(sv.raw)
+    except ValueError:
+        return None
+    if not isinstance(markup, str):
+        return None
+    nodes = from_csl(markup)
+    return nodes if has_markup(nodes) and plain(nodes) == value else None
 
 
 def _encode_chunks(chunks, ascii: bool) -> str:  # type: ignore[no-untyped-def]

@@ -9,6 +9,7 @@ decoration (affixes, formatting, quotes) and the elements other than
 
 from __future__ import annotations
 
+import itertools
 import re
 import xml.etree.ElementTree as ET
 from typing import Any, Callable
@@ -46,6 +47,8 @@ _FMT_ATTRS = {
 
 # CSL display values and the node roles they become.
 _DISPLAY_ROLES = {"block": "block", "left-margin": "left-margin", "right-inline": "right-inline", "indent": "indent"}
+# Tells one display part's runs from the next one's (the number never reaches the output).
+_DISPLAY_SEQ = itertools.count()
 
 
 class Deco:
@@ -92,6 +95,9 @@ class Deco:
             if leaf and roles is not self.plain_roles and not _ROMANESQUE.search(R.plain(runs)):
                 roles = self.plain_roles
             if roles:
+                if roles[0] in _DISPLAY_ROLES:
+                    # Each display part is its own block: two adjacent block groups are two divs.
+                    roles = (f"{roles[0]}\x00{next(_DISPLAY_SEQ)}", *roles[1:])
                 runs = [(t, roles + f, g) for t, f, g in runs]
         if self.prefix or self.suffix:
             out: list[Run] = [(self.prefix, NO_FMT, 0)] if self.prefix else []

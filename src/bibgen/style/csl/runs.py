@@ -246,7 +246,7 @@ def _quotes(runs: list[Run]) -> list[Run]:
     open_double = open_single = False
     prev = " "
     for t, f, g in runs:
-        if "nocase" in f or not _has_quote(t) and "\u2019" not in t and "\u201d" not in t:
+        if not _has_quote(t) and "\u2019" not in t and "\u201d" not in t:
             out.append((t, f, g))
             prev = t[-1:] or prev
             continue
@@ -449,7 +449,7 @@ def _build(runs: list[Run], depth: int) -> tuple[Node, ...]:
         if role.startswith("link\x00"):
             out.append(Link(role[5:], children))
         else:
-            out.append(Span(role, children))
+            out.append(Span(role.partition("\x00")[0], children))  # a display part's own number dropped
         i = j
     return tuple(out)
 
