@@ -267,3 +267,12 @@ class TargetLock:
                 pass
             os.close(self.fd)
             self.fd = None
+
+
+def display_path(path: Path, root: Path | None) -> str:
+    """``path`` relative to ``root`` (else the working folder), as messages show it."""
+    base = root or Path.cwd()
+    try:
+        return os.path.relpath(path, base)
+    except ValueError:  # pragma: no cover - other drive on Windows
+        return str(path)

@@ -25,6 +25,7 @@ from bibgen.keys import apply_pins, assign_keys, fold_alias_copies
 from bibgen.model import Entry, Fields, Origin, Person
 from bibgen.normalize import bare_doi, clean_text
 from bibgen.pin import Target, carry_pins, pinned_entries
+from bibgen.output import display_path
 from bibgen.options import DedupePolicy, Options, RunStats  # noqa: F401  (re-exported: bibgen.pipeline.Options)
 from bibgen.readers import choose_reader
 from bibgen.registry import readers, writers
@@ -221,12 +222,8 @@ def discover_sources(
     written = {Path(o).resolve() for o in outputs}
     for p in paths:
         if p.resolve() in written:
-            try:
-                shown = os.path.relpath(p, config.root)
-            except ValueError:  # pragma: no cover - other drive on Windows
-                shown = str(p)
             raise ConfigError(
-                f"output {shown} is also a source",
+                f"output {display_path(p, config.root)} is also a source",
                 Origin(str(config.path or "bibgen"), 1, 1),
                 "narrow 'sources' so it does not match the outputs",
             )

@@ -52,7 +52,7 @@ _EXPORTS = {
     "TargetChange": "bibgen.sync.planner",
     "SyncResult": "bibgen.sync.planner",
     "plan": "bibgen.sync.planner",
-    "display_path": "bibgen.sync.planner",
+    "display_path": "bibgen.output",
     "merge_target": "bibgen.sync.merge",
     "sync": "bibgen.sync.write",
     "watch": "bibgen.sync.watcher",

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bibgen.errors import ConfigError, UnreadableError, UsageError
 from bibgen.model import Entry, Origin
+from bibgen.output import display_path
 from bibgen.pin import is_bib_format, read_target
 from bibgen.pipeline import discover_sources, keyed_entries, render
 from bibgen.sync.merge import merge_target
@@ -68,13 +68,6 @@ class SyncResult:
         return "".join(c.diff(root) for c in self.changes)
 
 
-def display_path(path: Path, root: Path | None) -> str:
-    """``path`` relative to ``root`` (else the working folder), as messages show it."""
-    base = root or Path.cwd()
-    try:
-        return os.path.relpath(path, base)
-    except ValueError:  # pragma: no cover - other drive on Windows
-        return str(path)
 
 
 def _options_for(spec: OutputSpec, options: Options) -> Options:
