@@ -136,7 +136,8 @@ def _ascii_char(ch: str) -> str:
     from pylatexenc.latexencode import unicode_to_latex
 
     out = unicode_to_latex(
-        ch, non_ascii_only=True, replacement_latex_protection="braces-all", unknown_char_policy="keep"
+        ch, non_ascii_only=True, replacement_latex_protection="braces-all", unknown_char_policy="keep",
+        unknown_char_warning=False,  # (pylatexenc would log each such character on stderr; the fallback below handles it)
     )
     if out == ch or not out.isascii():
         from unidecode import unidecode

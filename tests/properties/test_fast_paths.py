@@ -187,3 +187,28 @@ def test_bibtex_reader_normalizes_messy_values(title: str, author: str, doi: str
         return  # unbalanced braces and the like: an error, not an entry
     for e in entries:
         assert normalize_entry(e) is e
+
+
+# Values as bibgen's splitter hands them over: one balanced brace group.
+_GROUP_TEXT = st.lists(st.sampled_from(["a", " ", "  ", "\n", "\t", "{", "}", "\\", "\\'e", "$x$", "é", "#"]), max_size=20).map("".join)
+
+
+@given(_GROUP_TEXT)
+@example(" padded ")
+@example("{DNA}  and\nmore")
+def test_one_group_shortcut_is_evaluate_then_source_expression(inner: str) -> None:
+    from bibgen.errors import Diagnostics
+    from bibgen.model import Origin
+    from bibgen.readers import bibtex as reader
+
+    depth = 0
+    for ch in inner:  # balanced, as the splitter guarantees
+        depth += (ch == "{") - (ch == "}")
+        if depth < 0:
+            return
+    value = "{" + inner + "}" * (depth + 1)
+    if "#" in value or "\\{" in value or "\\}" in value:
+        return  # the reader takes the plain path for these
+    parts: list[str] = []
+    text = reader._evaluate(value, {}, Diagnostics(), Origin("x.bib"), expr=parts)
+    assert reader._one_group(value) == (text, reader.source_expression(parts))

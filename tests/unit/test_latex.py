@@ -132,3 +132,17 @@ def test_every_ligature_pair_is_split_even_alone() -> None:
     # ",," alone used to be left whole (the check looked only for - ' `): T1 fonts print it as „.
     assert encode("a,,b") == "a,{},b"
     assert encode("a--b ''c'' ``d'' !`e ?`f") == "a-{}-b '{}'c'{}' `{}`d'{}' !{}`e ?{}`f"
+
+
+def test_characters_latex_has_no_command_for_log_nothing(caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]) -> None:
+    # pylatexenc logs "No known latex representation for character" for each one
+    # (89 lines on stderr for a file with Chinese titles); bibgen's own fallback
+    # handles them, so nothing may reach the user's terminal.
+    from bibgen.latex import _ascii_char
+
+    _ascii_char.cache_clear()
+    with caplog.at_level("DEBUG"):
+        out = encode("计算机视觉 and ☃", ascii=True)
+    assert out.isascii()
+    assert not [r for r in caplog.records if r.name.startswith("pylatexenc")]
+    assert "No known" not in capfd.readouterr().err

@@ -113,6 +113,10 @@ def read_bibtex(text: str, path: str, options: Options) -> list[Entry]:
         return Origin(path, line, columns.at(line))
 
     blocks = _split_fast(text)
+    # bibgen's splitter hands over each value as one balanced item: a value with
+    # no "#" join is a single group, and without escaped braces _evaluate would
+    # count its braces the same way (tests/properties/test_fast_paths.py).
+    single = blocks is not None
     if blocks is None:
         lines = text.split("\n")
         text = _without_broken_blocks(text, path, options)
@@ -143,7 +147,11 @@ def read_bibtex(text: str, path: str, options: Options) -> list[Entry]:
             fields: dict[str, str] = {}
             expr: dict[str, str] = {}
             for name, value in block.fields:
-                if name not in fields:  # a repeated field (warned about): BibTeX keeps the first
+                if name in fields:
+                    continue  # a repeated field (warned about): BibTeX keeps the first
+                if single and value[:1] == "{" and "#" not in value and "\\{" not in value and "\\}" not in value:
+                    fields[name], expr[name] = _one_group(value)
+                else:
                     parts: list[str] = []
                     fields[name] = _evaluate(value, macros, diags, where, is_month=name == "month", expr=parts)
                     source = source_expression(parts)
@@ -429,6 +437,15 @@ def _inherit(entry_type: str, child: dict[str, str], parent: Mapping[str, str]) 
 
 
 # ---------------------------------------------------------------- values
+
+
+def _one_group(value: str) -> tuple[str, str]:
+    """(text, source expression) of a value that is one balanced brace group with no
+    escaped brace: what :func:`_evaluate` and :func:`source_expression` make of it."""
+    inner = value[1:-1]
+    if "  " in inner or "\n" in inner or "\t" in inner or "\r" in inner or inner.strip() != inner:
+        return inner, source_expression([inner])
+    return inner, value  # its own source expression: the one string, not a copy
 
 
 def _evaluate(raw: str, macros: Mapping[str, str], diags, where: Origin, is_month: bool = False, expr: list[str] | None = None) -> str:  # type: ignore[no-untyped-def]
