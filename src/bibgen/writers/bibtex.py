@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -92,7 +92,7 @@ class SourceText(str):
     source: SourceValue
 
     def __new__(cls, text: str, source: SourceValue) -> SourceText:
-        obj = super().__new__(cls, text)
+        obj = str.__new__(cls, text)
         obj.source = source
         return obj
 
@@ -129,18 +129,23 @@ def faithful(entry: Entry, dialect: str, btype: str, out: dict[str, str]) -> tup
     renamed: dict[str, str] = {}
     # A value that goes back under its own name (journal of a @misc) claims it before
     # one renamed to it (its journaltitle, also journal in BibTeX): both survive.
-    first = [n for n, v in out.items() if isinstance(v, SourceText) and field_name(dialect, v.source.name, btype) == v.source.name]
-    for name, value in [(n, out[n]) for n in first] + [(n, v) for n, v in out.items() if n not in first]:
+    first: list[tuple[str, str, str | None]] = []  # (name, value, target): the value's own name in the output dialect
+    rest: list[tuple[str, str, str | None]] = []
+    for name, value in out.items():
         if isinstance(value, SourceText):
-            moved = False
-            for target in (field_name(dialect, value.source.name, btype), value.source.name):
-                if target == name:
-                    break
-                if target not in out and target not in renamed:
-                    renamed[target] = value
-                    moved = True
-                    break
-            if moved:
+            own = value.source.name
+            target = _field_name(dialect, own, btype)
+            (first if target == own else rest).append((name, value, target))
+        else:
+            rest.append((name, value, None))
+    for name, value, target in first + rest:
+        if target is not None and target != name:
+            own = value.source.name  # type: ignore[attr-defined]
+            if target not in out and target not in renamed:
+                renamed[target] = value
+                continue
+            if own != target and own != name and own not in out and own not in renamed:
+                renamed[own] = value
                 continue
         renamed.setdefault(name, value)
     if (entry.kind in (EntryKind.REPORT, EntryKind.THESIS) or btype in _SUBTYPED) and "type" in renamed:
@@ -150,6 +155,8 @@ def faithful(entry: Entry, dialect: str, btype: str, out: dict[str, str]) -> tup
     return btype, renamed
 
 
+# field_name per (dialect, name, type): a few dozen combinations, asked for every field written.
+_field_name = lru_cache(maxsize=4096)(field_name)
 _SUBTYPED = frozenset({"mastersthesis", "phdthesis", "techreport", "report", "thesis"})
 # biblatex's extended name format, which BibTeX cannot read: such a list is written from its names.
 _EXTENDED_NAMES = re.compile(r"(?i)\b(?:family|given|prefix|suffix)\s*=")
@@ -356,7 +363,9 @@ class BibtexWriter:
     def source_text(raw: str) -> str:
         """A value's source form as written back: bare ``& % #`` escaped, and characters
         pdflatex (T1) has no input mapping for written as accent commands."""
-        return pdflatex_text(_compilable(raw))
+        if "&" in raw or "%" in raw or "#" in raw:
+            raw = _compilable(raw)
+        return raw if raw.isascii() else pdflatex_text(raw)  # (pdflatex_text keeps ASCII as it is)
 
     @staticmethod
     def verbatim(value: str) -> str:
@@ -468,18 +477,22 @@ class BibtexWriter:
                     values[role] = _delimit(format_people(people, role in entry.partial, ascii), layout)
         marks = dict(entry.nocase)
         language = entry.get("langid") or entry.get("language")
+        keeps = layout.keeps if layout.omit or layout.only_fields else None
+        quotes = layout.quotes
+        journals_kept = layout.journals == "keep"
+        source_text = self.source_text
         for name, value in raw.items():
-            if not value or not layout.keeps(name):
+            if not value or (keeps is not None and not keeps(name)):
                 continue
             if (
                 isinstance(value, SourceText)
                 and name != "month"
-                and not (ascii and not value.source.raw.isascii())
-                and not (name in _JOURNAL_FIELDS and layout.journals != "keep")
+                and (not ascii or value.source.raw.isascii())
+                and (journals_kept or name not in _JOURNAL_FIELDS)
             ):
                 # Unchanged since read: the input's own source form (its braces, macros, LaTeX).
-                raw_value = value.source.raw if name in VERBATIM else self.source_text(value.source.raw)
-                values[name] = _redelimit(raw_value, layout)
+                raw_value = value.source.raw if name in VERBATIM else source_text(value.source.raw)
+                values[name] = _redelimit(raw_value, layout) if quotes else raw_value
             elif name in VERBATIM:
                 values[name] = _delimit(self.verbatim(value), layout)
             elif name == "pages":
@@ -609,9 +622,22 @@ def field_rank(layout: Layout):  # type: ignore[no-untyped-def]
 
 def format_fields(btype: str, key: str, values: list[tuple[str, str]], layout: Layout) -> str:
     """One entry in ``layout``: ``values`` are (name, already delimited text) pairs."""
+    table, rank = _rank_table(layout)
+    ranks = []
+    for name, _ in values:
+        r = table.get(name)
+        if r is None:
+            r = rank(name)
+            if len(table) < _RANK_TABLE_SIZE:
+                table[name] = r
+        ranks.append(r)
+    # (rank, position): stable, a repeated name keeps its order; the values are never compared.
+    pairs = [values[i] for _, i in sorted(zip(ranks, range(len(values))))]
+    if not layout.align and not layout.wrap and layout.trailing_comma:
+        # The default layout: one line per field, nothing to pad or wrap.
+        indent = layout.indent
+        return "".join([f"@{btype}{{{key},\n", *[f"{indent}{name} = {value},\n" for name, value in pairs], "}\n"])
     lines = [f"@{btype}{{{key},"]
-    rank = field_rank(layout)
-    pairs = sorted(values, key=lambda nv: rank(nv[0]))  # stable: a repeated name keeps its order
     for i, (name, value) in enumerate(pairs):
         label = name.ljust(layout.align) if layout.align else name
         prefix = f"{layout.indent}{label} = "
@@ -621,6 +647,22 @@ def format_fields(btype: str, key: str, values: list[tuple[str, str]], layout: L
         lines.append(f"{prefix}{value}{comma}")
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+# Sort keys of field names (see field_rank) by the layout's field order, filled as names
+# are met; a table stops growing at _RANK_TABLE_SIZE names (the rest are ranked each time).
+_RANK_TABLES: dict[tuple[str, ...], tuple[dict[str, tuple[int, int, str]], Callable[[str], tuple[int, int, str]]]] = {}
+_RANK_TABLE_SIZE = 4096
+
+
+def _rank_table(layout: Layout) -> tuple[dict[str, tuple[int, int, str]], Callable[[str], tuple[int, int, str]]]:
+    """The memo of :func:`field_rank` for ``layout``'s field order, and that rank function."""
+    got = _RANK_TABLES.get(layout.field_order)
+    if got is None:
+        if len(_RANK_TABLES) >= 64:
+            _RANK_TABLES.clear()
+        got = _RANK_TABLES[layout.field_order] = ({}, field_rank(layout))
+    return got
 
 
 def _wrap(value: str, start: int, width: int) -> str:
