@@ -188,14 +188,66 @@ def protect(
         return tuple(c for c in marks if c[0])  # the source's own protection, as written
     if mode == "none":
         return ((text, False),) if text else ()
+    if mode != "auto" or not is_english(language):
+        return _protect_plain(text, mode, language, None, abstract)
+    if _nothing_to_protect(text):
+        return ((text, False),) if text else ()
+    # The same title or booktitle comes with many abstracts: everything but the
+    # abstract's verdicts on the words that ask for one is computed once per text.
+    plain, ask, title_case = _analyse(text)
+    if not ask:
+        return plain
+    verdicts = tuple(_proper(word, title_case, abstract) for word in ask)
+    if not any(verdicts):
+        return plain
+    return _resolve(text, verdicts)
+
+
+def _nothing_to_protect(text: str) -> bool:
+    """ASCII with no capital after the first character, no digit and no math: ``auto`` protects nothing.
+
+    (Only a capital can make a word protected or ask the abstract, the first
+    character starts the title, and a letter-digit mix needs a digit.)
+    """
+    return text.isascii() and "$" not in text and text[1:].lower() == text[1:] and not _DIGIT.search(text)
+
+
+@lru_cache(maxsize=65536)
+def _analyse(text: str) -> tuple[tuple[Chunk, ...], tuple[str, ...], bool]:
+    """``auto`` for an English ``text``, abstract aside: (chunks if the abstract protects
+    nothing more, the words whose protection the abstract decides, title case?)."""
+    tokens, flags, ask, title_case = _scan(text)
+    words = tuple(_word(core) for _, core, _, _ in ask)
+    return _chunks(text, tokens, flags), words, title_case
+
+
+@lru_cache(maxsize=65536)
+def _resolve(text: str, verdicts: tuple[bool, ...]) -> tuple[Chunk, ...]:
+    """``auto`` chunks of ``text`` once the abstract said which asking words are proper."""
+    tokens, flags, ask, _ = _scan(text)
+    for (at, _, head, tail), proper in zip(ask, verdicts):
+        if proper:
+            flags[at] = (True, head, tail)
+    return _chunks(text, tokens, flags)
+
+
+def _chunks(text: str, tokens: list[tuple[str, str]], flags: list[tuple[bool, bool, bool]]) -> tuple[Chunk, ...]:
+    if not any(f[0] for f in flags):
+        # Nothing protected (most titles): _group would join every token back
+        # into one unprotected chunk; the tokens spell ``text``.
+        return ((text, False),) if text else ()
+    return _group(text, tokens, flags, group=True)
+
+
+def _scan(text: str) -> tuple[list[tuple[str, str]], list[tuple[bool, bool, bool]], list[tuple[int, str, bool, bool]], bool]:
+    """One pass of ``auto``: tokens, per token (protect core, head punct, tail punct), the
+    words waiting for _proper ``(position, core, head, tail)``, and whether the title is in title case."""
     tokens = _tokens(text)
-    if mode == "words" or not is_english(language):
-        return _group(text, tokens, [_word_rule(tok) for _, tok in tokens], group=mode != "words")
-    # One pass: per word its _info, the title-case counts (_title_case) and
-    # whether it is protected outright (strong) or only if _proper says so,
-    # which needs the counts of the whole title and is decided after the pass.
-    flags: list[tuple[bool, bool, bool]] = []  # per token: (protect core, head punct, tail punct)
-    ask: list[tuple[int, str, bool, bool]] = []  # (token position, core, head, tail) waiting for _proper
+    # Per word its _info, the title-case counts (_title_case) and whether it
+    # is protected outright (strong) or only if _proper says so, which needs
+    # the counts of the whole title and is decided after the pass.
+    flags: list[tuple[bool, bool, bool]] = []
+    ask: list[tuple[int, str, bool, bool]] = []
     cap = low = 0
     start = True
     for kind, tok in tokens:
@@ -219,16 +271,29 @@ def protect(
                 ask.append((len(flags), core, bool(head), bool(tail)))
             flags.append((False, bool(head), bool(tail)))
         start = ends
-    if ask:
-        title_case = cap > 0 and low * 4 <= cap
-        for at, core, head, tail in ask:
-            if _proper(_word(core), title_case, abstract):
-                flags[at] = (True, head, tail)
-    if not any(f[0] for f in flags):
-        # Nothing protected (most titles): _group would join every token back
-        # into one unprotected chunk; the tokens spell ``text``.
+    return tokens, flags, ask, cap > 0 and low * 4 <= cap
+
+
+def _protect_plain(
+    text: str,
+    mode: str = "auto",
+    language: str = "",
+    marks: tuple[Chunk, ...] | None = None,
+    abstract: str = "",
+) -> tuple[Chunk, ...]:
+    """:func:`protect` in one pass and without its shortcuts (the reference the tests compare them to)."""
+    if marks is not None and "".join(t for t, _ in marks) == text:
+        return tuple(c for c in marks if c[0])  # the source's own protection, as written
+    if mode == "none":
         return ((text, False),) if text else ()
-    return _group(text, tokens, flags, group=True)
+    if mode == "words" or not is_english(language):
+        tokens = _tokens(text)
+        return _group(text, tokens, [_word_rule(tok) for _, tok in tokens], group=mode != "words")
+    tokens, flags, ask, title_case = _scan(text)
+    for at, core, head, tail in ask:
+        if _proper(_word(core), title_case, abstract):
+            flags[at] = (True, head, tail)
+    return _chunks(text, tokens, flags)
 
 
 _NO_FLAGS = (False, False, False)

@@ -55,11 +55,25 @@ def ascii_text(text: str) -> str:
         return text
     # unidecode works one character at a time, so the same result comes from
     # transliterating each distinct character once: keys are nearly all
-    # different, their accented letters are not.
-    return "".join(c if c.isascii() else _ascii_char(c) for c in text)
+    # different, their accented letters are not. str.translate looks each
+    # character up in C; only a character not seen before calls unidecode.
+    return text.translate(_ASCII_TABLE)
 
 
-@lru_cache(maxsize=8192)
+class _AsciiTable(dict):  # type: ignore[type-arg]
+    """Code point -> its transliteration, filled on first use (ASCII maps to itself)."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        value = char if char.isascii() else _ascii_char(char)
+        if len(self) < 65536:  # bounded: a hostile input cannot grow it without limit
+            self[code] = value
+        return value
+
+
+_ASCII_TABLE = _AsciiTable()
+
+
 def _ascii_char(char: str) -> str:
     from unidecode import unidecode
 
@@ -81,6 +95,18 @@ def _words(text: str) -> list[str]:
 def _significant(title: str) -> list[str]:
     words = _words(title)
     return [w for w in words if w.casefold() not in FUNCTION_WORDS] or words
+
+
+def _first_significant(title: str, n: int) -> list[str]:
+    """``_significant(title)[:n]``, looking at no more words than it needs."""
+    words = _words(title)
+    out: list[str] = []
+    for w in words:
+        if w.casefold() not in FUNCTION_WORDS:
+            out.append(w)
+            if len(out) == n:
+                return out
+    return out or words[:n]
 
 
 def _cap(word: str) -> str:
@@ -132,11 +158,11 @@ def _f_shortyear(e: Entry, n: int | None) -> str:
 
 
 def _f_shorttitle(e: Entry, n: int | None) -> str:
-    return "".join(_cap(w) for w in _significant(e.title)[: n or 3])
+    return "".join(_cap(w) for w in _first_significant(e.title, n or 3))
 
 
 def _f_veryshorttitle(e: Entry, n: int | None) -> str:
-    return "".join(_cap(w) for w in _significant(e.title)[: n or 1])
+    return "".join(_cap(w) for w in _first_significant(e.title, n or 1))
 
 
 def _f_title(e: Entry, n: int | None) -> str:
@@ -466,7 +492,7 @@ def apply_pins(
     - a key the entry brought from its own source becomes an alias.
     """
     from bibgen.dedupe import DedupePolicy, match_pinned, pin_affinity
-    from bibgen.dedupe.signals import _STRENGTH
+    from bibgen.dedupe.signals import STRENGTH, forget_titles
 
     policy = policy if isinstance(policy, DedupePolicy) else DedupePolicy()
     firsts: list[int] = []
@@ -487,8 +513,10 @@ def apply_pins(
     by_pin: dict[int, list[tuple[tuple[object, ...], int]]] = {}
     for m in matches:
         closeness = tuple(-x for x in pin_affinity(entries[m.entry], pins[m.pinned]))
-        rank = (_STRENGTH[m.reason], -m.score, closeness, content_order(entries[m.entry]))
+        rank = (STRENGTH[m.reason], -m.score, closeness, content_order(entries[m.entry]))
         by_pin.setdefault(m.pinned, []).append((rank, m.entry))
+    # match_pinned filled dedupe's per-title memo with the entries' and the pins' titles.
+    forget_titles()
     key_of: dict[int, int] = {}
     extra: dict[int, list[str]] = {}
     # Strongest evidence first, across all pinned entries: a pinned entry matched

@@ -265,6 +265,15 @@ def test_apply_pins_duplicate_pinned_keys_first_wins() -> None:
     assert "appears twice" in diags.items[0].message
 
 
+def test_apply_pins_leaves_no_title_memo_behind() -> None:
+    from bibgen.dedupe.signals import _title_signals
+
+    pinned = [rec("Gemma 3 Technical Report", "K, K", key="g")]
+    out, _ = apply_pins([rec("Gemma 3 Technical Report", "K, K")], pinned, Diagnostics())
+    assert out[0].key == "g"  # the pin matched, so features (and their memo) were built
+    assert _title_signals.cache_info().currsize == 0
+
+
 def test_cluster_report_carries_the_final_key() -> None:
     sources = _pages(("a.txt", "Kavukcuoglu, Koray", "Gemma 3 Technical Report"), ("b.txt", "Orbay, Jordi", "Gemma 3 Technical Report"))
     (c,) = process(sources, Options()).clusters

@@ -10,7 +10,7 @@ from bibgen.dedupe.blocking import _candidate_pairs
 from bibgen.dedupe.merge import merge
 from bibgen.dedupe.result import Cluster, DedupeResult, Link, Refusal
 from bibgen.dedupe.rule import _Group, fuzzy_score
-from bibgen.dedupe.signals import _STRENGTH, IDENTIFIERS, _Features, _signals, _title_signals
+from bibgen.dedupe.signals import IDENTIFIERS, STRENGTH, _Features, _signals, _title_signals
 from bibgen.errors import Diagnostics
 from bibgen.model import Entry
 from bibgen.options import DedupePolicy
@@ -216,7 +216,7 @@ def dedupe(entries: Sequence[Entry], diagnostics: Diagnostics, policy: DedupePol
             continue
         out.append(merge(members, diagnostics))
         links = tuple(sorted(state.group(state.find(idx[0])).links, key=lambda l: (l.b, l.a)))
-        used = sorted({l.reason for l in links}, key=_STRENGTH.__getitem__)
+        used = sorted({l.reason for l in links}, key=STRENGTH.__getitem__)
         clusters.append(
             Cluster(
                 members=tuple(m.origin for m in members),

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from bibgen.dedupe import blocking, rule
 from bibgen.dedupe.blocking import _block_keys
 from bibgen.dedupe.rule import _Group, _may_merge, edited_score, fuzzy_score
-from bibgen.dedupe.signals import _STRENGTH, _Features
+from bibgen.dedupe.signals import STRENGTH, _Features
 from bibgen.model import Entry
 from bibgen.normalize import (
     fold,
@@ -122,7 +122,7 @@ def match_pinned(
                 found[(f.index, j)] = ("edited", s)
     return sorted(
         (PinMatch(i, j, r, s) for (i, j), (r, s) in found.items()),
-        key=lambda m: (m.entry, _STRENGTH[m.reason], -m.score, m.pinned),
+        key=lambda m: (m.entry, STRENGTH[m.reason], -m.score, m.pinned),
     )
 
 

@@ -30,7 +30,8 @@ EVIDENCE = ("doi", "arxiv", "pmid", "isbn", "title", "fuzzy", "edited")
 IDENTIFIERS = frozenset({"doi", "arxiv", "pmid", "isbn"})
 
 
-_STRENGTH = {name: i for i, name in enumerate(EVIDENCE)}
+# Rank of each kind of evidence, strongest first (0 = doi): for sorting matches and links.
+STRENGTH = {name: i for i, name in enumerate(EVIDENCE)}
 
 
 # Fuzzy matching only looks at titles at least this long (title key characters)
@@ -199,6 +200,12 @@ _LAZY = {
     **dict.fromkeys(("givens", "first"), _Features._fill_givens),
     **dict.fromkeys(("container", "preprint", "venue"), _Features._fill_container),
 }
+
+
+def forget_titles() -> None:
+    """Drop the per-title memo that building features fills: it serves one stage, and
+    kept alive it would hold every title's tokens through the stages after it."""
+    _title_signals.cache_clear()
 
 
 @lru_cache(maxsize=262144)  # one work's title recurs on each page that lists it
