@@ -26,6 +26,7 @@ from bibgen.model import Entry, Fields, Origin, Person
 from bibgen.normalize import bare_doi, clean_text
 from bibgen.pin import Target, carry_pins, pinned_entries
 from bibgen.output import display_path
+from bibgen import parallel
 from bibgen.options import DedupePolicy, Options, RunStats  # noqa: F401  (re-exported: bibgen.pipeline.Options)
 from bibgen.readers import choose_reader
 from bibgen.registry import readers, writers
@@ -145,12 +146,37 @@ def read_files(paths: Sequence[Path], options: Options) -> list[Entry]:
     entries: list[Entry] = []
     start = time.perf_counter()
     with bulk():
-        for path in options.progress.track(paths, "reading"):
-            entries.extend(read_file(path, options))
+        groups = _parallel_groups(paths)
+        if groups is None:
+            for path in options.progress.track(paths, "reading"):
+                entries.extend(read_file(path, options))
+        else:
+            with options.progress.stage("reading"):
+                for part in parallel.fork_map(lambda group: [e for p in group for e in read_file(p, options)], groups, options.diagnostics):
+                    entries.extend(part)
     options.stats.files += len(paths)
     options.stats.records += len(entries)
     options.stats.seconds["read"] = options.stats.seconds.get("read", 0.0) + time.perf_counter() - start
     return entries
+
+
+# Reading files in several processes pays for itself above about this much input
+# (forking and sending the entries back cost some tens of milliseconds).
+PARALLEL_READ_BYTES = 4 << 20
+
+
+def _parallel_groups(paths: Sequence[Path]) -> list[list[Path]] | None:
+    """``paths`` cut into runs of about equal size, one per process, or None to read them here."""
+    n = parallel.jobs()
+    if n <= 1 or len(paths) < 2:
+        return None
+    try:
+        sizes = [p.stat().st_size for p in paths]
+    except OSError:
+        return None  # read_file reports the file that cannot be read
+    if sum(sizes) < PARALLEL_READ_BYTES:
+        return None
+    return [[paths[i] for i in r] for r in parallel.chunks(sizes, n)]
 
 
 def read(sources: Iterable[str | os.PathLike[str]], options: Options | None = None) -> list[Entry]:

@@ -35,6 +35,7 @@ from operator import itemgetter
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, NamedTuple
 
+from bibgen import parallel
 from bibgen import safety as limits
 from bibgen.errors import InputError
 from bibgen.caseprotect import CASE_FIELDS, source_marks
@@ -107,26 +108,117 @@ class BibtexReader:
 
 def read_bibtex(text: str, path: str, options: Options) -> list[Entry]:
     """Entries of BibTeX ``text``; ``path`` is used in origins and diagnostics."""
+    if len(text) >= PARALLEL_BYTES and parallel.jobs() > 1 and not _INHERITS.search(text):
+        out = _read_in_parts(text, path, options)
+        if out is not None:
+            return out
+    return _read_text(text, path, options).entries  # type: ignore[return-value]
+
+
+# A file this large is read in parts, one per process (bibgen.parallel), when it
+# can be: forking and sending the entries back cost some tens of milliseconds.
+PARALLEL_BYTES = 4 << 20
+# Inheritance ties an entry to another anywhere in the file: such a file is read in one piece.
+_INHERITS = re.compile(r"crossref|xdata", re.IGNORECASE)
+# Macros and the preamble serve the blocks after them (the preamble: every entry).
+_FILE_WIDE = re.compile(r"@\s*(?:string|preamble)", re.IGNORECASE)
+
+
+class _Read(NamedTuple):
+    """What :func:`_read_text` found in a text."""
+
+    entries: list[Entry] | None  # None: a part bibgen's splitter refuses
+    expanded: int  # characters macros added (the file's budget)
+    keys: set[str]  # folded keys
+    macros: dict[str, str]  # as defined at the end
+    preamble: tuple[str, ...]
+
+
+def _read_in_parts(text: str, path: str, options: Options) -> list[Entry] | None:
+    """The entries :func:`_read_text` gives for the whole ``text``, from parts read in parallel; None if it cannot tell.
+
+    The head of the file, up to the block after its last ``@string`` or
+    ``@preamble``, is read here first; the rest is cut into parts that each
+    start at an ``@`` beginning a line, read with the head's macros and
+    preamble. A part is read only by bibgen's own splitter, which refuses a
+    part that ends inside a block, so a part that reads at all ends where a
+    block of the whole file ends. Anything else (a part the splitter refuses, a
+    key in two parts, an error, the expansion budget) sends the whole file
+    through the plain path, and the parts' diagnostics are taken back.
+    """
+    head_end = 0
+    last = None
+    for last in _FILE_WIDE.finditer(text):
+        pass
+    if last is not None:
+        at = text.find("\n@", last.end())
+        if at < 0 or at > len(text) // 2:
+            return None
+        head_end = at + 1
+    n = parallel.jobs()
+    cuts = [head_end]
+    for k in range(1, n):
+        at = text.find("\n@", max(cuts[-1], head_end + (len(text) - head_end) * k // n))
+        if at < 0:
+            break
+        cuts.append(at + 1)
+    if len(cuts) < 2:
+        return None
+    parts = [(text[a:b], text.count("\n", 0, a)) for a, b in zip(cuts, cuts[1:] + [len(text)])]
+    diags = options.diagnostics
+    mark = len(diags.items), len(diags.skipped)
+    try:
+        got = [_read_text(text[:head_end], path, options, 0)] if head_end else []
+        if all(g.entries is not None for g in got):
+            macros, pre = (got[0].macros, got[0].preamble) if got else (None, ())
+            got += parallel.fork_map(lambda part: _read_text(part[0], path, options, part[1], macros, pre), parts, diags)
+    except Exception:  # noqa: BLE001  (the plain path raises it again, from the right place)
+        got = []
+    if got and all(g.entries is not None for g in got):
+        keys = [g.keys for g in got]
+        if sum(map(len, keys)) == len(set().union(*keys)) and sum(g.expanded for g in got) <= limits.max_macro_expansion:
+            return [e for g in got for e in g.entries]  # type: ignore[union-attr]
+    del diags.items[mark[0] :], diags.skipped[mark[1] :]
+    return None
+
+
+def _read_text(
+    text: str,
+    path: str,
+    options: Options,
+    line_offset: int | None = None,
+    macros: dict[str, str] | None = None,
+    preamble: tuple[str, ...] | None = None,
+) -> _Read:
+    """What ``text`` holds: its entries, and what the rest of a file needs from it.
+
+    ``line_offset`` is given for a part of a file (the lines before it): then
+    only bibgen's splitter reads it, and a part it refuses gives no entries.
+    ``macros`` and ``preamble`` are the file's, from the blocks before the part.
+    """
     columns = _AtColumns(text)
+    lines_before = line_offset or 0
 
     def origin(line: int) -> Origin:
-        return Origin(path, line, columns.at(line))
+        return Origin(path, line + lines_before, columns.at(line))
 
     blocks = _split_fast(text)
     # bibgen's splitter hands over each value as one balanced item: a value with
     # no "#" join is a single group, and without escaped braces _evaluate would
     # count its braces the same way (tests/properties/test_fast_paths.py).
     single = blocks is not None
+    if blocks is None and line_offset is not None:
+        return _Read(None, 0, set(), {}, ())
     if blocks is None:
         lines = text.split("\n")
         text = _without_broken_blocks(text, path, options)
         blocks = _split_bibtexparser(text, path, lines)
         del lines
     diags = options.diagnostics
-    macros: dict[str, str] = {m: name for m, name in zip(MONTHS, _MONTH_NAMES)}
+    macros = dict(macros) if macros is not None else {m: name for m, name in zip(MONTHS, _MONTH_NAMES)}
     raw_entries: list[tuple[str, str, dict[str, str], Origin]] = []
     exprs: dict[int, dict[str, str]] = {}  # id(fields) -> the source expression of each value
-    preamble: list[str] = []
+    preambles: list[str] = list(preamble or ())
     expanded = 0
     for block in blocks:
         where = origin(block.line)
@@ -142,7 +234,7 @@ def read_bibtex(text: str, path: str, options: Options) -> list[Entry]:
             if expanded > limits.max_macro_expansion:
                 raise limits.expansion_error(where)
         elif block.op == "preamble":
-            preamble.append(block.key)
+            preambles.append(block.key)
         else:
             fields: dict[str, str] = {}
             expr: dict[str, str] = {}
@@ -170,7 +262,7 @@ def read_bibtex(text: str, path: str, options: Options) -> list[Entry]:
     limits.check_reference_cycles(raw_entries)  # crossref/xdata cycles: an error naming both places
     by_key = {key.casefold(): fields for key, _, fields, _ in raw_entries}
     out: list[Entry] = []
-    pre = tuple(dict.fromkeys(preamble))
+    pre = tuple(dict.fromkeys(preambles))
     for key, etype, fields, where in raw_entries:
         expr = exprs[id(fields)]
         if "crossref" in fields:
@@ -183,7 +275,7 @@ def read_bibtex(text: str, path: str, options: Options) -> list[Entry]:
                 expr = _inherit(etype, expr, parent_expr)
             # crossref itself is kept (written back): the parent may be cited on its own.
         out.append(_to_entry(key, etype, fields, where, options, expr, pre))
-    return out
+    return _Read(out, expanded, set(by_key), macros, pre)
 
 
 class _AtColumns:

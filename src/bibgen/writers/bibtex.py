@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from bibgen import parallel
 from bibgen.caseprotect import CASE_FIELDS, protect
 from bibgen.latex import encode, pdflatex_text
 from bibgen.layout import Layout
@@ -325,9 +326,13 @@ class BibtexWriter:
         if self.alias_copies:
             entries = with_alias_copies(entries)
         ordered = self.sort(entries, layout)
-        body = "\n".join(self.format_entry(e, options) for e in ordered)
+        body = "\n".join(parallel.fork_map(self._format_run, parallel_runs(ordered, options), options.diagnostics))
         preamble = preamble_blocks(ordered)
         return preamble + "\n" + body if preamble and body else preamble + body
+
+    def _format_run(self, run: tuple[Sequence[Entry], Options]) -> str:
+        entries, options = run
+        return "\n".join(self.format_entry(e, options) for e in entries)
 
     def sort(self, entries: list[Entry], layout: Layout) -> list[Entry]:
         """Entries in ``layout.sort`` order; ties (and the default) by key."""
@@ -695,3 +700,14 @@ def preamble_blocks(entries: Iterable[Entry]) -> str:
             for p in e.source.preamble:
                 seen.setdefault(p, None)
     return "".join(f"@preamble{{{p}}}\n" for p in seen)
+
+
+# Formatting entries in several processes pays for itself above about this many
+# (forking costs some milliseconds; the text comes back cheaply).
+PARALLEL_ENTRIES = 4000
+
+
+def parallel_runs(entries: Sequence[Entry], options: Options) -> list[tuple[Sequence[Entry], Options]]:
+    """``entries`` in consecutive runs, one per process :func:`bibgen.parallel.fork_map` may use."""
+    n = parallel.jobs() if len(entries) >= PARALLEL_ENTRIES else 1
+    return [(entries[r.start : r.stop], options) for r in parallel.chunks([1] * len(entries), n, lead=1.25)] if entries else []

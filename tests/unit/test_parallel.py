@@ -1,0 +1,271 @@
+"""bibgen.parallel and its users give exactly what the plain, one-process loop gives.
+
+Each user (a large .bib read in parts, many files read in groups, the BibTeX
+writer) is run twice on the same input, with ``BIBGEN_JOBS=1`` and with two
+processes and its size threshold lowered to nothing, and the results,
+diagnostics and errors are compared.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+from pathlib import Path
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from bibgen import parallel, pipeline
+from bibgen.errors import BibgenError, Diagnostics, InputError, Origin
+from bibgen.options import Options
+from bibgen.readers import bibtex as bibtex_reader
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+SEEDS = Path(__file__).resolve().parent.parent.parent / "seeds"
+FORKS = hasattr(os, "fork")
+needs_fork = pytest.mark.skipif(not FORKS, reason="no os.fork here")
+
+
+@pytest.fixture
+def two_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two processes whatever the machine has (a one-core runner still forks)."""
+    monkeypatch.setattr(parallel, "jobs", lambda: 2)
+    monkeypatch.setattr(bibtex_reader, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(pipeline, "PARALLEL_READ_BYTES", 0)
+    from bibgen.writers import bibtex as bibtex_writer
+
+    monkeypatch.setattr(bibtex_writer, "PARALLEL_ENTRIES", 2)
+
+
+def _serial(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "jobs", lambda: 1)
+
+
+# --- the helper itself -------------------------------------------------------
+
+
+@given(st.lists(st.integers(0, 50), max_size=40), st.integers(1, 5), st.sampled_from([1.0, 1.25, 2.0]))
+def test_chunks_cover_the_items_in_order(weights: list[int], n: int, lead: float) -> None:
+    runs = parallel.chunks(weights, n, lead)
+    assert [i for r in runs for i in r] == list(range(len(weights)))
+    assert len(runs) <= max(1, n)
+    assert all(len(r) > 0 for r in runs) or weights == []
+
+
+def test_chunks_balance_equal_weights() -> None:
+    assert parallel.chunks([1] * 10, 2) == [range(0, 5), range(5, 10)]
+    assert parallel.chunks([1] * 10, 2, lead=1.5) == [range(0, 6), range(6, 10)]
+
+
+def test_jobs_obeys_bibgen_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BIBGEN_JOBS", "1")
+    assert parallel.jobs() == 1
+    monkeypatch.setenv("BIBGEN_JOBS", "not a number")
+    assert parallel.jobs() >= 1
+
+
+def _square_and_warn(n: int, diags: Diagnostics) -> int:
+    diags.warn(f"saw {n}", Origin("x", n, 1))
+    if n == 13:
+        raise InputError("thirteen", Origin("x", n, 1))
+    return n * n
+
+
+@needs_fork
+@pytest.mark.parametrize("parts", [[1, 2], [1, 2, 3, 4], [5]])
+def test_fork_map_is_the_plain_loop(two_jobs: None, parts: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "jobs", lambda: len(parts))
+    diags = Diagnostics()
+    got = parallel.fork_map(lambda n: _square_and_warn(n, diags), parts, diags)
+    plain = Diagnostics()
+    assert got == [_square_and_warn(n, plain) for n in parts]
+    assert [(d.message, d.origin) for d in diags.items] == [(d.message, d.origin) for d in plain.items]
+
+
+@needs_fork
+def test_a_failing_child_part_is_redone_here_with_the_plain_error(two_jobs: None) -> None:
+    diags = Diagnostics()
+    with pytest.raises(InputError, match="thirteen"):
+        parallel.fork_map(lambda n: _square_and_warn(n, diags), [1, 13, 2], diags)
+    # The plain loop stops at 13 after warning for 1 and 13; the child that did 2 is discarded.
+    assert [d.message for d in diags.items] == ["saw 1", "saw 13"]
+
+
+@needs_fork
+def test_a_result_that_does_not_pickle_is_computed_here(two_jobs: None) -> None:
+    made_here: list[int] = []
+
+    def work(n: int) -> object:
+        made_here.append(n)  # only the parent's list sees its own calls
+        return (lambda: n) if n == 2 else n
+
+    got = parallel.fork_map(work, [1, 2], Diagnostics())
+    assert got[0] == 1 and got[1]() == 2
+    assert made_here == [1, 2]  # part 2 failed to pickle in the child and was redone here
+
+
+@needs_fork
+def test_the_parent_raising_discards_its_children(two_jobs: None) -> None:
+    def work(n: int) -> int:
+        if n == 0:
+            raise ValueError("parent part")
+        return n
+
+    with pytest.raises(ValueError):
+        parallel.fork_map(work, [0, 1, 2], Diagnostics())
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # no child left behind
+
+
+# --- a large .bib read in parts ------------------------------------------------
+
+
+def _read(text: str, strict: bool = False) -> tuple[object, list[tuple[str, object]]]:
+    options = Options(strict=strict)
+    try:
+        out: object = bibtex_reader.read_bibtex(text, "f.bib", options)
+    except BibgenError as exc:
+        out = ("error", type(exc).__name__, str(exc))
+    return out, [(d.message, d.origin) for d in options.diagnostics.items]
+
+
+def _both(text: str, monkeypatch: pytest.MonkeyPatch, strict: bool = False) -> None:
+    parts = _read(text, strict)
+    with monkeypatch.context() as m:
+        _serial(m)
+        plain = _read(text, strict)
+    assert parts == plain
+
+
+_ENTRY = "@article{{{key},\n  title = {{{title}}},\n  author = {{Doe, Jane and Roe, R.}},\n  year = {year},\n  month = {month},\n  journal = {journal},\n}}\n"
+
+
+def _bib(n: int, title: str = "A title", header: str = "", tail: str = "") -> str:
+    body = "".join(
+        _ENTRY.format(key=f"k{i}", title=f"{title} {i}", year=2000 + i % 20, month=("jan", "{May}")[i % 2], journal=("jnl", "{J}")[i % 2])
+        for i in range(n)
+    )
+    return header + body + tail
+
+
+@needs_fork
+@pytest.mark.parametrize(
+    "text",
+    [
+        _bib(40),
+        _bib(40, header='@string{jnl = "Journal of Tests"}\n\n'),
+        _bib(40, header="@preamble{\"\\newcommand{\\x}{y}\"}\n"),
+        _bib(40, tail='@string{late = "after the entries"}\n'),  # a macro after the entries: read in one piece
+        _bib(40, title="Line one\n@misc{inner, title = {not an entry}}\nand on"),  # '@' lines inside values
+        _bib(40, title="Unclosed {brace"),  # every part broken
+        _bib(40) + _bib(3),  # keys k0..k2 in the first and last parts: repeated keys
+        _bib(40, tail="@misc{crossed, crossref = {k1}}\n"),
+        _bib(40, title="Math $\\alpha$ and \\'e and {\\textasciitilde} 50\\%"),
+        _bib(40).replace("month = jan", "month = undefinedmacro"),
+        "% a comment first\n" + _bib(40) + "\ntrailing text\n",
+    ],
+)
+def test_a_bib_read_in_parts_is_the_bib_read_whole(text: str, two_jobs: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    _both(text, monkeypatch)
+
+
+@needs_fork
+def test_strict_mode_raises_the_first_warning_of_the_file(two_jobs: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    _both(_bib(40).replace("month = jan", "month = undefinedmacro"), monkeypatch, strict=True)
+
+
+@needs_fork
+@pytest.mark.parametrize("path", sorted((DATA / "bibcorpus").glob("*.bib")), ids=lambda p: p.name)
+def test_real_files_read_in_parts_are_read_whole(path: Path, two_jobs: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bibgen.encoding import to_utf8
+    from bibgen.readers import decode
+
+    _both(decode(to_utf8(path.read_bytes(), str(path), None), str(path)), monkeypatch)
+
+
+_PIECES = st.sampled_from(
+    [
+        "@misc{a, title = {x}}\n",
+        "@misc{b, title = {y\n@misc{c, title={z}}\n}}\n",
+        '@string{s = "macro"}\n',
+        "@misc{d, title = s # { and more}}\n",
+        "@preamble{\"p\"}\n",
+        "@comment{anything @misc{e,}}\n",
+        "@misc{f, note = \"quoted\n@article{g,\"}\n",
+        "@misc{h, title = {Unclosed}\n",
+        "@misc{a, title = {again}}\n",
+        "stray text\n",
+        "@misc{i, crossref = {a}}\n",
+        "@misc{j, author = {Doe, J. and {Team X}}, month = feb}\n",
+        "\n",
+    ]
+)
+
+
+@needs_fork
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_PIECES, min_size=1, max_size=14))
+@example(["@misc{a, title = {x}}\n", "@misc{b, title = {y\n@misc{c, title={z}}\n}}\n", "@misc{a, title = {again}}\n"])
+def test_any_bib_read_in_parts_is_the_bib_read_whole(pieces: list[str]) -> None:
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(parallel, "jobs", lambda: 2)
+        m.setattr(bibtex_reader, "PARALLEL_BYTES", 0)
+        _both("".join(pieces), m)
+
+
+# --- many files, and the writer ----------------------------------------------------
+
+
+def _reads(path: Path) -> bool:
+    try:
+        pipeline.read([path], Options(keep_going=True))
+    except BibgenError:
+        return False  # (a few real files hold deliberately broken or hostile blocks)
+    return True
+
+
+@needs_fork
+@pytest.mark.parametrize("fmt", ["bibtex", "biblatex"])
+def test_files_read_in_groups_and_written_in_runs_give_the_plain_output(fmt: str, two_jobs: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    sources = [SEEDS, *(p for p in sorted((DATA / "bibcorpus").glob("*.bib")) if _reads(p))]
+
+    def run() -> tuple[str, list[str]]:
+        options = Options(keep_going=True)
+        text = pipeline.export(sources, fmt, options)
+        return text, [str(d) for d in options.diagnostics.items]
+
+    parts = run()
+    with monkeypatch.context() as m:
+        _serial(m)
+        plain = run()
+    assert parts == plain
+    assert parts[0].count("\n@") > 100  # enough entries for several runs
+
+
+def test_entries_survive_pickling() -> None:
+    """What a child sends back: every entry of a real file comes back equal."""
+    from bibgen.readers import decode
+
+    path = sorted((DATA / "bibcorpus").glob("*.bib"))[0]
+    entries = bibtex_reader.read_bibtex(decode(path.read_bytes(), str(path)), str(path), Options())
+    assert entries and pickle.loads(pickle.dumps(entries, pickle.HIGHEST_PROTOCOL)) == entries
+
+
+@needs_fork
+@pytest.mark.parametrize("header", ["", '@string{jnl = "Journal of Tests"}\n@preamble{{x}}\n'])
+def test_a_plain_large_bib_is_read_in_parts(header: str, two_jobs: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The comparisons above are not vacuous: a well-formed file does take the parallel path."""
+    calls: list[int] = []
+    fork_map = parallel.fork_map
+
+    def spy(work, parts, diags):  # type: ignore[no-untyped-def]
+        out = fork_map(work, parts, diags)
+        calls.append(len(parts))
+        return out
+
+    monkeypatch.setattr(parallel, "fork_map", spy)
+    entries = bibtex_reader.read_bibtex(_bib(40, header=header), "f.bib", Options())
+    assert calls == [2] and len(entries) == 40
+    # Lines are counted from the start of the file, not of the part: 7 lines per entry.
+    assert entries[-1].origin.line == header.count("\n") + 1 + 7 * 39
