@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from dataclasses import fields as dataclass_fields
 from typing import Any, NamedTuple
 
 
@@ -23,6 +24,11 @@ class Origin:
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.column}"
+
+    # Pickled as its constructor call: several times cheaper than the slots
+    # dataclass's state protocol (bibgen.parallel sends entries between processes).
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Origin, (self.path, self.line, self.column))
 
 
 class EntryKind(str, enum.Enum):
@@ -101,7 +107,7 @@ class Fields(Mapping[str, str]):
         return f"Fields({self._data!r})"
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (Fields, (self._data,))
+        return (_sorted_fields, (self._data,))
 
     def set(self, **changes: str | None) -> Fields:
         """Return a copy with ``changes`` applied; a value of None removes the field."""
@@ -112,6 +118,14 @@ class Fields(Mapping[str, str]):
             else:
                 data[k] = v
         return Fields(data)
+
+
+def _sorted_fields(data: dict[str, str]) -> Fields:
+    """A pickled :class:`Fields` back: its data is already sorted and clean."""
+    out = Fields.__new__(Fields)
+    out._data = data
+    out._hash = None
+    return out
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -127,6 +141,9 @@ class Person:
     particle: str = ""
     suffix: str = ""
     literal: str = ""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Person, (self.family, self.given, self.particle, self.suffix, self.literal))
 
     @property
     def last(self) -> str:
@@ -200,6 +217,9 @@ class SourceForm:
     fields: tuple[tuple[str, SourceValue], ...] = ()
     preamble: tuple[str, ...] = ()
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (SourceForm, (self.dialect, self.type, self.kind, self.fields, self.preamble))
+
     def get(self, name: str) -> SourceValue | None:
         """The source of neutral field (or role) ``name``, if the input had one."""
         for k, v in self.fields:
@@ -250,6 +270,9 @@ class Entry:
         if not self.origins:
             object.__setattr__(self, "origins", (self.origin,))
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Entry, tuple(getattr(self, name) for name in _ENTRY_SLOTS))
+
     def get(self, name: str, default: str = "") -> str:
         """A field's text, or ``default`` when absent."""
         return self.fields.get(name, default)
@@ -280,3 +303,6 @@ class _FrozenPeople(dict):  # type: ignore[type-arg]
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_FrozenPeople, (dict(self),))
+
+
+_ENTRY_SLOTS = tuple(f.name for f in dataclass_fields(Entry))

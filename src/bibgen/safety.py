@@ -249,7 +249,7 @@ def expansion_error(origin: Origin) -> InputError:
     )
 
 
-_REFERENCE_FIELDS = ("crossref", "xdata")
+REFERENCE_FIELDS = ("crossref", "xdata")
 
 
 def check_reference_cycles(raw_entries: list[tuple[str, str, dict[str, str], Origin]]) -> None:
@@ -259,12 +259,12 @@ def check_reference_cycles(raw_entries: list[tuple[str, str, dict[str, str], Ori
     entry is visited once (a colouring depth-first search), so this is linear.
     """
     index = {key.casefold(): (key, fields, where) for key, _, fields, where in raw_entries}
-    if not any(name in fields for _, _, fields, _ in raw_entries for name in _REFERENCE_FIELDS):
+    if not any(name in fields for _, _, fields, _ in raw_entries for name in REFERENCE_FIELDS):
         return
 
     def targets(fields: dict[str, str]) -> list[str]:
         out = []
-        for name in _REFERENCE_FIELDS:
+        for name in REFERENCE_FIELDS:
             value = fields.get(name)
             if value:
                 out.extend(t.strip().strip("{}").strip().casefold() for t in value.split(","))

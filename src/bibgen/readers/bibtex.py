@@ -108,7 +108,7 @@ class BibtexReader:
 
 def read_bibtex(text: str, path: str, options: Options) -> list[Entry]:
     """Entries of BibTeX ``text``; ``path`` is used in origins and diagnostics."""
-    if len(text) >= PARALLEL_BYTES and parallel.jobs() > 1 and not _INHERITS.search(text):
+    if len(text) >= PARALLEL_BYTES and parallel.jobs() > 1:
         out = _read_in_parts(text, path, options)
         if out is not None:
             return out
@@ -118,8 +118,7 @@ def read_bibtex(text: str, path: str, options: Options) -> list[Entry]:
 # A file this large is read in parts, one per process (bibgen.parallel), when it
 # can be: forking and sending the entries back cost some tens of milliseconds.
 PARALLEL_BYTES = 4 << 20
-# Inheritance ties an entry to another anywhere in the file: such a file is read in one piece.
-_INHERITS = re.compile(r"crossref|xdata", re.IGNORECASE)
+_LEAD = 1.4
 # Macros and the preamble serve the blocks after them (the preamble: every entry).
 _FILE_WIDE = re.compile(r"@\s*(?:string|preamble)", re.IGNORECASE)
 
@@ -132,6 +131,7 @@ class _Read(NamedTuple):
     keys: set[str]  # folded keys
     macros: dict[str, str]  # as defined at the end
     preamble: tuple[str, ...]
+    links: bool  # an entry names another (crossref, xdata): the whole file is needed
 
 
 def _read_in_parts(text: str, path: str, options: Options) -> list[Entry] | None:
@@ -143,8 +143,9 @@ def _read_in_parts(text: str, path: str, options: Options) -> list[Entry] | None
     preamble. A part is read only by bibgen's own splitter, which refuses a
     part that ends inside a block, so a part that reads at all ends where a
     block of the whole file ends. Anything else (a part the splitter refuses, a
-    key in two parts, an error, the expansion budget) sends the whole file
-    through the plain path, and the parts' diagnostics are taken back.
+    key in two parts, an entry that inherits from another, an error, the
+    expansion budget) sends the whole file through the plain path, and the
+    parts' diagnostics are taken back.
     """
     head_end = 0
     last = None
@@ -158,7 +159,9 @@ def _read_in_parts(text: str, path: str, options: Options) -> list[Entry] | None
     n = parallel.jobs()
     cuts = [head_end]
     for k in range(1, n):
-        at = text.find("\n@", max(cuts[-1], head_end + (len(text) - head_end) * k // n))
+        # The first part is read here and a bit larger (parallel.chunks: lead).
+        share = (_LEAD + k - 1) / (_LEAD + n - 1)
+        at = text.find("\n@", max(cuts[-1], head_end + int((len(text) - head_end) * share)))
         if at < 0:
             break
         cuts.append(at + 1)
@@ -174,7 +177,7 @@ def _read_in_parts(text: str, path: str, options: Options) -> list[Entry] | None
             got += parallel.fork_map(lambda part: _read_text(part[0], path, options, part[1], macros, pre), parts, diags)
     except Exception:  # noqa: BLE001  (the plain path raises it again, from the right place)
         got = []
-    if got and all(g.entries is not None for g in got):
+    if got and all(g.entries is not None and not g.links for g in got):
         keys = [g.keys for g in got]
         if sum(map(len, keys)) == len(set().union(*keys)) and sum(g.expanded for g in got) <= limits.max_macro_expansion:
             return [e for g in got for e in g.entries]  # type: ignore[union-attr]
@@ -208,7 +211,7 @@ def _read_text(
     # count its braces the same way (tests/properties/test_fast_paths.py).
     single = blocks is not None
     if blocks is None and line_offset is not None:
-        return _Read(None, 0, set(), {}, ())
+        return _Read(None, 0, set(), {}, (), False)
     if blocks is None:
         lines = text.split("\n")
         text = _without_broken_blocks(text, path, options)
@@ -275,7 +278,8 @@ def _read_text(
                 expr = _inherit(etype, expr, parent_expr)
             # crossref itself is kept (written back): the parent may be cited on its own.
         out.append(_to_entry(key, etype, fields, where, options, expr, pre))
-    return _Read(out, expanded, set(by_key), macros, pre)
+    links = any(name in fields for _, _, fields, _ in raw_entries for name in limits.REFERENCE_FIELDS)
+    return _Read(out, expanded, set(by_key), macros, pre, links)
 
 
 class _AtColumns:
