@@ -163,6 +163,8 @@ def read_files(paths: Sequence[Path], options: Options) -> list[Entry]:
 # Reading files in several processes pays for itself above about this much input
 # (forking and sending the entries back cost some tens of milliseconds).
 PARALLEL_READ_BYTES = 4 << 20
+# The first group is read here; a child also pickles what it read (parallel.chunks: lead).
+_READ_LEAD = 1.4
 
 
 def _parallel_groups(paths: Sequence[Path]) -> list[list[Path]] | None:
@@ -176,7 +178,7 @@ def _parallel_groups(paths: Sequence[Path]) -> list[list[Path]] | None:
         return None  # read_file reports the file that cannot be read
     if sum(sizes) < PARALLEL_READ_BYTES:
         return None
-    return [[paths[i] for i in r] for r in parallel.chunks(sizes, n)]
+    return [[paths[i] for i in r] for r in parallel.chunks(sizes, n, lead=_READ_LEAD)]
 
 
 def read(sources: Iterable[str | os.PathLike[str]], options: Options | None = None) -> list[Entry]:
