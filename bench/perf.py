@@ -10,7 +10,8 @@ bare parse+write of the same file and bibtex-tidy (npm) with
 ``--duplicates --merge --sort`` when it is installed under bench/node_modules
 (``npm install --prefix bench bibtex-tidy``). Corpora come from
 bench/corpus.py (seeded) and are cached in bench/out/. Each command runs in its
-own process; peak memory is that process's max RSS (os.wait4).
+own process; peak memory is the max RSS of its largest process (os.wait4), its
+CPU time adds up all of them (bibgen forks for large inputs: bibgen.parallel).
 """
 
 from __future__ import annotations
@@ -102,6 +103,8 @@ def main() -> None:
         wall, rss, code = measure([*bibgen, str(folder), "-o", str(OUT / f"out-pages-{n}.bib")])
         times[n] = wall
         row(f"bibgen export, author pages", n, wall, rss, code)
+        wall, rss, code = measure(["env", "BIBGEN_JOBS=1", *bibgen, str(folder), "-o", str(OUT / f"out-pages1-{n}.bib")])
+        row(f"same, one process (BIBGEN_JOBS=1)", n, wall, rss, code)
     for n in args.bib_sizes:
         src = bib_file(corpus(n, "bib"))
         wall, rss, code = measure([*bibgen, str(src), "-o", str(OUT / f"out-bib-{n}.bib")])

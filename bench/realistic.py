@@ -10,7 +10,10 @@ and accents. Each command runs in its own process; the figures are wall time
 its CPU time (user + system; steadier than wall time on a shared machine) and
 the peak RSS of that process (os.wait4). Rows:
 
-* ``bibgen export --format bibtex`` (read, normalize, dedupe, key, write);
+* ``bibgen export --format bibtex`` (read, normalize, dedupe, key, write),
+  with the cores it finds (bibgen.parallel), and the same in one process
+  (``BIBGEN_JOBS=1``); the CPU column adds up every process of a run, the
+  peak is that of the largest one;
 * bibtexparser v2 bare ``parse_file`` + ``write_string`` (no decoding, no dedupe);
 * bibtex-tidy ``--duplicates --merge=combine --sort`` when installed under
   bench/node_modules (``npm install --prefix bench bibtex-tidy``);
@@ -94,12 +97,18 @@ def slow_path_share(src: Path) -> tuple[int, int, int]:
 
     original = latex.decode
     bibtex.decode_latex = counting_decode  # the reader's own reference to latex.decode
+    jobs = os.environ.get("BIBGEN_JOBS")
+    os.environ["BIBGEN_JOBS"] = "1"  # counted in this process: no part of the file read in a child
     try:
         from bibgen.pipeline import Options
 
         bibtex.BibtexReader().read(src.read_bytes(), str(src), Options())
     finally:
         bibtex.decode_latex = original
+        if jobs is None:
+            del os.environ["BIBGEN_JOBS"]
+        else:
+            os.environ["BIBGEN_JOBS"] = jobs
     return calls[0], calls[1], calls[2]
 
 
@@ -122,6 +131,8 @@ def main() -> None:
         mb = src.stat().st_size / 1e6
         runs = [("bibgen export --format bibtex", [PY, "-m", "bibgen", "export", "--format", "bibtex", str(src),
                                                   "-o", str(OUT / f"realistic-out-{n}.bib")]),
+                ("same, one process (BIBGEN_JOBS=1)", ["env", "BIBGEN_JOBS=1", PY, "-m", "bibgen", "export", "--format",
+                                                        "bibtex", str(src), "-o", str(OUT / f"realistic-out1-{n}.bib")]),
                 ("bibtexparser v2 bare parse_file + write_string", [PY, "-c", BIBTEXPARSER_BARE, str(src),
                                                                      str(OUT / f"realistic-bare-{n}.bib")])]
         if args.baseline and n == min(args.sizes):  # (an old checkout can be very slow at 100k)

@@ -11,8 +11,9 @@ the plain loop (the work must therefore have no effect outside its result and
 ``diagnostics``).
 
 Forking is used only where it exists (POSIX), with more than one core
-available, and when the caller judges the job large enough; ``BIBGEN_JOBS=1``
-turns it off (``BIBGEN_JOBS=N`` caps the processes at N).
+available, while this process runs one thread, and when the caller judges the
+job large enough; ``BIBGEN_JOBS=1`` turns it off (``BIBGEN_JOBS=N`` caps the
+processes at N).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 import os
 import pickle
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
@@ -33,6 +35,8 @@ def jobs() -> int:
     """How many processes a large job may use: the usable cores, at most ``BIBGEN_JOBS``."""
     if not hasattr(os, "fork") or sys.platform == "emscripten":
         return 1
+    if threading.active_count() > 1:
+        return 1  # a fork copies only this thread: a lock another one holds would stay locked in the child
     try:
         cores = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):

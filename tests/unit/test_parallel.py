@@ -269,3 +269,17 @@ def test_a_plain_large_bib_is_read_in_parts(header: str, two_jobs: None, monkeyp
     assert calls == [2] and len(entries) == 40
     # Lines are counted from the start of the file, not of the part: 7 lines per entry.
     assert entries[-1].origin.line == header.count("\n") + 1 + 7 * 39
+
+
+def test_no_fork_while_another_thread_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    monkeypatch.delenv("BIBGEN_JOBS", raising=False)
+    stop = threading.Event()
+    worker = threading.Thread(target=stop.wait)
+    worker.start()
+    try:
+        assert parallel.jobs() == 1
+    finally:
+        stop.set()
+        worker.join()
