@@ -283,3 +283,8 @@ def test_no_fork_while_another_thread_runs(monkeypatch: pytest.MonkeyPatch) -> N
     finally:
         stop.set()
         worker.join()
+
+
+def test_heap_size_is_read() -> None:
+    assert parallel.heap_is_small(1 << 50)
+    assert not parallel.heap_is_small(1 << 20)  # a Python process with bibgen loaded holds more than 1 MiB

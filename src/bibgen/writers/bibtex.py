@@ -709,5 +709,5 @@ PARALLEL_ENTRIES = 4000
 
 def parallel_runs(entries: Sequence[Entry], options: Options) -> list[tuple[Sequence[Entry], Options]]:
     """``entries`` in consecutive runs, one per process :func:`bibgen.parallel.fork_map` may use."""
-    n = parallel.jobs() if len(entries) >= PARALLEL_ENTRIES else 1
+    n = parallel.jobs() if len(entries) >= PARALLEL_ENTRIES and parallel.heap_is_small() else 1
     return [(entries[r.start : r.stop], options) for r in parallel.chunks([1] * len(entries), n, lead=1.25)] if entries else []
