@@ -27,6 +27,7 @@ from collections.abc import Callable, Sequence
 from typing import BinaryIO, NamedTuple, TypeVar
 
 from bibgen.errors import Diagnostics
+from bibgen.progress import IDLE_TIMER
 
 S = TypeVar("S")
 T = TypeVar("T")
@@ -36,8 +37,11 @@ def jobs() -> int:
     """How many processes a large job may use: the usable cores, at most ``BIBGEN_JOBS``."""
     if not hasattr(os, "fork") or sys.platform == "emscripten":
         return 1
-    if threading.active_count() > 1:
-        return 1  # a fork copies only this thread: a lock another one holds would stay locked in the child
+    if any(t is not threading.current_thread() and t.name != IDLE_TIMER for t in threading.enumerate()):
+        # A fork copies only this thread: a lock another one holds would stay
+        # locked in the child. (A progress spinner's timer that has not fired
+        # holds none; once it fires it is renamed and forking stops.)
+        return 1
     try:
         cores = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):

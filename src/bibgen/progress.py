@@ -28,6 +28,10 @@ class Progress(Protocol):
     def stage(self, what: str) -> ContextManager[None]: ...
 
 
+# The name of a spinner's timer thread until it fires (bibgen.parallel.jobs).
+IDLE_TIMER = "bibgen-progress-timer"
+
+
 class NoProgress:
     """Reports nothing (stderr is not a terminal, or the caller wants silence)."""
 
@@ -75,6 +79,7 @@ class TerminalProgress:
         done = False
 
         def show() -> None:
+            threading.current_thread().name = "bibgen-progress"  # no longer idle: bibgen.parallel does not fork now
             with lock:
                 if done:
                     return
@@ -89,6 +94,7 @@ class TerminalProgress:
 
         timer = threading.Timer(max(self.delay, 0.0), show)
         timer.daemon = True
+        timer.name = IDLE_TIMER  # waiting, holding no lock: bibgen.parallel may fork beside it
         timer.start()
         try:
             yield

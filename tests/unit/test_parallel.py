@@ -288,3 +288,26 @@ def test_no_fork_while_another_thread_runs(monkeypatch: pytest.MonkeyPatch) -> N
 def test_heap_size_is_read() -> None:
     assert parallel.heap_is_small(1 << 50)
     assert not parallel.heap_is_small(1 << 20)  # a Python process with bibgen loaded holds more than 1 MiB
+
+
+def test_a_waiting_spinner_timer_does_not_stop_forking_but_a_shown_spinner_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    import threading
+
+    from bibgen.progress import TerminalProgress
+
+    monkeypatch.delenv("BIBGEN_JOBS", raising=False)
+    if not FORKS or len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("needs fork and two cores")
+    with TerminalProgress(io.StringIO(), delay=60).stage("writing"):
+        assert parallel.jobs() >= 2  # the timer waits, holding no lock
+    pytest.importorskip("rich")
+    with TerminalProgress(io.StringIO(), delay=0).stage("writing"):
+        # Once shown, rich's refresh thread runs beside this one until the stage ends.
+        seen = []
+        for _ in range(300):
+            seen.append(parallel.jobs())
+            if seen[-1] == 1:
+                break
+            threading.Event().wait(0.01)
+        assert seen[-1] == 1
