@@ -82,7 +82,40 @@ class _Clusters:
         for k in sorted(index):
             members = index[k]
             if len(members) > 1:
-                self._join_bucket(sorted(members, key=lambda f: f.order), evidence)
+                members = sorted(members, key=lambda f: f.order)
+                if evidence == "title" and len(members) <= blocking._BLOCK_ALL_PAIRS and self._alone(members) and rule._joins_all(members, self.policy):
+                    self._join_first(members, evidence)
+                else:
+                    self._join_bucket(members, evidence)
+
+    def _alone(self, members: list[_Features]) -> bool:
+        """Is each record alone in its cluster?"""
+        parent, groups = self.parent, self.groups
+        for f in members:
+            i = f.index
+            if parent[i] != i:
+                return False
+            g = groups.get(i)
+            if g is not None and g.size != 1:
+                return False
+        return True
+
+    def _join_first(self, members: list[_Features], evidence: str) -> None:
+        """What _join_bucket does when the rule can refuse nothing (rule._joins_all) and each record is alone:
+        every record joins the first one's cluster, in order, without a summary of its own."""
+        head = members[0]
+        root = head.index
+        g = self.group(root)
+        origin = head.entry.origin
+        for f in members[1:]:
+            j = f.index
+            self.parent[j] = root
+            own = self.groups.pop(j, None)  # (a summary made for a check that was refused)
+            if own is None:
+                g.add(f)
+            else:
+                g.absorb(own)
+            g.links.append(Link(origin, f.entry.origin, evidence, 1.0))
 
     def _join_bucket(self, members: list[_Features], evidence: str) -> None:
         """Each member joins the first earlier member's cluster that accepts it.
@@ -199,6 +232,12 @@ def _refusals(feats: Sequence[_Features], c: _Clusters) -> tuple[Refusal, ...]:
     return tuple(out)
 
 
+def _link_order(link: Link) -> tuple[object, ...]:
+    """Links by (b, a), as Origins order them, compared as one tuple (Origin's own order is a Python call)."""
+    a, b = link.a, link.b
+    return (b.path, b.line, b.column, a.path, a.line, a.column)
+
+
 def dedupe(entries: Sequence[Entry], diagnostics: Diagnostics, policy: DedupePolicy = DedupePolicy()) -> DedupeResult:
     """Merge records of the same work; ``entries`` must be in sorted-source order."""
     feats = [_Features(i, e) for i, e in enumerate(entries)]
@@ -215,14 +254,20 @@ def dedupe(entries: Sequence[Entry], diagnostics: Diagnostics, policy: DedupePol
             out.append(members[0])
             continue
         out.append(merge(members, diagnostics))
-        links = tuple(sorted(state.group(state.find(idx[0])).links, key=lambda l: (l.b, l.a)))
-        used = sorted({l.reason for l in links}, key=STRENGTH.__getitem__)
+        found = state.group(state.find(idx[0])).links
+        if len(found) == 1:  # most clusters: two records, one link
+            links = (found[0],)
+            reason, score = found[0].reason, found[0].score
+        else:
+            links = tuple(sorted(found, key=_link_order))
+            reason = "+".join(sorted({l.reason for l in links}, key=STRENGTH.__getitem__))
+            score = min(l.score for l in links)
         clusters.append(
             Cluster(
                 members=tuple(m.origin for m in members),
-                reason="+".join(used),
-                score=min(l.score for l in links),
-                titles=tuple(m.title for m in members),
+                reason=reason,
+                score=score,
+                titles=tuple(m.fields.get("title", "") for m in members),
                 links=links,
             )
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from itertools import islice
 
 from rapidfuzz import fuzz
@@ -127,6 +128,56 @@ class _Group:
             self._filekeys.extend(other._filekeys)
         else:
             self._filekeys = None
+
+    def add(self, f: _Features) -> None:
+        """``self.absorb(_Group(f))`` for a record alone in its cluster, without making its summary."""
+        year = f.year  # (fills the record's rule features)
+        self.size += 1
+        if f.doi:
+            self.dois.add(f.doi)
+        if f.arxiv:
+            self.arxivs.add(f.arxiv)
+        if year:
+            self.years.add(year)
+        if f.edition:
+            self.editions.add(f.edition)
+        if f.volume:
+            self.volumes.add(f.volume)
+        if f.issue:
+            self.issues.add(f.issue)
+        if f.plain_key:
+            self.titles.add(f.plain_key)
+            self.numbers.add(f.numbers)
+            self.sigs.append(f)
+        self.families |= f.families
+        if f.complete:
+            self.complete |= f.families
+        if f.container:
+            self.containers.add(f.container)
+        if f.venue:
+            self.venues.add(f.venue)
+        if f.pmid:
+            self.pmids.add(f.pmid)
+        if f.isbn:
+            self.isbns.add(f.isbn)
+        if f.pages:
+            self.pages.add(f.pages)
+        if f.kclass:
+            self.kclasses.add(f.kclass)
+        if f.givens:
+            givens = self.givens
+            for fam, gs in f.givens.items():
+                mine = givens.get(fam)
+                if mine is None:
+                    givens[fam] = set(gs)
+                else:
+                    mine |= gs
+        self._members.append(f)
+        self._abstracts = None
+        self._markers = None
+        self.preprint = self.preprint or f.preprint
+        self.keyed = self.keyed or bool(f.entry.key)
+        self._filekeys = None  # (absorb drops them when the other side has not made its own)
 
     @property
     def abstracts(self) -> list[str]:
@@ -280,6 +331,39 @@ def _refusal(a: _Group, b: _Group, evidence: str, policy: DedupePolicy, pin: boo
     if evidence == "fuzzy" and (a.numbers != b.numbers or a.markers != b.markers):
         return "different numbers or parts in the titles"
     return ""
+
+
+def _joins_all(members: Sequence[_Features], policy: DedupePolicy) -> bool:
+    """Is there nothing in these records (of one title key) that :func:`_why_not` could refuse on title evidence?
+
+    A sufficient condition, checked record by record: no declared
+    not-duplicates, no user key (the one-file rule), no short title (which
+    needs a second signal), no complete author list (the author and
+    given-name rules read only complete lists), and at most one value among
+    all the records for each identifier, edition, volume, number, first page,
+    kind class and year. Then any two groups of these records agree on
+    everything the rule compares, so each record, alone in its cluster, joins
+    the first one's cluster at its first try (:meth:`_Clusters._join_bucket`
+    takes this shortcut).
+    """
+    if policy.not_duplicates:
+        return False
+    first: list[object] | None = None
+    for f in members:
+        if f.short or f.entry.key or f.complete:
+            return False
+        values = (f.doi, f.arxiv, f.pmid, f.isbn, f.edition, f.volume, f.issue, f.pages, f.kclass, f.year)
+        if first is None:
+            first = list(values)
+            continue
+        for n, v in enumerate(values):
+            if v:
+                seen = first[n]
+                if not seen:
+                    first[n] = v
+                elif seen != v:
+                    return False
+    return True
 
 
 def _compatible(a: _Group, b: _Group, evidence: str, policy: DedupePolicy) -> bool:

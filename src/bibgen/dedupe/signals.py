@@ -202,12 +202,14 @@ def forget_titles() -> None:
 @lru_cache(maxsize=262144)  # one work's title recurs on each page that lists it
 def _title_signals(title: str) -> tuple[str, tuple[str, ...], str, tuple[str, ...], tuple[str, ...], bool, bool, str]:
     """(plain key, numbers, title key, tokens, significant tokens, short, fuzzy, normalised words) of a title."""
-    plain_key = title_key(title)
+    tokens = title_tokens(title)
+    # title_key(title), significant_tokens(title) and is_unspaced_script(title)
+    # from what is at hand: the title key is the tokens run together (both cut
+    # the folded title at the same characters, [\W_]+, one dropping them, the
+    # other splitting there), and an ASCII title is in no unspaced script.
+    plain_key = "".join(tokens)
     numbers = title_numbers(title)
     tkey = plain_key + "#" + ".".join(numbers) if plain_key else ""
-    tokens = title_tokens(title)
-    # significant_tokens(title) and is_unspaced_script(title), from what is at hand:
-    # the tokens are made already, and an ASCII title is in no unspaced script.
     sig = tuple([t for t in tokens if t not in FUNCTION_WORDS]) or tokens
     unspaced = not title.isascii() and is_unspaced_script(title)
     # Without word spacing a title is one "word"; count its characters instead.
