@@ -17,6 +17,9 @@ from bibgen.dedupe.signals import (
     UNSPACED_MIN_CHARS,
     _Features,
     _title_signals,
+    before,
+    content_order,
+    in_content_order,
 )
 from bibgen.model import Entry, EntryKind, Origin
 from bibgen.options import DedupePolicy
@@ -231,3 +234,19 @@ def test_adding_a_record_is_absorbing_its_summary(entries: list[Entry]) -> None:
         quick.add(f)
     want, got = _summary(plain), _summary(quick)
     assert got == want
+
+
+# --- content order ----------------------------------------------------------------
+
+
+@settings(max_examples=400, deadline=None)
+@given(_varied_records())
+def test_heads_first_sort_as_whole_orders_do(entries: list[Entry]) -> None:
+    # Copies of one record (equal heads) among others: the whole order decides them.
+    entries = entries + entries[: len(entries) // 2]
+    feats = [_Features(i, e) for i, e in enumerate(entries)]
+    assert [f.index for f in in_content_order(feats)] == [f.index for f in sorted(feats, key=lambda f: f.order)]
+    for f in feats:
+        assert f.order == content_order(f.entry)
+        for g in feats:
+            assert before(f, g) == (f.order < g.order)

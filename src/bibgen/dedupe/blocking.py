@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import attrgetter
 
-from bibgen.dedupe.signals import FUZZY_MIN_WORDS, _Features
+from bibgen.dedupe.signals import FUZZY_MIN_WORDS, _Features, before, in_content_order
 
 # A blocking bucket with more distinct works than this is compared by sorted
 # neighbourhood (each title with the next few in sorted order) instead of all pairs.
@@ -31,6 +32,9 @@ def _block_keys_of(sig: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
     return (words, *[words[:i] + words[i + 1 :] for i in range(len(words))])
 
 
+_INDEX = attrgetter("index")
+
+
 # How a word is hashed for the block sums (a test swaps in one that collides).
 _word_hash = hash
 
@@ -46,7 +50,7 @@ def _candidate_pairs(feats: Sequence[_Features], group_of: callable) -> set[tupl
         if f.fuzzy:
             k = (group_of(f.index), f.norm)
             cur = rep.get(k)
-            if cur is None or f.order < cur.order:
+            if cur is None or before(f, cur):
                 rep[k] = f
     # A block key (a set of words) is first stood for by the sum of its words'
     # hashes: a set's sum, and each sum with one word taken away, cost one
@@ -75,11 +79,12 @@ def _candidate_pairs(feats: Sequence[_Features], group_of: callable) -> set[tupl
     pairs: set[tuple[int, int]] = set()
     for k, candidates in shared.items():
         for members in _real_blocks(k, candidates):
-            reps = sorted(members, key=lambda f: (f.order, f.index))
+            # By (order, index): stable in content order after sorting by index.
+            reps = in_content_order(sorted(members, key=_INDEX))
             if len(reps) <= _BLOCK_ALL_PAIRS:
                 for i, x in enumerate(reps):
                     for y in reps[i + 1 :]:
-                        pairs.add((x.index, y.index) if x.order <= y.order else (y.index, x.index))
+                        pairs.add((x.index, y.index))  # x is earlier in content order
             else:
                 reps.sort(key=lambda f: (f.norm, f.order))
                 for i, x in enumerate(reps):
@@ -97,7 +102,14 @@ def _real_blocks(total: int, candidates: list[_Features]) -> list[list[_Features
         if f.index in seen:
             continue  # (two of its own sums were equal)
         seen.add(f.index)
-        for key in _block_keys_of(f.sig):
-            if sum(hash_of(w) for w in key) == total:
-                by_key.setdefault(key, []).append(f)
+        # Which of its keys (_block_keys_of: the words, then each left out) have this sum?
+        words = tuple(sorted(set(f.sig)))
+        hashes = [hash_of(w) for w in words]
+        whole = sum(hashes)
+        if whole == total:
+            by_key.setdefault(words, []).append(f)
+        if len(words) >= FUZZY_MIN_WORDS:
+            for i, h in enumerate(hashes):
+                if whole - h == total:
+                    by_key.setdefault(words[:i] + words[i + 1 :], []).append(f)
     return [members for members in by_key.values() if len(members) > 1]

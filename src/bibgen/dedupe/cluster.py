@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from itertools import islice
+from operator import attrgetter
 
 from bibgen.dedupe import blocking, rule
 from bibgen.dedupe.blocking import _candidate_pairs
 from bibgen.dedupe.merge import merge
 from bibgen.dedupe.result import Cluster, DedupeResult, Link, Refusal
 from bibgen.dedupe.rule import _Group, fuzzy_score
-from bibgen.dedupe.signals import IDENTIFIERS, STRENGTH, _Features, _signals, _title_signals
+from bibgen.dedupe.signals import IDENTIFIERS, STRENGTH, _Features, _signals, _title_signals, in_content_order
 from bibgen.errors import Diagnostics
 from bibgen.model import Entry
 from bibgen.options import DedupePolicy
@@ -75,18 +76,21 @@ class _Clusters:
 
     def exact(self, evidence: str, key_of: callable) -> None:  # type: ignore[valid-type]
         index: dict[str, list[_Features]] = {}
-        for f in self.feats:
-            k = key_of(f)
+        for f, k in zip(self.feats, map(key_of, self.feats)):
             if k:
-                index.setdefault(k, []).append(f)
-        for k in sorted(index):
-            members = index[k]
-            if len(members) > 1:
-                members = sorted(members, key=lambda f: f.order)
-                if evidence == "title" and len(members) <= blocking._BLOCK_ALL_PAIRS and self._alone(members) and rule._joins_all(members, self.policy):
-                    self._join_first(members, evidence)
+                members = index.get(k)
+                if members is None:
+                    index[k] = [f]
                 else:
-                    self._join_bucket(members, evidence)
+                    members.append(f)
+        # Buckets in key order (a cluster can span buckets, so the order matters); one record alone decides nothing.
+        for k in sorted(k for k, members in index.items() if len(members) > 1):
+            members = in_content_order(index[k])
+            if (evidence == "title" and len(members) <= blocking._BLOCK_ALL_PAIRS and self._alone(members)
+                    and rule._joins_all(members, self.policy)):
+                self._join_first(members, evidence)
+            else:
+                self._join_bucket(members, evidence)
 
     def _alone(self, members: list[_Features]) -> bool:
         """Is each record alone in its cluster?"""
@@ -208,9 +212,9 @@ def cluster(entries: Sequence[Entry], policy: DedupePolicy = DedupePolicy()) -> 
 
 def _run(feats: Sequence[_Features], policy: DedupePolicy) -> tuple[list[list[int]], _Clusters]:
     c = _Clusters(feats, policy)
-    c.exact("doi", lambda f: f.doi)
-    c.exact("arxiv", lambda f: f.arxiv)
-    c.exact("title", lambda f: f.tkey)
+    c.exact("doi", attrgetter("doi"))
+    c.exact("arxiv", attrgetter("arxiv"))
+    c.exact("title", attrgetter("tkey"))
     if policy.fuzzy:
         c.fuzzy()
     groups: dict[int, list[int]] = {}
@@ -249,10 +253,10 @@ def dedupe(entries: Sequence[Entry], diagnostics: Diagnostics, policy: DedupePol
     out: list[Entry] = []
     clusters: list[Cluster] = []
     for idx in groups:
-        members = [entries[i] for i in idx]
-        if len(members) == 1:
-            out.append(members[0])
+        if len(idx) == 1:
+            out.append(entries[idx[0]])
             continue
+        members = [entries[i] for i in idx]
         out.append(merge(members, diagnostics))
         found = state.group(state.find(idx[0])).links
         if len(found) == 1:  # most clusters: two records, one link

@@ -469,10 +469,12 @@ def _typo_words(a: _Features, b: _Features) -> bool:
 
 def fuzzy_score(a: _Features, b: _Features, threshold: float) -> float:
     """The similarity of two titles if they may be one work by fuzzy rules, else 0."""
-    if not (a.fuzzy and b.fuzzy) or a.numbers != b.numbers or a.markers != b.markers:
+    if not (a.fuzzy and b.fuzzy) or a.numbers != b.numbers:
         return 0.0
+    # (The similarity first: it is one C call, and most pairs fail it before
+    # their markers, made in Python on first use, are asked for.)
     score = fuzz.ratio(a.norm, b.norm, score_cutoff=threshold * 100) / 100
-    if not score or not _typo_words(a, b):
+    if not score or a.markers != b.markers or not _typo_words(a, b):
         return 0.0
     return round(score, 4)
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
+from operator import attrgetter
 
 from bibgen.model import Entry, EntryKind
 from bibgen.normalize import (
@@ -102,15 +104,19 @@ class _Features:
         "index", "entry", "tkey", "plain_key", "tokens", "sig", "numbers", "markers", "doi", "arxiv",
         "year", "edition", "volume", "issue", "families", "complete", "abstract", "container",
         "preprint", "fuzzy", "short", "norm", "order", "venue", "generic",
-        "pmid", "isbn", "pages", "kclass", "filekey", "givens", "first",
+        "pmid", "isbn", "pages", "kclass", "filekey", "givens", "first", "head",
     )
 
     def __init__(self, index: int, entry: Entry) -> None:
         self.index = index
         self.entry = entry
         (self.plain_key, self.numbers, self.tkey, self.tokens, self.sig, self.short, self.fuzzy,
-         self.norm) = _title_signals(entry.fields.get("title", ""))
-        self.doi, self.arxiv = identifiers(entry)
+         self.norm) = _title_signals(_values(entry).get("title", ""))
+        names = entry.fields.keys()
+        if "doi" in names or "eprint" in names or "url" in names:
+            self.doi, self.arxiv = identifiers(entry)
+        else:  # most scraped records: nothing to normalise (what identifiers() says first)
+            self.doi = self.arxiv = ""
 
     def __getattr__(self, name: str) -> object:
         # Only called for a slot not set yet: fill the lazy ones (one dict
@@ -122,7 +128,10 @@ class _Features:
         return object.__getattribute__(self, name)
 
     def _fill_order(self) -> None:
-        self.order = content_order(self.entry, self.plain_key)
+        self.order = self.head + _order_tail(self.entry)
+
+    def _fill_head(self) -> None:
+        self.head = _order_head(self.entry, self.plain_key)
 
     def _fill_markers(self) -> None:
         self.markers = title_markers(self.entry.title)
@@ -131,15 +140,23 @@ class _Features:
         """Everything a cluster summary (rule._Group) reads, in one pass over the record."""
         entry = self.entry
         kind = entry.kind
-        # A plain dict: Fields' own get and ``in`` are Python calls, and this asks nine times.
-        fields = dict(entry.fields.items())
-        get = fields.get
-        year = get("year")
+        get = _values(entry).get
+        numbered = not entry.fields.keys().isdisjoint(_NUMBERED)  # (most scraped records have none of them)
+        year = get("year") if numbered else None
         self.year = year_of(year) if year is not None else None
-        edition, volume, issue = get("edition"), get("volume"), get("number")
-        self.edition = normalize_number(edition) if edition is not None else ""
-        self.volume = normalize_number(volume) if volume is not None else ""
-        self.issue = normalize_number(issue) if issue is not None else ""
+        if numbered:
+            edition, volume, issue = get("edition"), get("volume"), get("number")
+            self.edition = normalize_number(edition) if edition is not None else ""
+            self.volume = normalize_number(volume) if volume is not None else ""
+            self.issue = normalize_number(issue) if issue is not None else ""
+            pmid = get("pmid")
+            self.pmid = normalize_pmid(pmid) if pmid is not None else ""
+            # A chapter or paper carries its book's ISBN: only a whole book is named by one.
+            isbn = get("isbn", "")
+            self.isbn = normalize_isbn(isbn) if isbn and kind is EntryKind.BOOK else ""
+            self.pages = first_page(get("pages"))
+        else:
+            self.edition = self.volume = self.issue = self.pmid = self.isbn = self.pages = ""
         authors = entry.people.get("author", ())
         names = [person_family(p) for p in authors]
         self.families = families = frozenset([f for f in names if f])
@@ -154,12 +171,6 @@ class _Features:
                     givens.setdefault(fam, set()).add(fold(p.given).strip())
         self.givens = givens
         self.first = names[0] if names else ""
-        pmid = get("pmid")
-        self.pmid = normalize_pmid(pmid) if pmid is not None else ""
-        # A chapter or paper carries its book's ISBN: only a whole book is named by one.
-        isbn = get("isbn", "")
-        self.isbn = normalize_isbn(isbn) if isbn and kind is EntryKind.BOOK else ""
-        self.pages = first_page(get("pages"))
         self.kclass = _KIND_CLASS[kind]
         container = get("container", "")
         self.container = title_key(container) if container else ""
@@ -179,9 +190,14 @@ class _Features:
         self.filekey = (entry.origin.path, entry.key.casefold(), self.order[:-1]) if entry.key else None
 
 
+# The fields whose values _fill_rule normalises to numbers, ids or a first page.
+_NUMBERED = frozenset({"year", "edition", "volume", "number", "pmid", "isbn", "pages"})
+
+
 # The lazy slots of _Features and the method that fills each (with its siblings).
 _LAZY = {
     "order": _Features._fill_order,
+    "head": _Features._fill_head,
     "markers": _Features._fill_markers,
     **dict.fromkeys(
         ("year", "edition", "volume", "issue", "families", "complete", "givens", "first", "pmid", "isbn", "pages",
@@ -238,6 +254,12 @@ def identifiers(entry: Entry) -> tuple[str, str]:
     return doi, arxiv
 
 
+def _values(entry: Entry) -> Mapping[str, str]:
+    """The entry's fields as a read-only view of the dict inside Fields, whose ``get`` is one C call
+    (Fields' own ``get`` is a Python method, and the hot loops here ask for several values per record)."""
+    return entry.fields.items().mapping
+
+
 def first_page(pages: str | None) -> str:
     """The first page of a ``pages`` value, folded (``pp. 391--400`` -> ``391``), else ``""``.
 
@@ -257,17 +279,56 @@ def content_order(entry: Entry, key: str | None = None) -> tuple[object, ...]:
 
     ``key`` is the entry's title key when the caller has it already.
     """
+    return _order_head(entry, key) + _order_tail(entry)
+
+
+def _order_head(entry: Entry, key: str | None) -> tuple[object, ...]:
+    """The first part of :func:`content_order` (title key, title, kind, fields): cheap, and it decides most comparisons."""
     fields = entry.fields
-    title = fields.get("title", "")
+    title = _values(entry).get("title", "")
     return (
         title_key(title) if key is None else key,
         title,
         _KIND_VALUE[entry.kind],  # (an enum's .value is a Python-level property)
         tuple(fields.items()),  # Fields keeps its items sorted by name
+    )
+
+
+def _order_tail(entry: Entry) -> tuple[object, ...]:
+    """The rest of :func:`content_order`: people, partial roles, key."""
+    return (
         tuple([(r, tuple([p.sort_form() for p in ps])) for r, ps in sorted(entry.people.items())]),
         tuple(sorted(entry.partial)),
         entry.key,
     )
+
+
+_HEAD = attrgetter("head")
+_ORDER = attrgetter("order")
+
+
+def in_content_order(feats: Iterable[_Features]) -> list[_Features]:
+    """``sorted(feats, key=order)``: heads compared first, whole orders made only for records whose heads are equal."""
+    out = sorted(feats, key=_HEAD)
+    n = len(out)
+    i = 0
+    while i < n - 1:
+        head = out[i].head
+        j = i + 1
+        while j < n and out[j].head == head:
+            j += 1
+        if j - i > 1:
+            out[i:j] = sorted(out[i:j], key=_ORDER)
+        i = j
+    return out
+
+
+def before(f: _Features, g: _Features) -> bool:
+    """``f.order < g.order``, made whole only when the heads are equal."""
+    hf, hg = f.head, g.head
+    if hf != hg:
+        return hf < hg
+    return f.order < g.order
 
 
 _KIND_VALUE = {kind: kind.value for kind in EntryKind}
