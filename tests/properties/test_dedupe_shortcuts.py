@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-import importlib
-
 from bibgen.dedupe import blocking, rule
-from bibgen.dedupe.blocking import _BLOCK_ALL_PAIRS, _BLOCK_WINDOW, _block_keys, _candidate_pairs
+from bibgen.dedupe.blocking import (
+    _BLOCK_ALL_PAIRS,
+    _BLOCK_WINDOW,
+    _block_keys,
+    _candidate_pairs,
+)
 from bibgen.dedupe.signals import (
     FUZZY_MIN_CHARS,
     FUZZY_MIN_WORDS,
@@ -22,8 +27,15 @@ from bibgen.dedupe.signals import (
     in_content_order,
 )
 from bibgen.model import Entry, EntryKind, Origin
+from bibgen.normalize import (
+    is_unspaced_script,
+    parse_name,
+    significant_tokens,
+    title_key,
+    title_numbers,
+    title_tokens,
+)
 from bibgen.options import DedupePolicy
-from bibgen.normalize import is_unspaced_script, parse_name, significant_tokens, title_key, title_numbers, title_tokens
 
 cluster_module = importlib.import_module("bibgen.dedupe.cluster")  # (bibgen.dedupe.cluster is also a function)
 

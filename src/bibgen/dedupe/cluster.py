@@ -11,7 +11,14 @@ from bibgen.dedupe.blocking import _candidate_pairs
 from bibgen.dedupe.merge import merge
 from bibgen.dedupe.result import Cluster, DedupeResult, Link, Refusal
 from bibgen.dedupe.rule import _Group, fuzzy_score
-from bibgen.dedupe.signals import IDENTIFIERS, STRENGTH, _Features, _signals, _title_signals, in_content_order
+from bibgen.dedupe.signals import (
+    IDENTIFIERS,
+    STRENGTH,
+    _Features,
+    _signals,
+    _title_signals,
+    in_content_order,
+)
 from bibgen.errors import Diagnostics
 from bibgen.model import Entry
 from bibgen.options import DedupePolicy

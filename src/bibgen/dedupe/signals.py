@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from functools import lru_cache
 from operator import attrgetter
 
@@ -111,7 +111,7 @@ class _Features:
         self.index = index
         self.entry = entry
         (self.plain_key, self.numbers, self.tkey, self.tokens, self.sig, self.short, self.fuzzy,
-         self.norm) = _title_signals(_values(entry).get("title", ""))
+         self.norm) = _title_signals(entry.fields.get("title", ""))
         names = entry.fields.keys()
         if "doi" in names or "eprint" in names or "url" in names:
             self.doi, self.arxiv = identifiers(entry)
@@ -140,7 +140,7 @@ class _Features:
         """Everything a cluster summary (rule._Group) reads, in one pass over the record."""
         entry = self.entry
         kind = entry.kind
-        get = _values(entry).get
+        get = entry.fields.get
         numbered = not entry.fields.keys().isdisjoint(_NUMBERED)  # (most scraped records have none of them)
         year = get("year") if numbered else None
         self.year = year_of(year) if year is not None else None
@@ -254,12 +254,6 @@ def identifiers(entry: Entry) -> tuple[str, str]:
     return doi, arxiv
 
 
-def _values(entry: Entry) -> Mapping[str, str]:
-    """The entry's fields as a read-only view of the dict inside Fields, whose ``get`` is one C call
-    (Fields' own ``get`` is a Python method, and the hot loops here ask for several values per record)."""
-    return entry.fields.items().mapping
-
-
 def first_page(pages: str | None) -> str:
     """The first page of a ``pages`` value, folded (``pp. 391--400`` -> ``391``), else ``""``.
 
@@ -285,7 +279,7 @@ def content_order(entry: Entry, key: str | None = None) -> tuple[object, ...]:
 def _order_head(entry: Entry, key: str | None) -> tuple[object, ...]:
     """The first part of :func:`content_order` (title key, title, kind, fields): cheap, and it decides most comparisons."""
     fields = entry.fields
-    title = _values(entry).get("title", "")
+    title = fields.get("title", "")
     return (
         title_key(title) if key is None else key,
         title,
