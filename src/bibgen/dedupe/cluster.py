@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from itertools import islice
+from operator import attrgetter
 
 from bibgen.dedupe import blocking, rule
 from bibgen.dedupe.blocking import _candidate_pairs
 from bibgen.dedupe.merge import merge
 from bibgen.dedupe.result import Cluster, DedupeResult, Link, Refusal
 from bibgen.dedupe.rule import _Group, fuzzy_score
-from bibgen.dedupe.signals import IDENTIFIERS, STRENGTH, _Features, _signals, _title_signals
+from bibgen.dedupe.signals import (
+    IDENTIFIERS,
+    STRENGTH,
+    _Features,
+    _signals,
+    _title_signals,
+    in_content_order,
+)
 from bibgen.errors import Diagnostics
 from bibgen.model import Entry
 from bibgen.options import DedupePolicy
@@ -75,14 +83,50 @@ class _Clusters:
 
     def exact(self, evidence: str, key_of: callable) -> None:  # type: ignore[valid-type]
         index: dict[str, list[_Features]] = {}
-        for f in self.feats:
-            k = key_of(f)
+        for f, k in zip(self.feats, map(key_of, self.feats)):
             if k:
-                index.setdefault(k, []).append(f)
-        for k in sorted(index):
-            members = index[k]
-            if len(members) > 1:
-                self._join_bucket(sorted(members, key=lambda f: f.order), evidence)
+                members = index.get(k)
+                if members is None:
+                    index[k] = [f]
+                else:
+                    members.append(f)
+        # Buckets in key order (a cluster can span buckets, so the order matters); one record alone decides nothing.
+        for k in sorted(k for k, members in index.items() if len(members) > 1):
+            members = in_content_order(index[k])
+            if (evidence == "title" and len(members) <= blocking._BLOCK_ALL_PAIRS and self._alone(members)
+                    and rule._joins_all(members, self.policy)):
+                self._join_first(members, evidence)
+            else:
+                self._join_bucket(members, evidence)
+
+    def _alone(self, members: list[_Features]) -> bool:
+        """Is each record alone in its cluster?"""
+        parent, groups = self.parent, self.groups
+        for f in members:
+            i = f.index
+            if parent[i] != i:
+                return False
+            g = groups.get(i)
+            if g is not None and g.size != 1:
+                return False
+        return True
+
+    def _join_first(self, members: list[_Features], evidence: str) -> None:
+        """What _join_bucket does when the rule can refuse nothing (rule._joins_all) and each record is alone:
+        every record joins the first one's cluster, in order, without a summary of its own."""
+        head = members[0]
+        root = head.index
+        g = self.group(root)
+        origin = head.entry.origin
+        for f in members[1:]:
+            j = f.index
+            self.parent[j] = root
+            own = self.groups.pop(j, None)  # (a summary made for a check that was refused)
+            if own is None:
+                g.add(f)
+            else:
+                g.absorb(own)
+            g.links.append(Link(origin, f.entry.origin, evidence, 1.0))
 
     def _join_bucket(self, members: list[_Features], evidence: str) -> None:
         """Each member joins the first earlier member's cluster that accepts it.
@@ -175,9 +219,9 @@ def cluster(entries: Sequence[Entry], policy: DedupePolicy = DedupePolicy()) -> 
 
 def _run(feats: Sequence[_Features], policy: DedupePolicy) -> tuple[list[list[int]], _Clusters]:
     c = _Clusters(feats, policy)
-    c.exact("doi", lambda f: f.doi)
-    c.exact("arxiv", lambda f: f.arxiv)
-    c.exact("title", lambda f: f.tkey)
+    c.exact("doi", attrgetter("doi"))
+    c.exact("arxiv", attrgetter("arxiv"))
+    c.exact("title", attrgetter("tkey"))
     if policy.fuzzy:
         c.fuzzy()
     groups: dict[int, list[int]] = {}
@@ -199,6 +243,12 @@ def _refusals(feats: Sequence[_Features], c: _Clusters) -> tuple[Refusal, ...]:
     return tuple(out)
 
 
+def _link_order(link: Link) -> tuple[object, ...]:
+    """Links by (b, a), as Origins order them, compared as one tuple (Origin's own order is a Python call)."""
+    a, b = link.a, link.b
+    return (b.path, b.line, b.column, a.path, a.line, a.column)
+
+
 def dedupe(entries: Sequence[Entry], diagnostics: Diagnostics, policy: DedupePolicy = DedupePolicy()) -> DedupeResult:
     """Merge records of the same work; ``entries`` must be in sorted-source order."""
     feats = [_Features(i, e) for i, e in enumerate(entries)]
@@ -210,19 +260,25 @@ def dedupe(entries: Sequence[Entry], diagnostics: Diagnostics, policy: DedupePol
     out: list[Entry] = []
     clusters: list[Cluster] = []
     for idx in groups:
-        members = [entries[i] for i in idx]
-        if len(members) == 1:
-            out.append(members[0])
+        if len(idx) == 1:
+            out.append(entries[idx[0]])
             continue
+        members = [entries[i] for i in idx]
         out.append(merge(members, diagnostics))
-        links = tuple(sorted(state.group(state.find(idx[0])).links, key=lambda l: (l.b, l.a)))
-        used = sorted({l.reason for l in links}, key=STRENGTH.__getitem__)
+        found = state.group(state.find(idx[0])).links
+        if len(found) == 1:  # most clusters: two records, one link
+            links = (found[0],)
+            reason, score = found[0].reason, found[0].score
+        else:
+            links = tuple(sorted(found, key=_link_order))
+            reason = "+".join(sorted({l.reason for l in links}, key=STRENGTH.__getitem__))
+            score = min(l.score for l in links)
         clusters.append(
             Cluster(
                 members=tuple(m.origin for m in members),
-                reason="+".join(used),
-                score=min(l.score for l in links),
-                titles=tuple(m.title for m in members),
+                reason=reason,
+                score=score,
+                titles=tuple(m.fields.get("title", "") for m in members),
                 links=links,
             )
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from operator import attrgetter
 
 from bibgen.dedupe.rule import _given_ok
 from bibgen.errors import Diagnostics
@@ -95,14 +96,20 @@ def merge(members: Sequence[Entry], diagnostics: Diagnostics) -> Entry:
     - the most authoritative key stays the key (a ``.bib`` key over a YAML or
       CSL-JSON id; among equals the earliest source), the others become aliases.
     """
-    lead = max(members, key=lambda e: _KIND_RANK[e.kind])  # max keeps the first of equals
+    lead = members[0]
+    lead_rank = _KIND_RANK[lead.kind]
+    for m in members:  # the first of the highest rank, as max() would pick
+        rank = _KIND_RANK[m.kind]
+        if rank > lead_rank:
+            lead, lead_rank = m, rank
+    lead_origin = lead.origin
     fields: dict[str, str] = {}
     source: dict[str, Origin] = {}
-    for name in _VENUE_FIELDS:
-        if name in lead.fields:
-            fields[name] = lead.fields[name]
-            source[name] = lead.origin
-    dated = lead if "year" in lead.fields else next((m for m in members if "year" in m.fields), None)
+    for name, value in lead.fields.items():
+        if name in _VENUE_SET:
+            fields[name] = value
+            source[name] = lead_origin
+    dated = lead if "year" in fields else next((m for m in members if "year" in m.fields), None)
     if dated is not None and dated is not lead:
         for name in _DATE_FIELDS:
             if name in dated.fields:
@@ -113,49 +120,61 @@ def merge(members: Sequence[Entry], diagnostics: Diagnostics) -> Entry:
                     and "year" in m.fields and ("eprint" in m.fields or m.kind is EntryKind.PREPRINT)), None)
         if pre is not None and _date_of(pre) != _date_of(dated) and "origdate" not in fields:
             fields["origdate"] = _date_of(pre)  # biblatex's origdate, CSL's original-date
+    dates_done = dated is not None
+    titles: dict[str, int] = {}  # counts in first-seen order (what Counter does, without its overhead)
+    keywords: list[str] = []
     for m in members:
+        m_origin = m.origin
         for name, value in m.fields.items():
-            if name == "title" or (name in _DATE_FIELDS and dated is not None):
+            if name == "title":
+                titles[value] = titles.get(value, 0) + 1
                 continue
-            if name not in fields:
+            if dates_done and name in _DATE_FIELDS:
+                continue
+            if name == "keywords":
+                keywords.append(value)
+            kept = fields.get(name)
+            if kept is None:
                 fields[name] = value
-                source[name] = m.origin
-            elif name in _VENUE_FIELDS and source[name] == lead.origin and m is not lead:
-                if _KIND_RANK[m.kind] == _KIND_RANK[lead.kind] and _differ(value, fields[name], name):
-                    _conflict(diagnostics, name, fields[name], source[name], value, m.origin)
+                source[name] = m_origin
+            elif name in _VENUE_SET and m is not lead and _same_origin(source[name], lead_origin):
+                if _KIND_RANK[m.kind] == lead_rank and _differ(value, kept, name):
+                    _conflict(diagnostics, name, kept, source[name], value, m_origin)
             elif name == "abstract":
-                if len(value) > len(fields[name]):
+                if len(value) > len(kept):
                     fields[name] = value
-                    source[name] = m.origin
+                    source[name] = m_origin
             elif name in _PREPRINT_FIELDS or name in ("keywords", "url", "venue"):
                 continue
-            elif _differ(value, fields[name], name):
-                _conflict(diagnostics, name, fields[name], source[name], value, m.origin)
-    titles: dict[str, int] = {}  # counts in first-seen order (what Counter does, without its overhead)
-    for m in members:
-        if m.title:
-            titles[m.title] = titles.get(m.title, 0) + 1
+            elif _differ(value, kept, name):
+                _conflict(diagnostics, name, kept, source[name], value, m_origin)
     if titles:
         best = max(titles.values())
         tied = [t for t in titles if titles[t] == best]
-        fields["title"] = lead.title if lead.title in tied else next(m.title for m in members if m.title in tied)
+        lead_title = lead.fields.get("title", "")
+        fields["title"] = lead_title if lead_title in tied else next(m.title for m in members if m.title in tied)
     arxiv_doi = arxiv_from_doi(fields["doi"]) if "doi" in fields else ""
     if arxiv_doi and lead.kind is not EntryKind.PREPRINT:
         del fields["doi"]
         if "eprint" not in fields:
             fields["eprint"], fields["eprinttype"] = arxiv_doi, "arxiv"
-    keywords = _merge_keywords(m.get("keywords") for m in members)
-    if keywords:
-        fields["keywords"] = keywords
+    merged_keywords = _merge_keywords(keywords) if keywords else ""
+    if merged_keywords:
+        fields["keywords"] = merged_keywords
     roles = sorted({r for m in members for r in m.people})
     people = {r: _merge_role(r, lead, members) for r in roles}
     partial = frozenset(r for r in roles if all(r in m.partial or r not in m.people for m in members))
-    origins = tuple(sorted({o for m in members for o in m.origins}))
-    keys = list(dict.fromkeys(a for m in members for a in (*((m.key,) if m.key else ()), *m.aliases)))
-    # The most authoritative key survives: one written in a .bib, then a YAML or
-    # CSL-JSON id; among equals the earliest source. The others stay as aliases.
-    keyed = [m for m in members if m.key]
-    key = max(keyed, key=_key_authority).key if keyed else ""
+    origins = _sorted_origins(members)
+    if any(m.key or m.aliases for m in members):
+        keys = list(dict.fromkeys(a for m in members for a in (*((m.key,) if m.key else ()), *m.aliases)))
+        # The most authoritative key survives: one written in a .bib, then a YAML or
+        # CSL-JSON id; among equals the earliest source. The others stay as aliases.
+        keyed = [m for m in members if m.key]
+        key = max(keyed, key=_key_authority).key if keyed else ""
+        aliases = tuple(k for k in keys if k != key)
+    else:
+        key, aliases = "", ()
+    nocase = tuple(dict.fromkeys(n for m in members for n in m.nocase)) if any(m.nocase for m in members) else ()
     return Entry(
         kind=lead.kind,
         fields=Fields(fields),
@@ -164,9 +183,32 @@ def merge(members: Sequence[Entry], diagnostics: Diagnostics) -> Entry:
         key=key,
         partial=partial,
         origins=origins,
-        aliases=tuple(k for k in keys if k != key),
-        nocase=tuple(dict.fromkeys(n for m in members for n in m.nocase)),
+        aliases=aliases,
+        nocase=nocase,
     )
+
+
+_VENUE_SET = frozenset(_VENUE_FIELDS)
+
+
+def _same_origin(a: Origin, b: Origin) -> bool:
+    return a is b or a == b  # (identity first: Origin's == is a Python call)
+
+
+_ORIGIN_KEY = attrgetter("path", "line", "column")  # what Origin's order compares, as a tuple (in C)
+
+
+def _sorted_origins(members: Sequence[Entry]) -> tuple[Origin, ...]:
+    """``tuple(sorted({o for m in members for o in m.origins}))``, comparing tuples in C instead of Origins in Python."""
+    found = sorted((o for m in members for o in m.origins), key=_ORIGIN_KEY)  # stable: the first of equals leads
+    out = [found[0]] if found else []
+    last = _ORIGIN_KEY(found[0]) if found else None
+    for o in found[1:]:
+        k = _ORIGIN_KEY(o)
+        if k != last:
+            out.append(o)
+            last = k
+    return tuple(out)
 
 
 def _key_authority(e: Entry) -> int:

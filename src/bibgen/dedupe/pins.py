@@ -62,20 +62,34 @@ def match_pinned(
         return []
     ef = [_Features(i, e) for i, e in enumerate(entries)]
     pf = [_Features(i, e) for i, e in enumerate(pinned)]
-    eg = [_Group(f) for f in ef]
-    pg = [_Group(f) for f in pf]
     lookup: dict[int, list[_Features]] = {}
     for i, records in (members or {}).items():
-        feats = [_Features(i, r) for r in records]
-        for f in feats:
-            eg[i].absorb(_Group(f))
-        lookup[i] = [ef[i], *feats]
+        lookup[i] = [ef[i], *(_Features(i, r) for r in records)]
+    # Cluster summaries, made when an entry or a pinned entry first meets a
+    # candidate (most never do): an entry's holds its merged records too.
+    eg: dict[int, _Group] = {}
+    pg: dict[int, _Group] = {}
+
+    def egroup(i: int) -> _Group:
+        g = eg.get(i)
+        if g is None:
+            g = eg[i] = _Group(ef[i])
+            for f in lookup.get(i, ())[1:]:
+                g.absorb(_Group(f))
+        return g
+
+    def pgroup(j: int) -> _Group:
+        g = pg.get(j)
+        if g is None:
+            g = pg[j] = _Group(pf[j])
+        return g
+
     found: dict[tuple[int, int], tuple[str, float]] = {}
 
     def consider(i: int, j: int, evidence: str, score: float = 1.0) -> None:
         if (i, j) in found:
             return
-        if _may_merge(ef[i], pf[j], eg[i], pg[j], evidence, policy, pin=True):
+        if _may_merge(ef[i], pf[j], egroup(i), pgroup(j), evidence, policy, pin=True):
             found[(i, j)] = (evidence, score)
 
     for evidence, attr in (("doi", "doi"), ("arxiv", "arxiv"), ("title", "tkey")):
@@ -118,7 +132,7 @@ def match_pinned(
             continue
         for j in by_author.get((f.first, f.year), ())[:blocking._BLOCK_ALL_PAIRS]:
             s = edited_score(f, pf[j])
-            if s and not rule._why_not(f, pf[j], eg[f.index], pg[j], "edited", policy, pin=True):
+            if s and not rule._why_not(f, pf[j], egroup(f.index), pgroup(j), "edited", policy, pin=True):
                 found[(f.index, j)] = ("edited", s)
     return sorted(
         (PinMatch(i, j, r, s) for (i, j), (r, s) in found.items()),

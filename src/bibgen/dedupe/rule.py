@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from itertools import islice
 
 from rapidfuzz import fuzz
@@ -27,102 +28,156 @@ _NEGATIONS = ("non", "un", "in", "im", "ir", "il", "dis", "anti", "de", "semi", 
 
 
 class _Group:
-    """The running summary of one cluster: what any new member must agree with."""
+    """The running summary of one cluster: what any new member must agree with.
+
+    Made for a record when it first meets a candidate (nearly always to be
+    checked at once), so everything a rule check reads is made here; only the
+    abstracts, title markers and user keys, which few checks read, wait for
+    their first use.
+    """
 
     __slots__ = (
         "size", "dois", "arxivs", "years", "editions", "volumes", "issues", "titles", "families", "complete",
         "numbers", "_markers", "containers", "venues", "_members", "_abstracts", "preprint", "links",
-        "_extra", "_filekeys",
+        "pmids", "isbns", "pages", "kclasses", "givens", "sigs", "keyed", "_filekeys",
     )
 
     def __init__(self, f: _Features) -> None:
+        year = f.year  # (fills all of the record's rule features at once: signals._Features._fill_rule)
         self.size = 1
         self.dois = {f.doi} if f.doi else set()
         self.arxivs = {f.arxiv} if f.arxiv else set()
-        self.years = {f.year} if f.year else set()
+        self.years = {year} if year else set()
         self.editions = {f.edition} if f.edition else set()
         self.volumes = {f.volume} if f.volume else set()
         self.issues = {f.issue} if f.issue else set()
-        self.titles = {f.plain_key} if f.plain_key else set()
-        self.families = set(f.families)
-        self.complete = set(f.families) if f.complete else set()
-        self.numbers = {f.numbers} if f.plain_key else set()
+        plain_key = f.plain_key
+        self.titles = {plain_key} if plain_key else set()
+        self.numbers = {f.numbers} if plain_key else set()
+        self.sigs = [f] if plain_key else []
+        families = f.families
+        self.families = set(families)
+        self.complete = set(families) if f.complete else set()
         self._markers: set[tuple[str, ...]] | None = None  # only fuzzy matches compare them
         self.containers = {f.container} if f.container else set()
         self.venues = {f.venue} if f.venue else set()
+        self.pmids = {f.pmid} if f.pmid else set()
+        self.isbns = {f.isbn} if f.isbn else set()
+        self.pages = {f.pages} if f.pages else set()
+        self.kclasses = {f.kclass} if f.kclass else set()
+        givens = f.givens
+        self.givens = {fam: set(gs) for fam, gs in givens.items()} if givens else {}
         # Abstracts are normalised only when a short or fuzzy title asks for them.
         self._members = [f]
         self._abstracts: list[str] | None = None
         self.preprint = f.preprint
         self.links: list[Link] = []
-        self._extra: dict[str, object] | None = None  # what only a rule check needs: see extra
-        self._filekeys: list[tuple[str, str, tuple[object, ...]]] | None = None  # see filekeys
+        # Does any member carry a key the user wrote? Only then are filekeys made (see _within_file).
+        self.keyed = bool(f.entry.key)
+        self._filekeys: list[tuple[str, str, tuple[object, ...]]] | None = None
 
     @property
     def extra(self) -> dict[str, object]:
-        """Identifiers, pages, kind classes, given names and user keys of the members (made on first use)."""
-        if self._extra is None:
-            pmids: set[str] = set()
-            isbns: set[str] = set()
-            pages: set[str] = set()
-            kclasses: set[str] = set()
-            givens: dict[str, set[str]] = {}
-            sigs: list[_Features] = []
-            # One pass over the members (the first rule check of every cluster makes this).
-            for m in self._members:
-                if m.pmid:
-                    pmids.add(m.pmid)
-                if m.isbn:
-                    isbns.add(m.isbn)
-                if m.pages:
-                    pages.add(m.pages)
-                if m.kclass:
-                    kclasses.add(m.kclass)
-                for fam, gs in m.givens.items():
-                    givens.setdefault(fam, set()).update(gs)
-                if m.plain_key:
-                    sigs.append(m)
-            self._extra = {
-                "pmids": pmids, "isbns": isbns, "pages": pages, "kclasses": kclasses,
-                "givens": givens, "sigs": sigs,
-            }
-        return self._extra
+        """Identifiers, pages, kind classes, given names and titled members, by name (for tests and debugging)."""
+        return {
+            "pmids": self.pmids, "isbns": self.isbns, "pages": self.pages, "kclasses": self.kclasses,
+            "givens": self.givens, "sigs": self.sigs,
+        }
 
     @property
     def filekeys(self) -> list[tuple[str, str, tuple[object, ...]]]:
-        """``(file, folded key, content)`` of the members whose key the user wrote (made on first use).
-
-        Apart from :attr:`extra`: the first rule check asks for these alone,
-        and refuses most same-file pairs on them.
-        """
+        """``(file, folded key, content)`` of the members whose key the user wrote (made on first use)."""
         if self._filekeys is None:
             self._filekeys = [m.filekey for m in self._members if m.entry.key and m.filekey]
         return self._filekeys
 
     def absorb(self, other: _Group) -> None:
         self.size += other.size
-        for name in ("dois", "arxivs", "years", "editions", "volumes", "issues", "titles", "families",
-                     "complete", "numbers", "containers", "venues"):
-            getattr(self, name).update(getattr(other, name))
+        self.dois |= other.dois
+        self.arxivs |= other.arxivs
+        self.years |= other.years
+        self.editions |= other.editions
+        self.volumes |= other.volumes
+        self.issues |= other.issues
+        self.titles |= other.titles
+        self.families |= other.families
+        self.complete |= other.complete
+        self.numbers |= other.numbers
+        self.containers |= other.containers
+        self.venues |= other.venues
+        self.pmids |= other.pmids
+        self.isbns |= other.isbns
+        self.pages |= other.pages
+        self.kclasses |= other.kclasses
+        if other.givens:
+            givens = self.givens
+            for fam, gs in other.givens.items():
+                mine = givens.get(fam)
+                if mine is None:
+                    givens[fam] = set(gs)
+                else:
+                    mine |= gs
+        self.sigs.extend(other.sigs)
         self._members.extend(other._members)
         self._abstracts = None
         self._markers = None
         self.preprint = self.preprint or other.preprint
         self.links.extend(other.links)
-        if self._extra is not None and other._extra is not None:
-            mine, theirs = self._extra, other._extra
-            for name in ("pmids", "isbns", "pages", "kclasses"):
-                mine[name].update(theirs[name])  # type: ignore[attr-defined]
-            for fam, gs in theirs["givens"].items():  # type: ignore[attr-defined]
-                mine["givens"].setdefault(fam, set()).update(gs)  # type: ignore[attr-defined]
-            mine["sigs"].extend(theirs["sigs"])  # type: ignore[attr-defined]
-        else:
-            self._extra = None
+        self.keyed = self.keyed or other.keyed
         if self._filekeys is not None and other._filekeys is not None:
             self._filekeys.extend(other._filekeys)
         else:
             self._filekeys = None
 
+    def add(self, f: _Features) -> None:
+        """``self.absorb(_Group(f))`` for a record alone in its cluster, without making its summary."""
+        year = f.year  # (fills the record's rule features)
+        self.size += 1
+        if f.doi:
+            self.dois.add(f.doi)
+        if f.arxiv:
+            self.arxivs.add(f.arxiv)
+        if year:
+            self.years.add(year)
+        if f.edition:
+            self.editions.add(f.edition)
+        if f.volume:
+            self.volumes.add(f.volume)
+        if f.issue:
+            self.issues.add(f.issue)
+        if f.plain_key:
+            self.titles.add(f.plain_key)
+            self.numbers.add(f.numbers)
+            self.sigs.append(f)
+        self.families |= f.families
+        if f.complete:
+            self.complete |= f.families
+        if f.container:
+            self.containers.add(f.container)
+        if f.venue:
+            self.venues.add(f.venue)
+        if f.pmid:
+            self.pmids.add(f.pmid)
+        if f.isbn:
+            self.isbns.add(f.isbn)
+        if f.pages:
+            self.pages.add(f.pages)
+        if f.kclass:
+            self.kclasses.add(f.kclass)
+        if f.givens:
+            givens = self.givens
+            for fam, gs in f.givens.items():
+                mine = givens.get(fam)
+                if mine is None:
+                    givens[fam] = set(gs)
+                else:
+                    mine |= gs
+        self._members.append(f)
+        self._abstracts = None
+        self._markers = None
+        self.preprint = self.preprint or f.preprint
+        self.keyed = self.keyed or bool(f.entry.key)
+        self._filekeys = None  # (absorb drops them when the other side has not made its own)
 
     @property
     def abstracts(self) -> list[str]:
@@ -175,9 +230,11 @@ def _given_ok(x: str, y: str) -> bool:
 
 def _given_conflict(a: _Group, b: _Group) -> str:
     """The family name whose given names disagree on the two sides (``Alan`` against ``Andrew`` Rattle), else ``""``."""
-    ga, gb = a.extra["givens"], b.extra["givens"]
-    for fam in sorted(ga.keys() & gb.keys()):  # type: ignore[attr-defined]
-        xs, ys = ga[fam], gb[fam]  # type: ignore[index]
+    ga, gb = a.givens, b.givens
+    if not ga or not gb:
+        return ""
+    for fam in sorted(ga.keys() & gb.keys()):
+        xs, ys = ga[fam], gb[fam]
         if not any(_given_ok(x, y) for x in xs for y in ys):
             return f"different given names: {sorted(xs)[0]} {fam} / {sorted(ys)[0]} {fam}"
     return ""
@@ -195,12 +252,14 @@ def _title_close(x: _Features, y: _Features) -> bool:
 
 def _titles_disagree(a: _Group, b: _Group) -> bool:
     """Does every title on one side clearly disagree with every title on the other?"""
-    sa, sb = a.extra["sigs"][:4], b.extra["sigs"][:4]  # type: ignore[index]
+    sa, sb = a.sigs[:4], b.sigs[:4]
     return bool(sa) and bool(sb) and not any(_title_close(x, y) for x in sa for y in sb)
 
 
 def _within_file(a: _Group, b: _Group) -> bool:
     """Do the two sides hold records of one file under different keys that are not exact copies?"""
+    if not (a.keyed and b.keyed):
+        return False
     fa, fb = a.filekeys, b.filekeys
     if not fa or not fb:
         return False
@@ -233,10 +292,9 @@ def _refusal(a: _Group, b: _Group, evidence: str, policy: DedupePolicy, pin: boo
     """
     if not pin and not policy.within_file and _within_file(a, b):
         return "same file, different keys"
-    ea, eb = a.extra, b.extra
     if evidence in IDENTIFIERS:
         for name, xa, xb in (("DOI", a.dois, b.dois), ("arXiv id", a.arxivs, b.arxivs),
-                             ("PMID", ea["pmids"], eb["pmids"]), ("ISBN", ea["isbns"], eb["isbns"])):
+                             ("PMID", a.pmids, b.pmids), ("ISBN", a.isbns, b.isbns)):
             if _disjoint(xa, xb):  # type: ignore[arg-type]
                 return f"same {evidence}, different {name}s"
         if _titles_disagree(a, b):
@@ -247,16 +305,16 @@ def _refusal(a: _Group, b: _Group, evidence: str, policy: DedupePolicy, pin: boo
     if policy.distinct(a.titles, b.titles):
         return "declared distinct (not-duplicates)"
     for name, xa, xb in (("DOIs", a.dois, b.dois), ("arXiv ids", a.arxivs, b.arxivs),
-                         ("PMIDs", ea["pmids"], eb["pmids"]), ("ISBNs", ea["isbns"], eb["isbns"]),
+                         ("PMIDs", a.pmids, b.pmids), ("ISBNs", a.isbns, b.isbns),
                          ("editions", a.editions, b.editions), ("volumes", a.volumes, b.volumes),
                          ("numbers", a.issues, b.issues)):
         if _disjoint(xa, xb):  # type: ignore[arg-type]
             return f"different {name}"
     if not pin:
-        classes = ea["kclasses"] | eb["kclasses"]  # type: ignore[operator]
+        classes = a.kclasses | b.kclasses
         if len(classes) > 1:
             return "different types: " + " / ".join(sorted(classes))
-        if _disjoint(ea["pages"], eb["pages"]):  # type: ignore[arg-type]
+        if _disjoint(a.pages, b.pages):
             return "different pages"
     if not _years_ok(a, b):
         return "years too far apart"
@@ -273,6 +331,39 @@ def _refusal(a: _Group, b: _Group, evidence: str, policy: DedupePolicy, pin: boo
     if evidence == "fuzzy" and (a.numbers != b.numbers or a.markers != b.markers):
         return "different numbers or parts in the titles"
     return ""
+
+
+def _joins_all(members: Sequence[_Features], policy: DedupePolicy) -> bool:
+    """Is there nothing in these records (of one title key) that :func:`_why_not` could refuse on title evidence?
+
+    A sufficient condition, checked record by record: no declared
+    not-duplicates, no user key (the one-file rule), no short title (which
+    needs a second signal), no complete author list (the author and
+    given-name rules read only complete lists), and at most one value among
+    all the records for each identifier, edition, volume, number, first page,
+    kind class and year. Then any two groups of these records agree on
+    everything the rule compares, so each record, alone in its cluster, joins
+    the first one's cluster at its first try (:meth:`_Clusters._join_bucket`
+    takes this shortcut).
+    """
+    if policy.not_duplicates:
+        return False
+    first: list[object] | None = None
+    for f in members:
+        if f.short or f.entry.key or f.complete:
+            return False
+        values = (f.doi, f.arxiv, f.pmid, f.isbn, f.edition, f.volume, f.issue, f.pages, f.kclass, f.year)
+        if first is None:
+            first = list(values)
+            continue
+        for n, v in enumerate(values):
+            if v:
+                seen = first[n]
+                if not seen:
+                    first[n] = v
+                elif seen != v:
+                    return False
+    return True
 
 
 def _compatible(a: _Group, b: _Group, evidence: str, policy: DedupePolicy) -> bool:
@@ -378,10 +469,12 @@ def _typo_words(a: _Features, b: _Features) -> bool:
 
 def fuzzy_score(a: _Features, b: _Features, threshold: float) -> float:
     """The similarity of two titles if they may be one work by fuzzy rules, else 0."""
-    if not (a.fuzzy and b.fuzzy) or a.numbers != b.numbers or a.markers != b.markers:
+    if not (a.fuzzy and b.fuzzy) or a.numbers != b.numbers:
         return 0.0
+    # (The similarity first: it is one C call, and most pairs fail it before
+    # their markers, made in Python on first use, are asked for.)
     score = fuzz.ratio(a.norm, b.norm, score_cutoff=threshold * 100) / 100
-    if not score or not _typo_words(a, b):
+    if not score or a.markers != b.markers or not _typo_words(a, b):
         return 0.0
     return round(score, 4)
 

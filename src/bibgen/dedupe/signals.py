@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
+from operator import attrgetter
 
 from bibgen.model import Entry, EntryKind
 from bibgen.normalize import (
+    FUNCTION_WORDS,
     arxiv_from_doi,
     fold,
     is_unspaced_script,
@@ -15,7 +18,6 @@ from bibgen.normalize import (
     normalize_number,
     normalize_pmid,
     person_family,
-    significant_tokens,
     title_key,
     title_markers,
     title_numbers,
@@ -91,28 +93,34 @@ class _Features:
     """What matching needs to know about one record, computed once.
 
     What every record needs (title keys, identifiers, the fuzzy blocking words)
-    is computed up front; the rest (what a cluster summary and the content
-    order need) on first use, since most records never meet a candidate.
+    is computed up front. What a cluster summary needs (years, numbers, names,
+    venue, registry ids, pages, kind) is filled in one go the first time any of
+    it is asked for (:meth:`_fill_rule`), since most records never meet a
+    candidate and every one that does needs all of it; the content order, the
+    title markers, the abstract and the file key each on their own first use.
     """
 
     __slots__ = (
         "index", "entry", "tkey", "plain_key", "tokens", "sig", "numbers", "markers", "doi", "arxiv",
         "year", "edition", "volume", "issue", "families", "complete", "abstract", "container",
         "preprint", "fuzzy", "short", "norm", "order", "venue", "generic",
-        "pmid", "isbn", "pages", "kclass", "filekey", "givens", "first",
+        "pmid", "isbn", "pages", "kclass", "filekey", "givens", "first", "head",
     )
 
     def __init__(self, index: int, entry: Entry) -> None:
         self.index = index
         self.entry = entry
         (self.plain_key, self.numbers, self.tkey, self.tokens, self.sig, self.short, self.fuzzy,
-         self.norm) = _title_signals(entry.title)
-        self.doi, self.arxiv = identifiers(entry)
+         self.norm) = _title_signals(entry.fields.get("title", ""))
+        names = entry.fields.keys()
+        if "doi" in names or "eprint" in names or "url" in names:
+            self.doi, self.arxiv = identifiers(entry)
+        else:  # most scraped records: nothing to normalise (what identifiers() says first)
+            self.doi = self.arxiv = ""
 
     def __getattr__(self, name: str) -> object:
         # Only called for a slot not set yet: fill the lazy ones (one dict
-        # look-up instead of a chain of name comparisons: this runs for every
-        # record that meets a candidate, several times).
+        # look-up instead of a chain of name comparisons).
         fill = _LAZY.get(name)
         if fill is None:
             raise AttributeError(name)
@@ -120,85 +128,84 @@ class _Features:
         return object.__getattribute__(self, name)
 
     def _fill_order(self) -> None:
-        self.order = content_order(self.entry, self.plain_key)
+        self.order = self.head + _order_tail(self.entry)
+
+    def _fill_head(self) -> None:
+        self.head = _order_head(self.entry, self.plain_key)
 
     def _fill_markers(self) -> None:
         self.markers = title_markers(self.entry.title)
 
-    def _fill_numbers(self) -> None:
-        fields = self.entry.fields
-        self.year = year_of(fields["year"]) if "year" in fields else None
-        self.edition = normalize_number(fields["edition"]) if "edition" in fields else ""
-        self.volume = normalize_number(fields["volume"]) if "volume" in fields else ""
-        self.issue = normalize_number(fields["number"]) if "number" in fields else ""
-
-    def _fill_families(self) -> None:
+    def _fill_rule(self) -> None:
+        """Everything a cluster summary (rule._Group) reads, in one pass over the record."""
         entry = self.entry
-        self.families = frozenset(f for f in (person_family(p) for p in entry.authors) if f)
-        self.complete = bool(self.families) and "author" not in entry.partial
+        kind = entry.kind
+        get = entry.fields.get
+        numbered = not entry.fields.keys().isdisjoint(_NUMBERED)  # (most scraped records have none of them)
+        year = get("year") if numbered else None
+        self.year = year_of(year) if year is not None else None
+        if numbered:
+            edition, volume, issue = get("edition"), get("volume"), get("number")
+            self.edition = normalize_number(edition) if edition is not None else ""
+            self.volume = normalize_number(volume) if volume is not None else ""
+            self.issue = normalize_number(issue) if issue is not None else ""
+            pmid = get("pmid")
+            self.pmid = normalize_pmid(pmid) if pmid is not None else ""
+            # A chapter or paper carries its book's ISBN: only a whole book is named by one.
+            isbn = get("isbn", "")
+            self.isbn = normalize_isbn(isbn) if isbn and kind is EntryKind.BOOK else ""
+            self.pages = first_page(get("pages"))
+        else:
+            self.edition = self.volume = self.issue = self.pmid = self.isbn = self.pages = ""
+        authors = entry.people.get("author", ())
+        names = [person_family(p) for p in authors]
+        self.families = families = frozenset([f for f in names if f])
+        partial = "author" in entry.partial
+        self.complete = bool(families) and not partial
+        givens: dict[str, set[str]] = {}
+        # Only a complete list says who the authors are: two author pages
+        # of one work may belong to two people with one family name.
+        if not partial:
+            for p, fam in zip(authors, names):
+                if fam:
+                    givens.setdefault(fam, set()).add(fold(p.given).strip())
+        self.givens = givens
+        self.first = names[0] if names else ""
+        self.kclass = _KIND_CLASS[kind]
+        container = get("container", "")
+        self.container = title_key(container) if container else ""
+        venue = get("venue", "")  # the source line a page gave (``arXiv.org Sound``)
+        self.venue = title_key(venue) if venue else ""
+        self.preprint = kind is EntryKind.PREPRINT or (bool(self.arxiv) and not container)
+        self.generic = self.plain_key in GENERIC_TITLES and not self.numbers
 
     def _fill_abstract(self) -> None:
         abstract = self.entry.get("abstract")
         # Uncached: abstracts are unique, and would only fill the title caches.
         self.abstract = " ".join(title_tokens.__wrapped__(abstract[:600]))[:400] if abstract else ""
 
-    def _fill_generic(self) -> None:
-        self.generic = self.plain_key in GENERIC_TITLES and not self.numbers
-
-    def _fill_registry(self) -> None:
-        entry = self.entry
-        fields = entry.fields
-        self.pmid = normalize_pmid(fields["pmid"]) if "pmid" in fields else ""
-        # A chapter or paper carries its book's ISBN: only a whole book is named by one.
-        isbn = fields.get("isbn", "")
-        self.isbn = normalize_isbn(isbn) if isbn and entry.kind is EntryKind.BOOK else ""
-
-    def _fill_pages(self) -> None:
-        self.pages = first_page(self.entry.get("pages"))
-
-    def _fill_kclass(self) -> None:
-        self.kclass = _KIND_CLASS[self.entry.kind]
-
     def _fill_filekey(self) -> None:
         # (file, key, content) of a record whose key the user wrote; see _within_file.
         entry = self.entry
         self.filekey = (entry.origin.path, entry.key.casefold(), self.order[:-1]) if entry.key else None
 
-    def _fill_givens(self) -> None:
-        entry = self.entry
-        givens: dict[str, set[str]] = {}
-        # Only a complete list says who the authors are: two author pages
-        # of one work may belong to two people with one family name.
-        for p in entry.authors if "author" not in entry.partial else ():
-            fam = person_family(p)
-            if fam:
-                givens.setdefault(fam, set()).add(fold(p.given).strip())
-        self.givens = givens
-        self.first = person_family(entry.authors[0]) if entry.authors else ""
 
-    def _fill_container(self) -> None:
-        entry = self.entry
-        container = entry.get("container")
-        self.container = title_key(container) if container else ""
-        venue = entry.get("venue")  # the source line a page gave (``arXiv.org Sound``)
-        self.venue = title_key(venue) if venue else ""
-        self.preprint = entry.kind is EntryKind.PREPRINT or (bool(self.arxiv) and not container)
+# The fields whose values _fill_rule normalises to numbers, ids or a first page.
+_NUMBERED = frozenset({"year", "edition", "volume", "number", "pmid", "isbn", "pages"})
 
 
 # The lazy slots of _Features and the method that fills each (with its siblings).
 _LAZY = {
     "order": _Features._fill_order,
+    "head": _Features._fill_head,
     "markers": _Features._fill_markers,
-    **dict.fromkeys(("year", "edition", "volume", "issue"), _Features._fill_numbers),
-    **dict.fromkeys(("families", "complete"), _Features._fill_families),
+    **dict.fromkeys(
+        ("year", "edition", "volume", "issue", "families", "complete", "givens", "first", "pmid", "isbn", "pages",
+         "kclass", "container", "venue", "preprint", "generic"),
+        _Features._fill_rule,
+    ),
     "abstract": _Features._fill_abstract,
-    "generic": _Features._fill_generic,
-    **dict.fromkeys(("pmid", "isbn"), _Features._fill_registry),
-    "pages": _Features._fill_pages,
-    "kclass": _Features._fill_kclass,
     "filekey": _Features._fill_filekey,
-    **dict.fromkeys(("givens", "first"), _Features._fill_givens),
-    **dict.fromkeys(("container", "preprint", "venue"), _Features._fill_container),
 }
 
 
@@ -211,12 +218,16 @@ def forget_titles() -> None:
 @lru_cache(maxsize=262144)  # one work's title recurs on each page that lists it
 def _title_signals(title: str) -> tuple[str, tuple[str, ...], str, tuple[str, ...], tuple[str, ...], bool, bool, str]:
     """(plain key, numbers, title key, tokens, significant tokens, short, fuzzy, normalised words) of a title."""
-    plain_key = title_key(title)
+    tokens = title_tokens(title)
+    # title_key(title), significant_tokens(title) and is_unspaced_script(title)
+    # from what is at hand: the title key is the tokens run together (both cut
+    # the folded title at the same characters, [\W_]+, one dropping them, the
+    # other splitting there), and an ASCII title is in no unspaced script.
+    plain_key = "".join(tokens)
     numbers = title_numbers(title)
     tkey = plain_key + "#" + ".".join(numbers) if plain_key else ""
-    tokens = title_tokens(title)
-    sig = significant_tokens(title)
-    unspaced = is_unspaced_script(title)
+    sig = tuple([t for t in tokens if t not in FUNCTION_WORDS]) or tokens
+    unspaced = not title.isascii() and is_unspaced_script(title)
     # Without word spacing a title is one "word"; count its characters instead.
     short = len(plain_key) < UNSPACED_MIN_CHARS if unspaced else len(sig) < SHORT_TITLE_WORDS or len(plain_key) < 12
     fuzzy = len(plain_key) >= FUZZY_MIN_CHARS and len(sig) >= FUZZY_MIN_WORDS and not unspaced
@@ -225,8 +236,8 @@ def _title_signals(title: str) -> tuple[str, tuple[str, ...], str, tuple[str, ..
 
 def identifiers(entry: Entry) -> tuple[str, str]:
     """The entry's normalised (DOI, arXiv id); an arXiv DOI or URL counts as the arXiv id."""
-    fields = entry.fields
-    if "doi" not in fields and "eprint" not in fields and "url" not in fields:
+    names = entry.fields.keys()  # a dict view: ``in`` on it is one C call, on Fields a Python one
+    if "doi" not in names and "eprint" not in names and "url" not in names:
         return "", ""  # most scraped records: nothing to normalise
     doi = normalize_doi(entry.get("doi"))
     arxiv = ""
@@ -262,15 +273,59 @@ def content_order(entry: Entry, key: str | None = None) -> tuple[object, ...]:
 
     ``key`` is the entry's title key when the caller has it already.
     """
+    return _order_head(entry, key) + _order_tail(entry)
+
+
+def _order_head(entry: Entry, key: str | None) -> tuple[object, ...]:
+    """The first part of :func:`content_order` (title key, title, kind, fields): cheap, and it decides most comparisons."""
+    fields = entry.fields
+    title = fields.get("title", "")
     return (
-        title_key(entry.title) if key is None else key,
-        entry.title,
-        entry.kind.value,
-        tuple(entry.fields.items()),  # Fields keeps its items sorted by name
-        tuple((r, tuple(p.sort_form() for p in ps)) for r, ps in sorted(entry.people.items())),
+        title_key(title) if key is None else key,
+        title,
+        _KIND_VALUE[entry.kind],  # (an enum's .value is a Python-level property)
+        tuple(fields.items()),  # Fields keeps its items sorted by name
+    )
+
+
+def _order_tail(entry: Entry) -> tuple[object, ...]:
+    """The rest of :func:`content_order`: people, partial roles, key."""
+    return (
+        tuple([(r, tuple([p.sort_form() for p in ps])) for r, ps in sorted(entry.people.items())]),
         tuple(sorted(entry.partial)),
         entry.key,
     )
+
+
+_HEAD = attrgetter("head")
+_ORDER = attrgetter("order")
+
+
+def in_content_order(feats: Iterable[_Features]) -> list[_Features]:
+    """``sorted(feats, key=order)``: heads compared first, whole orders made only for records whose heads are equal."""
+    out = sorted(feats, key=_HEAD)
+    n = len(out)
+    i = 0
+    while i < n - 1:
+        head = out[i].head
+        j = i + 1
+        while j < n and out[j].head == head:
+            j += 1
+        if j - i > 1:
+            out[i:j] = sorted(out[i:j], key=_ORDER)
+        i = j
+    return out
+
+
+def before(f: _Features, g: _Features) -> bool:
+    """``f.order < g.order``, made whole only when the heads are equal."""
+    hf, hg = f.head, g.head
+    if hf != hg:
+        return hf < hg
+    return f.order < g.order
+
+
+_KIND_VALUE = {kind: kind.value for kind in EntryKind}
 
 
 def _signals(f: _Features) -> list[tuple[str, object]]:
