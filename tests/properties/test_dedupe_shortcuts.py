@@ -8,7 +8,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from bibgen.dedupe import blocking, rule
+from bibgen.dedupe import rule
 from bibgen.dedupe.blocking import (
     _BLOCK_ALL_PAIRS,
     _BLOCK_WINDOW,
@@ -114,31 +114,24 @@ def _candidate_pairs_plain(feats, group_of):  # type: ignore[no-untyped-def]
 
 
 @settings(max_examples=400, deadline=None)
-@given(_BLOCK_RECORDS, st.integers(0, 3), st.sampled_from(["hash", "length", "constant"]))
+@given(_BLOCK_RECORDS, st.integers(0, 3))
 @example([("deep learning for graph models", 0, "Bo Li"), ("deep lerning for graph models", 1, "Bo Li"),
-          ("deep learning graph models", 0, "Ann Smith")], 0, "constant")
-def test_block_sums_give_the_pairs_of_the_block_keys(records, groups: int, word_hash: str) -> None:  # type: ignore[no-untyped-def]
-    # Hash sums that collide (every word hashed to its length, or to one value)
-    # must never make a pair the keys would not make, nor lose one.
+          ("deep learning graph models", 0, "Ann Smith")], 0)
+def test_blocking_gives_the_pairs_of_the_plain_block_keys(records, groups: int) -> None:  # type: ignore[no-untyped-def]
+    # One representative per title and cluster chosen head first (before), the
+    # pairs ordered by in_content_order: the same pairs as whole content orders.
     feats = [_Features(i, _record(i, *r)) for i, r in enumerate(records)]
     group_of = (lambda i: i) if not groups else (lambda i: i % groups)
-    want = _candidate_pairs_plain(feats, group_of)
-    hashes = {"hash": hash, "length": len, "constant": lambda w: 7}
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(blocking, "_word_hash", hashes[word_hash])
-        assert _candidate_pairs(feats, group_of) == want
+    assert _candidate_pairs(feats, group_of) == _candidate_pairs_plain(feats, group_of)
 
 
-def test_block_sums_see_a_big_block_as_the_keys_do() -> None:
-    # More than _BLOCK_ALL_PAIRS titles under one key: the sorted-neighbourhood
-    # branch, with every sum colliding.
+def test_blocking_sees_a_big_block_as_the_plain_keys_do() -> None:
+    # More than _BLOCK_ALL_PAIRS titles under one key: the sorted-neighbourhood branch.
     titles = [f"deep learning for graph models part{'x' * n}" for n in range(_BLOCK_ALL_PAIRS + 10)]
     feats = [_Features(i, _record(i, t, i % 3, "Bo Li")) for i, t in enumerate(titles)]
     want = _candidate_pairs_plain(feats, lambda i: i)
     assert want  # the test decides something
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(blocking, "_word_hash", lambda w: 1)
-        assert _candidate_pairs(feats, lambda i: i) == want
+    assert _candidate_pairs(feats, lambda i: i) == want
 
 
 # --- one title key, nothing to refuse ---------------------------------------------

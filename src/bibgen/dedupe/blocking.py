@@ -35,10 +35,6 @@ def _block_keys_of(sig: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
 _INDEX = attrgetter("index")
 
 
-# How a word is hashed for the block sums (a test swaps in one that collides).
-_word_hash = hash
-
-
 def _candidate_pairs(feats: Sequence[_Features], group_of: callable) -> set[tuple[int, int]]:  # type: ignore[valid-type]
     """Pairs of records (by index) in different clusters that share a blocking key (:func:`_block_keys`)."""
     # One representative per distinct title and cluster, the first in content
@@ -52,23 +48,16 @@ def _candidate_pairs(feats: Sequence[_Features], group_of: callable) -> set[tupl
             cur = rep.get(k)
             if cur is None or before(f, cur):
                 rep[k] = f
-    # A block key (a set of words) is first stood for by the sum of its words'
-    # hashes: a set's sum, and each sum with one word taken away, cost one
-    # addition per word, where the keys themselves are a tuple per word. Most
-    # sums meet no other title: the first title with a sum stays alone, and a
-    # list is made only when a second one comes. Titles that share a sum are
-    # then sorted by their real keys (_real_blocks), so a collision of sums
-    # never makes a pair.
-    hash_of = _word_hash
-    first: dict[int, _Features] = {}
-    shared: dict[int, list[_Features]] = {}
+    # Most blocks hold one title: keep a block's first member alone and make a
+    # list only when a second one comes (the pairs are a set, so the order in
+    # which blocks are visited does not matter). The keys are tuples made here
+    # and dropped with the stage (no cache outlives it). (Sums of word hashes
+    # standing for the keys were tried: near-duplicate titles share most of
+    # their sums, and a 100k .bib's dedupe took 2 s longer.)
+    first: dict[tuple[str, ...], _Features] = {}
+    shared: dict[tuple[str, ...], list[_Features]] = {}
     for f in rep.values():
-        words = set(f.sig)
-        hashes = [hash_of(w) for w in words]
-        total = sum(hashes)
-        sums = [total - h for h in hashes] if len(words) >= FUZZY_MIN_WORDS else []
-        sums.append(total)
-        for k in sums:
+        for k in _block_keys_of(f.sig):
             prev = first.setdefault(k, f)
             if prev is not f:
                 members = shared.get(k)
@@ -77,39 +66,17 @@ def _candidate_pairs(feats: Sequence[_Features], group_of: callable) -> set[tupl
                 else:
                     members.append(f)
     pairs: set[tuple[int, int]] = set()
-    for k, candidates in shared.items():
-        for members in _real_blocks(k, candidates):
-            # By (order, index): stable in content order after sorting by index.
-            reps = in_content_order(sorted(members, key=_INDEX))
-            if len(reps) <= _BLOCK_ALL_PAIRS:
-                for i, x in enumerate(reps):
-                    for y in reps[i + 1 :]:
-                        pairs.add((x.index, y.index))  # x is earlier in content order
-            else:
-                reps.sort(key=lambda f: (f.norm, f.order))
-                for i, x in enumerate(reps):
-                    for y in reps[i + 1 : i + 1 + _BLOCK_WINDOW]:
-                        pairs.add((x.index, y.index) if x.order <= y.order else (y.index, x.index))
+    for members in shared.values():
+        # By (order, index): stable in content order after sorting by index.
+        reps = in_content_order(sorted(members, key=_INDEX))
+        if len(reps) <= _BLOCK_ALL_PAIRS:
+            for i, x in enumerate(reps):
+                for y in reps[i + 1 :]:
+                    pairs.add((x.index, y.index))  # x is earlier in content order
+        else:
+            reps.sort(key=lambda f: (f.norm, f.order))
+            for i, x in enumerate(reps):
+                for y in reps[i + 1 : i + 1 + _BLOCK_WINDOW]:
+                    pairs.add((x.index, y.index) if x.order <= y.order else (y.index, x.index))
     return pairs
 
-
-def _real_blocks(total: int, candidates: list[_Features]) -> list[list[_Features]]:
-    """The blocks (of two or more titles, in the order given) of the keys among ``candidates`` whose hash sum is ``total``."""
-    hash_of = _word_hash
-    by_key: dict[tuple[str, ...], list[_Features]] = {}
-    seen: set[int] = set()
-    for f in candidates:
-        if f.index in seen:
-            continue  # (two of its own sums were equal)
-        seen.add(f.index)
-        # Which of its keys (_block_keys_of: the words, then each left out) have this sum?
-        words = tuple(sorted(set(f.sig)))
-        hashes = [hash_of(w) for w in words]
-        whole = sum(hashes)
-        if whole == total:
-            by_key.setdefault(words, []).append(f)
-        if len(words) >= FUZZY_MIN_WORDS:
-            for i, h in enumerate(hashes):
-                if whole - h == total:
-                    by_key.setdefault(words[:i] + words[i + 1 :], []).append(f)
-    return [members for members in by_key.values() if len(members) > 1]
