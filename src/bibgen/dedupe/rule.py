@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from itertools import islice
 
 from rapidfuzz import fuzz
@@ -110,13 +111,7 @@ class _Group:
         self.pages |= other.pages
         self.kclasses |= other.kclasses
         if other.givens:
-            givens = self.givens
-            for fam, gs in other.givens.items():
-                mine = givens.get(fam)
-                if mine is None:
-                    givens[fam] = set(gs)
-                else:
-                    mine |= gs
+            _add_givens(self.givens, other.givens)
         self.sigs.extend(other.sigs)
         self._members.extend(other._members)
         self._abstracts = None
@@ -165,13 +160,7 @@ class _Group:
         if f.kclass:
             self.kclasses.add(f.kclass)
         if f.givens:
-            givens = self.givens
-            for fam, gs in f.givens.items():
-                mine = givens.get(fam)
-                if mine is None:
-                    givens[fam] = set(gs)
-                else:
-                    mine |= gs
+            _add_givens(self.givens, f.givens)
         self._members.append(f)
         self._abstracts = None
         self._markers = None
@@ -192,6 +181,16 @@ class _Group:
         if self._markers is None:
             self._markers = {m.markers for m in self._members if m.plain_key}
         return self._markers
+
+
+def _add_givens(givens: dict[str, set[str]], more: Mapping[str, AbstractSet[str]]) -> None:
+    """Given names per family name: ``more``'s added to ``givens`` (each family's set copied, never shared)."""
+    for fam, gs in more.items():
+        mine = givens.get(fam)
+        if mine is None:
+            givens[fam] = set(gs)
+        else:
+            mine |= gs
 
 
 def _disjoint(a: set[object], b: set[object]) -> bool:
