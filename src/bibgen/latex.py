@@ -464,13 +464,42 @@ def decode(latex: str) -> str:
 
 
 def _decode_full(latex: str) -> str:
+    text = _pylatexenc_text(latex)
+    return latex if text is None else text
+
+
+def _pylatexenc_text(latex: str) -> str | None:
+    """pylatexenc's text of ``latex`` (bibgen's context, math verbatim); None where it fails."""
+    return isolated(_walk_to_text, latex)
+
+
+def _walk_to_text(latex: str) -> str | None:
     try:
         from pylatexenc.latexwalker import LatexWalker
 
         nodes = LatexWalker(latex, latex_context=_walker_context(), tolerant_parsing=True).get_latex_nodes()[0]
         return _decoder().nodelist_to_text(nodes)
     except Exception:  # pylatexenc raises assorted errors on malformed input
-        return latex
+        return None
+
+
+def isolated(fn, *args):  # type: ignore[no-untyped-def]
+    """``fn(*args)`` run in a generator frame, so garbage cycles it leaves cannot pin our stack.
+
+    pylatexenc's walker keeps the end-of-input exception it caught (``do_read``
+    returns it), so each call leaves a cycle: exception, traceback, frames.  A
+    frame outliving its call links to its caller's frame, and so on down the
+    stack: a reader's whole file text and bytes stay reachable from that
+    garbage.  The pipeline runs with the cyclic collector off and freezes what
+    is left (pipeline.bulk), so those would never be freed.  A generator's
+    frame drops its link to the caller when it finishes, which ends the chain
+    here: the garbage holds only pylatexenc's own small objects.
+    """
+
+    def frame():  # type: ignore[no-untyped-def]
+        yield fn(*args)
+
+    return next(frame())
 
 
 # The fast path: a scanner over the LaTeX that .bib files are made of, which
@@ -750,11 +779,4 @@ def _scan(latex: str, pos: int, stop: int, out: list[str]) -> bool:
 def _decode_token(token: str) -> str | None:
     """pylatexenc's text of one atom; None where pylatexenc fails on it (then it fails on
     the whole value too, and keeps that as written: the fast path must not guess)."""
-    try:
-        from pylatexenc.latexwalker import LatexWalker
-
-        # Parsed as _decode_full parses a whole value, so both paths agree.
-        nodes = LatexWalker(token, latex_context=_walker_context(), tolerant_parsing=True).get_latex_nodes()[0]
-        return _decoder().nodelist_to_text(nodes)
-    except Exception:  # pylatexenc raises assorted errors on malformed input
-        return None
+    return _pylatexenc_text(token)  # parsed as _decode_full parses a whole value, so both paths agree

@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from bibgen.latex import isolated
+
 _CMD = re.compile(r"\\([A-Za-z]+)|\\(.)")
 _FUNCTIONS = (
     "arccos arcsin arctan arg cos cosh cot coth csc deg det dim exp gcd hom inf ker lg lim liminf limsup "
@@ -101,13 +103,19 @@ def convert_math(tex: str) -> str | None:
     src = _SCRIPT.sub(script, src)
     if not scripts_ok:
         return None
-    try:
-        text = _converter().latex_to_text(src)
-    except Exception:  # pylatexenc raises on malformed input; then the TeX stays
+    text = isolated(_math_to_text, src)
+    if text is None:
         return None
     if "\\" in text or "{" in text or "}" in text or "^" in text or "_" in text:
         return None
     return " ".join(text.split()) if "\n" in text else text
+
+
+def _math_to_text(src: str) -> str | None:
+    try:
+        return _converter().latex_to_text(src)
+    except Exception:  # pylatexenc raises on malformed input; then the TeX stays
+        return None
 
 
 def _scripted(body: str, table: dict[str, str]) -> str | None:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import gc
+import weakref
+
 import pytest
 
 from bibgen.latex import decode, encode, split_math
+from bibgen.mathtext import convert_math
 
 
 def balanced(s: str) -> bool:
@@ -146,3 +150,31 @@ def test_characters_latex_has_no_command_for_log_nothing(caplog: pytest.LogCaptu
     assert out.isascii()
     assert not [r for r in caplog.records if r.name.startswith("pylatexenc")]
     assert "No known" not in capfd.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "decode",
+    [
+        pytest.param(lambda n: decode(r"\verb|x| {\bf case %d" % n), id="whole value to pylatexenc"),
+        pytest.param(lambda n: decode(r"caf\'e \unknownmacro%d{x} $a$" % n), id="one atom to pylatexenc"),
+        pytest.param(lambda n: convert_math(r"\alpha + %d" % n), id="math to pylatexenc"),
+    ],
+)
+def test_pylatexenc_garbage_does_not_keep_the_callers_data(decode) -> None:  # type: ignore[no-untyped-def]
+    # pylatexenc leaves a cycle (exception, traceback, frames) on each call. The
+    # pipeline runs with the cyclic collector off, so if that cycle reached the
+    # caller's frame, a reader's whole file text would stay in memory for good.
+    class FileText:
+        pass
+
+    def reader(n: int) -> weakref.ref[FileText]:
+        text = FileText()
+        decode(n)
+        return weakref.ref(text)
+
+    gc.disable()
+    try:
+        refs = [reader(n) for n in range(3)]
+        assert [r() for r in refs] == [None, None, None]
+    finally:
+        gc.enable()
