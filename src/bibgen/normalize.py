@@ -32,8 +32,12 @@ def clean_text(text: str) -> str:
         text = unicodedata.normalize("NFC", text)
     elif not _UNTIDY_RE.search(text) and "  " not in text and text[0] != " " and text[-1] != " ":
         return text  # NFC, no controls, only single plain spaces inside: nothing to do
-    text = _CONTROL_RE.sub("", text)
-    return _SPACE_RE.sub(" ", text).strip()
+    kept = _CONTROL_RE.sub("", text)
+    if len(kept) != len(text) and not kept.isascii():
+        # A control between a letter and its combining accent (``a\x07\u0301``)
+        # kept NFC from joining them: join them now, or a second cleaning would.
+        kept = unicodedata.normalize("NFC", kept)
+    return _SPACE_RE.sub(" ", kept).strip()
 
 
 # ---------------------------------------------------------------- names

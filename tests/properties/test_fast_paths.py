@@ -174,6 +174,7 @@ _MESSY = st.lists(
 
 @settings(max_examples=300, deadline=None)
 @given(_MESSY, _MESSY, _MESSY, _MESSY)
+@example("", "", "", "a\x07\u0301")  # found by a random run: the control kept NFC from joining the accent
 def test_bibtex_reader_normalizes_messy_values(title: str, author: str, doi: str, note: str) -> None:
     from bibgen.pipeline import Options, normalize_entry
     from bibgen.readers.bibtex import BibtexReader

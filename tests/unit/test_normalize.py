@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from bibgen.model import Person
 from bibgen.normalize import clean_text, fold, normalize_arxiv, normalize_doi, parse_name, title_key, title_numbers
@@ -17,6 +19,8 @@ from bibgen.normalize import clean_text, fold, normalize_arxiv, normalize_doi, p
         ("a\u200bb", "a b"),
         ("Cafe\u0301", "Café"),
         ("ctl\x07char", "ctlchar"),
+        ("a\x07\u0301", "\u00e1"),  # the control kept NFC from joining the accent (random hypothesis run)
+        ("e\x85\u0308 x", "\u00eb x"),  # NEL is both a control and whitespace
         ("", ""),
     ],
 )
@@ -109,3 +113,11 @@ def test_every_whitespace_but_the_space_counts_as_untidy() -> None:
 
     spaces = [chr(c) for c in range(sys.maxunicode + 1) if re.match(r"\s", chr(c))]
     assert spaces and all(_UNTIDY_RE.match(c) for c in spaces if c != " ")
+
+
+@given(st.text(alphabet=st.sampled_from(list("aeAO \t\n\u00a0\u2003\u200b\u2000\x07\x1f\x85\u0301\u0308\u0327\u1100\u1161\u11a8"))))
+@example("a\x07\u0301")
+def test_clean_text_is_idempotent(raw: str) -> None:
+    # normalize_entry relies on it: a reader's clean text must come back unchanged.
+    once = clean_text(raw)
+    assert clean_text(once) == once
