@@ -378,7 +378,7 @@ def export(
     from bibgen.keys import compile_pattern
     from bibgen.output import write_atomic
     from bibgen.pin import Target, is_bib_format, read_target
-    from bibgen.pipeline import bulk, keyed_entries, read_pinned, render
+    from bibgen.pipeline import bulk, keyed_entries, read_pinned, render, render_parts
     from bibgen.registry import writers
 
     config, options = resolve(
@@ -435,13 +435,16 @@ def export(
 
                 selection = select_cited(entries, read_citations(cited_by), options.diagnostics)
                 entries, missing = list(selection.entries), selection.missing
-            text = render(entries, fmt, options)
+            if output is None:
+                text = render(entries, fmt, options)  # whole, before any of it goes out: no partial output
+            else:
+                # Written as the writer makes it (bibgen.output.write_atomic): an
+                # error on the way leaves the target as it was.
+                write_atomic(output, render_parts(entries, fmt, options), force=force)
     finally:
         _emit_diagnostics(options)
     if output is None:
         _write_stdout(text)
-    else:
-        write_atomic(output, text, force=force)
     console.summary(options, len(entries), str(output) if output else "stdout")
     if missing:
         for cite in missing:

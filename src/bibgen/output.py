@@ -22,7 +22,9 @@ import os
 import stat
 import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
+from typing import BinaryIO
 
 from bibgen.errors import OutputError
 from bibgen.model import Origin
@@ -65,8 +67,13 @@ def require_writable(real: Path, where: Origin) -> None:
         raise OutputError(f"refusing to write: {real} is read-only", where, "use --force to replace it")
 
 
-def write_atomic(path: str | os.PathLike[str], text: str, force: bool = False, before_replace=None) -> bool:  # type: ignore[no-untyped-def]
+def write_atomic(path: str | os.PathLike[str], text: str | Iterable[str], force: bool = False, before_replace=None) -> bool:  # type: ignore[no-untyped-def]
     """Write ``text`` to ``path`` unless it already holds exactly that; True when written.
+
+    ``text`` is a string, or its pieces (say, a writer's entries as they are
+    formatted): those go to the temporary file one by one, compared with the
+    file already there as they go, so the whole text is never in memory. An
+    error while the pieces are made leaves the target as it was.
 
     A crash or kill at any point leaves either the old file or the new one, never
     a truncated mix. ``before_replace`` (if given) runs just before the rename,
@@ -75,19 +82,34 @@ def write_atomic(path: str | os.PathLike[str], text: str, force: bool = False, b
     """
     target = resolve_output(path, force=True)  # the kind of file first; read-only only matters for a change
     where = Origin(str(path), 1, 1)
-    data = text.encode("utf-8")
+    if isinstance(text, str):
+        data = text.encode("utf-8")
+        try:
+            if target.is_file() and _holds(target, data):
+                return False
+        except OSError as exc:
+            raise OutputError(f"cannot write: {exc.strerror}", where) from None
+        pieces: Iterable[bytes] = (data,)
+    else:
+        pieces = (t.encode("utf-8") for t in text)
     try:
-        if target.is_file() and _holds(target, data):
-            return False
-        if not force:
+        if isinstance(text, str) and not force:
             require_writable(target, where)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
     except OSError as exc:
-        raise OutputError(f"cannot write: {exc.strerror}", where) from None
+        if isinstance(text, str):
+            raise OutputError(f"cannot write: {exc.strerror}", where) from None
+        # (no temporary file here: the pieces are joined, and an unchanged target needs none)
+        return write_atomic(path, "".join(text), force, before_replace)
     try:
         try:
             with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
+                same = _write_comparing(fh, pieces, None if isinstance(text, str) else target)
+                if same:
+                    os.unlink(tmp)
+                    return False
+                if not isinstance(text, str) and not force:
+                    require_writable(target, where)
                 fh.flush()
                 os.fsync(fh.fileno())
             if target.exists():
@@ -106,6 +128,24 @@ def write_atomic(path: str | os.PathLike[str], text: str, force: bool = False, b
             pass
         raise
     return True
+
+
+def _write_comparing(fh: BinaryIO, pieces: Iterable[bytes], target: Path | None) -> bool:
+    """Write ``pieces`` to ``fh``; True when ``target`` (if given, and a file) holds exactly those bytes."""
+    try:
+        old = open(target, "rb") if target is not None and target.is_file() else None
+    except OSError:
+        old = None
+    same = old is not None
+    try:
+        for piece in pieces:
+            fh.write(piece)
+            if same:
+                same = old.read(len(piece)) == piece  # type: ignore[union-attr]
+        return same and not old.read(1)  # type: ignore[union-attr]
+    finally:
+        if old is not None:
+            old.close()
 
 
 def _holds(target: Path, data: bytes) -> bool:

@@ -301,6 +301,20 @@ def render(entries: Sequence[Entry], fmt: str, options: Options) -> str:
     return text
 
 
+def render_parts(entries: Sequence[Entry], fmt: str, options: Options) -> Iterator[str]:
+    """:func:`render`'s text in pieces, made as they are consumed (a writer without
+    ``write_parts`` gives its whole text as one piece)."""
+    writer = writers.get(fmt)
+    parts = getattr(writer, "write_parts", None)
+    if parts is None:
+        yield render(entries, fmt, options)
+        return
+    start = time.perf_counter()
+    with bulk(), options.progress.stage("writing"):
+        yield from parts(list(entries), options)
+    options.stats.seconds["write"] = options.stats.seconds.get("write", 0.0) + time.perf_counter() - start
+
+
 def format_references(entries: Sequence[Entry], options: Options | None = None) -> list:
     """The formatted references of ``entries`` in ``options.style`` (a list of :class:`bibgen.style.nodes.Reference`)."""
     from bibgen.writers.references import format_references as format_with_style

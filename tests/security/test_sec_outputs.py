@@ -192,3 +192,43 @@ def test_unwritable_output_folder_is_one_line(tmp_path, monkeypatch, capsys):
         cli.main()
     assert info.value.code == 4
     assert one_error_line(capsys.readouterr().err) == f"{out}:1:1: error: cannot write: Permission denied"
+
+
+@pytest.mark.parametrize("old", [None, "", "ab", "abc\n", "abc\nd\u00e9f\n", "abc\nd\u00e9f\nmore\n", "xyz\nd\u00e9f\n"])
+def test_pieces_are_written_and_compared_as_they_come(tmp_path, old):
+    # bibgen export -o streams a writer's entries into the file (the whole text is
+    # never in memory): the result, and whether anything was written, are those of
+    # writing the joined text.
+    out = tmp_path / "refs.bib"
+    if old is not None:
+        out.write_text(old, encoding="utf-8")
+    inode = out.stat().st_ino if old is not None else None
+    new = ["abc", "\n", "d\u00e9f", "\n"]
+    written = write_atomic(out, iter(new))
+    assert out.read_text(encoding="utf-8") == "abc\nd\u00e9f\n"
+    assert written == (old != "abc\nd\u00e9f\n")
+    if not written:
+        assert out.stat().st_ino == inode  # untouched, not replaced by a copy
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["refs.bib"]  # no temporary file left
+
+
+def test_an_error_while_pieces_are_made_leaves_the_target_as_it_was(tmp_path):
+    out = tmp_path / "refs.bib"
+    out.write_text("precious\n")
+
+    def pieces():
+        yield "@article{a,\n}\n"
+        raise OutputError("a writer failed half-way", None)
+
+    with pytest.raises(OutputError):
+        write_atomic(out, pieces())
+    assert out.read_text() == "precious\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["refs.bib"]
+
+
+def test_export_to_a_file_equals_export_to_stdout(tmp_path):
+    out = tmp_path / "refs.bib"
+    to_file = run_cli("export", str(SEEDS), "-o", str(out), cwd=tmp_path)
+    to_stdout = run_cli("export", str(SEEDS), cwd=tmp_path)
+    assert to_file.returncode == to_stdout.returncode == 0, to_file.stderr
+    assert out.read_text(encoding="utf-8") == to_stdout.stdout and to_stdout.stdout.count("@") > 10

@@ -210,3 +210,17 @@ def test_breaks_never_start_end_or_double_a_reference(nodes: list) -> None:
     assert not out.startswith("\n") and not out.endswith("\n") and "\n\n" not in out
     # Only line breaks, indents and a space after a left margin are added: the text is all there, in order.
     assert out.replace("\n    ", "").replace("\n", "").replace(" ", "") == plain_text(nodes).replace(" ", "")
+
+
+@pytest.mark.parametrize("fmt", ["bibtex", "biblatex"])
+def test_bib_writers_give_their_text_in_pieces(fmt: str) -> None:
+    # export -o writes these as they come; joined they are the writer's text.
+    from bibgen.pipeline import Options, process, read, render, render_parts
+
+    from conftest import SEEDS
+
+    options = Options()
+    entries = list(process(read([SEEDS], options), options).entries)
+    pieces = list(render_parts(entries, fmt, Options()))
+    assert len(pieces) > len(entries)  # one per entry and the blank lines between them
+    assert "".join(pieces) == render(entries, fmt, Options())
