@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from itertools import islice
 
@@ -40,34 +40,34 @@ class _Group:
     __slots__ = (
         "size", "dois", "arxivs", "years", "editions", "volumes", "issues", "titles", "families", "complete",
         "numbers", "_markers", "containers", "venues", "_members", "_abstracts", "preprint", "links",
-        "pmids", "isbns", "pages", "kclasses", "givens", "sigs", "keyed", "_filekeys",
+        "pmids", "isbns", "pages", "kclasses", "givens", "sigs", "keyed", "_filekeys", "_own_givens",
     )
 
     def __init__(self, f: _Features) -> None:
         year = f.year  # (fills all of the record's rule features at once: signals._Features._fill_rule)
         self.size = 1
-        self.dois = {f.doi} if f.doi else set()
-        self.arxivs = {f.arxiv} if f.arxiv else set()
-        self.years = {year} if year else set()
-        self.editions = {f.edition} if f.edition else set()
-        self.volumes = {f.volume} if f.volume else set()
-        self.issues = {f.issue} if f.issue else set()
+        self.dois = {f.doi} if f.doi else _NONE
+        self.arxivs = {f.arxiv} if f.arxiv else _NONE
+        self.years = {year} if year else _NONE
+        self.editions = {f.edition} if f.edition else _NONE
+        self.volumes = {f.volume} if f.volume else _NONE
+        self.issues = {f.issue} if f.issue else _NONE
         plain_key = f.plain_key
-        self.titles = {plain_key} if plain_key else set()
-        self.numbers = {f.numbers} if plain_key else set()
+        self.titles = {plain_key} if plain_key else _NONE
+        self.numbers = {f.numbers} if plain_key else _NONE
         self.sigs = [f] if plain_key else []
         families = f.families
-        self.families = set(families)
-        self.complete = set(families) if f.complete else set()
+        self.families = families  # (a frozenset: shared until absorb/add makes a new one)
+        self.complete = families if f.complete else _NONE
         self._markers: set[tuple[str, ...]] | None = None  # only fuzzy matches compare them
-        self.containers = {f.container} if f.container else set()
-        self.venues = {f.venue} if f.venue else set()
-        self.pmids = {f.pmid} if f.pmid else set()
-        self.isbns = {f.isbn} if f.isbn else set()
-        self.pages = {f.pages} if f.pages else set()
-        self.kclasses = {f.kclass} if f.kclass else set()
+        self.containers = {f.container} if f.container else _NONE
+        self.venues = {f.venue} if f.venue else _NONE
+        self.pmids = {f.pmid} if f.pmid else _NONE
+        self.isbns = {f.isbn} if f.isbn else _NONE
+        self.pages = {f.pages} if f.pages else _NONE
+        self.kclasses = {f.kclass} if f.kclass else _NONE
         givens = f.givens
-        self.givens = {fam: set(gs) for fam, gs in givens.items()} if givens else {}
+        self.givens = givens  # the record's own, shared until a member is added (then copied: _own_givens)
         # Abstracts are normalised only when a short or fuzzy title asks for them.
         self._members = [f]
         self._abstracts: list[str] | None = None
@@ -76,13 +76,14 @@ class _Group:
         # Does any member carry a key the user wrote? Only then are filekeys made (see _within_file).
         self.keyed = bool(f.entry.key)
         self._filekeys: list[tuple[str, str, tuple[object, ...]]] | None = None
+        self._own_givens = False
 
     @property
     def extra(self) -> dict[str, object]:
         """Identifiers, pages, kind classes, given names and titled members, by name (for tests and debugging)."""
         return {
             "pmids": self.pmids, "isbns": self.isbns, "pages": self.pages, "kclasses": self.kclasses,
-            "givens": self.givens, "sigs": self.sigs,
+            "givens": {fam: set(gs) for fam, gs in self.givens.items()}, "sigs": self.sigs,
         }
 
     @property
@@ -111,7 +112,7 @@ class _Group:
         self.pages |= other.pages
         self.kclasses |= other.kclasses
         if other.givens:
-            _add_givens(self.givens, other.givens)
+            _add_givens(self._givens_to_change(), other.givens)
         self.sigs.extend(other.sigs)
         self._members.extend(other._members)
         self._abstracts = None
@@ -129,44 +130,51 @@ class _Group:
         year = f.year  # (fills the record's rule features)
         self.size += 1
         if f.doi:
-            self.dois.add(f.doi)
+            self.dois = _plus(self.dois, f.doi)
         if f.arxiv:
-            self.arxivs.add(f.arxiv)
+            self.arxivs = _plus(self.arxivs, f.arxiv)
         if year:
-            self.years.add(year)
+            self.years = _plus(self.years, year)
         if f.edition:
-            self.editions.add(f.edition)
+            self.editions = _plus(self.editions, f.edition)
         if f.volume:
-            self.volumes.add(f.volume)
+            self.volumes = _plus(self.volumes, f.volume)
         if f.issue:
-            self.issues.add(f.issue)
+            self.issues = _plus(self.issues, f.issue)
         if f.plain_key:
-            self.titles.add(f.plain_key)
-            self.numbers.add(f.numbers)
+            self.titles = _plus(self.titles, f.plain_key)
+            self.numbers = _plus(self.numbers, f.numbers)
             self.sigs.append(f)
         self.families |= f.families
         if f.complete:
             self.complete |= f.families
         if f.container:
-            self.containers.add(f.container)
+            self.containers = _plus(self.containers, f.container)
         if f.venue:
-            self.venues.add(f.venue)
+            self.venues = _plus(self.venues, f.venue)
         if f.pmid:
-            self.pmids.add(f.pmid)
+            self.pmids = _plus(self.pmids, f.pmid)
         if f.isbn:
-            self.isbns.add(f.isbn)
+            self.isbns = _plus(self.isbns, f.isbn)
         if f.pages:
-            self.pages.add(f.pages)
+            self.pages = _plus(self.pages, f.pages)
         if f.kclass:
-            self.kclasses.add(f.kclass)
+            self.kclasses = _plus(self.kclasses, f.kclass)
         if f.givens:
-            _add_givens(self.givens, f.givens)
+            _add_givens(self._givens_to_change(), f.givens)
         self._members.append(f)
         self._abstracts = None
         self._markers = None
         self.preprint = self.preprint or f.preprint
         self.keyed = self.keyed or bool(f.entry.key)
         self._filekeys = None  # (absorb drops them when the other side has not made its own)
+
+    def _givens_to_change(self) -> dict[str, set[str]]:
+        """This cluster's given names, copied from its first record's the first time they change."""
+        if not self._own_givens:
+            self.givens = {fam: set(gs) for fam, gs in self.givens.items()}
+            self._own_givens = True
+        return self.givens
 
     @property
     def abstracts(self) -> list[str]:
@@ -183,14 +191,29 @@ class _Group:
         return self._markers
 
 
-def _add_givens(givens: dict[str, set[str]], more: Mapping[str, AbstractSet[str]]) -> None:
+# What a summary holds for a property none of its members has: one shared
+# empty set (a cluster summary has a score of them, and most stay empty). The
+# sets are never changed in place while shared: ``|=`` on a frozenset makes a
+# new one, and _plus makes a set of the cluster's own.
+_NONE: frozenset = frozenset()
+
+
+def _plus(values: AbstractSet[object], value: object) -> set[object]:
+    """``values`` with ``value`` added: in place when it is a set of this summary's own."""
+    if type(values) is set:
+        values.add(value)
+        return values
+    return {value, *values}
+
+
+def _add_givens(givens: dict[str, set[str]], more: Mapping[str, Iterable[str]]) -> None:
     """Given names per family name: ``more``'s added to ``givens`` (each family's set copied, never shared)."""
     for fam, gs in more.items():
         mine = givens.get(fam)
         if mine is None:
             givens[fam] = set(gs)
         else:
-            mine |= gs
+            mine.update(gs)
 
 
 def _disjoint(a: set[object], b: set[object]) -> bool:

@@ -162,13 +162,20 @@ class _Features:
         self.families = families = frozenset([f for f in names if f])
         partial = "author" in entry.partial
         self.complete = bool(families) and not partial
-        givens: dict[str, set[str]] = {}
+        # The distinct given names of each family name, as tuples (a set per
+        # author would cost four times the memory, for one name nearly always).
+        givens: dict[str, tuple[str, ...]] = {}
         # Only a complete list says who the authors are: two author pages
         # of one work may belong to two people with one family name.
         if not partial:
             for p, fam in zip(authors, names):
                 if fam:
-                    givens.setdefault(fam, set()).add(fold(p.given).strip())
+                    given = fold(p.given).strip()
+                    have = givens.get(fam)
+                    if have is None:
+                        givens[fam] = (given,)
+                    elif given not in have:
+                        givens[fam] = have + (given,)
         self.givens = givens
         self.first = names[0] if names else ""
         self.kclass = _KIND_CLASS[kind]
