@@ -473,18 +473,19 @@ def _pylatexenc_text(latex: str) -> str | None:
     return isolated(_walk_to_text, latex)
 
 
-def _walk_to_text(latex: str) -> str | None:
-    try:
-        from pylatexenc.latexwalker import LatexWalker
+def _walk_to_text(latex: str) -> str:
+    from pylatexenc.latexwalker import LatexWalker
 
-        nodes = LatexWalker(latex, latex_context=_walker_context(), tolerant_parsing=True).get_latex_nodes()[0]
-        return _decoder().nodelist_to_text(nodes)
-    except Exception:  # pylatexenc raises assorted errors on malformed input
-        return None
+    nodes = LatexWalker(latex, latex_context=_walker_context(), tolerant_parsing=True).get_latex_nodes()[0]
+    return _decoder().nodelist_to_text(nodes)
 
 
 def isolated(fn, *args):  # type: ignore[no-untyped-def]
-    """``fn(*args)`` run in a generator frame, so garbage cycles it leaves cannot pin our stack.
+    """``fn(*args)`` (a pylatexenc call), or None where it raises, run in a generator frame,
+    so garbage cycles it leaves cannot pin our stack.
+
+    pylatexenc raises assorted errors on malformed input; every caller then
+    keeps the TeX as written, so the error is caught here, once.
 
     pylatexenc's walker keeps the end-of-input exception it caught (``do_read``
     returns it), so each call leaves a cycle: exception, traceback, frames.  A
@@ -497,7 +498,10 @@ def isolated(fn, *args):  # type: ignore[no-untyped-def]
     """
 
     def frame():  # type: ignore[no-untyped-def]
-        yield fn(*args)
+        try:
+            yield fn(*args)
+        except Exception:  # noqa: BLE001  (see above)
+            yield None
 
     return next(frame())
 

@@ -103,19 +103,12 @@ def convert_math(tex: str) -> str | None:
     src = _SCRIPT.sub(script, src)
     if not scripts_ok:
         return None
-    text = isolated(_math_to_text, src)
+    text = isolated(_converter().latex_to_text, src)  # None: pylatexenc failed, the TeX stays
     if text is None:
         return None
     if "\\" in text or "{" in text or "}" in text or "^" in text or "_" in text:
         return None
     return " ".join(text.split()) if "\n" in text else text
-
-
-def _math_to_text(src: str) -> str | None:
-    try:
-        return _converter().latex_to_text(src)
-    except Exception:  # pylatexenc raises on malformed input; then the TeX stays
-        return None
 
 
 def _scripted(body: str, table: dict[str, str]) -> str | None:

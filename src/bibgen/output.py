@@ -82,7 +82,8 @@ def write_atomic(path: str | os.PathLike[str], text: str | Iterable[str], force:
     """
     target = resolve_output(path, force=True)  # the kind of file first; read-only only matters for a change
     where = Origin(str(path), 1, 1)
-    if isinstance(text, str):
+    whole = isinstance(text, str)
+    if whole:
         data = text.encode("utf-8")
         try:
             if target.is_file() and _holds(target, data):
@@ -93,22 +94,22 @@ def write_atomic(path: str | os.PathLike[str], text: str | Iterable[str], force:
     else:
         pieces = (t.encode("utf-8") for t in text)
     try:
-        if isinstance(text, str) and not force:
+        if whole and not force:
             require_writable(target, where)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
     except OSError as exc:
-        if isinstance(text, str):
+        if whole:
             raise OutputError(f"cannot write: {exc.strerror}", where) from None
         # (no temporary file here: the pieces are joined, and an unchanged target needs none)
         return write_atomic(path, "".join(text), force, before_replace)
     try:
         try:
             with os.fdopen(fd, "wb") as fh:
-                same = _write_comparing(fh, pieces, None if isinstance(text, str) else target)
-                if same:
+                # A whole text was compared above; pieces are compared as they are written.
+                if _write_comparing(fh, pieces, None if whole else target):
                     os.unlink(tmp)
                     return False
-                if not isinstance(text, str) and not force:
+                if not whole and not force:
                     require_writable(target, where)
                 fh.flush()
                 os.fsync(fh.fileno())

@@ -294,24 +294,20 @@ def _without_own_alias(entry: Entry) -> Entry:
 
 def render(entries: Sequence[Entry], fmt: str, options: Options) -> str:
     """Text of one output format."""
-    start = time.perf_counter()
-    with bulk(), options.progress.stage("writing"):
-        text = writers.get(fmt).write(list(entries), options)
-    options.stats.seconds["write"] = options.stats.seconds.get("write", 0.0) + time.perf_counter() - start
-    return text
+    return "".join(render_parts(entries, fmt, options))  # (one piece: that piece itself, no copy)
 
 
 def render_parts(entries: Sequence[Entry], fmt: str, options: Options) -> Iterator[str]:
     """:func:`render`'s text in pieces, made as they are consumed (a writer without
     ``write_parts`` gives its whole text as one piece)."""
     writer = writers.get(fmt)
-    parts = getattr(writer, "write_parts", None)
-    if parts is None:
-        yield render(entries, fmt, options)
-        return
+    write = getattr(writer, "write_parts", None)
     start = time.perf_counter()
     with bulk(), options.progress.stage("writing"):
-        yield from parts(list(entries), options)
+        if write is None:
+            yield writer.write(list(entries), options)
+        else:
+            yield from write(list(entries), options)
     options.stats.seconds["write"] = options.stats.seconds.get("write", 0.0) + time.perf_counter() - start
 
 
