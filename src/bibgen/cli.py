@@ -423,13 +423,13 @@ def export(
                 pinned_from.entries = read_pinned(keys_from, options)
                 targets.append(pinned_from)
             if sources:
-                entries = keyed_entries(config, options, targets, sources=sources)
+                entries = keyed_entries(config, options, targets, sources=sources, early=fmt)
             elif config.path is None:
-                entries = keyed_entries(config, options, targets, sources=[Path("seeds")])
+                entries = keyed_entries(config, options, targets, sources=[Path("seeds")], early=fmt)
             else:
                 # Keys agree with the configured .bib outputs (pinned), as in `bibgen sync`.
                 targets += [read_target(s.path, options, s.format) for s in config.outputs if is_bib_format(s.format)]
-                entries = keyed_entries(config, options, targets)
+                entries = keyed_entries(config, options, targets, early=fmt)
             if cited_by:
                 from bibgen.citations import read_citations, select_cited
 
@@ -442,6 +442,8 @@ def export(
                 # error on the way leaves the target as it was.
                 write_atomic(output, render_parts(entries, fmt, options), force=force)
     finally:
+        if options.early is not None:
+            options.early.discard()  # type: ignore[attr-defined]
         _emit_diagnostics(options)
     if output is None:
         _write_stdout(text)

@@ -397,7 +397,7 @@ def content_order(entry: Entry) -> tuple[object, ...]:
         entry.get("doi"),
         entry.get("eprint"),
         entry.kind.value,
-        tuple(entry.fields.items()),  # Fields keeps its items sorted by name
+        tuple(entry.fields.stored_items()),  # sorted by name; decoded only if a comparison reaches it
         tuple((r, tuple(p.sort_form() for p in ps)) for r, ps in sorted(entry.people.items())),
     )
 

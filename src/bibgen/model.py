@@ -8,7 +8,7 @@ to escape it for their target format.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from dataclasses import fields as dataclass_fields
 from typing import Any, NamedTuple
@@ -49,25 +49,108 @@ class EntryKind(str, enum.Enum):
         return self.value
 
 
-class Fields(Mapping[str, str]):
-    """A read-only, hashable, picklable mapping of field name to text."""
+class Pending:
+    """A field value not decoded yet: its source (``raw``) and the function that makes its text.
 
-    __slots__ = ("_data", "_hash")
+    A reader stores one where decoding costs more than most runs need: a
+    long abstract read from BibTeX is usually written back as it was read
+    (its source form) and never looked at as text. :class:`Fields` decodes it
+    the first time its text is asked for (``fields["abstract"]``, ``get``,
+    ``items()``, ``values()``, equality, hashing) and keeps the text from then
+    on. Compared with text or with another Pending, it behaves like its text,
+    so sort keys built from :meth:`Fields.stored_items` decode only the
+    values a comparison reaches.
+    """
+
+    __slots__ = ("raw", "decode", "_text")
+
+    def __init__(self, raw: str, decode: Callable[[str], str]) -> None:
+        self.raw = raw
+        self.decode = decode  # a module-level function (pickled by name)
+        self._text: str | None = None
+
+    def text(self) -> str:
+        t = self._text
+        if t is None:
+            t = self._text = self.decode(self.raw)
+        return t
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Pending, (self.raw, self.decode))
+
+    def __repr__(self) -> str:
+        return f"Pending({self.raw!r})"
+
+    def __str__(self) -> str:
+        return self.text()
+
+    def __hash__(self) -> int:
+        return hash(self.text())
+
+    def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
+        if type(other) is Pending:
+            return self.raw == other.raw and self.decode is other.decode or self.text() == other.text()
+        if isinstance(other, str):
+            return self.text() == other
+        return NotImplemented
+
+    def __ne__(self, other: object) -> bool:
+        eq = self.__eq__(other)
+        return eq if eq is NotImplemented else not eq
+
+    def __lt__(self, other: object) -> bool:
+        return self.text() < text_of(other)  # type: ignore[operator]
+
+    def __le__(self, other: object) -> bool:
+        return self.text() <= text_of(other)  # type: ignore[operator]
+
+    def __gt__(self, other: object) -> bool:
+        return self.text() > text_of(other)  # type: ignore[operator]
+
+    def __ge__(self, other: object) -> bool:
+        return self.text() >= text_of(other)  # type: ignore[operator]
+
+
+def text_of(value: object) -> object:
+    """A stored field value's text (a :class:`Pending` decoded); anything else as it is."""
+    return value.text() if type(value) is Pending else value
+
+
+class Fields(Mapping[str, str]):
+    """A read-only, hashable, picklable mapping of field name to text.
+
+    A value may be stored as a :class:`Pending` (not decoded yet): every way
+    of reading a value gives its text, decoded on first use;
+    :meth:`stored_items` and :meth:`stored` give what is stored, undecoded.
+    """
+
+    __slots__ = ("_data", "_hash", "_lazy")
 
     def __init__(self, data: Mapping[str, str] | None = None, /, **kw: str) -> None:
         self._hash: int | None = None
-        if type(data) is Fields and not kw:
-            self._data = data._data  # already sorted and without empty values; never mutated
-            return
-        if isinstance(data, Mapping):
-            merged = dict(data.items())  # (items: C speed for a dict or Fields; dict(mapping) calls __getitem__ per key)
+        if type(data) is Fields:
+            if not kw:
+                self._data = data._data  # already sorted and without empty values; never mutated
+                self._lazy = data._lazy
+                return
+            merged = dict(data._data)  # (stored values: nothing decoded)
+        elif isinstance(data, Mapping):
+            merged = dict(data.items())  # (items: C speed for a dict; dict(mapping) calls __getitem__ per key)
         else:
             merged = dict(data or {})
         merged.update(kw)
-        self._data = {k: v for k, v in sorted(merged.items()) if v is not None and v != ""}
+        self._data = {k: v for k, v in sorted(merged.items()) if type(v) is Pending or (v is not None and v != "")}
+        self._lazy = Pending in map(type, self._data.values())
 
     def __getitem__(self, key: str) -> str:
-        return self._data[key]
+        v = self._data[key]
+        if type(v) is Pending:
+            v = self._decode(key, v)
+            if not v:
+                raise KeyError(key)
+        return v
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._data)
@@ -80,27 +163,63 @@ class Fields(Mapping[str, str]):
         return key in self._data
 
     def get(self, key: str, default: Any = None) -> Any:
-        return self._data.get(key, default)
+        v = self._data.get(key, default)
+        if type(v) is Pending:
+            v = self._decode(key, v) or default
+        return v
 
     def items(self):  # type: ignore[no-untyped-def]
+        if self._lazy:
+            self._decode_all()
         return self._data.items()
 
     def keys(self):  # type: ignore[no-untyped-def]
         return self._data.keys()
 
     def values(self):  # type: ignore[no-untyped-def]
+        if self._lazy:
+            self._decode_all()
         return self._data.values()
+
+    def stored_items(self):  # type: ignore[no-untyped-def]
+        """``items()`` without decoding: a :class:`Pending` stays one (it compares like its text)."""
+        return self._data.items()
+
+    def stored(self, key: str) -> str | Pending | None:
+        """The value of ``key`` as stored (maybe a :class:`Pending`), or None."""
+        return self._data.get(key)
+
+    def _decode(self, key: str, value: Pending) -> str:
+        text = value.text()
+        # The dict may be shared with other Fields (copies, replace): the same value for all of them.
+        if self._data.get(key) is value:
+            if text:
+                self._data[key] = text
+            else:
+                del self._data[key]  # nothing left once decoded: no empty values, as for any other
+        return text
+
+    def _decode_all(self) -> None:
+        data = self._data
+        for k, v in list(data.items()):
+            if type(v) is Pending:
+                self._decode(k, v)
+        self._lazy = False
 
     def __hash__(self) -> int:
         if self._hash is None:
-            self._hash = hash(tuple(self._data.items()))
+            self._hash = hash(tuple(self.items()))
         return self._hash
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Fields):
+            if self._lazy:
+                self._decode_all()
+            if other._lazy:
+                other._decode_all()
             return self._data == other._data
         if isinstance(other, Mapping):
-            return self._data == dict(other)
+            return dict(self.items()) == dict(other)
         return NotImplemented
 
     def __repr__(self) -> str:
@@ -125,6 +244,7 @@ def _sorted_fields(data: dict[str, str]) -> Fields:
     out = Fields.__new__(Fields)
     out._data = data
     out._hash = None
+    out._lazy = Pending in map(type, data.values())
     return out
 
 

@@ -90,6 +90,9 @@ class Options:
     progress: Progress = field(default_factory=NoProgress)  # the CLI sets a bar on a terminal
     stats: RunStats = field(default_factory=RunStats)
     enrich: object = None  # bibgen.enrich.stage.EnrichPolicy: fill missing fields from its lock
+    # A writer's texts of the entries as read, made in another process while they are
+    # merged and keyed (bibgen.writers.bibtex.EarlyTexts); the writer uses those still current.
+    early: object = None
 
     def __post_init__(self) -> None:
         self.diagnostics.strict = self.strict

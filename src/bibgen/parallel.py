@@ -101,11 +101,11 @@ def fork_map(work: Callable[[S], T], parts: Sequence[S], diagnostics: Diagnostic
     children: list[_Child | None] = []  # None: no child for that part (fork failed)
     try:
         for part in parts[1:]:
-            children.append(_spawn(work, part, diagnostics))
+            children.append(spawn(work, part, diagnostics))
         results = [work(parts[0])]
         for i, part in enumerate(parts[1:]):
             child, children[i] = children[i], None
-            sent = _collect(child) if child is not None else None
+            sent = collect(child) if child is not None else None
             if sent is None:
                 results.append(work(part))  # the plain loop's result, error or diagnostics
                 continue
@@ -117,7 +117,7 @@ def fork_map(work: Callable[[S], T], parts: Sequence[S], diagnostics: Diagnostic
     finally:
         for child in children:
             if child is not None:
-                _discard(child)
+                discard(child)
 
 
 class _Child(NamedTuple):
@@ -128,7 +128,12 @@ class _Child(NamedTuple):
     out: BinaryIO
 
 
-def _spawn(work: Callable[[S], T], part: S, diagnostics: Diagnostics) -> _Child | None:
+def spawn(work: Callable[[S], T], part: S, diagnostics: Diagnostics) -> _Child | None:
+    """``work(part)`` started in a forked child; None if no child could be made.
+
+    :func:`collect` gives what it sent, :func:`discard` stops it; one of them
+    must be called. (The child's diagnostics come back beside its result.)
+    """
     try:
         out = tempfile.TemporaryFile()
     except OSError:
@@ -154,7 +159,7 @@ def _spawn(work: Callable[[S], T], part: S, diagnostics: Diagnostics) -> _Child 
         os._exit(status)
 
 
-def _collect(child: _Child) -> tuple[object, list, list] | None:  # type: ignore[type-arg]
+def collect(child: _Child) -> tuple[object, list, list] | None:  # type: ignore[type-arg]
     """What a child sent, once it exited cleanly; None if it did not."""
     try:
         _, status = os.waitpid(child.pid, 0)
@@ -172,7 +177,7 @@ def _collect(child: _Child) -> tuple[object, list, list] | None:  # type: ignore
         child.out.close()
 
 
-def _discard(child: _Child) -> None:
+def discard(child: _Child) -> None:
     """Stop a child whose result is not wanted (the parent's own part raised)."""
     import signal
 

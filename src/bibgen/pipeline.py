@@ -263,6 +263,7 @@ def keyed_entries(
     options: Options,
     targets: Sequence[Target] = (),
     sources: Sequence[str | os.PathLike[str]] | None = None,
+    early: str | None = None,
 ) -> list[Entry]:
     """The stages in their one order: read -> normalize -> dedupe -> pin -> key, for every command.
 
@@ -272,9 +273,17 @@ def keyed_entries(
     generated entry whose source was edited keeps it too
     (:func:`bibgen.pin.carry_pins`). ``export`` and ``sync`` both call this;
     sync only adds the comparison with the target files and the write.
+
+    ``early`` names the format the entries will be written in: its writer may
+    start formatting them, as read, in another process while they are merged
+    and keyed (``options.early``; the caller calls its ``discard()`` at the end).
     """
     paths = discover_sources(config, options, sources, [t.path for t in targets])
     entries = read_files(paths, options)  # read, normalize
+    if early is not None:
+        prepare = getattr(writers.get(early), "prepare", None)
+        if prepare is not None:
+            options.early = prepare(entries, options)
     pinned = pinned_entries(targets)
     result = process(entries, options, pinned=pinned)  # dedupe, pin, key
     return carry_pins(list(result.entries), pinned, targets, options)

@@ -311,3 +311,84 @@ def test_a_waiting_spinner_timer_does_not_stop_forking_but_a_shown_spinner_does(
                 break
             threading.Event().wait(0.01)
         assert seen[-1] == 1
+
+
+# --- texts made while the pipeline merges (writers.bibtex.EarlyTexts) ---------
+
+_EARLY_BIB = r"""@article{dup1, title = {Deep Nets for Graphs}, author = {Doe, Jane}, year = {2020}, journal = {J. Tests}, doi = {10.1/x}}
+@article{dup2, title = {Deep nets for graphs}, author = {Doe, J.}, year = {2020}, journal = {J. Tests}, doi = {10.1/X}}
+@misc{, title = {No Key Here At All}, author = {Roe, R.}, year = {2019}}
+@inproceedings{k3, title = {Caf{\'e} {Theorem}}, author = {M{\"u}ller, A. and others}, year = {2018}, booktitle = {Proc.}, ids = {old3}}
+@book{k4, title = {A Book}, author = {Poe, E.}, year = {2001}, month = {13}, abstract = {A long abstract with $\tilde{O}(\sqrt{T})$ and 50\% of {\"u}mlauts, written in words.}}
+@online{k5, title = {Web}, url = {https://example.org/a_b}, urldate = {2020-01-01}, note = {A long note that goes on and on, with \& and words and more words.}}
+"""
+
+
+def _early_run(tmp_path: Path, fmt: str, **kw: object) -> tuple[str, list[str]]:
+    from bibgen.config import Config
+    from bibgen.registry import writers
+
+    options = Options(keep_going=True, **kw)  # type: ignore[arg-type]
+    sources = [tmp_path / "a.bib", SEEDS]
+    try:
+        entries = pipeline.keyed_entries(Config(None, tmp_path), options, sources=sources, early=fmt)
+        text = pipeline.render(entries, fmt, options)
+    finally:
+        if options.early is not None:
+            options.early.discard()  # type: ignore[attr-defined]
+    return text, [str(d) for d in options.diagnostics.sorted()]
+
+
+@needs_fork
+@pytest.mark.parametrize("fmt", ["bibtex", "biblatex"])
+@pytest.mark.parametrize("rekey", [False, True])
+def test_texts_made_early_give_the_plain_output(fmt: str, rekey: bool, tmp_path: Path, two_jobs: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Merged entries, new keys, alias copies, a warning while writing: the same text and diagnostics."""
+    from bibgen.writers import bibtex as bibtex_writer
+
+    (tmp_path / "a.bib").write_text(_EARLY_BIB, encoding="utf-8")
+    used: list[int] = []
+    get = bibtex_writer.EarlyTexts.get
+
+    def counting(self, entry):  # type: ignore[no-untyped-def]
+        text = get(self, entry)
+        used.append(text is not None)
+        return text
+
+    monkeypatch.setattr(bibtex_writer.EarlyTexts, "get", counting)
+    early = _early_run(tmp_path, fmt, rekey=rekey)
+    assert sum(used) >= 8 and not all(used), (sum(used), len(used))  # unchanged entries: the child's texts; merged ones: not
+    with monkeypatch.context() as m:
+        _serial(m)
+        plain = _early_run(tmp_path, fmt, rekey=rekey)
+    assert early == plain
+    assert "@article{dup1," in early[0] or "@article{Doe2020" in early[0] or rekey
+
+
+@needs_fork
+def test_a_child_that_fails_leaves_every_entry_to_the_writer(tmp_path: Path, two_jobs: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bibgen.writers import bibtex as bibtex_writer
+
+    (tmp_path / "a.bib").write_text(_EARLY_BIB, encoding="utf-8")
+    plain = _early_run(tmp_path, "bibtex")
+    monkeypatch.setattr(bibtex_writer.BibtexWriter, "_format_early", lambda self, part: os._exit(3))
+    assert _early_run(tmp_path, "bibtex") == plain
+
+
+@needs_fork
+def test_an_early_text_is_not_used_for_an_entry_that_changed(tmp_path: Path, two_jobs: None) -> None:
+    from bibgen.registry import writers
+
+    (tmp_path / "a.bib").write_text(_EARLY_BIB, encoding="utf-8")
+    options = Options()
+    entries = pipeline.read([tmp_path / "a.bib", SEEDS], options)
+    writer = writers.get("bibtex")
+    early = writer.prepare(entries, options)
+    assert early is not None and early.texts(writer) is early
+    e = next(e for e in entries if e.key == "k4")
+    assert early.get(e.replace(key="Poe2001")).startswith("@book{Poe2001,\n")
+    assert early.get(e.replace(fields=e.fields.set(year="2002"))) is None
+    from bibgen.safety import UnsafeInputError
+
+    with pytest.raises(UnsafeInputError):  # the writer's own check of a key (format_entry's require_entry)
+        early.get(e.replace(key="bad key}"))

@@ -291,7 +291,8 @@ def _order_head(entry: Entry, key: str | None) -> tuple[object, ...]:
         title_key(title) if key is None else key,
         title,
         _KIND_VALUE[entry.kind],  # (an enum's .value is a Python-level property)
-        tuple(fields.items()),  # Fields keeps its items sorted by name
+        # Sorted by name; a value not decoded yet is decoded only if a comparison reaches it.
+        tuple(fields.stored_items()),
     )
 
 

@@ -41,7 +41,7 @@ from bibgen.errors import InputError
 from bibgen.caseprotect import CASE_FIELDS, source_marks
 from bibgen.latex import decode as decode_latex
 from bibgen.latex import unknown_commands
-from bibgen.model import Entry, EntryKind, Fields, Origin, Person, SourceForm, SourceValue, people_signature
+from bibgen.model import Entry, EntryKind, Fields, Origin, Pending, Person, SourceForm, SourceValue, people_signature
 from bibgen.normalize import bare_doi, clean_text
 from bibgen.dates import SEASONS, parse_edtf
 from bibgen.mappings.types import BIB_KINDS
@@ -905,6 +905,26 @@ def _drop_derived_howpublished(fields: dict[str, str]) -> None:
 _NO_SOURCE = frozenset({"ids", "date"})
 
 
+# Long values that nothing reads while entries are matched and keyed: their
+# LaTeX is decoded only when an output needs their text (model.Pending). Read
+# from BibTeX and written back to BibTeX unchanged, they are never decoded.
+LAZY_FIELDS = frozenset({"abstract", "annotation", "annote", "addendum", "comment", "note", "review"})
+_LAZY_MIN_CHARS = 64  # shorter values cost less to decode than to keep undecoded
+# A word (two letters or digits after a space or the start): text is left once the LaTeX is
+# decoded, so a value kept undecoded is never empty (an argument takes at most one of its letters).
+_HAS_WORD = re.compile(r"(?:^|\s)[^\W_]{2}")
+
+
+def decode_text(latex: str) -> str:
+    """The text of a BibTeX value (a :class:`~bibgen.model.Pending` of :data:`LAZY_FIELDS`)."""
+    return clean_text(decode_latex(latex))
+
+
+def decode_braced(latex: str) -> str:
+    """:func:`decode_text` of ``latex`` without its outer braces (``{...}``)."""
+    return clean_text(decode_latex(latex[1:-1]))
+
+
 def _split_keywords(text: str) -> list[str]:
     """Keywords split on the field's own separator: ``;`` when present, else ``,``."""
     sep = ";" if ";" in text else ","
@@ -960,19 +980,28 @@ def _to_entry(
             # it as \% (what the user meant), so it reads as that sign (in math too), not as
             # a comment that would drop the rest of the line.
             value = _BARE_SIGN.sub(r"\\\1", value)
-        text = decode_verbatim(value) if name in VERBATIM else decode_latex(value)
         if name not in VERBATIM and "\\" in value:
             kept = unknown_commands(value)
             if kept:
                 cmds = ", ".join("\\" + c for c in kept)
                 diags.warn(f"field '{name}': unknown LaTeX command {cmds} kept as written", where)
-        if name == "month":
-            text = month_number(text)
-        elif name == "keywords":
-            text = "; ".join(_split_keywords(text))
-        elif name in ("archiveprefix", "eprinttype"):
-            text = text.strip().lower()
-        text = clean_text(text)
+        text: str
+        if name in LAZY_FIELDS and len(value) >= _LAZY_MIN_CHARS and _HAS_WORD.search(value):
+            source = expr.get(name)
+            if source is not None and len(source) == len(value) + 2 and source[0] == "{" and source.startswith(value, 1):
+                # The source expression is the value in braces: one string for both (half the memory).
+                text = Pending(source, decode_braced)  # type: ignore[assignment]
+            else:
+                text = Pending(value, decode_text)  # type: ignore[assignment]  (decoded when an output needs its text)
+        else:
+            text = decode_verbatim(value) if name in VERBATIM else decode_latex(value)
+            if name == "month":
+                text = month_number(text)
+            elif name == "keywords":
+                text = "; ".join(_split_keywords(text))
+            elif name in ("archiveprefix", "eprinttype"):
+                text = text.strip().lower()
+            text = clean_text(text)
         target = _RENAMES.get(name, name)
         if target == "container" and kind not in _CONTAINER_KINDS:
             target = name

@@ -13,18 +13,19 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
+from operator import attrgetter, is_
 from typing import TYPE_CHECKING
 
 from bibgen import parallel
 from bibgen.caseprotect import CASE_FIELDS, protect
 from bibgen.latex import encode, pdflatex_text
 from bibgen.layout import Layout
-from bibgen.model import Entry, EntryKind, Fields, Person, SourceValue, people_signature
+from bibgen.model import _ENTRY_SLOTS, Entry, EntryKind, Fields, Origin, Pending, Person, SourceValue, people_signature
 from bibgen.preprint import arxiv_url, arxiv_year_month
 from bibgen.richtext import Node as RichNode
 from bibgen.richtext import from_csl, has_markup, plain, to_latex
 from bibgen.mappings.types import field_name, output_type
-from bibgen.safety import require_entry
+from bibgen.safety import require_entry, require_key
 
 if TYPE_CHECKING:
     from bibgen.options import Options
@@ -98,17 +99,50 @@ class SourceText(str):
         return obj
 
 
-def source_fields(entry: Entry) -> dict[str, str]:
-    """``entry.fields``, each value that is unchanged since it was read as a :class:`SourceText`."""
-    f: dict[str, str] = dict(entry.fields.items())  # (items: C speed; dict(mapping) calls __getitem__ per key)
+def source_fields(entry: Entry, undecoded: bool = False) -> dict[str, str]:
+    """``entry.fields``, each value that is unchanged since it was read as a :class:`SourceText`.
+
+    With ``undecoded``, a value the reader kept undecoded (:class:`~bibgen.model.Pending`)
+    and still unchanged stays so: an :class:`UndecodedSourceText` (its text is made
+    only if the writer cannot use the source form). Other values are decoded.
+    """
+    fields = entry.fields
     src = entry.source
     if src is None or src.dialect != "bib":
-        return f
+        return dict(fields.items())  # (items: C speed; dict(mapping) calls __getitem__ per key)
+    f: dict[str, str] = dict(fields.stored_items() if undecoded else fields.items())
     for name, sv in src.fields:
         value = f.get(name)
-        if value is not None and value == sv.text:
+        if value is None:
+            continue
+        if type(value) is Pending:
+            if value is sv.text:
+                f[name] = UndecodedSourceText(sv.raw, sv, value)
+                continue
+            value = f[name] = fields[name]  # (decoded; "" if nothing is left: then not written)
+        if value == sv.text:
             f[name] = SourceText(value, sv)
+    if undecoded:
+        for name, value in f.items():
+            if type(value) is Pending:
+                f[name] = fields[name]
     return f
+
+
+class UndecodedSourceText(SourceText):
+    """A :class:`SourceText` not decoded yet: it holds the source; :meth:`text` gives its text."""
+
+    __slots__ = ("pending",)
+    pending: Pending
+
+    def __new__(cls, raw: str, source: SourceValue, pending: Pending) -> UndecodedSourceText:  # type: ignore[misc]
+        obj = str.__new__(cls, raw)
+        obj.source = source
+        obj.pending = pending
+        return obj
+
+    def text(self) -> str:
+        return self.pending.text()
 
 
 def faithful(entry: Entry, dialect: str, btype: str, out: dict[str, str]) -> tuple[str, dict[str, str]]:
@@ -343,6 +377,13 @@ class BibtexWriter:
             if not runs:
                 return
             yield "\n"
+        early = options.early.texts(self) if isinstance(options.early, EarlyTexts) else None
+        if early is not None:
+            for i, e in enumerate(ordered):
+                if i:
+                    yield "\n"
+                yield early.get(e) or self.format_entry(e, options)
+            return
         if len(runs) == 1:
             run, run_options = runs[0]
             for i, e in enumerate(run):
@@ -358,6 +399,36 @@ class BibtexWriter:
     def _format_run(self, run: tuple[Sequence[Entry], Options]) -> str:
         entries, options = run
         return "\n".join(self.format_entry(e, options) for e in entries)
+
+    def prepare(self, entries: Sequence[Entry], options: Options) -> EarlyTexts | None:
+        """Start formatting ``entries`` (as read) in a child process; None where that does not pay.
+
+        The pipeline calls this before it merges duplicates and assigns keys;
+        :meth:`write_parts` then takes the text of every entry that is still
+        the one formatted (only its key may differ) and formats the rest.
+        """
+        if len(entries) < PARALLEL_ENTRIES or parallel.jobs() <= 1 or not parallel.heap_is_small():
+            return None
+        entries = list(entries)
+        child = parallel.spawn(self._format_early, (entries, options), options.diagnostics)
+        return None if child is None else EarlyTexts(self, entries, child)
+
+    def _format_early(self, part: tuple[list[Entry], Options]) -> list[str | None]:
+        """The text of each entry under the key :data:`_EARLY_KEY`; None where formatting it said
+        anything (a diagnostic, an error): that entry is formatted again, where it is written."""
+        entries, options = part
+        diags = options.diagnostics
+        out: list[str | None] = []
+        for e in entries:
+            seen = len(diags.items), len(diags.skipped)
+            try:
+                text: str | None = self.format_entry(e.replace(key=_EARLY_KEY), options)
+            except Exception:  # noqa: BLE001  (said again, in order, when the entry is written)
+                text = None
+            if (len(diags.items), len(diags.skipped)) != seen:
+                text = None
+            out.append(text)
+        return out
 
     def sort(self, entries: list[Entry], layout: Layout) -> list[Entry]:
         """Entries in ``layout.sort`` order; ties (and the default) by key."""
@@ -424,9 +495,10 @@ class BibtexWriter:
         cls = f.get("eprintclass", "")
         out["howpublished"] = f"arXiv:{eprint}" + (f" [{cls}]" if cls else "")
 
-    def entry_type_and_fields(self, entry: Entry) -> tuple[str, dict[str, str]]:
-        """The BibTeX type and raw (unescaped) fields of an entry; unchanged values are :class:`SourceText`."""
-        f = source_fields(entry)
+    def entry_type_and_fields(self, entry: Entry, undecoded: bool = False) -> tuple[str, dict[str, str]]:
+        """The BibTeX type and raw (unescaped) fields of an entry; unchanged values are :class:`SourceText`
+        (with ``undecoded``, maybe :class:`UndecodedSourceText`: see :func:`source_fields`)."""
+        f = source_fields(entry, undecoded)
         btype, out = self._generic_type_and_fields(entry, f)
         src = entry.source
         if src is not None and src.dialect == "bib":
@@ -488,7 +560,7 @@ class BibtexWriter:
 
     def format_entry(self, entry: Entry, options: Options) -> str:
         layout: Layout = getattr(options, "layout", _DEFAULT_LAYOUT)
-        btype, raw = self.entry_type_and_fields(entry)
+        btype, raw = self.entry_type_and_fields(entry, undecoded=True)
         ascii = options.ascii
         values: dict[str, str] = {}
         src = entry.source if entry.source is not None and entry.source.dialect == "bib" else None
@@ -523,7 +595,12 @@ class BibtexWriter:
                 # Unchanged since read: the input's own source form (its braces, macros, LaTeX).
                 raw_value = value.source.raw if name in VERBATIM else source_text(value.source.raw)
                 values[name] = _redelimit(raw_value, layout) if quotes else raw_value
-            elif name in VERBATIM:
+                continue
+            if type(value) is UndecodedSourceText:
+                value = value.text()  # (--ascii and a source that is not: written from its text)
+                if not value:
+                    continue
+            if name in VERBATIM:
                 values[name] = _delimit(self.verbatim(value), layout)
             elif name == "pages":
                 # BibTeX styles look for "-" to print "pages"; write ranges as "--".
@@ -725,6 +802,58 @@ def preamble_blocks(entries: Iterable[Entry]) -> str:
             for p in e.source.preamble:
                 seen.setdefault(p, None)
     return "".join(f"@preamble{{{p}}}\n" for p in seen)
+
+
+# The key entries are formatted under in EarlyTexts' child (any key would do: it is
+# only written in the first line, "@type{key,", which is written again with the real one).
+_EARLY_KEY = "k"
+# Every part of an Entry but its key: an entry whose parts are all those of the entry
+# formatted early (the same objects) has the same text but for its first line.
+_ALL_BUT_KEY = attrgetter(*(name for name in _ENTRY_SLOTS if name != "key"))
+
+
+class EarlyTexts:
+    """The texts a child process makes of the entries as read (:meth:`BibtexWriter.prepare`)."""
+
+    def __init__(self, writer: BibtexWriter, entries: list[Entry], child: object) -> None:
+        self.writer = writer
+        self.entries = entries
+        self.child = child
+        self._texts: dict[Origin, tuple[Entry, str]] | None = None
+
+    def texts(self, writer: BibtexWriter) -> EarlyTexts | None:
+        """Itself once the child's texts are in, for the writer that prepared them; else None."""
+        if type(writer) is not type(self.writer):  # (another format's writer)
+            return None
+        if self._texts is None:
+            child, self.child = self.child, None
+            sent = parallel.collect(child) if child is not None else None  # type: ignore[arg-type]
+            texts = sent[0] if sent is not None else None
+            if not isinstance(texts, list) or len(texts) != len(self.entries):
+                return None
+            self._texts = {e.origin: (e, t) for e, t in zip(self.entries, texts) if t is not None}
+            self.entries = []
+        return self
+
+    def get(self, entry: Entry) -> str | None:
+        """``entry``'s text, from the child's, if the entry formatted there is still ``entry`` but for its key."""
+        got = self._texts.get(entry.origin) if self._texts is not None else None
+        if got is None:
+            return None
+        early, text = got
+        if early is not entry and not all(map(is_, _ALL_BUT_KEY(early), _ALL_BUT_KEY(entry))):
+            return None
+        require_key(entry.key, entry.origin)  # what format_entry checks of a key (require_entry)
+        for a in entry.aliases:
+            require_key(a, entry.origin)
+        at = text.index("{") + 1  # "@type{" + key + ","
+        return text[:at] + entry.key + text[at + len(_EARLY_KEY) :]
+
+    def discard(self) -> None:
+        """Stop the child if its texts were never taken."""
+        child, self.child = self.child, None
+        if child is not None:
+            parallel.discard(child)  # type: ignore[arg-type]
 
 
 # Formatting entries in several processes pays for itself above about this many
