@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from bibgen import parallel
 from bibgen.caseprotect import CASE_FIELDS, protect
+from bibgen.errors import BibgenError
 from bibgen.latex import encode, pdflatex_text
 from bibgen.layout import Layout
 from bibgen.model import _ENTRY_SLOTS, Entry, EntryKind, Fields, Origin, Pending, Person, SourceValue, people_signature
@@ -378,11 +379,18 @@ class BibtexWriter:
                 return
             yield "\n"
         early = options.early.texts(self) if isinstance(options.early, EarlyTexts) else None
-        if early is not None:
-            for i, e in enumerate(ordered):
+        texts = early.lookup(ordered) if early is not None else None
+        if texts is not None:
+            # The child's texts where they hold; the rest formatted as without them (in runs when
+            # many). Entries with a text said nothing when formatted: diagnostics come in order.
+            misses = [e for e, t in zip(ordered, texts) if t is None]
+            made = iter(self._format_each(misses, options)) if len(misses) >= PARALLEL_ENTRIES else None
+            for i, (e, text) in enumerate(zip(ordered, texts)):
                 if i:
                     yield "\n"
-                yield early.get(e) or self.format_entry(e, options)
+                if text is None:
+                    text = next(made) if made is not None else self.format_entry(e, options)  # type: ignore[arg-type]
+                yield text
             return
         if len(runs) == 1:
             run, run_options = runs[0]
@@ -399,6 +407,14 @@ class BibtexWriter:
     def _format_run(self, run: tuple[Sequence[Entry], Options]) -> str:
         entries, options = run
         return "\n".join(self.format_entry(e, options) for e in entries)
+
+    def _format_each(self, entries: Sequence[Entry], options: Options) -> list[str]:
+        """``[format_entry(e) for e in entries]``, in runs of :func:`parallel_runs`."""
+        runs = parallel_runs(entries, options)
+        if len(runs) <= 1:
+            return [self.format_entry(e, options) for e in entries]
+        work = lambda run: [self.format_entry(e, run[1]) for e in run[0]]  # noqa: E731
+        return [t for texts in parallel.fork_map(work, runs, options.diagnostics) for t in texts]
 
     def prepare(self, entries: Sequence[Entry], options: Options) -> EarlyTexts | None:
         """Start formatting ``entries`` (as read) in a child process; None where that does not pay.
@@ -835,17 +851,33 @@ class EarlyTexts:
             self.entries = []
         return self
 
+    def lookup(self, entries: Sequence[Entry]) -> list[str | None] | None:
+        """The child's text of each of ``entries`` (None: format it), or None to use none of them:
+        then a key the writer refuses (format_entry's check) is refused where the writer meets it."""
+        out: list[str | None] = []
+        for e in entries:
+            text = self.get(e)
+            if text is not None:
+                try:
+                    require_key(e.key, e.origin)  # what format_entry checks of a key (require_entry)
+                    for a in e.aliases:
+                        require_key(a, e.origin)
+                except BibgenError:
+                    return None
+            out.append(text)
+        return out
+
     def get(self, entry: Entry) -> str | None:
-        """``entry``'s text, from the child's, if the entry formatted there is still ``entry`` but for its key."""
+        """``entry``'s text, from the child's, if the entry formatted there is still ``entry`` but for its key.
+
+        The key is not checked here (:meth:`lookup` checks it).
+        """
         got = self._texts.get(entry.origin) if self._texts is not None else None
         if got is None:
             return None
         early, text = got
         if early is not entry and not all(map(is_, _ALL_BUT_KEY(early), _ALL_BUT_KEY(entry))):
             return None
-        require_key(entry.key, entry.origin)  # what format_entry checks of a key (require_entry)
-        for a in entry.aliases:
-            require_key(a, entry.origin)
         at = text.index("{") + 1  # "@type{" + key + ","
         return text[:at] + entry.key + text[at + len(_EARLY_KEY) :]
 
