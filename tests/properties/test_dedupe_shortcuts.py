@@ -255,3 +255,30 @@ def test_heads_first_sort_as_whole_orders_do(entries: list[Entry]) -> None:
         assert f.order == content_order(f.entry)
         for g in feats:
             assert before(f, g) == (f.order < g.order)
+
+
+@st.composite
+def _keyed_records(draw):  # type: ignore[no-untyped-def]
+    """_varied_records, most of them keyed, in two files: many pairs of one file under different keys."""
+    out = []
+    for e in draw(_varied_records()):
+        key = draw(st.sampled_from(["", "k1", "k2", "k3"]))
+        out.append(e.replace(key=key, origin=Origin(f"f{draw(st.integers(0, 1))}.bib", e.origin.line)))
+    return out
+
+
+def _decisions(entries: list[Entry], shortcut: bool) -> tuple[object, ...]:
+    """Clusters, refusals and the summaries of clusters of two or more after the dedupe's passes."""
+    feats = [_Features(i, e) for i, e in enumerate(entries)]
+    with pytest.MonkeyPatch.context() as mp:
+        if not shortcut:
+            mp.setattr(cluster_module._Clusters, "_one_file_two_keys", lambda self, i, j: False)
+        groups, c = cluster_module._run(feats, DedupePolicy())
+    summaries = {root: _summary(g) for root, g in c.groups.items() if g.size > 1}
+    return groups, summaries, dict(c.refused)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_keyed_records())
+def test_two_records_of_one_file_are_refused_as_their_summaries_would_refuse_them(entries: list[Entry]) -> None:
+    assert _decisions(entries, shortcut=True) == _decisions(entries, shortcut=False)

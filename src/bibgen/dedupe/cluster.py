@@ -64,8 +64,13 @@ class _Clusters:
         ri, rj = self.find(i), self.find(j)
         if ri == rj:
             return False
-        gi, gj = self.group(ri), self.group(rj)
-        why = rule._why_not(self.feats[i], self.feats[j], gi, gj, evidence, self.policy)
+        if ri == i and rj == j and self._one_file_two_keys(i, j):
+            # Two records alone, of one file under different keys: the rule's first
+            # refusal (rule._within_file), told without making their summaries.
+            why = "same file, different keys"
+        else:
+            gi, gj = self.group(ri), self.group(rj)
+            why = rule._why_not(self.feats[i], self.feats[j], gi, gj, evidence, self.policy)
         if why:
             later = max(i, j)
             n = self._refused_of.get(later, 0)
@@ -73,6 +78,7 @@ class _Clusters:
                 self._refused_of[later] = n + 1
                 self.refused.setdefault((min(i, j), later), (evidence, why))
             return False
+        gi, gj = self.groups[ri], self.groups[rj]
         if gi.size < gj.size:
             ri, rj, gi, gj = rj, ri, gj, gi
         self.parent[rj] = ri
@@ -80,6 +86,20 @@ class _Clusters:
         del self.groups[rj]
         gi.links.append(Link(self.feats[i].entry.origin, self.feats[j].entry.origin, evidence, score))
         return True
+
+    def _one_file_two_keys(self, i: int, j: int) -> bool:
+        """rule._within_file for two records each alone in its cluster (roots ``i`` and ``j``)."""
+        if self.policy.within_file:
+            return False
+        fi, fj = self.feats[i], self.feats[j]
+        if not (fi.entry.key and fj.entry.key):
+            return False
+        for root in (i, j):
+            g = self.groups.get(root)
+            if g is not None and g.size != 1:  # (not alone after all: the rule decides)
+                return False
+        x, y = fi.filekey, fj.filekey
+        return x is not None and y is not None and x[0] == y[0] and x[1] != y[1] and x[2] != y[2]
 
     def exact(self, evidence: str, key_of: callable) -> None:  # type: ignore[valid-type]
         index: dict[str, list[_Features]] = {}
