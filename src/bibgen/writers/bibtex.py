@@ -385,12 +385,16 @@ class BibtexWriter:
             # many). Entries with a text said nothing when formatted: diagnostics come in order.
             misses = [e for e, t in zip(ordered, texts) if t is None]
             made = iter(self._format_each(misses, options)) if len(misses) >= PARALLEL_ENTRIES else None
-            for i, (e, text) in enumerate(zip(ordered, texts)):
+            for i, (e, early_text) in enumerate(zip(ordered, texts)):
                 if i:
                     yield "\n"
-                if text is None:
-                    text = next(made) if made is not None else self.format_entry(e, options)  # type: ignore[arg-type]
-                yield text
+                if early_text is None:
+                    yield next(made) if made is not None else self.format_entry(e, options)  # type: ignore[arg-type]
+                else:
+                    head, body = early_text  # "@type{" and ",\n ... }\n": the child's text is not copied
+                    yield head
+                    yield e.key
+                    yield body
             return
         if len(runs) == 1:
             run, run_options = runs[0]
@@ -429,21 +433,25 @@ class BibtexWriter:
         child = parallel.spawn(self._format_early, (entries, options), options.diagnostics)
         return None if child is None else EarlyTexts(self, entries, child)
 
-    def _format_early(self, part: tuple[list[Entry], Options]) -> list[str | None]:
-        """The text of each entry under the key :data:`_EARLY_KEY`; None where formatting it said
-        anything (a diagnostic, an error): that entry is formatted again, where it is written."""
+    def _format_early(self, part: tuple[list[Entry], Options]) -> list[tuple[str, str] | None]:
+        """The text of each entry as its first line up to the key (``@type{``) and the rest after
+        it; None where formatting it said anything (a diagnostic, an error): that entry is
+        formatted again, where it is written."""
         entries, options = part
         diags = options.diagnostics
-        out: list[str | None] = []
+        out: list[tuple[str, str] | None] = []
         for e in entries:
             seen = len(diags.items), len(diags.skipped)
             try:
-                text: str | None = self.format_entry(e.replace(key=_EARLY_KEY), options)
+                text = self.format_entry(e.replace(key=_EARLY_KEY), options)
             except Exception:  # noqa: BLE001  (said again, in order, when the entry is written)
-                text = None
+                out.append(None)
+                continue
             if (len(diags.items), len(diags.skipped)) != seen:
-                text = None
-            out.append(text)
+                out.append(None)
+                continue
+            at = text.index("{") + 1  # "@type{" + key + ","
+            out.append((text[:at], text[at + len(_EARLY_KEY) :]))
         return out
 
     def sort(self, entries: list[Entry], layout: Layout) -> list[Entry]:
@@ -835,7 +843,7 @@ class EarlyTexts:
         self.writer = writer
         self.entries = entries
         self.child = child
-        self._texts: dict[Origin, tuple[Entry, str]] | None = None
+        self._texts: dict[Origin, tuple[Entry, tuple[str, str]]] | None = None
 
     def texts(self, writer: BibtexWriter) -> EarlyTexts | None:
         """Itself once the child's texts are in, for the writer that prepared them; else None."""
@@ -851,10 +859,10 @@ class EarlyTexts:
             self.entries = []
         return self
 
-    def lookup(self, entries: Sequence[Entry]) -> list[str | None] | None:
+    def lookup(self, entries: Sequence[Entry]) -> list[tuple[str, str] | None] | None:
         """The child's text of each of ``entries`` (None: format it), or None to use none of them:
         then a key the writer refuses (format_entry's check) is refused where the writer meets it."""
-        out: list[str | None] = []
+        out: list[tuple[str, str] | None] = []
         for e in entries:
             text = self.get(e)
             if text is not None:
@@ -867,19 +875,16 @@ class EarlyTexts:
             out.append(text)
         return out
 
-    def get(self, entry: Entry) -> str | None:
-        """``entry``'s text, from the child's, if the entry formatted there is still ``entry`` but for its key.
-
-        The key is not checked here (:meth:`lookup` checks it).
-        """
+    def get(self, entry: Entry) -> tuple[str, str] | None:
+        """``entry``'s text from the child's, if the entry formatted there is still ``entry`` but for
+        its key: the text before its key (``@type{``) and after it (:meth:`lookup` checks the key)."""
         got = self._texts.get(entry.origin) if self._texts is not None else None
         if got is None:
             return None
         early, text = got
         if early is not entry and not all(map(is_, _ALL_BUT_KEY(early), _ALL_BUT_KEY(entry))):
             return None
-        at = text.index("{") + 1  # "@type{" + key + ","
-        return text[:at] + entry.key + text[at + len(_EARLY_KEY) :]
+        return text
 
     def discard(self) -> None:
         """Stop the child if its texts were never taken."""
