@@ -84,7 +84,12 @@ def read_file(path: Path, options: Options) -> list[Entry]:
         if reader is None:
             raise UsageError(f"{path}: no reader for '{path.suffix or path.name}' files (use --from)")
     # The model boundary: keys and field names every writer can emit as data (bibgen.safety).
-    entries = check_entries(reader.read(data, str(path), options), options.diagnostics, has_invisible(data))
+    scanning = getattr(reader, "read_scanning", None)
+    if scanning is not None:  # it also says whether the file holds invisible characters (or None)
+        got, invisible = scanning(data, str(path), options)
+    else:
+        got, invisible = reader.read(data, str(path), options), None
+    entries = check_entries(got, options.diagnostics, has_invisible(data) if invisible is None else invisible)
     if getattr(reader, "normalized", False):
         out = list(entries)  # the reader promises what normalize_entry would do (NFC, tidy spaces)
     else:

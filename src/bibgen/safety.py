@@ -127,14 +127,26 @@ def clean_key(key: str, what: str, origin: Origin, diagnostics: Diagnostics) -> 
     return key
 
 
-def has_invisible(data: bytes) -> bool:
-    """Does the UTF-8 ``data`` hold an invisible/bidi control character (or a C0 control)?"""
+def has_invisible(data: bytes, start: int = 0, end: int | None = None) -> bool:
+    """Does the UTF-8 ``data`` (or its bytes ``start:end``) hold an invisible/bidi control character (or a C0 control)?
+
+    A byte order mark is allowed only at offset 0 of ``data``. A sequence that
+    ends past ``end`` is not seen: pieces checked one by one must overlap by
+    :data:`INVISIBLE_OVERLAP` bytes.
+    """
     # A pre-filter at memory speed (a little wider than INVISIBLE: U+2020..U+2024 pass too);
     # the values themselves are then searched exactly (_flag_values, clean_key).
-    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
-    if _INVISIBLE_LEAD.search(body) or b"\xd8\x9c" in body or b"\xef\xbb\xbf" in body:
+    n = len(data)
+    end = n if end is None else min(end, n)
+    lo = 3 if start == 0 and data.startswith(b"\xef\xbb\xbf") else start
+    if _INVISIBLE_LEAD.search(data, lo, end) or data.find(b"\xd8\x9c", lo, end) >= 0 or data.find(b"\xef\xbb\xbf", lo, end) >= 0:
         return True
-    return len(data.translate(None, _CONTROL_BYTES)) != len(data)
+    part = data if start == 0 and end == n else data[start:end]
+    return len(part.translate(None, _CONTROL_BYTES)) != len(part)
+
+
+# The longest sequence has_invisible looks for is 3 bytes: pieces overlapping by 2 see every one.
+INVISIBLE_OVERLAP = 2
 
 
 def check_entries(entries: Iterable[Entry], diagnostics: Diagnostics, scan_values: bool = True) -> list[Entry]:

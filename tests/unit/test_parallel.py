@@ -393,3 +393,36 @@ def test_an_early_text_is_not_used_for_an_entry_that_changed(tmp_path: Path, two
     assert early.lookup([e.replace(key="Poe2001")]) == [early.get(e.replace(key="Poe2001"))]
     # A key the writer refuses: no early text at all, so the writer refuses it where it meets it.
     assert early.lookup([e.replace(key="Poe2001"), e.replace(key="bad key}")]) is None
+
+
+@needs_fork
+@pytest.mark.parametrize("where", [0, 1, 2])
+def test_invisible_characters_are_found_in_the_share_of_either_process(where: int, two_jobs: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bytes are scanned in shares while the parts are read: the same warnings as one process."""
+    blocks = [f"@misc{{k{i}, title = {{Title number {i}}}, note = {{plain}}}}\n" for i in range(30)]
+    blocks[where * 14] = "@misc{odd, title = {Right\u202eto left}, note = {plain}}\n"
+    data = ("\ufeff" + "".join(blocks)).encode("utf-8")
+
+    def run() -> list[str]:
+        options = Options()
+        entries, invisible = bibtex_reader.BibtexReader().read_scanning(data, "t.bib", options)
+        pipeline.check_entries(entries, options.diagnostics, True if invisible is None else invisible)
+        return [str(d) for d in options.diagnostics.sorted()]
+
+    got = run()
+    assert any("U+202E" in line for line in got)
+    with monkeypatch.context() as m:
+        _serial(m)
+        assert run() == got
+
+
+def test_has_invisible_in_overlapping_pieces_is_has_invisible_of_the_whole() -> None:
+    from bibgen.safety import INVISIBLE_OVERLAP, has_invisible
+
+    for text in ["abc\u200bdef", "ab\u061cc", "x\ufeffy", "\ufeffclean", "ctrl\x07", "clean text"]:
+        data = text.encode("utf-8")
+        for cut in range(len(data) + 1):
+            pieces = has_invisible(data, 0, cut + INVISIBLE_OVERLAP) or has_invisible(data, cut)
+            assert pieces == has_invisible(data), (text, cut)
+    assert not has_invisible("\ufeffclean".encode())  # a byte order mark at the start of the file is allowed
+    assert has_invisible("a\ufeffb".encode(), 1)  # ... and nowhere else, even at the start of a piece

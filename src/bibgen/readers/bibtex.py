@@ -105,13 +105,23 @@ class BibtexReader:
     def read(self, data: bytes, path: str, options: Options) -> list[Entry]:
         return read_bibtex(decode(data, path), path, options)
 
+    def read_scanning(self, data: bytes, path: str, options: Options) -> tuple[list[Entry], bool | None]:
+        """:meth:`read`, and :func:`bibgen.safety.has_invisible` of ``data`` when it was found on
+        the way (a file read in parts: each process scans its share of the bytes), else None."""
+        text = decode(data, path)
+        if len(text) >= PARALLEL_BYTES and parallel.jobs() > 1:
+            out = _read_in_parts(text, path, options, data)
+            if out is not None:
+                return out
+        return _read_text(text, path, options).entries, None  # type: ignore[return-value]
+
 
 def read_bibtex(text: str, path: str, options: Options) -> list[Entry]:
     """Entries of BibTeX ``text``; ``path`` is used in origins and diagnostics."""
     if len(text) >= PARALLEL_BYTES and parallel.jobs() > 1:
         out = _read_in_parts(text, path, options)
         if out is not None:
-            return out
+            return out[0]
     return _read_text(text, path, options).entries  # type: ignore[return-value]
 
 
@@ -134,8 +144,12 @@ class _Read(NamedTuple):
     links: bool  # an entry names another (crossref, xdata): the whole file is needed
 
 
-def _read_in_parts(text: str, path: str, options: Options) -> list[Entry] | None:
+def _read_in_parts(text: str, path: str, options: Options, data: bytes | None = None) -> tuple[list[Entry], bool | None] | None:
     """The entries :func:`_read_text` gives for the whole ``text``, from parts read in parallel; None if it cannot tell.
+
+    With ``data`` (the file's bytes) each process also scans its share of them
+    with :func:`bibgen.safety.has_invisible`, whose answer for the whole comes
+    second (else None).
 
     The head of the file, up to the block after its last ``@string`` or
     ``@preamble``, is read here first; the rest is cut into parts that each
@@ -168,19 +182,33 @@ def _read_in_parts(text: str, path: str, options: Options) -> list[Entry] | None
     if len(cuts) < 2:
         return None
     parts = [(text[a:b], text.count("\n", 0, a)) for a, b in zip(cuts, cuts[1:] + [len(text)])]
+    # Each part's process also scans a share of the bytes (as much as its share of the text).
+    size = len(data) if data is not None else 0
+    shares = [round(size * a / len(text)) for a in cuts[1:]]
+    scans = list(zip([0, *shares], [*shares, size]))
     diags = options.diagnostics
     mark = len(diags.items), len(diags.skipped)
+
+    def read_part(k: int) -> tuple[_Read, bool]:
+        part, lines = parts[k]
+        lo, hi = scans[k]
+        seen = data is not None and limits.has_invisible(data, lo, hi + limits.INVISIBLE_OVERLAP)
+        return _read_text(part, path, options, lines, macros, pre), seen
+
     try:
         got = [_read_text(text[:head_end], path, options, 0)] if head_end else []
+        seen = False
         if all(g.entries is not None for g in got):
             macros, pre = (got[0].macros, got[0].preamble) if got else (None, ())
-            got += parallel.fork_map(lambda part: _read_text(part[0], path, options, part[1], macros, pre), parts, diags)
+            for read, scanned in parallel.fork_map(read_part, range(len(parts)), diags):
+                got.append(read)
+                seen = seen or scanned
     except Exception:  # noqa: BLE001  (the plain path raises it again, from the right place)
         got = []
     if got and all(g.entries is not None and not g.links for g in got):
         keys = [g.keys for g in got]
         if sum(map(len, keys)) == len(set().union(*keys)) and sum(g.expanded for g in got) <= limits.max_macro_expansion:
-            return [e for g in got for e in g.entries]  # type: ignore[union-attr]
+            return [e for g in got for e in g.entries], (seen if data is not None else None)  # type: ignore[union-attr]
     del diags.items[mark[0] :], diags.skipped[mark[1] :]
     return None
 
