@@ -320,7 +320,6 @@ def people_signature(people: tuple[Person, ...], partial: bool) -> str:
     return f"(({names}{',' if len(people) == 1 else ''}), {partial!r})"
 
 
-@dataclass(frozen=True, slots=True)
 class SourceForm:
     """What a BibTeX/biblatex (or CSL-JSON) record said, kept so same-dialect output can say it again.
 
@@ -329,21 +328,76 @@ class SourceForm:
     reader gave it (the type is only honoured while the entry keeps that kind);
     ``fields`` maps a neutral field name (or a role, ``author``) to its
     :class:`SourceValue`; ``preamble`` holds the file's ``@preamble`` texts.
+
+    Immutable, compared and hashed by those five values. One that comes back
+    from another process (pickled) holds its sources as one flat tuple of
+    strings until ``fields`` is first read: most entries are merged and keyed
+    without it, and only a writer of the same dialect reads it.
     """
 
+    __slots__ = ("dialect", "type", "kind", "_fields", "_flat", "preamble")
     dialect: str
     type: str
     kind: EntryKind
-    fields: tuple[tuple[str, SourceValue], ...] = ()
-    preamble: tuple[str, ...] = ()
+    preamble: tuple[str, ...]
+
+    def __init__(
+        self,
+        dialect: str,
+        type: str,
+        kind: EntryKind,
+        fields: tuple[tuple[str, SourceValue], ...] = (),
+        preamble: tuple[str, ...] = (),
+    ) -> None:
+        init = object.__setattr__
+        init(self, "dialect", dialect)
+        init(self, "type", type)
+        init(self, "kind", kind)
+        init(self, "_fields", tuple(fields))
+        init(self, "_flat", None)
+        init(self, "preamble", tuple(preamble))
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"SourceForm is immutable: cannot set {name!r}")
+
+    __delattr__ = __setattr__  # type: ignore[assignment]
+
+    @property
+    def fields(self) -> tuple[tuple[str, SourceValue], ...]:
+        got = self._fields
+        if got is None:
+            it = iter(self._flat)  # type: ignore[arg-type]
+            make = SourceValue._make
+            got = tuple([(n, make((a, b, c))) for n, a, b, c in zip(it, it, it, it)])
+            object.__setattr__(self, "_fields", got)
+            object.__setattr__(self, "_flat", None)
+        return got
+
+    def _values(self) -> tuple[object, ...]:
+        return (self.dialect, self.type, self.kind, self.fields, self.preamble)
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not SourceForm:
+            return NotImplemented
+        return other is self or self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        return (f"SourceForm(dialect={self.dialect!r}, type={self.type!r}, kind={self.kind!r}, "
+                f"fields={self.fields!r}, preamble={self.preamble!r})")
 
     def __reduce__(self) -> tuple[Any, ...]:
         # The sources as one flat tuple of strings: pickling ten SourceValue tuples per
         # entry (each through namedtuple's __getnewargs__) took twice as long.
-        flat: list[object] = []
-        for name, sv in self.fields:
-            flat += (name, *sv)
-        return (_source_form, (self.dialect, self.type, self.kind, tuple(flat), self.preamble))
+        flat = self._flat
+        if flat is None:
+            items: list[object] = []
+            for name, sv in self._fields:  # type: ignore[union-attr]
+                items += (name, *sv)
+            flat = tuple(items)
+        return (_source_form, (self.dialect, self.type, self.kind, flat, self.preamble))
 
     def get(self, name: str) -> SourceValue | None:
         """The source of neutral field (or role) ``name``, if the input had one."""
@@ -359,10 +413,16 @@ class SourceForm:
 
 
 def _source_form(dialect: str, type: str, kind: EntryKind, flat: tuple[Any, ...], preamble: tuple[str, ...]) -> SourceForm:
-    """A pickled :class:`SourceForm` back (see its ``__reduce__``)."""
-    it = iter(flat)
-    make = SourceValue._make
-    return SourceForm(dialect, type, kind, tuple([(n, make((a, b, c))) for n, a, b, c in zip(it, it, it, it)]), preamble)
+    """A pickled :class:`SourceForm` back (see its ``__reduce__``): its pairs are made when first read."""
+    out = SourceForm.__new__(SourceForm)
+    init = object.__setattr__
+    init(out, "dialect", dialect)
+    init(out, "type", type)
+    init(out, "kind", kind)
+    init(out, "_fields", None)
+    init(out, "_flat", flat)
+    init(out, "preamble", preamble)
+    return out
 
 
 @dataclass(frozen=True, slots=True)
