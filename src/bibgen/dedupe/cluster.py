@@ -98,8 +98,11 @@ class _Clusters:
             g = self.groups.get(root)
             if g is not None and g.size != 1:  # (not alone after all: the rule decides)
                 return False
-        x, y = fi.filekey, fj.filekey
-        return x is not None and y is not None and x[0] == y[0] and x[1] != y[1] and x[2] != y[2]
+        # filekey is (path, folded key, order without the key); two contents differ when
+        # their heads do (the usual case), else when the rest of their orders does.
+        if fi.entry.origin.path != fj.entry.origin.path or fi.entry.key.casefold() == fj.entry.key.casefold():
+            return False
+        return fi.head != fj.head or fi.order[:-1] != fj.order[:-1]
 
     def exact(self, evidence: str, key_of: callable) -> None:  # type: ignore[valid-type]
         index: dict[str, list[_Features]] = {}
