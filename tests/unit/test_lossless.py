@@ -269,3 +269,12 @@ def test_keywords_split_on_the_separator_the_field_uses(value, words):
     assert e.get("keywords").split("; ") == words
     item = csl_item(e)
     assert item["keyword"] == "; ".join(words) if ";" in value else item["keyword"] == "; ".join(words)
+
+
+@pytest.mark.parametrize("value", [r"\vspace{1em}", r"\hspace{2cm}", r"\vspace*{ a b }"])
+def test_latex_that_decodes_to_nothing_is_kept_as_written(value: str) -> None:
+    """Before, such a field was dropped from every output without a word."""
+    entries, _ = read("@misc{k, title = {T}, note = {" + value + "}, howpublished = {{}}}")
+    assert entries[0].fields["note"] == value
+    assert "howpublished" not in entries[0].fields  # (an empty value is no value)
+    assert "note = {" + value + "}" in bibtex("@misc{k, title = {T}, note = {" + value + "}}")

@@ -941,16 +941,21 @@ _LAZY_MIN_CHARS = 64  # shorter values cost less to decode than to keep undecode
 # A word (two letters or digits after a space or the start): text is left once the LaTeX is
 # decoded, so a value kept undecoded is never empty (an argument takes at most one of its letters).
 _HAS_WORD = re.compile(r"(?:^|\s)[^\W_]{2}")
+_HAS_ALNUM = re.compile(r"[^\W_]")
 
 
 def decode_text(latex: str) -> str:
-    """The text of a BibTeX value (a :class:`~bibgen.model.Pending` of :data:`LAZY_FIELDS`)."""
-    return clean_text(decode_latex(latex))
+    """The text of a BibTeX value (a :class:`~bibgen.model.Pending` of :data:`LAZY_FIELDS`).
+
+    A value with words whose LaTeX decodes to nothing (``\\vspace{...}``) is
+    kept as written, as an unknown command is: never an empty value.
+    """
+    return clean_text(decode_latex(latex)) or clean_text(latex)
 
 
 def decode_braced(latex: str) -> str:
     """:func:`decode_text` of ``latex`` without its outer braces (``{...}``)."""
-    return clean_text(decode_latex(latex[1:-1]))
+    return decode_text(latex[1:-1])
 
 
 def _split_keywords(text: str) -> list[str]:
@@ -1030,6 +1035,8 @@ def _to_entry(
             elif name in ("archiveprefix", "eprinttype"):
                 text = text.strip().lower()
             text = clean_text(text)
+            if not text and name not in VERBATIM and _HAS_ALNUM.search(value):
+                text = clean_text(value)  # LaTeX that decodes to nothing (\vspace{1em}): kept as written, not dropped
         target = _RENAMES.get(name, name)
         if target == "container" and kind not in _CONTAINER_KINDS:
             target = name
