@@ -42,6 +42,22 @@ def test_output_path_that_is_a_source_is_refused(tmp_path):
     assert page.read_text() == PAGE
 
 
+@pytest.mark.parametrize("link", ["symlink", "hardlink"])
+def test_output_path_that_is_a_link_to_a_source_is_refused(tmp_path, link):
+    page = tmp_path / "src" / "p.txt"
+    page.parent.mkdir()
+    page.write_text(PAGE)
+    out = tmp_path / "out.txt"
+    (os.symlink if link == "symlink" else os.link)(page, out)
+    result = run_cli("export", str(tmp_path / "src"), "-o", str(out))
+    assert result.returncode == 2 and "also one of the sources" in result.stderr
+    assert page.read_text() == PAGE
+    # A new output file, or one that is another file, is no source.
+    fresh = run_cli("export", str(tmp_path / "src"), "-o", str(tmp_path / "new.bib"))
+    assert fresh.returncode == 0, fresh.stderr
+    assert run_cli("export", str(tmp_path / "src"), "-o", str(tmp_path / "new.bib")).returncode == 0
+
+
 @pytest.mark.parametrize("field", ["title", "source", "abstract", "author"])
 @pytest.mark.parametrize(
     "payload",

@@ -554,9 +554,16 @@ def _refuse_output_among_sources(output: Path, sources: list[Path], options) -> 
     from bibgen.errors import UsageError
     from bibgen.pipeline import discover
 
-    target = output.resolve()
+    try:
+        target = os.stat(output)
+    except OSError:
+        return  # (nothing there yet: no source is it)
     for path in discover(sources, options):
-        if path.resolve() == target:
+        try:
+            same = os.path.samestat(os.stat(path), target)  # (symlinks and hard links too; one stat per file)
+        except OSError:
+            continue  # (the reader reports a source it cannot read)
+        if same:
             raise UsageError(
                 f"{output}: the output file is also one of the sources; choose another -o path "
                 f"(to reformat a .bib in place: bibgen tidy {output})"
