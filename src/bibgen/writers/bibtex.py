@@ -442,8 +442,10 @@ class BibtexWriter:
         out: list[tuple[str, str] | None] = []
         for e in entries:
             seen = len(diags.items), len(diags.skipped)
+            # Under its own key when it has a usable one (no copy of the entry), else a placeholder.
+            key = e.key if e.key and _PLAIN_KEY.fullmatch(e.key) else _EARLY_KEY
             try:
-                text = self.format_entry(e.replace(key=_EARLY_KEY), options)
+                text = self.format_entry(e if key is e.key else e.replace(key=key), options)
             except Exception:  # noqa: BLE001  (said again, in order, when the entry is written)
                 out.append(None)
                 continue
@@ -451,7 +453,7 @@ class BibtexWriter:
                 out.append(None)
                 continue
             at = text.index("{") + 1  # "@type{" + key + ","
-            out.append((text[:at], text[at + len(_EARLY_KEY) :]))
+            out.append((text[:at], text[at + len(key) :]))
         return out
 
     def sort(self, entries: list[Entry], layout: Layout) -> list[Entry]:
@@ -831,6 +833,9 @@ def preamble_blocks(entries: Iterable[Entry]) -> str:
 # The key entries are formatted under in EarlyTexts' child (any key would do: it is
 # only written in the first line, "@type{key,", which is written again with the real one).
 _EARLY_KEY = "k"
+# Keys an entry can be formatted under as they are (letters, digits and the usual
+# punctuation, no brace or comma: its first line is "@type{" + key + ",").
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_:.\-/+]{1,200}")
 # Every part of an Entry but its key: an entry whose parts are all those of the entry
 # formatted early (the same objects) has the same text but for its first line.
 _ALL_BUT_KEY = attrgetter(*(name for name in _ENTRY_SLOTS if name != "key"))
