@@ -378,6 +378,7 @@ def export(
     from bibgen.keys import compile_pattern
     from bibgen.output import write_atomic
     from bibgen.pin import Target, is_bib_format, read_target
+    from bibgen.options import keep_until_exit
     from bibgen.pipeline import bulk, keyed_entries, read_pinned, render, render_parts
     from bibgen.registry import writers
 
@@ -430,6 +431,7 @@ def export(
                 # Keys agree with the configured .bib outputs (pinned), as in `bibgen sync`.
                 targets += [read_target(s.path, options, s.format) for s in config.outputs if is_bib_format(s.format)]
                 entries = keyed_entries(config, options, targets, early=fmt)
+            keep_until_exit(entries, options, targets)  # (freed by the process's end, if it ends at once)
             if cited_by:
                 from bibgen.citations import read_citations, select_cited
 

@@ -39,6 +39,9 @@ def console() -> None:
     one :func:`main` gives; anything unusual (an exception, a non-integer
     exit code, a stream that cannot be flushed) takes the normal way out.
     """
+    from bibgen.options import exit_at_once
+
+    exit_at_once()
     try:
         main()
         code: object = 0

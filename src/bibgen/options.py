@@ -21,6 +21,25 @@ from bibgen.progress import NoProgress, Progress
 from bibgen.venues import VenueTable, builtin_table
 
 DEFAULT_PATTERN = "[auth:lower][year][shorttitle(3)]"
+
+# Process state, not an option: when the console script leaves with os._exit
+# (bibgen.entry.console), what a command built is kept here until then, so that
+# it is not freed object by object on the way out of the command (100k
+# entries, their texts and caches: a good part of a second).
+_KEPT_UNTIL_EXIT: list[object] | None = None
+
+
+def exit_at_once() -> None:
+    """Say that this process ends with ``os._exit`` once its command is done (the console script)."""
+    global _KEPT_UNTIL_EXIT
+    if _KEPT_UNTIL_EXIT is None:
+        _KEPT_UNTIL_EXIT = []
+
+
+def keep_until_exit(*objects: object) -> None:
+    """Keep ``objects`` alive until the process ends, when it ends with ``os._exit``; else nothing."""
+    if _KEPT_UNTIL_EXIT is not None:
+        _KEPT_UNTIL_EXIT.append(objects)
 """The citation-key pattern when neither the configuration nor ``--key-pattern`` gives one (see :mod:`bibgen.keys`)."""
 
 
