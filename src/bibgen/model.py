@@ -96,10 +96,6 @@ class Pending:
             return self.text() == other
         return NotImplemented
 
-    def __ne__(self, other: object) -> bool:
-        eq = self.__eq__(other)
-        return eq if eq is NotImplemented else not eq
-
     def __lt__(self, other: object) -> bool:
         return self.text() < text_of(other)  # type: ignore[operator]
 
@@ -132,7 +128,7 @@ class Fields(Mapping[str, str]):
         self._hash: int | None = None
         if type(data) is Fields:
             if not kw:
-                self._data = data._data  # already sorted and without empty values; never mutated
+                self._data = data._data  # sorted, no empty values; only ever changed by decoding a Pending in place
                 self._lazy = data._lazy
                 return
             merged = dict(data._data)  # (stored values: nothing decoded)

@@ -21,6 +21,7 @@ from bibgen.progress import NoProgress, Progress
 from bibgen.venues import VenueTable, builtin_table
 
 DEFAULT_PATTERN = "[auth:lower][year][shorttitle(3)]"
+"""The citation-key pattern when neither the configuration nor ``--key-pattern`` gives one (see :mod:`bibgen.keys`)."""
 
 # Process state, not an option: when the console script leaves with os._exit
 # (bibgen.entry.console), what a command built is kept here until then, so that
@@ -40,7 +41,6 @@ def keep_until_exit(*objects: object) -> None:
     """Keep ``objects`` alive until the process ends, when it ends with ``os._exit``; else nothing."""
     if _KEPT_UNTIL_EXIT is not None:
         _KEPT_UNTIL_EXIT.append(objects)
-"""The citation-key pattern when neither the configuration nor ``--key-pattern`` gives one (see :mod:`bibgen.keys`)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -223,10 +223,15 @@ def require_field_names(names: Iterable[str], origin: Origin | None = None) -> N
 
 def require_entry(entry: Entry, fields: Mapping[str, str]) -> None:
     """What a BibTeX-family writer checks before it emits ``entry`` with ``fields``."""
+    require_keys(entry)
+    require_field_names(fields, entry.origin)
+
+
+def require_keys(entry: Entry) -> None:
+    """The key and aliases part of :func:`require_entry`."""
     require_key(entry.key, entry.origin)
     for a in entry.aliases:
         require_key(a, entry.origin)
-    require_field_names(fields, entry.origin)
 
 
 # ---------------------------------------------------------------- bounded work (readers)

@@ -108,21 +108,21 @@ class BibtexReader:
     def read_scanning(self, data: bytes, path: str, options: Options) -> tuple[list[Entry], bool | None]:
         """:meth:`read`, and :func:`bibgen.safety.has_invisible` of ``data`` when it was found on
         the way (a file read in parts: each process scans its share of the bytes), else None."""
-        text = decode(data, path)
-        if len(text) >= PARALLEL_BYTES and parallel.jobs() > 1:
-            out = _read_in_parts(text, path, options, data)
-            if out is not None:
-                return out
-        return _read_text(text, path, options).entries, None  # type: ignore[return-value]
+        return _read_whole_or_in_parts(decode(data, path), path, options, data)
 
 
 def read_bibtex(text: str, path: str, options: Options) -> list[Entry]:
     """Entries of BibTeX ``text``; ``path`` is used in origins and diagnostics."""
+    return _read_whole_or_in_parts(text, path, options)[0]
+
+
+def _read_whole_or_in_parts(text: str, path: str, options: Options, data: bytes | None = None) -> tuple[list[Entry], bool | None]:
+    """The entries of ``text``, read in parts when it is large (see :func:`_read_in_parts` for ``data``)."""
     if len(text) >= PARALLEL_BYTES and parallel.jobs() > 1:
-        out = _read_in_parts(text, path, options)
+        out = _read_in_parts(text, path, options, data)
         if out is not None:
-            return out[0]
-    return _read_text(text, path, options).entries  # type: ignore[return-value]
+            return out
+    return _read_text(text, path, options).entries, None  # type: ignore[return-value]
 
 
 # A file this large is read in parts, one per process (bibgen.parallel), when it
@@ -938,19 +938,21 @@ _NO_SOURCE = frozenset({"ids", "date"})
 # from BibTeX and written back to BibTeX unchanged, they are never decoded.
 LAZY_FIELDS = frozenset({"abstract", "annotation", "annote", "addendum", "comment", "note", "review"})
 _LAZY_MIN_CHARS = 64  # shorter values cost less to decode than to keep undecoded
-# A word (two letters or digits after a space or the start): text is left once the LaTeX is
-# decoded, so a value kept undecoded is never empty (an argument takes at most one of its letters).
+# A word (two letters or digits after a space or the start): a value kept undecoded has one,
+# so it is never empty once decoded (_as_written keeps it as written if its LaTeX leaves nothing).
 _HAS_WORD = re.compile(r"(?:^|\s)[^\W_]{2}")
 _HAS_ALNUM = re.compile(r"[^\W_]")
 
 
-def decode_text(latex: str) -> str:
-    """The text of a BibTeX value (a :class:`~bibgen.model.Pending` of :data:`LAZY_FIELDS`).
+def _as_written(text: str, latex: str) -> str:
+    """``text``, or the cleaned ``latex`` when its LaTeX decodes to nothing (``\\vspace{1em}``)
+    but it holds a letter or digit: kept as written, as an unknown command is, not dropped."""
+    return text or (clean_text(latex) if _HAS_ALNUM.search(latex) else "")
 
-    A value with words whose LaTeX decodes to nothing (``\\vspace{...}``) is
-    kept as written, as an unknown command is: never an empty value.
-    """
-    return clean_text(decode_latex(latex)) or clean_text(latex)
+
+def decode_text(latex: str) -> str:
+    """The text of a BibTeX value (a :class:`~bibgen.model.Pending` of :data:`LAZY_FIELDS`)."""
+    return _as_written(clean_text(decode_latex(latex)), latex)
 
 
 def decode_braced(latex: str) -> str:
@@ -1035,8 +1037,8 @@ def _to_entry(
             elif name in ("archiveprefix", "eprinttype"):
                 text = text.strip().lower()
             text = clean_text(text)
-            if not text and name not in VERBATIM and _HAS_ALNUM.search(value):
-                text = clean_text(value)  # LaTeX that decodes to nothing (\vspace{1em}): kept as written, not dropped
+            if name not in VERBATIM:
+                text = _as_written(text, value)
         target = _RENAMES.get(name, name)
         if target == "container" and kind not in _CONTAINER_KINDS:
             target = name

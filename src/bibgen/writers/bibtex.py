@@ -26,7 +26,7 @@ from bibgen.preprint import arxiv_url, arxiv_year_month
 from bibgen.richtext import Node as RichNode
 from bibgen.richtext import from_csl, has_markup, plain, to_latex
 from bibgen.mappings.types import field_name, output_type
-from bibgen.safety import require_entry, require_key
+from bibgen.safety import require_entry, require_keys
 
 if TYPE_CHECKING:
     from bibgen.options import Options
@@ -120,13 +120,13 @@ def source_fields(entry: Entry, undecoded: bool = False) -> dict[str, str]:
             if value is sv.text:
                 f[name] = UndecodedSourceText(sv.raw, sv, value)
                 continue
-            value = f[name] = fields[name]  # (decoded; "" if nothing is left: then not written)
+            value = f[name] = fields.get(name, "")  # (decoded; "" if nothing is left: then not written)
         if value == sv.text:
             f[name] = SourceText(value, sv)
     if undecoded:
         for name, value in f.items():
             if type(value) is Pending:
-                f[name] = fields[name]
+                f[name] = fields.get(name, "")
     return f
 
 
@@ -409,16 +409,16 @@ class BibtexWriter:
             yield text
 
     def _format_run(self, run: tuple[Sequence[Entry], Options]) -> str:
+        return "\n".join(self._format_list(run))
+
+    def _format_list(self, run: tuple[Sequence[Entry], Options]) -> list[str]:
         entries, options = run
-        return "\n".join(self.format_entry(e, options) for e in entries)
+        return [self.format_entry(e, options) for e in entries]
 
     def _format_each(self, entries: Sequence[Entry], options: Options) -> list[str]:
         """``[format_entry(e) for e in entries]``, in runs of :func:`parallel_runs`."""
         runs = parallel_runs(entries, options)
-        if len(runs) <= 1:
-            return [self.format_entry(e, options) for e in entries]
-        work = lambda run: [self.format_entry(e, run[1]) for e in run[0]]  # noqa: E731
-        return [t for texts in parallel.fork_map(work, runs, options.diagnostics) for t in texts]
+        return [t for texts in parallel.fork_map(self._format_list, runs, options.diagnostics) for t in texts]
 
     def prepare(self, entries: Sequence[Entry], options: Options) -> EarlyTexts | None:
         """Start formatting ``entries`` (as read) in a child process; None where that does not pay.
@@ -872,9 +872,7 @@ class EarlyTexts:
             text = self.get(e)
             if text is not None:
                 try:
-                    require_key(e.key, e.origin)  # what format_entry checks of a key (require_entry)
-                    for a in e.aliases:
-                        require_key(a, e.origin)
+                    require_keys(e)  # what format_entry checks of the keys (require_entry)
                 except BibgenError:
                     return None
             out.append(text)
