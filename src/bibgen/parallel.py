@@ -24,7 +24,7 @@ import sys
 import tempfile
 import threading
 from collections.abc import Callable, Sequence
-from typing import BinaryIO, NamedTuple, TypeVar
+from typing import BinaryIO, TypeVar
 
 from bibgen.errors import Diagnostics
 from bibgen.progress import IDLE_TIMER
@@ -120,12 +120,29 @@ def fork_map(work: Callable[[S], T], parts: Sequence[S], diagnostics: Diagnostic
                 discard(child)
 
 
-class _Child(NamedTuple):
-    pid: int
-    # An unnamed temporary file the child pickles its result into: the parent
-    # reads it back with pickle.load, so neither process holds the whole pickle
-    # in memory (a pipe would also make the child wait for the parent).
-    out: BinaryIO
+class _Child:
+    __slots__ = ("pid", "out", "status")
+
+    def __init__(self, pid: int, out: BinaryIO) -> None:
+        self.pid = pid
+        # An unnamed temporary file the child pickles its result into: the parent
+        # reads it back with pickle.load, so neither process holds the whole pickle
+        # in memory (a pipe would also make the child wait for the parent).
+        self.out = out
+        self.status: int | None = None  # its wait status, once :func:`finished` saw it end
+
+
+def finished(child: _Child) -> bool:
+    """Has the child ended (without waiting for it)? :func:`collect` is still to be called."""
+    if child.status is None:
+        try:
+            pid, status = os.waitpid(child.pid, os.WNOHANG)
+        except ChildProcessError:
+            return True  # (collect finds out)
+        if pid == 0:
+            return False
+        child.status = status
+    return True
 
 
 def spawn(work: Callable[[S], T], part: S, diagnostics: Diagnostics) -> _Child | None:
@@ -161,11 +178,13 @@ def spawn(work: Callable[[S], T], part: S, diagnostics: Diagnostics) -> _Child |
 
 def collect(child: _Child) -> tuple[object, list, list] | None:  # type: ignore[type-arg]
     """What a child sent, once it exited cleanly; None if it did not."""
-    try:
-        _, status = os.waitpid(child.pid, 0)
-    except ChildProcessError:
-        child.out.close()
-        return None
+    status = child.status
+    if status is None:
+        try:
+            _, status = os.waitpid(child.pid, 0)
+        except ChildProcessError:
+            child.out.close()
+            return None
     try:
         if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
             return None
@@ -181,12 +200,13 @@ def discard(child: _Child) -> None:
     """Stop a child whose result is not wanted (the parent's own part raised)."""
     import signal
 
-    try:
-        os.kill(child.pid, signal.SIGKILL)
-    except OSError:
-        pass
-    try:
-        os.waitpid(child.pid, 0)
-    except ChildProcessError:
-        pass
+    if child.status is None:  # (else it has ended and been waited for)
+        try:
+            os.kill(child.pid, signal.SIGKILL)
+        except OSError:
+            pass
+        try:
+            os.waitpid(child.pid, 0)
+        except ChildProcessError:
+            pass
     child.out.close()

@@ -220,6 +220,9 @@ def process(entries: Sequence[Entry], options: Options, pinned: Sequence[Entry] 
         pinned = fold_alias_copies(pinned)
         ordered = sorted(entries, key=lambda e: e.origin)
         result = dedupe(ordered, options.diagnostics, options.dedupe_policy)
+        more = getattr(options.early, "more", None)
+        if more is not None:
+            more(result.entries)  # the writer may start on the merged works while they are keyed
         members = member_records(result.entries, ordered) if pinned else None
         deduped = [_unkeyed(e) for e in result.entries] if options.rekey else result.entries
         pinned_entries, reserved = apply_pins(

@@ -336,7 +336,7 @@ def _early_run(tmp_path: Path, fmt: str, **kw: object) -> tuple[str, list[str]]:
     finally:
         if options.early is not None:
             options.early.discard()  # type: ignore[attr-defined]
-    return text, [str(d) for d in options.diagnostics.sorted()]
+    return text, [str(d) for d in options.diagnostics.items]  # (in the order they were said)
 
 
 @needs_fork
@@ -357,12 +357,98 @@ def test_texts_made_early_give_the_plain_output(fmt: str, rekey: bool, tmp_path:
 
     monkeypatch.setattr(bibtex_writer.EarlyTexts, "get", counting)
     early = _early_run(tmp_path, fmt, rekey=rekey)
-    assert sum(used) >= 8 and not all(used), (sum(used), len(used))  # unchanged entries: the child's texts; merged ones: not
+    # Unchanged and merged entries: the children's texts; BibTeX's alias copies (new entries): not.
+    assert sum(used) >= 8 and (fmt == "biblatex" or not all(used)), (sum(used), len(used))
     with monkeypatch.context() as m:
         _serial(m)
         plain = _early_run(tmp_path, fmt, rekey=rekey)
     assert early == plain
     assert "@article{dup1," in early[0] or "@article{Doe2020" in early[0] or rekey
+
+
+@needs_fork
+def test_merged_works_are_formatted_in_children_while_they_are_keyed(tmp_path: Path, two_jobs: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """EarlyTexts.more: the entries merging made (not the records as read) go to new children,
+    whose texts the writer uses; the output is the plain one."""
+    from bibgen.writers import bibtex as bibtex_writer
+
+    (tmp_path / "a.bib").write_text(_EARLY_BIB, encoding="utf-8")
+    batches: list[list[str]] = []
+    more = bibtex_writer.EarlyTexts.more
+
+    def spying(self, entries):  # type: ignore[no-untyped-def]
+        before = len(self.children)
+        more(self, entries)
+        batches.extend([(e.title, len(e.origins)) for e in batch] for batch, _ in self.children[before:])
+
+    monkeypatch.setattr(bibtex_writer.EarlyTexts, "more", spying)
+    early = _early_run(tmp_path, "bibtex")
+    merged = [t for batch in batches for t in batch]
+    assert len(batches) == 2 and ("Gemma 3 Technical Report", 2) in merged  # (two jobs: two children)
+    assert all(n > 1 for _, n in merged)  # a record left as read has its text from the first child
+    with monkeypatch.context() as m:
+        _serial(m)
+        assert _early_run(tmp_path, "bibtex") == early
+
+
+@needs_fork
+@pytest.mark.parametrize("busy_for", [1, 3, 1000])
+def test_entries_formatted_here_while_children_work_give_the_plain_output(
+    busy_for: int, tmp_path: Path, two_jobs: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """BibtexWriter._format_while: the last entries formatted here, from the end, while the children
+    are busy; an entry whose formatting warns is left to its place, its warning said once, in order."""
+    from bibgen.writers import bibtex as bibtex_writer
+
+    (tmp_path / "a.bib").write_text(_EARLY_BIB, encoding="utf-8")
+    format_entry = bibtex_writer.BibtexWriter.format_entry
+
+    def warning(self, entry, options):  # type: ignore[no-untyped-def]
+        if entry.title in ("Web", "A Book"):
+            options.diagnostics.warn(f"formatting {entry.title}", entry.origin)
+        return format_entry(self, entry, options)
+
+    monkeypatch.setattr(bibtex_writer.BibtexWriter, "format_entry", warning)
+    with monkeypatch.context() as m:
+        _serial(m)
+        plain = _early_run(tmp_path, "bibtex")
+    calls = [0]
+
+    def busy(self):  # type: ignore[no-untyped-def]
+        calls[0] += 1
+        return calls[0] <= busy_for
+
+    made: list[dict[int, str]] = []
+    format_while = bibtex_writer.BibtexWriter._format_while
+
+    def spying(self, busy_, entries, options):  # type: ignore[no-untyped-def]
+        made.append(format_while(self, busy_, entries, options))
+        return made[-1]
+
+    monkeypatch.setattr(bibtex_writer.EarlyTexts, "busy", busy)
+    monkeypatch.setattr(bibtex_writer.BibtexWriter, "_format_while", spying)
+    assert _early_run(tmp_path, "bibtex") == plain
+    assert len(made) == 1 and 0 < len(made[0]) <= busy_for
+    assert [d for d in plain[1] if "formatting" in d] == [f"{tmp_path / 'a.bib'}:5:1: warning: formatting A Book",
+                                                         f"{tmp_path / 'a.bib'}:6:1: warning: formatting Web"]
+
+
+def test_records_that_share_a_title_across_files_or_without_keys_are_guessed_merged() -> None:
+    from bibgen.model import Entry, EntryKind, Fields, Origin
+    from bibgen.writers.bibtex import _likely_merged
+
+    def rec(path: str, key: str, title: str) -> Entry:
+        return Entry(kind=EntryKind.ARTICLE, fields=Fields({"title": title} if title else {}), origin=Origin(path, 1, 1), key=key)
+
+    entries = [
+        rec("a.bib", "x", "Deep Nets"), rec("a.bib", "y", "Deep nets."),  # one file, two keys: never merged
+        rec("a.bib", "z", "Graphs"), rec("b.bib", "z2", "graphs"),  # two files
+        rec("p.txt", "", "Trees"), rec("q.txt", "", "Trees"),  # author pages: no keys
+        rec("a.bib", "u", ""), rec("b.bib", "v", ""),  # untitled
+        rec("a.bib", "w", "Alone"),
+        rec("a.bib", "d", "Twice"), rec("a.bib", "D", "Twice"),  # one key in two cases: BibTeX's one key
+    ]
+    assert _likely_merged(entries) == [False, False, True, True, True, True, False, False, False, True, True]
 
 
 @needs_fork
@@ -373,6 +459,31 @@ def test_a_child_that_fails_leaves_every_entry_to_the_writer(tmp_path: Path, two
     plain = _early_run(tmp_path, "bibtex")
     monkeypatch.setattr(bibtex_writer.BibtexWriter, "_format_early", lambda self, part: os._exit(3))
     assert _early_run(tmp_path, "bibtex") == plain
+    # Only the children of merged works fail: the first child's texts are still used.
+    format_early = bibtex_writer.BibtexWriter._format_early
+    monkeypatch.setattr(bibtex_writer.BibtexWriter, "_format_early", lambda self, part: format_early(self, part) if part[2] else os._exit(3))
+    assert _early_run(tmp_path, "bibtex") == plain
+
+
+@needs_fork
+def test_finished_tells_a_child_that_ended_and_collect_still_gives_its_result(two_jobs: None) -> None:
+    import time
+
+    child = parallel.spawn(lambda x: x * 2, 21, Diagnostics())
+    assert child is not None
+    for _ in range(500):
+        if parallel.finished(child):
+            break
+        time.sleep(0.01)
+    assert parallel.finished(child)
+    assert parallel.collect(child) == (42, [], [])
+    slow = parallel.spawn(lambda x: time.sleep(30), 0, Diagnostics())
+    assert slow is not None and not parallel.finished(slow)
+    parallel.discard(slow)
+    done = parallel.spawn(lambda x: x, 0, Diagnostics())
+    while done is not None and not parallel.finished(done):
+        time.sleep(0.01)
+    parallel.discard(done)  # (already waited for: nothing to kill)
 
 
 @needs_fork

@@ -26,6 +26,7 @@ from bibgen.preprint import arxiv_url, arxiv_year_month
 from bibgen.richtext import Node as RichNode
 from bibgen.richtext import from_csl, has_markup, plain, to_latex
 from bibgen.mappings.types import field_name, output_type
+from bibgen.normalize import title_key
 from bibgen.safety import require_entry, require_keys
 
 if TYPE_CHECKING:
@@ -378,17 +379,25 @@ class BibtexWriter:
             if not runs:
                 return
             yield "\n"
-        early = options.early.texts(self) if isinstance(options.early, EarlyTexts) else None
+        early = options.early if isinstance(options.early, EarlyTexts) else None
+        here: dict[int, str] = {}
+        if early is not None and early.serves(self):
+            # While the children still format, the last entries are formatted here.
+            here = self._format_while(early.busy, ordered, options)
+        early = early.texts(self) if early is not None else None
         texts = early.lookup(ordered) if early is not None else None
         if texts is not None:
-            # The child's texts where they hold; the rest formatted as without them (in runs when
-            # many). Entries with a text said nothing when formatted: diagnostics come in order.
-            misses = [e for e, t in zip(ordered, texts) if t is None]
+            # The children's texts (and those made here meanwhile) where they hold; the rest
+            # formatted as without them (in runs when many). Entries with a text said nothing
+            # when formatted: diagnostics come in order.
+            misses = [e for i, (e, t) in enumerate(zip(ordered, texts)) if t is None and i not in here]
             made = iter(self._format_each(misses, options)) if len(misses) >= PARALLEL_ENTRIES else None
             for i, (e, early_text) in enumerate(zip(ordered, texts)):
                 if i:
                     yield "\n"
-                if early_text is None:
+                if i in here:
+                    yield here[i]
+                elif early_text is None:
                     yield next(made) if made is not None else self.format_entry(e, options)  # type: ignore[arg-type]
                 else:
                     head, body = early_text  # "@type{" and ",\n ... }\n": the child's text is not copied
@@ -415,6 +424,27 @@ class BibtexWriter:
         entries, options = run
         return [self.format_entry(e, options) for e in entries]
 
+    def _format_while(self, busy: Callable[[], bool], entries: Sequence[Entry], options: Options) -> dict[int, str]:
+        """Texts of the last of ``entries``, by position, formatted from the end while ``busy()``
+        holds; an entry whose formatting said anything (a diagnostic, an error) is left out,
+        and what it said taken back: it is formatted again, in order, where it is written."""
+        diags = options.diagnostics
+        out: dict[int, str] = {}
+        for i in range(len(entries) - 1, -1, -1):
+            if not busy():
+                break
+            seen = len(diags.items), len(diags.skipped)
+            try:
+                text = self.format_entry(entries[i], options)
+            except Exception:  # noqa: BLE001  (raised again, in order, when it is written)
+                text = None
+            if (len(diags.items), len(diags.skipped)) != seen:
+                del diags.items[seen[0] :], diags.skipped[seen[1] :]
+                continue
+            if text is not None:
+                out[i] = text
+        return out
+
     def _format_each(self, entries: Sequence[Entry], options: Options) -> list[str]:
         """``[format_entry(e) for e in entries]``, in runs of :func:`parallel_runs`."""
         runs = parallel_runs(entries, options)
@@ -430,17 +460,22 @@ class BibtexWriter:
         if len(entries) < PARALLEL_ENTRIES or parallel.jobs() <= 1 or not parallel.heap_is_small():
             return None
         entries = list(entries)
-        child = parallel.spawn(self._format_early, (entries, options), options.diagnostics)
-        return None if child is None else EarlyTexts(self, entries, child)
+        child = parallel.spawn(self._format_early, (entries, options, True), options.diagnostics)
+        return None if child is None else EarlyTexts(self, entries, child, options)
 
-    def _format_early(self, part: tuple[list[Entry], Options]) -> list[tuple[str, str] | None]:
+    def _format_early(self, part: tuple[list[Entry], Options, bool]) -> list[tuple[str, str] | None]:
         """The text of each entry as its first line up to the key (``@type{``) and the rest after
         it; None where formatting it said anything (a diagnostic, an error): that entry is
-        formatted again, where it is written."""
-        entries, options = part
+        formatted again, where it is written. With ``guess``, records that will likely be
+        merged (:func:`_likely_merged`) are not formatted (None): their merged work is."""
+        entries, options, guess = part
         diags = options.diagnostics
         out: list[tuple[str, str] | None] = []
-        for e in entries:
+        skip = _likely_merged(entries) if guess else None
+        for n, e in enumerate(entries):
+            if skip is not None and skip[n]:
+                out.append(None)
+                continue
             seen = len(diags.items), len(diags.skipped)
             # Under its own key when it has a usable one (no copy of the entry), else a placeholder.
             key = e.key if e.key and _PLAIN_KEY.fullmatch(e.key) else _EARLY_KEY
@@ -841,27 +876,84 @@ _PLAIN_KEY = re.compile(r"[A-Za-z0-9_:.\-/+]{1,200}")
 _ALL_BUT_KEY = attrgetter(*(name for name in _ENTRY_SLOTS if name != "key"))
 
 
-class EarlyTexts:
-    """The texts a child process makes of the entries as read (:meth:`BibtexWriter.prepare`)."""
+def _likely_merged(entries: Sequence[Entry]) -> list[bool]:
+    """Which records share their title with a record they may be merged with: a guess that
+    only saves work (a record guessed wrong is formatted where it is written).
 
-    def __init__(self, writer: BibtexWriter, entries: list[Entry], child: object) -> None:
+    Records of one file under different keys are not merged (the dedupe rule
+    within a file), so a .bib whose titles repeat is guessed unmerged; an
+    untitled record is merged only on an identifier, so it is guessed unmerged too.
+    """
+    by_title: dict[str, list[int]] = {}
+    for i, e in enumerate(entries):
+        tkey = title_key(e.fields.get("title", ""))
+        if tkey:
+            by_title.setdefault(tkey, []).append(i)
+    out = [False] * len(entries)
+    for members in by_title.values():
+        if len(members) < 2:
+            continue
+        path = entries[members[0]].origin.path
+        keys = {entries[i].key.casefold() for i in members}
+        if "" not in keys and len(keys) == len(members) and all(entries[i].origin.path == path for i in members):
+            continue
+        for i in members:
+            out[i] = True
+    return out
+
+
+class EarlyTexts:
+    """The texts child processes make of the entries as read (:meth:`BibtexWriter.prepare`),
+    and of the entries merging made (:meth:`more`)."""
+
+    def __init__(self, writer: BibtexWriter, entries: list[Entry], child: object, options: Options) -> None:
         self.writer = writer
-        self.entries = entries
-        self.child = child
+        self.options = options
+        # (entries, the child formatting them), in the order they were started.
+        self.children: list[tuple[list[Entry], object]] = [(entries, child)]
         self._texts: dict[Origin, tuple[Entry, tuple[str, str]]] | None = None
 
+    def more(self, entries: Sequence[Entry]) -> None:
+        """Start formatting, in another child, those of ``entries`` no child formats yet (the
+        merged works, which the pipeline then keys): when there are enough of them to pay."""
+        if self._texts is not None or parallel.jobs() <= 1 or not parallel.heap_is_small():
+            return
+        started = {id(e) for batch, _ in self.children for e in batch}
+        new = [e for e in entries if id(e) not in started]
+        if len(new) < PARALLEL_ENTRIES:
+            return
+        # In as many children as there are cores: this process is busy keying meanwhile,
+        # and the first child is (nearly always) done.
+        for r in parallel.chunks([1] * len(new), parallel.jobs()):
+            batch = new[r.start : r.stop]
+            child = parallel.spawn(self.writer._format_early, (batch, self.options, False), self.options.diagnostics)
+            if child is not None:
+                self.children.append((batch, child))
+
+    def serves(self, writer: BibtexWriter) -> bool:
+        """Are these texts ``writer``'s (made by a writer of its class, not another format's)?"""
+        return type(writer) is type(self.writer)
+
+    def busy(self) -> bool:
+        """Is a child still formatting?"""
+        return any(not parallel.finished(child) for _, child in self.children)  # type: ignore[arg-type]
+
     def texts(self, writer: BibtexWriter) -> EarlyTexts | None:
-        """Itself once the child's texts are in, for the writer that prepared them; else None."""
-        if type(writer) is not type(self.writer):  # (another format's writer)
+        """Itself once the children's texts are in, for the writer that prepared them; else None."""
+        if not self.serves(writer):
             return None
         if self._texts is None:
-            child, self.child = self.child, None
-            sent = parallel.collect(child) if child is not None else None  # type: ignore[arg-type]
-            texts = sent[0] if sent is not None else None
-            if not isinstance(texts, list) or len(texts) != len(self.entries):
+            children, self.children = self.children, []
+            found: dict[Origin, tuple[Entry, tuple[str, str]]] = {}
+            for entries, child in children:
+                sent = parallel.collect(child)  # type: ignore[arg-type]
+                texts = sent[0] if sent is not None else None
+                if isinstance(texts, list) and len(texts) == len(entries):
+                    # A merged entry has the origin of one record it merged: its text wins.
+                    found.update((e.origin, (e, t)) for e, t in zip(entries, texts) if t is not None)
+            if not found:
                 return None
-            self._texts = {e.origin: (e, t) for e, t in zip(self.entries, texts) if t is not None}
-            self.entries = []
+            self._texts = found
         return self
 
     def lookup(self, entries: Sequence[Entry]) -> list[tuple[str, str] | None] | None:
@@ -890,9 +982,9 @@ class EarlyTexts:
         return text
 
     def discard(self) -> None:
-        """Stop the child if its texts were never taken."""
-        child, self.child = self.child, None
-        if child is not None:
+        """Stop the children whose texts were never taken."""
+        children, self.children = self.children, []
+        for _, child in children:
             parallel.discard(child)  # type: ignore[arg-type]
 
 
