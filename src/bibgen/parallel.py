@@ -23,8 +23,9 @@ import pickle
 import sys
 import tempfile
 import threading
-from collections.abc import Callable, Sequence
-from typing import BinaryIO, TypeVar
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, BinaryIO, TypeVar
 
 from bibgen.errors import Diagnostics
 from bibgen.progress import IDLE_TIMER
@@ -94,25 +95,41 @@ def chunks(weights: Sequence[float], n: int, lead: float = 1.0) -> list[range]:
     return out
 
 
-def fork_map(work: Callable[[S], T], parts: Sequence[S], diagnostics: Diagnostics) -> list[T]:
-    """``[work(p) for p in parts]``: every part but the first in a forked child (see the module text)."""
+def fork_map(
+    work: Callable[[S], T],
+    parts: Sequence[S],
+    diagnostics: Diagnostics,
+    then: Callable[[T], object] | None = None,
+    late: list[tuple[int, _Child]] | None = None,
+) -> list[T]:
+    """``[work(p) for p in parts]``: every part but the first in a forked child (see the module text).
+
+    With ``then`` (and ``late``), a child that sent its result goes on with
+    ``then(result)``, and ``(i, child)`` is appended to ``late`` for the result
+    of part ``i``: :func:`collect` gives what ``then`` made, or the caller
+    calls :func:`discard`. (A part done here has no such child.)
+    """
     if len(parts) <= 1 or jobs() <= 1:
         return [work(p) for p in parts]
     children: list[_Child | None] = []  # None: no child for that part (fork failed)
     try:
         for part in parts[1:]:
-            children.append(spawn(work, part, diagnostics))
+            children.append(spawn(work, part, diagnostics, then if late is not None else None))
         results = [work(parts[0])]
         for i, part in enumerate(parts[1:]):
             child, children[i] = children[i], None
             sent = collect(child) if child is not None else None
             if sent is None:
+                if child is not None and child.late is not None:
+                    discard(child)  # (it failed before sending: it is ending or has ended)
                 results.append(work(part))  # the plain loop's result, error or diagnostics
                 continue
             value, items, skipped = sent
             diagnostics.items.extend(items)
             diagnostics.skipped.extend(skipped)
             results.append(value)
+            if child.late is not None:  # it goes on with then: the caller collects or discards it
+                late.append((i + 1, child))  # type: ignore[union-attr]
         return results
     finally:
         for child in children:
@@ -120,16 +137,38 @@ def fork_map(work: Callable[[S], T], parts: Sequence[S], diagnostics: Diagnostic
                 discard(child)
 
 
-class _Child:
-    __slots__ = ("pid", "out", "status")
+@contextmanager
+def early_texts(options: Any) -> Iterator[tuple[Callable[[Any], object] | None, list[tuple[int, _Child]] | None]]:
+    """``then`` and ``late`` for a :func:`fork_map` that reads entries: a reading child goes on
+    formatting what it read for the writer that will write them (``options.early``, see
+    :func:`bibgen.pipeline.keyed_entries`), when there is one. The caller takes the late
+    children it keeps out of ``late``; those left in it when the block ends are stopped."""
+    hook = getattr(options.early, "in_reader", None)
+    then = hook() if hook is not None else None
+    late: list[tuple[int, _Child]] = []
+    try:
+        yield then, (late if then is not None else None)
+    finally:
+        for _, child in late:
+            discard(child)
 
-    def __init__(self, pid: int, out: BinaryIO) -> None:
+
+class _Child:
+    __slots__ = ("pid", "out", "status", "then", "ready", "late")
+
+    def __init__(self, pid: int, out: BinaryIO, ready: int = -1, late: BinaryIO | None = None) -> None:
         self.pid = pid
         # An unnamed temporary file the child pickles its result into: the parent
         # reads it back with pickle.load, so neither process holds the whole pickle
         # in memory (a pipe would also make the child wait for the parent).
         self.out = out
         self.status: int | None = None  # its wait status, once :func:`finished` saw it end
+        # A child that goes on (spawn's then): a pipe it writes one byte to when its
+        # first result is in ``out`` (the end of the pipe, unwritten: it failed), and
+        # the file for what then makes. ``then`` holds while that is still to come.
+        self.then = late is not None
+        self.ready = ready
+        self.late = late
 
 
 def finished(child: _Child) -> bool:
@@ -145,30 +184,50 @@ def finished(child: _Child) -> bool:
     return True
 
 
-def spawn(work: Callable[[S], T], part: S, diagnostics: Diagnostics) -> _Child | None:
+def spawn(
+    work: Callable[[S], T], part: S, diagnostics: Diagnostics, then: Callable[[T], object] | None = None
+) -> _Child | None:
     """``work(part)`` started in a forked child; None if no child could be made.
 
     :func:`collect` gives what it sent, :func:`discard` stops it; one of them
     must be called. (The child's diagnostics come back beside its result.)
+    With ``then``, the child goes on with ``then(result)`` once it has sent the
+    result: a second :func:`collect` gives what that made (no diagnostics), as
+    the first did the result, without waiting for ``then``.
     """
+    files: list[BinaryIO] = []
+    ready = (-1, -1)
     try:
-        out = tempfile.TemporaryFile()
-    except OSError:
-        return None
-    try:
+        files.append(tempfile.TemporaryFile())
+        if then is not None:
+            files.append(tempfile.TemporaryFile())
+            ready = os.pipe()
         pid = os.fork()
     except OSError:
-        out.close()
+        for f in files:
+            f.close()
+        for fd in ready:
+            if fd >= 0:
+                os.close(fd)
         return None
     if pid:
-        return _Child(pid, out)
+        if then is None:
+            return _Child(pid, files[0])
+        os.close(ready[1])  # (before any other child is made: the pipe ends when this child does)
+        return _Child(pid, files[0], ready[0], files[1])
     # The child: never returns into the caller's code, never flushes the parent's buffers.
     status = 1
     try:
         items, skipped = len(diagnostics.items), len(diagnostics.skipped)
         value = work(part)
-        pickle.dump((value, diagnostics.items[items:], diagnostics.skipped[skipped:]), out, pickle.HIGHEST_PROTOCOL)
-        out.flush()
+        pickle.dump((value, diagnostics.items[items:], diagnostics.skipped[skipped:]), files[0], pickle.HIGHEST_PROTOCOL)
+        files[0].flush()
+        if then is not None:
+            os.close(ready[0])
+            os.write(ready[1], b"1")
+            os.close(ready[1])
+            pickle.dump((then(value), [], []), files[1], pickle.HIGHEST_PROTOCOL)
+            files[1].flush()
         status = 0
     except BaseException:  # noqa: BLE001  (the parent redoes this part and sees the error itself)
         pass
@@ -177,14 +236,38 @@ def spawn(work: Callable[[S], T], part: S, diagnostics: Diagnostics) -> _Child |
 
 
 def collect(child: _Child) -> tuple[object, list, list] | None:  # type: ignore[type-arg]
-    """What a child sent, once it exited cleanly; None if it did not."""
+    """What a child sent, once it exited cleanly; None if it did not.
+
+    A child that goes on (spawn's ``then``): its result as soon as it is sent,
+    then, at the next call, what ``then`` made, once the child exited cleanly.
+    """
+    if child.then:
+        child.then = False
+        try:
+            signalled = os.read(child.ready, 1) == b"1"
+        except OSError:
+            signalled = False
+        os.close(child.ready)
+        child.ready = -1
+        try:
+            if signalled:
+                child.out.seek(0)
+                return pickle.load(child.out)  # type: ignore[no-any-return]
+        except Exception:  # noqa: BLE001  (a broken result: the part is done again here)
+            pass
+        finally:
+            child.out.close()
+            child.out = child.late  # type: ignore[assignment]
+        return None
     status = child.status
     if status is None:
         try:
             _, status = os.waitpid(child.pid, 0)
         except ChildProcessError:
+            child.status = 0  # (gone: nothing to stop any more)
             child.out.close()
             return None
+        child.status = status  # (waited for: discard must not signal the pid again)
     try:
         if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
             return None
@@ -210,3 +293,7 @@ def discard(child: _Child) -> None:
         except ChildProcessError:
             pass
     child.out.close()
+    if child.then:
+        child.then = False
+        os.close(child.ready)
+        child.late.close()  # type: ignore[union-attr]

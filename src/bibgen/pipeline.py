@@ -156,9 +156,15 @@ def read_files(paths: Sequence[Path], options: Options) -> list[Entry]:
             for path in options.progress.track(paths, "reading"):
                 entries.extend(read_file(path, options))
         else:
-            with options.progress.stage("reading"):
-                for part in parallel.fork_map(lambda group: [e for p in group for e in read_file(p, options)], groups, options.diagnostics):
+            with options.progress.stage("reading"), parallel.early_texts(options) as (then, late):
+                parts = parallel.fork_map(
+                    lambda group: [e for p in group for e in read_file(p, options)], groups, options.diagnostics, then, late
+                )
+                for part in parts:
                     entries.extend(part)
+                while late:
+                    i, child = late.pop(0)
+                    options.early.adopt(parts[i], child)  # type: ignore[attr-defined]
     options.stats.files += len(paths)
     options.stats.records += len(entries)
     options.stats.seconds["read"] = options.stats.seconds.get("read", 0.0) + time.perf_counter() - start
@@ -287,11 +293,12 @@ def keyed_entries(
     and keyed (``options.early``; the caller calls its ``discard()`` at the end).
     """
     paths = discover_sources(config, options, sources, [t.path for t in targets])
+    begin = getattr(writers.get(early), "begin_early", None) if early is not None else None
+    if begin is not None:
+        options.early = begin(options)  # the processes that read format too (early_texts)
     entries = read_files(paths, options)  # read, normalize
-    if early is not None:
-        prepare = getattr(writers.get(early), "prepare", None)
-        if prepare is not None:
-            options.early = prepare(entries, options)
+    if begin is not None and options.early is not None:
+        options.early.start(entries)  # type: ignore[attr-defined]  (what the reading children did not format)
     pinned = pinned_entries(targets)
     result = process(entries, options, pinned=pinned)  # dedupe, pin, key
     return carry_pins(list(result.entries), pinned, targets, options)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import time
 from pathlib import Path
 
 import pytest
@@ -259,8 +260,8 @@ def test_a_plain_large_bib_is_read_in_parts(header: str, two_jobs: None, monkeyp
     calls: list[int] = []
     fork_map = parallel.fork_map
 
-    def spy(work, parts, diags):  # type: ignore[no-untyped-def]
-        out = fork_map(work, parts, diags)
+    def spy(work, parts, diags, *rest):  # type: ignore[no-untyped-def]
+        out = fork_map(work, parts, diags, *rest)
         calls.append(len(parts))
         return out
 
@@ -449,6 +450,11 @@ def test_records_that_share_a_title_across_files_or_without_keys_are_guessed_mer
         rec("a.bib", "d", "Twice"), rec("a.bib", "D", "Twice"),  # one key in two cases: BibTeX's one key
     ]
     assert _likely_merged(entries) == [False, False, True, True, True, True, False, False, False, True, True]
+    one_file = [rec("a.bib", "x", "Deep Nets"), rec("a.bib", "y", "Deep nets."), rec("a.bib", "w", "Alone")]
+    assert _likely_merged(one_file) == [False, False, False]  # the shortcut: one file, distinct keys
+    assert _likely_merged(one_file + [rec("a.bib", "X", "Deep nets")]) == [True, True, False, True]  # a key twice
+    assert _likely_merged(one_file + [rec("a.bib", "", "Deep nets")]) == [True, True, False, True]  # a keyless record
+    assert _likely_merged([]) == []
 
 
 @needs_fork
@@ -484,6 +490,141 @@ def test_finished_tells_a_child_that_ended_and_collect_still_gives_its_result(tw
     while done is not None and not parallel.finished(done):
         time.sleep(0.01)
     parallel.discard(done)  # (already waited for: nothing to kill)
+
+
+def _no_child_left() -> None:
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
+@needs_fork
+def test_a_child_that_goes_on_sends_its_result_before_then_ends(tmp_path: Path) -> None:
+    """spawn's then: the first collect gives the result while then still runs; the second, what then made."""
+    gate = tmp_path / "gate"
+
+    def then(value: int) -> int:
+        while not gate.exists():  # the parent opens the gate only after it has the result
+            time.sleep(0.005)
+        return value + 1
+
+    child = parallel.spawn(lambda x: x * 2, 21, Diagnostics(), then)
+    assert child is not None
+    assert parallel.collect(child) == (42, [], [])
+    assert not parallel.finished(child)  # then waits for the gate
+    gate.touch()
+    assert parallel.collect(child) == (43, [], [])
+    _no_child_left()
+
+
+@needs_fork
+@pytest.mark.parametrize("fails", ["work", "then", "pickle", "discard-first", "discard-late"])
+def test_a_child_that_goes_on_fails_or_is_stopped_cleanly(fails: str) -> None:
+    diags = Diagnostics()
+
+    def work(x: int) -> int:
+        if fails == "work":
+            raise ValueError("work")
+        if fails == "discard-first":
+            time.sleep(30)
+        return x
+
+    def then(x: int) -> object:
+        if fails == "then":
+            os._exit(5)
+        if fails == "discard-late":
+            time.sleep(30)
+        return (lambda: x) if fails == "pickle" else x
+
+    child = parallel.spawn(work, 7, diags, then)
+    assert child is not None
+    if fails == "discard-first":
+        parallel.discard(child)
+    elif fails == "work":
+        assert parallel.collect(child) is None
+        parallel.discard(child)  # (what fork_map does with a child that failed before sending)
+    else:
+        assert parallel.collect(child) == (7, [], [])
+        if fails == "discard-late":
+            parallel.discard(child)
+        else:
+            assert parallel.collect(child) is None
+    _no_child_left()
+
+
+@needs_fork
+def test_fork_map_hands_over_the_children_that_go_on(two_jobs: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "jobs", lambda: 3)
+    diags = Diagnostics()
+    late: list[tuple[int, object]] = []
+    got = parallel.fork_map(lambda n: _square_and_warn(n, diags), [1, 2, 3], diags, lambda r: -r, late)
+    assert got == [1, 4, 9] and [d.message for d in diags.items] == ["saw 1", "saw 2", "saw 3"]
+    assert [i for i, _ in late] == [1, 2]  # part 0 ran here
+    assert [parallel.collect(c) for _, c in late] == [(-4, [], []), (-9, [], [])]  # type: ignore[arg-type]
+    _no_child_left()
+    # A child whose part fails is redone here and handed over to no one.
+    late.clear()
+    with pytest.raises(InputError):
+        parallel.fork_map(lambda n: _square_and_warn(n, diags), [1, 13, 2], diags, lambda r: r, late)
+    for _, c in late:
+        parallel.discard(c)  # type: ignore[arg-type]
+    assert [i for i, _ in late] == []
+    _no_child_left()
+
+
+@needs_fork
+@pytest.mark.parametrize("files", [["a.bib"], ["a.bib", "b.bib"]])
+def test_the_children_that_read_format_what_they_read(files: list[str], tmp_path: Path, two_jobs: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A part of one .bib, or a group of files, read in a child: that child formats its entries
+    too, this process adopts those texts, and formats only its own part in a new child."""
+    from bibgen.config import Config
+    from bibgen.writers import bibtex as bibtex_writer
+
+    big = _bib(40, header='@string{jnl = "Journal of Tests"}\n')  # read in parts (the splitter takes it)
+    if len(files) == 1:
+        (tmp_path / "a.bib").write_text(big, encoding="utf-8")
+    else:  # a.bib read here (in parts), b.bib in a child (whole: its keyless entry)
+        (tmp_path / "a.bib").write_text(big, encoding="utf-8")
+        (tmp_path / "b.bib").write_text(_EARLY_BIB, encoding="utf-8")
+    total = 40 if len(files) == 1 else 46
+    adopted: list[int] = []
+    adopt = bibtex_writer.EarlyTexts.adopt
+    started: list[int] = []
+    spawn = parallel.spawn
+
+    def spying_adopt(self, entries, child):  # type: ignore[no-untyped-def]
+        adopted.append(len(entries))
+        return adopt(self, entries, child)
+
+    def spying_spawn(work, part, diags, then=None):  # type: ignore[no-untyped-def]
+        if getattr(work, "__name__", "") == "_format_early":
+            started.append(len(part[0]))
+        return spawn(work, part, diags, then)
+
+    monkeypatch.setattr(bibtex_writer.EarlyTexts, "adopt", spying_adopt)
+    monkeypatch.setattr(parallel, "spawn", spying_spawn)
+    options = Options(keep_going=True)
+    try:
+        entries = pipeline.keyed_entries(Config(None, tmp_path), options, sources=[tmp_path / f for f in files], early="bibtex")
+        early = options.early
+        text = pipeline.render(entries, "bibtex", options)
+    finally:
+        if options.early is not None:
+            options.early.discard()  # type: ignore[attr-defined]
+    # The child that read a part of a.bib; and the child that read b.bib (its six entries).
+    assert len(adopted) == len(files) and (len(files) == 1 or adopted[-1] == 6) and 0 < adopted[0] < 40
+    assert started[0] == total - sum(adopted)  # then the rest, in a child of this process
+    assert early is not None and early._texts is not None
+    assert len(early._texts) >= total - 2  # texts from both (the two records that merge: their merged work)
+    monkeypatch.undo()
+    with monkeypatch.context() as m:
+        _serial(m)
+        plain_options = Options(keep_going=True)
+        plain = pipeline.render(
+            pipeline.keyed_entries(Config(None, tmp_path), plain_options, sources=[tmp_path / f for f in files]), "bibtex", plain_options
+        )
+    assert text == plain
+    assert [str(d) for d in options.diagnostics.items] == [str(d) for d in plain_options.diagnostics.items]
+    _no_child_left()
 
 
 @needs_fork

@@ -10,6 +10,7 @@ it; :mod:`bibgen.caseprotect` decides which title words are braced.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
@@ -392,18 +393,24 @@ class BibtexWriter:
             # when formatted: diagnostics come in order.
             misses = [e for i, (e, t) in enumerate(zip(ordered, texts)) if t is None and i not in here]
             made = iter(self._format_each(misses, options)) if len(misses) >= PARALLEL_ENTRIES else None
+            # Given in pieces of some hundred entries: one piece per entry costs more in
+            # the layers that take them (encoding, writing, comparing) than joining them.
+            pieces: list[str] = []
             for i, (e, early_text) in enumerate(zip(ordered, texts)):
                 if i:
-                    yield "\n"
+                    pieces.append("\n")
                 if i in here:
-                    yield here[i]
+                    pieces.append(here[i])
                 elif early_text is None:
-                    yield next(made) if made is not None else self.format_entry(e, options)  # type: ignore[arg-type]
+                    pieces.append(next(made) if made is not None else self.format_entry(e, options))  # type: ignore[arg-type]
                 else:
-                    head, body = early_text  # "@type{" and ",\n ... }\n": the child's text is not copied
-                    yield head
-                    yield e.key
-                    yield body
+                    head, body = early_text  # "@type{" and ",\n ... }\n"
+                    pieces += (head, e.key, body)
+                if len(pieces) >= _PIECES:
+                    yield "".join(pieces)
+                    pieces.clear()
+            if pieces:
+                yield "".join(pieces)
             return
         if len(runs) == 1:
             run, run_options = runs[0]
@@ -450,18 +457,24 @@ class BibtexWriter:
         runs = parallel_runs(entries, options)
         return [t for texts in parallel.fork_map(self._format_list, runs, options.diagnostics) for t in texts]
 
+    def begin_early(self, options: Options) -> EarlyTexts | None:
+        """Texts to make while the entries are read, merged and keyed (:class:`EarlyTexts`),
+        before reading starts; None with one core."""
+        return EarlyTexts(self, options) if parallel.jobs() > 1 else None
+
     def prepare(self, entries: Sequence[Entry], options: Options) -> EarlyTexts | None:
         """Start formatting ``entries`` (as read) in a child process; None where that does not pay.
 
-        The pipeline calls this before it merges duplicates and assigns keys;
+        The pipeline calls this before it merges duplicates and assigns keys
+        (:func:`bibgen.pipeline.keyed_entries` calls :meth:`begin_early` before
+        reading instead, so that the processes that read also format);
         :meth:`write_parts` then takes the text of every entry that is still
         the one formatted (only its key may differ) and formats the rest.
         """
-        if len(entries) < PARALLEL_ENTRIES or parallel.jobs() <= 1 or not parallel.heap_is_small():
-            return None
-        entries = list(entries)
-        child = parallel.spawn(self._format_early, (entries, options, True), options.diagnostics)
-        return None if child is None else EarlyTexts(self, entries, child, options)
+        early = self.begin_early(options)
+        if early is not None:
+            early.start(entries)
+        return early if early is not None and early.children else None
 
     def _format_early(self, part: tuple[list[Entry], Options, bool]) -> list[tuple[str, str] | None]:
         """The text of each entry as its first line up to the key (``@type{``) and the rest after
@@ -884,6 +897,13 @@ def _likely_merged(entries: Sequence[Entry]) -> list[bool]:
     within a file), so a .bib whose titles repeat is guessed unmerged; an
     untitled record is merged only on an identifier, so it is guessed unmerged too.
     """
+    if entries:
+        # One file whose keys all differ (a single .bib, the common case): nothing to guess, no title to reduce.
+        path = entries[0].origin.path
+        if all(e.origin.path == path for e in entries):
+            keys = {e.key.casefold() for e in entries}
+            if "" not in keys and len(keys) == len(entries):
+                return [False] * len(entries)
     by_title: dict[str, list[int]] = {}
     for i, e in enumerate(entries):
         tkey = title_key(e.fields.get("title", ""))
@@ -906,12 +926,41 @@ class EarlyTexts:
     """The texts child processes make of the entries as read (:meth:`BibtexWriter.prepare`),
     and of the entries merging made (:meth:`more`)."""
 
-    def __init__(self, writer: BibtexWriter, entries: list[Entry], child: object, options: Options) -> None:
+    def __init__(self, writer: BibtexWriter, options: Options) -> None:
         self.writer = writer
         self.options = options
         # (entries, the child formatting them), in the order they were started.
-        self.children: list[tuple[list[Entry], object]] = [(entries, child)]
+        self.children: list[tuple[list[Entry], object]] = []
         self._texts: dict[Origin, tuple[Entry, tuple[str, str]]] | None = None
+        self._pid = os.getpid()
+
+    def in_reader(self) -> Callable[[list[Entry]], object] | None:
+        """What a child that read entries does once it has sent them (``then`` of
+        :func:`bibgen.parallel.fork_map`): it formats them, and this process takes the
+        texts (:meth:`adopt`). None in a child (its children's texts would not reach this process)."""
+        return self._format_read if os.getpid() == self._pid and self._texts is None else None
+
+    def _format_read(self, entries: list[Entry]) -> list[tuple[str, str] | None] | None:
+        if not parallel.heap_is_small():
+            return None  # (as prepare: the entries are formatted where they are written)
+        return self.writer._format_early((entries, self.options, True))
+
+    def adopt(self, entries: list[Entry], child: object) -> None:
+        """A reading child's texts, to come, of ``entries`` (as this process has them) in order."""
+        self.children.append((entries, child))
+
+    def start(self, entries: Sequence[Entry]) -> None:
+        """Start formatting, in a child, those of ``entries`` (as read) no reading child formats,
+        when there are enough entries to pay."""
+        if self._texts is not None or len(entries) < PARALLEL_ENTRIES or not parallel.heap_is_small():
+            return
+        started = {id(e) for batch, _ in self.children for e in batch}
+        rest = [e for e in entries if id(e) not in started]
+        if not rest:
+            return
+        child = parallel.spawn(self.writer._format_early, (rest, self.options, True), self.options.diagnostics)
+        if child is not None:
+            self.children.append((rest, child))
 
     def more(self, entries: Sequence[Entry]) -> None:
         """Start formatting, in another child, those of ``entries`` no child formats yet (the
@@ -987,6 +1036,9 @@ class EarlyTexts:
         for _, child in children:
             parallel.discard(child)  # type: ignore[arg-type]
 
+
+# write_parts joins about this many strings (a few hundred entries) into each piece it gives.
+_PIECES = 2048
 
 # Formatting entries in several processes pays for itself above about this many
 # (forking costs some milliseconds; the text comes back cheaply).
