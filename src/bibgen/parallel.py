@@ -224,8 +224,7 @@ def spawn(
         files[0].flush()
         if then is not None:
             os.close(ready[0])
-            os.write(ready[1], b"1")
-            os.close(ready[1])
+            os.write(ready[1], b"1")  # (the pipe stays open until this child ends: see wait_ended)
             pickle.dump((then(value), [], []), files[1], pickle.HIGHEST_PROTOCOL)
             files[1].flush()
         status = 0
@@ -247,8 +246,9 @@ def collect(child: _Child) -> tuple[object, list, list] | None:  # type: ignore[
             signalled = os.read(child.ready, 1) == b"1"
         except OSError:
             signalled = False
-        os.close(child.ready)
-        child.ready = -1
+        if not signalled:
+            os.close(child.ready)
+            child.ready = -1
         try:
             if signalled:
                 child.out.seek(0)
@@ -259,6 +259,7 @@ def collect(child: _Child) -> tuple[object, list, list] | None:  # type: ignore[
             child.out.close()
             child.out = child.late  # type: ignore[assignment]
         return None
+    _close_ready(child)
     status = child.status
     if status is None:
         try:
@@ -293,7 +294,31 @@ def discard(child: _Child) -> None:
         except ChildProcessError:
             pass
     child.out.close()
+    _close_ready(child)
     if child.then:
         child.then = False
-        os.close(child.ready)
         child.late.close()  # type: ignore[union-attr]
+
+
+def _close_ready(child: _Child) -> None:
+    if child.ready >= 0:
+        os.close(child.ready)
+        child.ready = -1
+
+
+def wait_ended(children: Sequence[_Child]) -> None:
+    """In a process forked after ``children`` sent their first result (spawn's ``then``): wait
+    until they have ended, so that this one does not take a core from them.
+
+    Their pipes are open in this process (inherited); each child holds its end
+    until it ends, and the parent has read the one byte it wrote, so a read
+    here returns nothing exactly when the child is gone.
+    """
+    for child in children:
+        if child.ready >= 0:
+            try:
+                while os.read(child.ready, 1):
+                    pass
+            except OSError:
+                pass
+

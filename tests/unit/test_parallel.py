@@ -517,6 +517,28 @@ def test_a_child_that_goes_on_sends_its_result_before_then_ends(tmp_path: Path) 
 
 
 @needs_fork
+def test_a_process_forked_later_waits_for_a_child_that_goes_on_to_end(tmp_path: Path) -> None:
+    gate = tmp_path / "gate"
+
+    def then(value: int) -> int:
+        while not gate.exists():
+            time.sleep(0.005)
+        return value
+
+    going = parallel.spawn(lambda x: x, 1, Diagnostics(), then)
+    assert going is not None and parallel.collect(going) == (1, [], [])
+    # The waiter sees the first child end (the gate opens only after the waiter has started).
+    waiter = parallel.spawn(lambda children: (parallel.wait_ended(children), "ended")[1], [going], Diagnostics())
+    assert waiter is not None
+    time.sleep(0.05)
+    assert not parallel.finished(waiter)  # still waiting
+    gate.touch()
+    assert parallel.collect(waiter) == ("ended", [], [])
+    assert parallel.collect(going) == (1, [], [])
+    _no_child_left()
+
+
+@needs_fork
 @pytest.mark.parametrize("fails", ["work", "then", "pickle", "discard-first", "discard-late"])
 def test_a_child_that_goes_on_fails_or_is_stopped_cleanly(fails: str) -> None:
     diags = Diagnostics()
@@ -596,8 +618,9 @@ def test_the_children_that_read_format_what_they_read(files: list[str], tmp_path
         return adopt(self, entries, child)
 
     def spying_spawn(work, part, diags, then=None):  # type: ignore[no-untyped-def]
-        if getattr(work, "__name__", "") == "_format_early":
-            started.append(len(part[0]))
+        if getattr(work, "__name__", "") == "_format_rest":
+            assert len(part[0]) == len(adopted)  # it waits for the reading children
+            started.append(len(part[1][0]))
         return spawn(work, part, diags, then)
 
     monkeypatch.setattr(bibtex_writer.EarlyTexts, "adopt", spying_adopt)

@@ -958,9 +958,17 @@ class EarlyTexts:
         rest = [e for e in entries if id(e) not in started]
         if not rest:
             return
-        child = parallel.spawn(self.writer._format_early, (rest, self.options, True), self.options.diagnostics)
+        reading = [child for _, child in self.children]
+        child = parallel.spawn(self._format_rest, (reading, (rest, self.options, True)), self.options.diagnostics)
         if child is not None:
             self.children.append((rest, child))
+
+    def _format_rest(self, part: tuple[list[object], tuple[list[Entry], Options, bool]]) -> list[tuple[str, str] | None]:
+        """In the child :meth:`start` makes: the reading children end first (one core is
+        free while this process merges: two formatting children would share it)."""
+        reading, work = part
+        parallel.wait_ended(reading)  # type: ignore[arg-type]
+        return self.writer._format_early(work)
 
     def more(self, entries: Sequence[Entry]) -> None:
         """Start formatting, in another child, those of ``entries`` no child formats yet (the
