@@ -128,7 +128,9 @@ def _read_whole_or_in_parts(text: str, path: str, options: Options, data: bytes 
 # A file this large is read in parts, one per process (bibgen.parallel), when it
 # can be: forking and sending the entries back cost some tens of milliseconds.
 PARALLEL_BYTES = 4 << 20
-_LEAD = 1.4
+# This process reads a part this much larger than a child's (which also pickles it):
+# 1.2 against 1.4 and 1.0 in alternating runs of the 10k realistic .bib (bench/realistic.py).
+_LEAD = 1.2
 # Macros and the preamble serve the blocks after them (the preamble: every entry).
 _FILE_WIDE = re.compile(r"@\s*(?:string|preamble)", re.IGNORECASE)
 
