@@ -701,3 +701,16 @@ def test_has_invisible_in_overlapping_pieces_is_has_invisible_of_the_whole() -> 
             assert pieces == has_invisible(data), (text, cut)
     assert not has_invisible("\ufeffclean".encode())  # a byte order mark at the start of the file is allowed
     assert has_invisible("a\ufeffb".encode(), 1)  # ... and nowhere else, even at the start of a piece
+
+
+@given(st.lists(st.sampled_from(["a", "é", "\u061c", "\ufeff", "\u200b", "\u00d8", "\u00ef", "ب", "\x07", "\n", "\u202e", "€"]), max_size=12))
+@example(["\u00d8", "\u00ef"])  # the first bytes of the sequences (\xd8, \xef) without the sequences
+@example(["ب", "\u061c"])
+def test_has_invisible_is_the_character_rule(chars: list[str]) -> None:
+    """The byte-level scan (a memchr before each sequence's search) against the rule on characters."""
+    from bibgen.safety import has_invisible
+
+    text = "".join(chars)
+    bad = set("\u061c\ufeff\u200b\u202e\x07")
+    body = text[1:] if text.startswith("\ufeff") else text  # one byte order mark, at the start, is allowed
+    assert has_invisible(text.encode()) == any(c in bad for c in body)
