@@ -137,19 +137,37 @@ def fork_map(
                 discard(child)
 
 
+class Handover:
+    """``then`` and ``late`` for a :func:`fork_map` that reads entries (:func:`early_texts`),
+    and :meth:`take`, which hands the children that go on to their owner."""
+
+    __slots__ = ("then", "late", "_adopt")
+
+    def __init__(self, then: Callable[[Any], object] | None, adopt: Callable[[Any, _Child], None] | None) -> None:
+        self.then = then
+        self.late: list[tuple[int, _Child]] | None = [] if then is not None else None
+        self._adopt = adopt
+
+    def take(self, entries_of: Callable[[int], Any]) -> None:
+        """Give each child in ``late`` to the owner, with the entries (of part ``i``) it formats."""
+        while self.late:
+            i, child = self.late.pop(0)
+            self._adopt(entries_of(i), child)  # type: ignore[misc]
+
+
 @contextmanager
-def early_texts(options: Any) -> Iterator[tuple[Callable[[Any], object] | None, list[tuple[int, _Child]] | None]]:
-    """``then`` and ``late`` for a :func:`fork_map` that reads entries: a reading child goes on
+def early_texts(options: Any) -> Iterator[Handover]:
+    """A :class:`Handover` for a :func:`fork_map` that reads entries: a reading child goes on
     formatting what it read for the writer that will write them (``options.early``, see
-    :func:`bibgen.pipeline.keyed_entries`), when there is one. The caller takes the late
-    children it keeps out of ``late``; those left in it when the block ends are stopped."""
+    :func:`bibgen.pipeline.keyed_entries`), when there is one. The caller :meth:`~Handover.take` s
+    the late children it keeps; those left when the block ends are stopped."""
     hook = getattr(options.early, "in_reader", None)
     then = hook() if hook is not None else None
-    late: list[tuple[int, _Child]] = []
+    handover = Handover(then, getattr(options.early, "adopt", None) if then is not None else None)
     try:
-        yield then, (late if then is not None else None)
+        yield handover
     finally:
-        for _, child in late:
+        for _, child in handover.late or ():
             discard(child)
 
 

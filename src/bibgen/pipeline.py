@@ -156,15 +156,14 @@ def read_files(paths: Sequence[Path], options: Options) -> list[Entry]:
             for path in options.progress.track(paths, "reading"):
                 entries.extend(read_file(path, options))
         else:
-            with options.progress.stage("reading"), parallel.early_texts(options) as (then, late):
+            with options.progress.stage("reading"), parallel.early_texts(options) as early:
                 parts = parallel.fork_map(
-                    lambda group: [e for p in group for e in read_file(p, options)], groups, options.diagnostics, then, late
+                    lambda group: [e for p in group for e in read_file(p, options)], groups, options.diagnostics,
+                    early.then, early.late,
                 )
                 for part in parts:
                     entries.extend(part)
-                while late:
-                    i, child = late.pop(0)
-                    options.early.adopt(parts[i], child)  # type: ignore[attr-defined]
+                early.take(parts.__getitem__)
     options.stats.files += len(paths)
     options.stats.records += len(entries)
     options.stats.seconds["read"] = options.stats.seconds.get("read", 0.0) + time.perf_counter() - start

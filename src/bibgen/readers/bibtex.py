@@ -197,7 +197,7 @@ def _read_in_parts(text: str, path: str, options: Options, data: bytes | None = 
         seen = data is not None and limits.has_invisible(data, lo, hi + limits.INVISIBLE_OVERLAP)
         return _read_text(part, path, options, lines, macros, pre), seen
 
-    with parallel.early_texts(options) as (then, late):
+    with parallel.early_texts(options) as early:
         try:
             got = [_read_text(text[:head_end], path, options, 0)] if head_end else []
             seen = False
@@ -205,8 +205,9 @@ def _read_in_parts(text: str, path: str, options: Options, data: bytes | None = 
             if all(g.entries is not None for g in got):
                 macros, pre = (got[0].macros, got[0].preamble) if got else (None, ())
                 # A child that read a part may go on formatting its entries (``then``).
+                then = early.then
                 after = (lambda sent: then(sent[0].entries or [])) if then is not None else None
-                for read, scanned in parallel.fork_map(read_part, range(len(parts)), diags, after, late):
+                for read, scanned in parallel.fork_map(read_part, range(len(parts)), diags, after, early.late):
                     got.append(read)
                     seen = seen or scanned
         except Exception:  # noqa: BLE001  (the plain path raises it again, from the right place)
@@ -214,9 +215,7 @@ def _read_in_parts(text: str, path: str, options: Options, data: bytes | None = 
         if got and all(g.entries is not None and not g.links for g in got):
             keys = [g.keys for g in got]
             if sum(map(len, keys)) == len(set().union(*keys)) and sum(g.expanded for g in got) <= limits.max_macro_expansion:
-                while late:
-                    k, child = late.pop(0)
-                    options.early.adopt(got[first + k].entries, child)  # type: ignore[attr-defined]
+                early.take(lambda k: got[first + k].entries)
                 return [e for g in got for e in g.entries], (seen if data is not None else None)  # type: ignore[union-attr]
     del diags.items[mark[0] :], diags.skipped[mark[1] :]
     return None

@@ -954,8 +954,7 @@ class EarlyTexts:
         when there are enough entries to pay."""
         if self._texts is not None or len(entries) < PARALLEL_ENTRIES or not parallel.heap_is_small():
             return
-        started = {id(e) for batch, _ in self.children for e in batch}
-        rest = [e for e in entries if id(e) not in started]
+        rest = self._not_started(entries)
         if not rest:
             return
         reading = [child for _, child in self.children]
@@ -975,8 +974,7 @@ class EarlyTexts:
         merged works, which the pipeline then keys): when there are enough of them to pay."""
         if self._texts is not None or parallel.jobs() <= 1 or not parallel.heap_is_small():
             return
-        started = {id(e) for batch, _ in self.children for e in batch}
-        new = [e for e in entries if id(e) not in started]
+        new = self._not_started(entries)
         if len(new) < PARALLEL_ENTRIES:
             return
         # In as many children as there are cores: this process is busy keying meanwhile,
@@ -986,6 +984,11 @@ class EarlyTexts:
             child = parallel.spawn(self.writer._format_early, (batch, self.options, False), self.options.diagnostics)
             if child is not None:
                 self.children.append((batch, child))
+
+    def _not_started(self, entries: Sequence[Entry]) -> list[Entry]:
+        """Those of ``entries`` (these very objects) no child formats."""
+        started = {id(e) for batch, _ in self.children for e in batch}
+        return [e for e in entries if id(e) not in started]
 
     def serves(self, writer: BibtexWriter) -> bool:
         """Are these texts ``writer``'s (made by a writer of its class, not another format's)?"""
