@@ -122,21 +122,30 @@ def test_the_parent_raising_discards_its_children(two_jobs: None) -> None:
 # --- a large .bib read in parts ------------------------------------------------
 
 
-def _read(text: str, strict: bool = False) -> tuple[object, list[tuple[str, object]]]:
+def _read(text: str | bytes, strict: bool = False) -> tuple[object, list[tuple[str, object]]]:
+    """What the reader makes of ``text``, or of the bytes of a file (the reader's own entry point)."""
     options = Options(strict=strict)
     try:
-        out: object = bibtex_reader.read_bibtex(text, "f.bib", options)
+        if isinstance(text, bytes):
+            from bibgen.safety import has_invisible
+
+            entries, invisible = bibtex_reader.BibtexReader().read_scanning(text, "f.bib", options)
+            out: object = (entries, has_invisible(text) if invisible is None else invisible)
+        else:
+            out = bibtex_reader.read_bibtex(text, "f.bib", options)
     except BibgenError as exc:
         out = ("error", type(exc).__name__, str(exc))
     return out, [(d.message, d.origin) for d in options.diagnostics.items]
 
 
-def _both(text: str, monkeypatch: pytest.MonkeyPatch, strict: bool = False) -> None:
-    parts = _read(text, strict)
-    with monkeypatch.context() as m:
-        _serial(m)
-        plain = _read(text, strict)
-    assert parts == plain
+def _both(text: str | bytes, monkeypatch: pytest.MonkeyPatch, strict: bool = False) -> None:
+    """Read in parts and read whole give the same, from the text and from the file's bytes."""
+    for given in ([text, text.encode("utf-8", "surrogatepass")] if isinstance(text, str) else [text]):
+        parts = _read(given, strict)
+        with monkeypatch.context() as m:
+            _serial(m)
+            plain = _read(given, strict)
+        assert parts == plain
 
 
 _ENTRY = "@article{{{key},\n  title = {{{title}}},\n  author = {{Doe, Jane and Roe, R.}},\n  year = {year},\n  month = {month},\n  journal = {journal},\n}}\n"
@@ -169,6 +178,24 @@ def _bib(n: int, title: str = "A title", header: str = "", tail: str = "") -> st
 )
 def test_a_bib_read_in_parts_is_the_bib_read_whole(text: str, two_jobs: None, monkeypatch: pytest.MonkeyPatch) -> None:
     _both(text, monkeypatch)
+
+
+@needs_fork
+@pytest.mark.parametrize(
+    "data",
+    [
+        _bib(40).encode().replace(b"k30,", b"k30\xff,"),  # invalid UTF-8 in the last part
+        _bib(40).encode().replace(b"A title 3", b"A title\xc3"),  # a character cut short in the first part
+        _bib(40).encode().replace(b"A title 35", b"A \x00 35"),  # a NUL in the last part
+        _bib(40).encode().replace(b"\n", b"\r\n"),  # CRLF line ends
+        b"\xef\xbb\xbf" + _bib(40).encode(),  # a byte-order mark
+        _bib(40, title="Caf\u00e9 \u2014 \U0001d400").encode(),  # multi-byte characters in every entry
+        _bib(40, title="Hidden\u200bspace").encode(),  # an invisible character (a warning)
+    ],
+    ids=["bad-utf8-late", "bad-utf8-early", "nul", "crlf", "bom", "multibyte", "invisible"],
+)
+def test_a_bib_read_in_parts_from_its_bytes_is_the_bib_read_whole(data: bytes, two_jobs: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    _both(data, monkeypatch)
 
 
 @needs_fork
@@ -270,6 +297,10 @@ def test_a_plain_large_bib_is_read_in_parts(header: str, two_jobs: None, monkeyp
     assert calls == [2] and len(entries) == 40
     # Lines are counted from the start of the file, not of the part: 7 lines per entry.
     assert entries[-1].origin.line == header.count("\n") + 1 + 7 * 39
+    # The file's bytes are cut the same way, each part decoded where it is read.
+    monkeypatch.setattr(bibtex_reader, "decode", lambda *a: pytest.fail("the whole file was decoded"))
+    got, invisible = bibtex_reader.BibtexReader().read_scanning(_bib(40, header=header).encode(), "f.bib", Options())
+    assert calls == [2, 2] and got == entries and invisible is False
 
 
 def test_no_fork_while_another_thread_runs(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -45,7 +45,7 @@ from bibgen.model import Entry, EntryKind, Fields, Origin, Pending, Person, Sour
 from bibgen.normalize import bare_doi, clean_text
 from bibgen.dates import SEASONS, parse_edtf
 from bibgen.mappings.types import BIB_KINDS
-from bibgen.readers import decode
+from bibgen.readers import decode, max_input_bytes
 
 if TYPE_CHECKING:
     from bibgen.options import Options
@@ -108,6 +108,14 @@ class BibtexReader:
     def read_scanning(self, data: bytes, path: str, options: Options) -> tuple[list[Entry], bool | None]:
         """:meth:`read`, and :func:`bibgen.safety.has_invisible` of ``data`` when it was found on
         the way (a file read in parts: each process scans its share of the bytes), else None."""
+        if _parts_worth_it(len(data)) and b"\r" not in data and not data.startswith(b"\xef\xbb\xbf") and len(data) <= max_input_bytes():
+            # Cut the bytes, not the text: each process decodes only its own part
+            # (UTF-8 never has "\n@" inside a character), so the text of the whole
+            # file is never made here. Anything a part cannot say (invalid UTF-8,
+            # a NUL) sends the file through decode(), which reports it.
+            out = _read_in_parts(None, path, options, data)
+            if out is not None:
+                return out
         return _read_whole_or_in_parts(decode(data, path), path, options, data)
 
 
@@ -118,7 +126,7 @@ def read_bibtex(text: str, path: str, options: Options) -> list[Entry]:
 
 def _read_whole_or_in_parts(text: str, path: str, options: Options, data: bytes | None = None) -> tuple[list[Entry], bool | None]:
     """The entries of ``text``, read in parts when it is large (see :func:`_read_in_parts` for ``data``)."""
-    if len(text) >= PARALLEL_BYTES and parallel.jobs() > 1:
+    if _parts_worth_it(len(text)):
         out = _read_in_parts(text, path, options, data)
         if out is not None:
             return out
@@ -133,6 +141,13 @@ PARALLEL_BYTES = 4 << 20
 _LEAD = 1.2
 # Macros and the preamble serve the blocks after them (the preamble: every entry).
 _FILE_WIDE = re.compile(r"@\s*(?:string|preamble)", re.IGNORECASE)
+# The same in bytes (re's IGNORECASE is ASCII there, as bibsplit's type names are):
+# it finds every block the splitter reads as a macro or a preamble, and maybe more.
+_FILE_WIDE_BYTES = re.compile(rb"@\s*(?:string|preamble)", re.IGNORECASE)
+
+
+def _parts_worth_it(size: int) -> bool:
+    return size >= PARALLEL_BYTES and parallel.jobs() > 1
 
 
 class _Read(NamedTuple):
@@ -146,12 +161,15 @@ class _Read(NamedTuple):
     links: bool  # an entry names another (crossref, xdata): the whole file is needed
 
 
-def _read_in_parts(text: str, path: str, options: Options, data: bytes | None = None) -> tuple[list[Entry], bool | None] | None:
+def _read_in_parts(text: str | None, path: str, options: Options, data: bytes | None = None) -> tuple[list[Entry], bool | None] | None:
     """The entries :func:`_read_text` gives for the whole ``text``, from parts read in parallel; None if it cannot tell.
 
     With ``data`` (the file's bytes) each process also scans its share of them
     with :func:`bibgen.safety.has_invisible`, whose answer for the whole comes
-    second (else None).
+    second (else None). With ``text`` None, ``data`` is cut instead (UTF-8
+    without a BOM or a carriage return: what :func:`bibgen.readers.decode`
+    would give the same text for) and each part decoded where it is read; a
+    part that is not valid UTF-8 or holds a NUL is refused.
 
     The head of the file, up to the block after its last ``@string`` or
     ``@preamble``, is read here first; the rest is cut into parts that each
@@ -163,13 +181,15 @@ def _read_in_parts(text: str, path: str, options: Options, data: bytes | None = 
     expansion budget) sends the whole file through the plain path, and the
     parts' diagnostics are taken back.
     """
+    source: str | bytes = data if text is None else text  # type: ignore[assignment]
+    nl_at, nl = ("\n@", "\n") if text is not None else (b"\n@", b"\n")
     head_end = 0
     last = None
-    for last in _FILE_WIDE.finditer(text):
+    for last in (_FILE_WIDE if text is not None else _FILE_WIDE_BYTES).finditer(source):  # type: ignore[arg-type]
         pass
     if last is not None:
-        at = text.find("\n@", last.end())
-        if at < 0 or at > len(text) // 2:
+        at = source.find(nl_at, last.end())  # type: ignore[arg-type]
+        if at < 0 or at > len(source) // 2:
             return None
         head_end = at + 1
     n = parallel.jobs()
@@ -177,29 +197,44 @@ def _read_in_parts(text: str, path: str, options: Options, data: bytes | None = 
     for k in range(1, n):
         # The first part is read here and a bit larger (parallel.chunks: lead).
         share = (_LEAD + k - 1) / (_LEAD + n - 1)
-        at = text.find("\n@", max(cuts[-1], head_end + int((len(text) - head_end) * share)))
+        at = source.find(nl_at, max(cuts[-1], head_end + int((len(source) - head_end) * share)))  # type: ignore[arg-type]
         if at < 0:
             break
         cuts.append(at + 1)
     if len(cuts) < 2:
         return None
-    parts = [(text[a:b], text.count("\n", 0, a)) for a, b in zip(cuts, cuts[1:] + [len(text)])]
+    spans = list(zip(cuts, cuts[1:] + [len(source)]))
+    lines_before = [source.count(nl, 0, a) for a, _ in spans]  # type: ignore[arg-type]
     # Each part's process also scans a share of the bytes (as much as its share of the text).
     size = len(data) if data is not None else 0
-    shares = [round(size * a / len(text)) for a in cuts[1:]]
+    shares = list(cuts[1:]) if text is None else [round(size * a / len(source)) for a in cuts[1:]]
     scans = list(zip([0, *shares], [*shares, size]))
     diags = options.diagnostics
     mark = len(diags.items), len(diags.skipped)
 
+    def text_of(a: int, b: int) -> str | None:
+        if text is not None:
+            return text[a:b]
+        try:
+            part = data[a:b].decode("utf-8")  # type: ignore[index]
+        except UnicodeDecodeError:
+            return None
+        return None if "\x00" in part else part
+
     def read_part(k: int) -> tuple[_Read, bool]:
-        part, lines = parts[k]
         lo, hi = scans[k]
         seen = data is not None and limits.has_invisible(data, lo, hi + limits.INVISIBLE_OVERLAP)
-        return _read_text(part, path, options, lines, macros, pre), seen
+        part = text_of(*spans[k])
+        if part is None:
+            return _Read(None, 0, set(), {}, (), False), seen
+        return _read_text(part, path, options, lines_before[k], macros, pre), seen
 
     with parallel.early_texts(options) as early:
         try:
-            got = [_read_text(text[:head_end], path, options, 0)] if head_end else []
+            head = text_of(0, head_end) if head_end else ""
+            if head is None:
+                return None
+            got = [_read_text(head, path, options, 0)] if head_end else []
             seen = False
             first = len(got)
             if all(g.entries is not None for g in got):
@@ -207,7 +242,7 @@ def _read_in_parts(text: str, path: str, options: Options, data: bytes | None = 
                 # A child that read a part may go on formatting its entries (``then``).
                 then = early.then
                 after = (lambda sent: then(sent[0].entries or [])) if then is not None else None
-                for read, scanned in parallel.fork_map(read_part, range(len(parts)), diags, after, early.late):
+                for read, scanned in parallel.fork_map(read_part, range(len(spans)), diags, after, early.late):
                     got.append(read)
                     seen = seen or scanned
         except Exception:  # noqa: BLE001  (the plain path raises it again, from the right place)
