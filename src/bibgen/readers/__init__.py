@@ -80,11 +80,10 @@ def choose_reader(suffix: str, head: bytes):  # type: ignore[no-untyped-def]
 
     suffix = suffix.lower()
     head = head[:SNIFF_BYTES]
-    claiming = [r for r in readers.all() if suffix in getattr(r, "suffixes", ())]
-    # Only formats whose first line is unmistakable (``TY  -``, ``PMID-``) override a suffix.
-    sniffers = [r for r in readers.all() if getattr(r, "sniff_any_suffix", False)]
+    claiming = readers.having("suffixes", lambda s: suffix in (s or ()))
     if suffix in GENERIC_SUFFIXES or not claiming:
-        for r in sniffers:
+        # Only formats whose first line is unmistakable (``TY  -``, ``PMID-``) override a suffix.
+        for r in readers.having("sniff_any_suffix", bool):
             if r.sniff(head):
                 return r
     if len(claiming) > 1:
