@@ -784,3 +784,16 @@ def _decode_token(token: str) -> str | None:
     """pylatexenc's text of one atom; None where pylatexenc fails on it (then it fails on
     the whole value too, and keeps that as written: the fast path must not guess)."""
     return _pylatexenc_text(token)  # parsed as _decode_full parses a whole value, so both paths agree
+
+
+_BARE_SIGN = re.compile(r"([%#])(?<!\\[%#])")  # (the sign first: a leading lookbehind is tried at every position)
+
+
+def escape_bare_signs(value: str) -> str:
+    """``value`` with each ``%`` and ``#`` not already escaped written ``\\%``, ``\\#``.
+
+    BibTeX copies a bare ``%`` or ``#`` as it is ("50% of patients"): the BibTeX
+    reader reads it as that sign (in math too), not as a comment that would drop
+    the rest of the line, and the BibTeX writer checks its escapes against it.
+    """
+    return _BARE_SIGN.sub(r"\\\1", value)

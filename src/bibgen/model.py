@@ -307,13 +307,17 @@ class SourceValue(NamedTuple):
 
 
 def people_signature(people: tuple[Person, ...], partial: bool) -> str:
-    """A text that changes whenever a name list does: a role's :attr:`SourceValue.text`."""
-    # repr((tuple(people), partial)), spelled out: the dataclass repr is several times slower.
-    names = ", ".join(
-        f"Person(family={p.family!r}, given={p.given!r}, particle={p.particle!r}, suffix={p.suffix!r}, literal={p.literal!r})"
-        for p in people
-    )
-    return f"(({names}{',' if len(people) == 1 else ''}), {partial!r})"
+    """A text that changes whenever a name list does: a role's :attr:`SourceValue.text`.
+
+    Equal for two lists exactly when their names and ``partial`` are equal: the
+    flag, then every part of every name between unit separators (U+001F). A
+    part holding that separator itself makes it the repr of both instead.
+    """
+    parts = [x for p in people for x in (p.family, p.given, p.particle, p.suffix, p.literal)]
+    sig = "\x1f".join(parts)
+    if sig.count("\x1f") != max(len(parts) - 1, 0):
+        return "r" + repr((tuple(people), partial))
+    return ("+" if partial else "-") + sig
 
 
 class SourceForm:

@@ -196,6 +196,9 @@ def test_biblatex_writer_keeps_every_field_of_any_bib_file(text):
 @example(text="@comment{a note}\n\n@article{key0,\n  abstract = {0%}\n}\n")  # a bare % read as a comment
 @example(text="@article{key1,\n  abstract = {$#}\n}\n")  # a bare # in (unclosed) math, escaped by the writers
 @example(text="@article{key0,\n  date = {-0044}\n}\n")
+@example(text="@article{key2,\n  abstract = {$$ &}\n}\n")  # display math keeps its & (a random run found it)
+@example(text="@article{key2,\n  abstract = {$$ a $ b $$ & c}\n}\n")  # where display math ends: the decoder's call
+@example(text="@article{key2,\n  abstract = {$x$$y$ & 50% $$ & $$ #}\n}\n")
 def test_bibtex_writer_keeps_every_field_of_any_bib_file(text):
     first = read(text)
     again = read(BibtexWriter().write(first, Options()))

@@ -101,13 +101,37 @@ def test_split_names_shortcut_agrees_with_the_loop(value: str) -> None:
     assert split_names.__wrapped__(value) == _split_names_by_char(value)
 
 
-_PART = st.lists(st.sampled_from(list("a'\"\\é\n") + ["O'Neil"]), max_size=6).map("".join)
+# Name lists whose braces pair up: groups inside words, groups holding white space
+# or "and", nested up to four levels (deeper than the regex path takes).
+_BRACED_WORDS = st.sampled_from(
+    ["Ann", "and", "AND", "others", "Lef{\\`e}vre", "{\\'{e}}", "{A and B}", "{ spaced }", "{{x}}", "{{{deep}}}",
+     "{{{{deeper and}}}}", "O{\\\"u}z", "{}", "a{b}c{d e}f", "{and}", "x\u00a0y", "{\u2003}"]
+)
+_GAPS = st.sampled_from([" ", "  ", "\t", "\n", "\u00a0", "\u2003", " and ", "\x85"])
 
 
-@settings(max_examples=400, deadline=None)
-@given(st.lists(st.builds(Person, _PART, _PART, _PART, _PART, _PART), max_size=3), st.booleans())
-def test_people_signature_is_the_repr_it_spells_out(people: list[Person], partial: bool) -> None:
-    assert people_signature(tuple(people), partial) == repr((tuple(people), partial))
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.tuples(_BRACED_WORDS, _GAPS), max_size=14).map(lambda ws: "".join(w + g for w, g in ws)))
+@example("Lef{\\`e}vre, K. and {DeepMind Team} and {{{{x y}}}} and Ann")
+@example("{a}} and {b")  # balanced counts, a group closed before it opens
+def test_split_names_fast_paths_agree_with_the_loop_on_balanced_braces(value: str) -> None:
+    from bibgen.readers.bibtex import _split_names_loop, split_names
+
+    assert split_names.__wrapped__(value) == _split_names_by_char(value) == _split_names_loop(value)
+
+
+_PART = st.lists(st.sampled_from(list("a'\"\\é\n\x1f") + ["O'Neil", ""]), max_size=3).map("".join)
+_PEOPLE = st.lists(st.builds(Person, _PART, _PART, _PART, _PART, _PART), max_size=3).map(tuple)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_PEOPLE, st.booleans(), _PEOPLE, st.booleans())
+@example((Person("a\x1fb"),), False, (Person("a", "b"),), False)  # a separator inside a part
+@example((Person("a" + "\x1f" * 5, literal="b"),), False, (Person("a"), Person(literal="b")), False)  # joined alike
+@example((), False, (Person(),), False)  # no names, and one empty name
+def test_people_signatures_are_equal_exactly_when_the_lists_are(a: tuple[Person, ...], pa: bool, b: tuple[Person, ...], pb: bool) -> None:
+    assert (people_signature(a, pa) == people_signature(b, pb)) == ((a, pa) == (b, pb))
+    assert people_signature(a, pa) == people_signature(tuple(Person(*p.__reduce__()[1]) for p in a), pa)
 
 
 _OLD_MATH_SPAN_RE = re.compile(r"(?<!\\)\$[^$]*\$")

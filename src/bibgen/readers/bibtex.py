@@ -40,7 +40,7 @@ from bibgen import safety as limits
 from bibgen.errors import InputError
 from bibgen.caseprotect import CASE_FIELDS, source_marks
 from bibgen.latex import decode as decode_latex
-from bibgen.latex import unknown_commands
+from bibgen.latex import escape_bare_signs, unknown_commands
 from bibgen.model import Entry, EntryKind, Fields, Origin, Pending, Person, SourceForm, SourceValue, people_signature
 from bibgen.normalize import bare_doi, clean_text
 from bibgen.dates import SEASONS, parse_edtf
@@ -454,7 +454,6 @@ def _split_fast(text: str) -> list[_Block] | None:
 _BARE_PERCENT = re.compile(r"%(?<!\\%)")  # (the "%" first: a leading lookbehind is tried at every position)
 _FIELD_NAME_OF = itemgetter(0)  # of a bibsplit.RawField (name, value, line, column)
 _NAME_AND_VALUE = itemgetter(0, 1)
-_BARE_SIGN = re.compile(r"([%#])(?<!\\[%#])")  # (the sign first, as above)
 _ANY_BRACE = re.compile(r"\\[{}]|[{}]")
 
 
@@ -769,26 +768,62 @@ def split_names(value: str) -> tuple[tuple[str, ...], bool]:
     (a line break or tab included). The flag says whether a name was empty: a
     dangling or doubled ``and``.
     """
+    if "\x00" in value:
+        return _split_names_loop(value)
+    if ("{" not in value and "}" not in value) or _no_spaced_groups(value):
+        # Every white space is outside braces: it all splits (str.split's is str.isspace's).
+        current = value.split()
+    elif _BALANCED_WORDS.fullmatch(value):
+        current = _NAME_WORD.findall(value)  # balanced braces (three levels): the words, found in C
+    else:
+        return _split_names_loop(value)
+    if not current:
+        return (), False
+    # Words hold no NUL and no white space at either end: each name is its
+    # words between two "and"s, found by one split of the joined words.
+    names = [piece.strip("\x00").replace("\x00", " ") for piece in _AND_WORD.split("\x00" + "\x00".join(current) + "\x00")]
+    cleaned = tuple(n for n in names if n)
+    return cleaned, len(cleaned) != len(names)
+
+
+def _no_spaced_groups(value: str) -> bool:
+    """Do the braces of ``value`` pair up, with no white space inside any group?"""
+    while True:
+        inner = _TIGHT_GROUP.sub("", value)  # the innermost groups, gone
+        if len(inner) == len(value):
+            return "{" not in inner and "}" not in inner
+        value = inner
+
+
+_TIGHT_GROUP = re.compile(r"\{[^{}\s]*+\}")
+# A word of a name list: runs of anything but white space and braces, and brace
+# groups (which may hold white space), possessive so no input backtracks.
+_NAME_WORD_SRC = r"(?:[^\s{}]++|\{(?:[^{}]++|\{(?:[^{}]++|\{[^{}]*+\})*+\})*+\})++"
+_NAME_WORD = re.compile(_NAME_WORD_SRC)
+_BALANCED_WORDS = re.compile(r"\s*+(?:" + _NAME_WORD_SRC + r"\s*+)*+")
+# "and" as a word, between NULs (the words joined, a NUL at each end).
+_AND_WORD = re.compile(r"\x00[Aa][Nn][Dd](?=\x00)")
+
+
+def _split_names_loop(value: str) -> tuple[tuple[str, ...], bool]:
+    """:func:`split_names` for any value: braces counted one by one (unbalanced, or deeply nested)."""
     names: list[str] = []
     current: list[str] = []
     depth = 0
-    if "{" not in value and "}" not in value:
-        current = value.split()  # no braces: every white space splits (str.split's is str.isspace's)
-    else:
-        # Words end at white space outside braces (re's \s is str.isspace); braces are kept in them.
-        pos = 0
-        for m in _NAME_TOKEN.finditer(value):
-            c = m.group()
-            if c == "{":
-                depth += 1
-            elif c == "}":
-                depth -= 1
-            elif depth <= 0:
-                if m.start() > pos:
-                    current.append(value[pos : m.start()])
-                pos = m.end()
-        if pos < len(value):
-            current.append(value[pos:])
+    # Words end at white space outside braces (re's \s is str.isspace); braces are kept in them.
+    pos = 0
+    for m in _NAME_TOKEN.finditer(value):
+        c = m.group()
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+        elif depth <= 0:
+            if m.start() > pos:
+                current.append(value[pos : m.start()])
+            pos = m.end()
+    if pos < len(value):
+        current.append(value[pos:])
     if not current:
         return (), False
     if current[-1][-1].isspace():  # an unclosed brace kept the end's white space in the last word
@@ -1057,7 +1092,7 @@ def _to_entry(
             # "50% of patients": BibTeX copies a bare % or # as it is, and the writers write
             # it as \% (what the user meant), so it reads as that sign (in math too), not as
             # a comment that would drop the rest of the line.
-            value = _BARE_SIGN.sub(r"\\\1", value)
+            value = escape_bare_signs(value)
         if name not in VERBATIM and "\\" in value:
             kept = unknown_commands(value)
             if kept:

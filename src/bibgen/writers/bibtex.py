@@ -224,20 +224,39 @@ def _compilable(expr: str) -> str:
     out: list[str] = []
     depth = 0
     prev = ""
-    math = False
-    for ch in expr:
+    math = False  # inline ($...$) or display ($$...$$) math: it keeps its own & (matrix columns)
+    display = False
+    skip = False
+    for i, ch in enumerate(expr):
+        if skip:  # the second "$" of a "$$"
+            skip = False
+            out.append(ch)
+            prev = ch
+            continue
         if ch == "{" and prev != "\\":
             depth += 1
         elif ch == "}" and prev != "\\":
             depth -= 1
         elif ch == "$" and prev != "\\":
-            math = not math  # math keeps its own & (matrix columns)
+            if expr.startswith("$$", i) and (display or not math):
+                display = math = not display
+                skip = True
+            elif not display:
+                math = not math
         if depth > 0 and ch in "&%#" and prev != "\\" and not (math and ch == "&"):
             out.append("\\" + ch)
         else:
             out.append(ch)
         prev = "" if prev == "\\" and ch == "\\" else ch
-    return "".join(out)
+    escaped = "".join(out)
+    if "$" in expr and escaped != expr and expr[:1] == "{" and expr[-1:] == "}":
+        # Where math starts and ends is the LaTeX decoder's call: an escape it would
+        # read inside math (as "\\&", not "&") is not made; the value stays as written.
+        from bibgen.latex import decode, escape_bare_signs
+
+        if decode(escaped[1:-1]) != decode(escape_bare_signs(expr[1:-1])):  # (what the reader decodes)
+            return expr
+    return escaped
 
 
 def place(out: dict[str, str], name: str, value: str) -> str:
