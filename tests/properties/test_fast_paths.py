@@ -237,3 +237,16 @@ def test_one_group_shortcut_is_evaluate_then_source_expression(inner: str) -> No
     parts: list[str] = []
     text = reader._evaluate(value, {}, Diagnostics(), Origin("x.bib"), expr=parts)
     assert reader._one_group(value) == (text, reader.source_expression(parts))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="abcXYZ0189", min_size=1, max_size=12))
+def test_alphanumeric_values_shortcut_is_the_decode_branch(value: str) -> None:
+    """readers.bibtex._to_entry takes an ASCII letters-and-digits value as its text."""
+    from bibgen.latex import decode
+    from bibgen.normalize import clean_text
+    from bibgen.readers.bibtex import _as_written, decode_verbatim
+
+    assert value.isascii() and value.isalnum()
+    assert _as_written(clean_text(decode(value)), value) == value
+    assert clean_text(decode_verbatim(value)) == value

@@ -875,7 +875,7 @@ def parse_person(text: str) -> Person:
         return Person(literal=clean_text(decode_latex(text[1:-1])))
 
     def join(parts: list[str]) -> str:
-        return clean_text(decode_latex(" ".join(parts)))
+        return clean_text(decode_latex(" ".join(parts))) if parts else ""
 
     plain = _split_plain_name(text)
     if plain is not None:
@@ -915,13 +915,42 @@ def _words(part: str) -> list[str]:
     return [w for w in (w.strip() for w in _NAME_SPACE_RE.split(part)) if w]
 
 
+def _latex_inside_words(text: str) -> bool:
+    """Are the braces and commands of a name inside its words, where pybtex splits it as plain text?
+
+    That is: brace groups pair up and hold no white space, ``~`` or comma (pybtex
+    splits only outside braces), no control space or ``\\~`` (pybtex's own spaces
+    and non-spaces), and each word holding LaTeX starts with a cased letter
+    (pybtex's von test then reads only that letter).
+    """
+    if _CONTROL_SPACE.search(text):
+        return False
+    inner = text
+    while True:
+        fewer = _TIGHT_NAME_GROUP.sub("", inner)
+        if len(fewer) == len(inner):
+            break
+        inner = fewer
+    if "{" in inner or "}" in inner:
+        return False
+    for w in _NAME_SPACE_RE.split(text.replace(",", " ")):
+        if w and ("{" in w or "\\" in w) and not (w[0].isupper() or w[0].islower()):
+            return False
+    return True
+
+
+_CONTROL_SPACE = re.compile(r"\\(?:[\s~]|$)")
+_TIGHT_NAME_GROUP = re.compile(r"\{[^{}\s~,]*+\}")
+
+
 def _split_plain_name(text: str) -> tuple[list[str], list[str], list[str], list[str]] | None:
     """(last, first + middle, von, jr) words as pybtex's Person splits them, for a name without
-    braces or backslashes (most names); None for any other, which pybtex then splits.
+    braces or backslashes, or with them only inside its words (:func:`_latex_inside_words`);
+    None for any other, which pybtex then splits.
 
     tests/unit/test_readers_bibtex.py checks both agree on generated names.
     """
-    if "{" in text or "}" in text or "\\" in text:
+    if ("{" in text or "}" in text or "\\" in text) and not _latex_inside_words(text):
         return None
     parts = [p.strip() for p in text.split(",")]
     if len(parts) > 3:
@@ -1022,6 +1051,10 @@ _HAS_WORD = re.compile(r"(?:^|\s)[^\W_]{2}")
 _HAS_ALNUM = re.compile(r"[^\W_]")
 
 
+# Fields whose text the reader rewrites (a month's number, keywords, an eprint type's case).
+_NAMED_TEXT = frozenset({"month", "keywords", "archiveprefix", "eprinttype"})
+
+
 def _as_written(text: str, latex: str) -> str:
     """``text``, or the cleaned ``latex`` when its LaTeX decodes to nothing (``\\vspace{1em}``)
     but it holds a letter or digit: kept as written, as an unknown command is, not dropped."""
@@ -1106,6 +1139,8 @@ def _to_entry(
                 text = Pending(source, decode_braced)  # type: ignore[assignment]
             else:
                 text = Pending(value, decode_text)  # type: ignore[assignment]  (decoded when an output needs its text)
+        elif value.isascii() and value.isalnum() and name not in _NAMED_TEXT:
+            text = value  # "2006", "26": nothing to decode or tidy (what the branch below gives)
         else:
             text = decode_verbatim(value) if name in VERBATIM else decode_latex(value)
             if name == "month":
