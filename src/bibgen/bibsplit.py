@@ -89,13 +89,26 @@ def _line_col(text: str, pos: int, newlines: list[int] | None = None) -> tuple[i
     return line + 1, pos - start + 1
 
 
+class EntrySpan(NamedTuple):
+    """An entry as :func:`split_bib` with ``spans`` gives it: its fields as ``(name, value)``
+    pairs (no place of their own) and where its text is (``text[start:end]``), not a copy."""
+
+    type: str  # lower-case
+    key: str
+    fields: tuple[tuple[str, str], ...]
+    start: int
+    end: int
+    line: int
+
+
 class _Parser:
-    def __init__(self, text: str, path: str) -> None:
+    def __init__(self, text: str, path: str, spans: bool = False) -> None:
         self.text = text
         self.path = path
         self.pos = 0
         self.newlines = [m.start() for m in re.finditer("\n", text)]
         self.faults: list[Fault] | None = None  # collecting (find_faults) instead of raising
+        self.spans = spans  # entries as EntrySpan
 
     def line_col(self, pos: int) -> tuple[int, int]:
         return _line_col(self.text, pos, self.newlines)
@@ -166,14 +179,15 @@ class _Parser:
                 continue
             return self.text[start : self.pos].strip()
 
-    def entry(self, at: int, etype: str, close: str) -> RawEntry:
+    def entry(self, at: int, etype: str, close: str) -> RawEntry | EntrySpan:
         text = self.text
         self.skip_ws()
         kstart = self.pos
         self.pos = _KEY[close].match(text, kstart).end()
         key = text[kstart : self.pos]
         self.skip_ws()
-        fields: list[RawField] = []
+        fields: list = []  # RawField, or (name, value) with spans
+        spans = self.spans
         fast = _FAST_FIELD.match
         count, rfind = text.count, text.rfind
         line, seen = self.line_col(self.pos)[0], self.pos  # line number at position ``seen``
@@ -183,11 +197,14 @@ class _Parser:
         while True:
             m = fast(text, self.pos)
             if m:
-                name_pos = m.start(1)
-                line += count("\n", seen, name_pos)
-                seen = name_pos
                 name, value = m.group(1, 2)
-                fields.append(RawField(name.lower(), value, line, name_pos - rfind("\n", 0, name_pos)))
+                if spans:
+                    fields.append((name.lower(), value))
+                else:
+                    name_pos = m.start(1)
+                    line += count("\n", seen, name_pos)
+                    seen = name_pos
+                    fields.append(RawField(name.lower(), value, line, name_pos - rfind("\n", 0, name_pos)))
                 last = (name, m.start(2), m.end(2))
                 self.pos = m.end()
                 continue
@@ -219,9 +236,14 @@ class _Parser:
             vstart = self.pos
             value = self.value()
             last = (m.group(0), vstart, vstart + len(value))
-            line, col = self.line_col(name_pos)
-            fields.append(RawField(m.group(0).lower(), value, line, col))
+            if spans:
+                fields.append((m.group(0).lower(), value))
+            else:
+                line, col = self.line_col(name_pos)
+                fields.append(RawField(m.group(0).lower(), value, line, col))
         line, _ = self.line_col(at)
+        if spans:
+            return EntrySpan(etype, key, tuple(fields), at, self.pos, line)
         return RawEntry(etype, key, tuple(fields), text[at : self.pos], line)
 
     def _no_comma(self, last: tuple[str, int, int] | None, key: str, close: str, ch: str) -> InputError:
@@ -345,10 +367,13 @@ def find_faults(text: str, path: str = "<string>") -> tuple[list[RawEntry | RawB
     return blocks, parser.faults
 
 
-def split_bib(text: str, path: str = "<string>") -> list[RawEntry | RawBlock]:
+def split_bib(text: str, path: str = "<string>", spans: bool = False) -> list[RawEntry | RawBlock]:
     """Entries and other blocks of a .bib text, in file order; malformed text is an InputError.
+
+    With ``spans`` each entry is an :class:`EntrySpan` (what the BibTeX reader
+    needs: no place per field, no copy of the entry's text).
 
     >>> [b.key for b in split_bib("@misc{a, title = {X}}\\n@book{b,}") if isinstance(b, RawEntry)]
     ['a', 'b']
     """
-    return _Parser(text, path).parse()
+    return _Parser(text, path, spans).parse()

@@ -54,3 +54,37 @@ def test_errors_have_positions(text: str, where: tuple[int, int], message: str) 
         split_bib(text, "t.bib")
     assert (exc.value.origin.line, exc.value.origin.column) == where
     assert message in exc.value.message
+
+
+def _corpus_texts() -> list[tuple[str, str]]:
+    from pathlib import Path
+
+    data = Path(__file__).resolve().parent.parent / "data" / "bibcorpus"
+    return [(p.name, p.read_text(encoding="utf-8", errors="replace")) for p in sorted(data.glob("*.bib"))]
+
+
+@pytest.mark.parametrize(("name", "text"), _corpus_texts(), ids=lambda v: v if v.endswith(".bib") else "")
+def test_spans_are_the_entries_without_their_places(name: str, text: str) -> None:
+    """split_bib(spans=True): the same blocks, each entry's fields as (name, value) and its text in place."""
+    from bibgen.bibsplit import EntrySpan
+
+    try:
+        plain = split_bib(text, name)
+    except InputError as exc:
+        with pytest.raises(InputError) as again:
+            split_bib(text, name, spans=True)
+        assert str(again.value) == str(exc)
+        return
+    spans = split_bib(text, name, spans=True)
+    assert len(spans) == len(plain)
+    entries = 0
+    for a, b in zip(plain, spans):
+        if isinstance(a, RawEntry):
+            entries += 1
+            assert isinstance(b, EntrySpan)
+            assert (b.type, b.key, b.line) == (a.type, a.key, a.line)
+            assert b.fields == tuple((f.name, f.value) for f in a.fields)
+            assert text[b.start : b.end] == a.text
+        else:
+            assert b == a
+    assert entries or not any(isinstance(a, RawEntry) for a in plain)

@@ -413,11 +413,12 @@ def _split_fast(text: str) -> list[_Block] | None:
     from bibgen.bibsplit import RawBlock, split_bib
 
     try:
-        raw = split_bib(text)
+        raw = split_bib(text, spans=True)
     except InputError:
         return None
     out: list[_Block] = []
     keys: set[str] = set()
+    find = text.find
     for b in raw:
         if isinstance(b, RawBlock):
             if b.kind == "string":
@@ -433,27 +434,26 @@ def _split_fast(text: str) -> list[_Block] | None:
                 out.append(_Block("preamble", b.line, b.body.strip()))
             continue
         folded = b.key.casefold()
-        t = b.text
+        at, end = b.start, b.end  # the entry's text, text[at:end], searched in place
         if not b.key or folded in keys or len(set(map(_FIELD_NAME_OF, b.fields))) != len(b.fields):
             return None
-        if ("\\{" in t or "\\}" in t) and not all(_escaped_braces_nest(f.value) for f in b.fields):
+        if (find("\\{", at, end) >= 0 or find("\\}", at, end) >= 0) and not all(_escaped_braces_nest(v) for _, v in b.fields):
             return None
-        if "%" in t and _BARE_PERCENT.search(t):
+        if find("%", at, end) >= 0 and _BARE_PERCENT.search(text, at, end):
             return None
-        if '\\"' in t and any(
-            (v[:1] == '"' or "#" in v) and _escaped_quote_outside_braces(v) for v in (f.value for f in b.fields)
+        if find('\\"', at, end) >= 0 and any(
+            (v[:1] == '"' or "#" in v) and _escaped_quote_outside_braces(v) for _, v in b.fields
         ):
             return None
         keys.add(folded)
-        out.append(_Block("entry", b.line, b.key, b.type, tuple(map(_NAME_AND_VALUE, b.fields))))
+        out.append(_Block("entry", b.line, b.key, b.type, b.fields))
     return out if out else None
 
 
 # "% ..." inside an entry: bibsplit reads a comment, bibtexparser text. (So do
 # escaped braces, which BibTeX counts and bibtexparser does not: tested with "in".)
 _BARE_PERCENT = re.compile(r"%(?<!\\%)")  # (the "%" first: a leading lookbehind is tried at every position)
-_FIELD_NAME_OF = itemgetter(0)  # of a bibsplit.RawField (name, value, line, column)
-_NAME_AND_VALUE = itemgetter(0, 1)
+_FIELD_NAME_OF = itemgetter(0)  # of a (name, value) pair
 _ANY_BRACE = re.compile(r"\\[{}]|[{}]")
 
 
