@@ -858,7 +858,8 @@ def parse_people(value: str) -> tuple[tuple[Person, ...], bool]:
     if names and names[-1].strip().lower() == "others":
         names = names[:-1]
         partial = True
-    return tuple(p for p in (parse_person(n) for n in names) if p != Person()), partial
+    # (a name with every part empty is no name: what ``p != Person()`` says, without making one per name)
+    return tuple([p for p in map(parse_person, names) if p.family or p.given or p.particle or p.suffix or p.literal]), partial
 
 
 @lru_cache(maxsize=65536)
