@@ -137,3 +137,25 @@ def test_python_api_read_checks_too(tmp_path):
         bibgen.read([src])
     assert info.value.origin == Origin(str(src), 1, 3)
     assert Path(str(src)).exists()
+
+
+def test_an_invisible_character_in_a_long_abstract_is_flagged_without_decoding_every_abstract():
+    """An undecoded abstract is searched in its source: flagged, and it (and every other) stays undecoded."""
+    from bibgen.model import Pending
+    from bibgen.readers.bibtex import BibtexReader
+    from bibgen.safety import check_entries, has_invisible
+
+    words = " ".join(["word"] * 200)
+    text = (
+        f"@misc{{a, title={{A}}, abstract={{{words} hidden\u200bspace \\'e}}}}\n"
+        f"@misc{{b, title={{B}}, abstract={{{words} plain \\'e}}}}\n"
+    )
+    data = text.encode("utf-8")
+    options = Options()
+    entries, invisible = BibtexReader().read_scanning(data, "f.bib", options)
+    assert has_invisible(data) if invisible is None else invisible
+    assert all(type(e.fields.stored("abstract")) is Pending for e in entries)  # the case under test
+    checked = check_entries(entries, options.diagnostics, True)
+    flagged = [(str(d.origin), d.message) for d in options.diagnostics.items]
+    assert flagged == [("f.bib:1:1", "field 'abstract' contains the invisible or control character U+200B; kept")]
+    assert all(type(e.fields.stored("abstract")) is Pending for e in checked)

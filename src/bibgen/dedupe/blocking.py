@@ -66,7 +66,18 @@ def _candidate_pairs(feats: Sequence[_Features], group_of: callable) -> set[tupl
                 else:
                     members.append(f)
     pairs: set[tuple[int, int]] = set()
+    two: set[tuple[int, int]] = set()  # pairs of two-member blocks seen: two near titles share most of their blocks
     for members in shared.values():
+        if len(members) == 2:
+            # What in_content_order of the two gives, without sorting: by index, then content order first.
+            x, y = members
+            if y.index < x.index:
+                x, y = y, x
+            k = (x.index, y.index)
+            if k not in two:
+                two.add(k)
+                pairs.add((y.index, x.index) if before(y, x) else k)
+            continue
         # By (order, index): stable in content order after sorting by index.
         reps = in_content_order(sorted(members, key=_INDEX))
         if len(reps) <= _BLOCK_ALL_PAIRS:
