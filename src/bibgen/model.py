@@ -413,7 +413,8 @@ class SourceForm:
 
 
 def _source_form(dialect: str, type: str, kind: EntryKind, flat: tuple[Any, ...], preamble: tuple[str, ...]) -> SourceForm:
-    """A pickled :class:`SourceForm` back (see its ``__reduce__``): its pairs are made when first read."""
+    """A :class:`SourceForm` of ``flat`` (name, then a SourceValue's three strings, per field, sorted):
+    a pickled one back (see its ``__reduce__``), or a reader's; its pairs are made when first read."""
     out = SourceForm.__new__(SourceForm)
     init = object.__setattr__
     init(out, "dialect", dialect)
@@ -498,3 +499,6 @@ class _FrozenPeople(dict):  # type: ignore[type-arg]
 
 
 _ENTRY_SLOTS = tuple(f.name for f in dataclass_fields(Entry))
+
+
+flat_source_form = _source_form

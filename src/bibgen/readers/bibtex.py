@@ -31,6 +31,7 @@ from __future__ import annotations
 import logging
 import re
 from functools import lru_cache
+from itertools import chain
 from operator import itemgetter
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, NamedTuple
@@ -41,7 +42,7 @@ from bibgen.errors import InputError
 from bibgen.caseprotect import CASE_FIELDS, source_marks
 from bibgen.latex import decode as decode_latex
 from bibgen.latex import escape_bare_signs, unknown_commands
-from bibgen.model import Entry, EntryKind, Fields, Origin, Pending, Person, SourceForm, SourceValue, people_signature
+from bibgen.model import Entry, EntryKind, Fields, Origin, Pending, Person, flat_source_form, people_signature
 from bibgen.normalize import bare_doi, clean_text
 from bibgen.dates import SEASONS, parse_edtf
 from bibgen.mappings.types import BIB_KINDS
@@ -588,14 +589,24 @@ def _failure(block: object) -> str:
     return msg or "syntax error"
 
 
+_BOOKTITLE_CHILDREN = frozenset(
+    {"inproceedings", "incollection", "inbook", "conference", "bookinbook", "suppbook", "suppcollection", "inreference"}
+)
+
+
 def _inherit(entry_type: str, child: dict[str, str], parent: Mapping[str, str]) -> dict[str, str]:
-    """BibTeX crossref inheritance: missing fields come from the parent; its title becomes booktitle."""
+    """BibTeX crossref inheritance: missing fields come from the parent; its title becomes booktitle.
+
+    The types whose parent's title is their booktitle: BibTeX's parts of a book or
+    proceedings, and biblatex's (its manual, appendix B: suppbook, suppcollection
+    and inreference too, which BibTeX output writes as @inbook and @incollection).
+    """
     out = dict(child)
     for name, value in parent.items():
         if name in ("ids", "crossref"):
             continue
         if name == "title":
-            if entry_type in ("inproceedings", "incollection", "inbook", "conference", "bookinbook"):
+            if entry_type in _BOOKTITLE_CHILDREN:
                 out.setdefault("booktitle", value)
             continue
         out.setdefault(name, value)
@@ -1093,7 +1104,7 @@ def _to_entry(
     partial: set[str] = set()
     aliases: tuple[str, ...] = ()
     nocase: list[tuple[str, tuple[str, ...]]] = []
-    sources: list[tuple[str, SourceValue]] = []
+    sources: list[tuple[str, str, str, str]] = []  # (neutral name, then a SourceValue's name, raw, text)
     read_as: dict[str, str] = {}  # neutral field -> the name it was read from
     expr = expr or {}
     diags = options.diagnostics
@@ -1117,7 +1128,7 @@ def _to_entry(
                 if is_partial:
                     partial.add(name)
                 if name in expr and not empty:
-                    sources.append((name, SourceValue(name, expr[name], people_signature(ps, is_partial))))
+                    sources.append((name, name, expr[name], people_signature(ps, is_partial)))
             continue
         if name == "ids":
             aliases = tuple(a for a in (x.strip() for x in decode_verbatim(value).split(",")) if a)
@@ -1173,7 +1184,7 @@ def _to_entry(
     for target, name in read_as.items():
         text = fields[target]
         if name in expr and name not in _NO_SOURCE and text:
-            sources.append((target, SourceValue(name, expr[name], text)))
+            sources.append((target, name, expr[name], text))
     if "doi" in fields:
         # After the sources: a DOI written with a resolver no longer holds the text read (as before).
         fields["doi"] = bare_doi(fields["doi"])
@@ -1191,7 +1202,7 @@ def _to_entry(
                 # year/month/day say it all; the source form brings "date" back in BibTeX output.
                 if "date" in expr:
                     iso = "-".join(p for p in (first.year, first.month.zfill(2) if first.month else "", first.day.zfill(2) if first.day else "") if p)
-                    sources.append(("date", SourceValue("date", expr["date"], iso)))
+                    sources.append(("date", "date", expr["date"], iso))
                 del fields["date"]
             if first is not None:
                 for part, value in zip(("year", "month", "day"), first[:3]):
@@ -1208,7 +1219,10 @@ def _to_entry(
         del fields["type"]  # biblatex's spelling of the BibTeX type: nothing to keep
     elif kind is EntryKind.THESIS and subtype == "mathesis":
         fields["type"] = "Master's thesis"
-    source = SourceForm("bib", entry_type, kind, tuple(sorted(sources)), preamble)
+    # The pairs as one flat tuple, sorted as (name, SourceValue) pairs sort: what SourceForm
+    # pickles, so a reading child sends it as it is; the pairs are made when first read.
+    sources.sort()
+    source = flat_source_form("bib", entry_type, kind, tuple(chain.from_iterable(sources)), preamble)
     return Entry(
         kind=kind,
         fields=Fields(fields),
