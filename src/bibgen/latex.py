@@ -250,10 +250,17 @@ def _pdflatex_sub(m: re.Match[str]) -> str:
     return _pdflatex_cluster(m.group(0))
 
 
+_COMBINING_RE = re.compile(r"[\u0300-\u036f]")
+
+
 def _to_pdflatex(text: str) -> str:
     """UTF-8 text pdflatex (T1) can print: characters it has no input mapping for as accent commands."""
     if text.isascii() or not _PDFLATEX_UNSAFE.search(text):
         return text
+    if not _COMBINING_RE.search(text):
+        # No combining mark (NFC text nearly always): every cluster to change is one unsafe
+        # character, found by the class alone (the cluster pattern tries "." at every position).
+        return _PDFLATEX_UNSAFE.sub(_pdflatex_sub, text)
     return _PDFLATEX_CLUSTER_RE.sub(_pdflatex_sub, text)
 
 

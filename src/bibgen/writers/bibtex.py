@@ -221,6 +221,11 @@ def _compilable(expr: str) -> str:
     """
     if not ("&" in expr or "%" in expr or "#" in expr) or not _maybe_bare(expr):
         return expr  # every & % # is escaped (an odd run of backslashes before it): nothing to do
+    return _as_the_decoder_reads(expr, _escape_specials(expr))
+
+
+def _escape_specials(expr: str) -> str:
+    """:func:`_compilable`'s escapes, one character at a time."""
     out: list[str] = []
     depth = 0
     prev = ""
@@ -248,10 +253,16 @@ def _compilable(expr: str) -> str:
         else:
             out.append(ch)
         prev = "" if prev == "\\" and ch == "\\" else ch
-    escaped = "".join(out)
+    return "".join(out)
+
+
+def _as_the_decoder_reads(expr: str, escaped: str) -> str:
+    """``escaped``, unless the LaTeX decoder reads it otherwise than ``expr`` (then ``expr``).
+
+    Where math starts and ends is the decoder's call: an escape it would read
+    inside math (as ``\\&``, not ``&``) is not made; the value stays as written.
+    """
     if "$" in expr and escaped != expr and expr[:1] == "{" and expr[-1:] == "}":
-        # Where math starts and ends is the LaTeX decoder's call: an escape it would
-        # read inside math (as "\\&", not "&") is not made; the value stays as written.
         from bibgen.latex import decode, escape_bare_signs
 
         if decode(escaped[1:-1]) != decode(escape_bare_signs(expr[1:-1])):  # (what the reader decodes)
