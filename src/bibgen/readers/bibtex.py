@@ -799,11 +799,16 @@ def split_names(value: str) -> tuple[tuple[str, ...], bool]:
 
 def _no_spaced_groups(value: str) -> bool:
     """Do the braces of ``value`` pair up, with no white space inside any group?"""
+    return _groups_pair_up(value, _TIGHT_GROUP)
+
+
+def _groups_pair_up(text: str, tight: re.Pattern[str]) -> bool:
+    """Do the braces of ``text`` pair up when innermost groups matching ``tight`` are taken out, again and again?"""
     while True:
-        inner = _TIGHT_GROUP.sub("", value)  # the innermost groups, gone
-        if len(inner) == len(value):
+        inner = tight.sub("", text)
+        if len(inner) == len(text):
             return "{" not in inner and "}" not in inner
-        value = inner
+        text = inner
 
 
 _TIGHT_GROUP = re.compile(r"\{[^{}\s]*+\}")
@@ -935,15 +940,7 @@ def _latex_inside_words(text: str) -> bool:
     and non-spaces), and each word holding LaTeX starts with a cased letter
     (pybtex's von test then reads only that letter).
     """
-    if _CONTROL_SPACE.search(text):
-        return False
-    inner = text
-    while True:
-        fewer = _TIGHT_NAME_GROUP.sub("", inner)
-        if len(fewer) == len(inner):
-            break
-        inner = fewer
-    if "{" in inner or "}" in inner:
+    if _CONTROL_SPACE.search(text) or not _groups_pair_up(text, _TIGHT_NAME_GROUP):
         return False
     for w in _NAME_SPACE_RE.split(text.replace(",", " ")):
         if w and ("{" in w or "\\" in w) and not (w[0].isupper() or w[0].islower()):
