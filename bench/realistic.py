@@ -20,8 +20,10 @@ the peak RSS of that process (os.wait4). Rows:
 * BibTool ``-s -d`` (sort, mark duplicates) when ``bibtool`` is on PATH
   (Debian: ``apt-get install bibtool``).
 
-Ratios are bibgen's time over each tool's, wall / CPU (below 1.0 means bibgen
-is faster; on a loaded machine the CPU ratio is the steadier one).
+With ``--repeat N`` the commands run in N rounds, one run of each per round,
+and the figures are medians. Ratios are bibgen's time over each tool's, wall /
+CPU, the median over rounds of the two runs made in the same round (below 1.0
+means bibgen is faster; on a loaded machine the CPU ratio is the steadier one).
 The last lines give the growth t(100k)/t(10k) and the share of values bibgen's
 LaTeX decoder sends to pylatexenc (the slow path), measured in this process
 by reading the corpus once.
@@ -53,23 +55,37 @@ open(sys.argv[2], "w").write(bibtexparser.write_string(lib))
 """
 
 
-def measure(cmd: list[str], repeat: int) -> tuple[float, float, float, int]:
-    """(median wall seconds, median CPU seconds, peak RSS MiB, exit code) of a command run ``repeat`` times."""
-    walls, cpus, rss, code = [], [], 0.0, 0
+def run_once(cmd: list[str]) -> tuple[float, float, float, int]:
+    """(wall seconds, CPU seconds, peak RSS MiB, exit code) of one run of a command."""
+    with tempfile.TemporaryFile() as errfile:  # a file, not a pipe: many warnings cannot block the child
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=errfile, env=ENV)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        code = os.waitstatus_to_exitcode(status)
+        if code != 0:
+            errfile.seek(0)
+            last = errfile.read().decode(errors="replace").strip().splitlines()[-1:]
+            print(f"   ! {' '.join(cmd[:3])}… exited {code}: {last}", file=sys.stderr)
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, code
+
+
+def measure_rounds(cmds: list[list[str]], repeat: int) -> list[list[tuple[float, float, float, int]]]:
+    """Each command's runs, ``repeat`` rounds of one run of every command in turn.
+
+    Round by round, so a machine whose speed drifts over minutes (a shared VM)
+    slows every tool alike, and the ratios compare runs made side by side.
+    """
+    runs: list[list[tuple[float, float, float, int]]] = [[] for _ in cmds]
     for _ in range(repeat):
-        with tempfile.TemporaryFile() as errfile:  # a file, not a pipe: many warnings cannot block the child
-            start = time.perf_counter()
-            proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=errfile, env=ENV)
-            _, status, usage = os.wait4(proc.pid, 0)
-            walls.append(time.perf_counter() - start)
-            cpus.append(usage.ru_utime + usage.ru_stime)
-            code = os.waitstatus_to_exitcode(status)
-            rss = max(rss, usage.ru_maxrss / 1024)
-            if code != 0:
-                errfile.seek(0)
-                last = errfile.read().decode(errors="replace").strip().splitlines()[-1:]
-                print(f"   ! {' '.join(cmd[:3])}… exited {code}: {last}", file=sys.stderr)
-    return statistics.median(walls), statistics.median(cpus), rss, code
+        for i, cmd in enumerate(cmds):
+            runs[i].append(run_once(cmd))
+    return runs
+
+
+def paired_ratio(ours: list[tuple[float, float, float, int]], theirs: list[tuple[float, float, float, int]], k: int) -> float:
+    """The median over rounds of bibgen's figure ``k`` (0 wall, 1 CPU) over the tool's in the same round."""
+    return statistics.median(a[k] / max(b[k], 1e-9) for a, b in zip(ours, theirs))
 
 
 def corpus(records: int, seed: int) -> Path:
@@ -150,12 +166,13 @@ def main() -> None:
                           "-o", str(OUT / f"realistic-tidy-{n}.bib")]))
         if bibtool and "bibtool" not in skip:
             runs.append(("BibTool -s -d", [bibtool, "-s", "-d", "-i", str(src), "-o", str(OUT / f"realistic-bibtool-{n}.bib")]))
-        for label, cmd in runs:
-            wall, cpu, rss, code = measure(cmd, args.repeat)
+        results = measure_rounds([cmd for _, cmd in runs], args.repeat)
+        for (label, cmd), got in zip(runs, results):
+            wall, cpu = statistics.median(r[0] for r in got), statistics.median(r[1] for r in got)
+            rss, code = max(r[2] for r in got), next((r[3] for r in got if r[3]), 0)
             if label == runs[0][0]:
-                ours[n], our_cpu = wall, cpu
-                ours_cpu[n] = cpu
-            ratio = "" if label == runs[0][0] else f"{ours[n] / wall:.2f} / {our_cpu / max(cpu, 1e-9):.2f}"
+                ours[n], ours_cpu[n] = wall, cpu
+            ratio = "" if label == runs[0][0] else f"{paired_ratio(results[0], got, 0):.2f} / {paired_ratio(results[0], got, 1):.2f}"
             flag = "" if code == 0 else f" (exit {code})"
             print(f"| {label:<52} | {n:>8,d} | {mb:>5.0f} | {wall:>7.2f} | {cpu:>7.2f} | {rss:>8.0f} | {ratio:>24} |{flag}",
                   flush=True)
