@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from bibgen.errors import Diagnostics, InputError
@@ -168,11 +168,7 @@ def check_entries(entries: Iterable[Entry], diagnostics: Diagnostics, scan_value
             key = clean_key(key, "citation key", e.origin, diagnostics)
         if aliases and not all(_ASCII_KEY.fullmatch(a) and len(a) <= MAX_KEY_LENGTH for a in aliases):
             aliases = tuple(clean_key(a, "alias", e.origin, diagnostics) for a in aliases)
-        if not _GOOD_NAMES.issuperset(e.fields.keys()):
-            for name in e.fields:
-                problem = field_name_problem(name)
-                if problem:
-                    raise UnsafeInputError(f"field name {shown(name)} {problem}", e.origin)
+        require_field_names(e.fields.keys(), e.origin)
         if scan_values:
             _flag_values(e, diagnostics)
         if key is not e.key or aliases is not e.aliases:
@@ -225,7 +221,7 @@ def require_key(key: str, origin: Origin | None = None) -> str:
 
 def require_field_names(names: Iterable[str], origin: Origin | None = None) -> None:
     """An UnsafeInputError for the first name a writer may not emit as it is."""
-    if not isinstance(names, (Mapping, set, frozenset, list, tuple)):
+    if not isinstance(names, Collection):
         names = list(names)  # (looked at twice below)
     if _GOOD_NAMES.issuperset(names):
         return  # every name was found safe before (one C call instead of one check per name)

@@ -781,7 +781,7 @@ def split_names(value: str) -> tuple[tuple[str, ...], bool]:
     """
     if "\x00" in value:
         return _split_names_loop(value)
-    if ("{" not in value and "}" not in value) or _no_spaced_groups(value):
+    if ("{" not in value and "}" not in value) or _groups_pair_up(value, _TIGHT_GROUP):
         # Every white space is outside braces: it all splits (str.split's is str.isspace's).
         current = value.split()
     elif _BALANCED_WORDS.fullmatch(value):
@@ -797,11 +797,6 @@ def split_names(value: str) -> tuple[tuple[str, ...], bool]:
     return cleaned, len(cleaned) != len(names)
 
 
-def _no_spaced_groups(value: str) -> bool:
-    """Do the braces of ``value`` pair up, with no white space inside any group?"""
-    return _groups_pair_up(value, _TIGHT_GROUP)
-
-
 def _groups_pair_up(text: str, tight: re.Pattern[str]) -> bool:
     """Do the braces of ``text`` pair up when innermost groups matching ``tight`` are taken out, again and again?"""
     while True:
@@ -811,7 +806,7 @@ def _groups_pair_up(text: str, tight: re.Pattern[str]) -> bool:
         text = inner
 
 
-_TIGHT_GROUP = re.compile(r"\{[^{}\s]*+\}")
+_TIGHT_GROUP = re.compile(r"\{[^{}\s]*+\}")  # a group with no white space inside
 # A word of a name list: runs of anything but white space and braces, and brace
 # groups (which may hold white space), possessive so no input backtracks.
 _NAME_WORD_SRC = r"(?:[^\s{}]++|\{(?:[^{}]++|\{(?:[^{}]++|\{[^{}]*+\})*+\})*+\})++"

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from bibgen import parallel
 from bibgen.caseprotect import CASE_FIELDS, protect
 from bibgen.errors import BibgenError
-from bibgen.latex import encode, pdflatex_text
+from bibgen.latex import decode, encode, escape_bare_signs, pdflatex_text
 from bibgen.layout import Layout
 from bibgen.model import _ENTRY_SLOTS, Entry, EntryKind, Fields, Origin, Pending, Person, SourceValue, people_signature
 from bibgen.preprint import arxiv_url, arxiv_year_month
@@ -263,8 +263,6 @@ def _as_the_decoder_reads(expr: str, escaped: str) -> str:
     inside math (as ``\\&``, not ``&``) is not made; the value stays as written.
     """
     if "$" in expr and escaped != expr and expr[:1] == "{" and expr[-1:] == "}":
-        from bibgen.latex import decode, escape_bare_signs
-
         if decode(escaped[1:-1]) != decode(escape_bare_signs(expr[1:-1])):  # (what the reader decodes)
             return expr
     return escaped
